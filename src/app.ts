@@ -1,0 +1,41 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { ecsRoutes } from "./http/ecs/routes.js";
+import { iamRoutes } from "./http/iam/routes.js";
+import { neutronRoutes } from "./http/neutron/routes.js";
+import { registerAuthentication } from "./http/plugins/authenticate.js";
+import { registerBodyParsing } from "./http/plugins/body-parsing.js";
+import { registerErrorHandler } from "./http/plugins/error-handler.js";
+import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
+import { registerValidation } from "./http/plugins/validation.js";
+import { vpcRoutes } from "./http/vpc/routes.js";
+import type { UseCaseContext } from "./usecases/context.js";
+import { IdentityCache } from "./usecases/iam/authenticate.js";
+import "./http/request-context.js";
+
+export interface AppOptions {
+  context: UseCaseContext;
+  logger?: FastifyServerOptions["logger"];
+  bodyLimit?: number;
+}
+
+/** The whole API on one origin, as the cloud's services appear to a client pointed at one endpoint. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: newRequestId,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    return503OnClosing: false,
+  });
+  const cache = new IdentityCache();
+  registerRequestId(app);
+  registerBodyParsing(app);
+  registerValidation(app);
+  registerErrorHandler(app);
+  registerAuthentication(app, options.context, cache);
+  await app.register(iamRoutes(options.context, cache));
+  await app.register(vpcRoutes(options.context));
+  await app.register(neutronRoutes(options.context));
+  await app.register(ecsRoutes(options.context));
+  return app;
+}

@@ -1,0 +1,79 @@
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../app.js";
+import { dataDir, type ServeConfig } from "../config.js";
+import { openStore } from "../store/open-store.js";
+import type { Store } from "../store/store.js";
+import { defaultContext, type UseCaseContext } from "../usecases/context.js";
+import { completeDueJobs } from "../usecases/ecs/jobs.js";
+import { type BootstrapCredentials, bootstrap } from "../usecases/iam/bootstrap.js";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  context: UseCaseContext;
+  url: string;
+  stop: () => Promise<void>;
+}
+
+function writeCredentials(config: ServeConfig, credentials: BootstrapCredentials): string {
+  const dir = dataDir(config.db);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "credentials.json");
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
+
+/** Opens the store, bootstraps identity on first start, serves, and completes server builds in the background. */
+export async function startServer(config: ServeConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
+  const store = await openStore(config.db, { synchronous: config.synchronous });
+  const context = defaultContext(store);
+  const result = await bootstrap(context, { projectName: config.projectName, ...config.bootstrap });
+  if (result.created && result.credentials) {
+    const file = writeCredentials(config, result.credentials);
+    const { accessKey, projectId, projectName } = result.credentials;
+    process.stdout.write(
+      `ecs-vip: first start, created account "default", user "admin", project ${projectName} (${projectId}), ` +
+        `access key ${accessKey}; all credentials saved to ${file}\n`,
+    );
+  }
+  const app = await buildApp({
+    context,
+    logger: options.logger === false ? false : { level: config.logLevel },
+  });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+
+  let ticking = Promise.resolve();
+  const timer = setInterval(
+    () => {
+      ticking = ticking
+        .then(() => completeDueJobs(context).then(() => undefined))
+        .catch((error: unknown) => {
+          app.log.warn({ err: error }, "completing due jobs failed");
+        });
+    },
+    Math.max(50, Math.floor(context.limits.serverBuildMs / 2)),
+  );
+  timer.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(timer);
+      await app.close();
+      await ticking;
+      await store.close();
+    })();
+    return stopping;
+  };
+  return { app, store, context, url, stop };
+}
+
+export function credentialsFileExists(config: ServeConfig): boolean {
+  return existsSync(join(dataDir(config.db), "credentials.json"));
+}

@@ -1,0 +1,73 @@
+import { dirname, resolve } from "node:path";
+import type { SqliteSynchronous } from "./store/sqlite/sqlite-store.js";
+
+export interface ServeConfig {
+  host: string;
+  port: number;
+  /** `sqlite:PATH` or `postgres://…`. */
+  db: string;
+  synchronous: SqliteSynchronous;
+  projectName: string;
+  bootstrap: {
+    accessKey?: string;
+    secretKey?: string;
+    projectId?: string;
+    adminPassword?: string;
+  };
+  logLevel: string;
+}
+
+export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
+
+export class ConfigError extends Error {}
+
+function flagValue(args: string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === `--${name}`) {
+      const value = args[i + 1];
+      if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+      return value;
+    }
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+/** Flags win over environment variables, which win over the embedded defaults. */
+export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig {
+  const port = Number(flagValue(args, "port") ?? env.ECS_VIP_PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`invalid port: ${port}`);
+  const synchronous = (flagValue(args, "sync") ?? env.ECS_VIP_SYNC ?? "full").toLowerCase();
+  if (synchronous !== "full" && synchronous !== "normal") throw new ConfigError(`--sync must be full or normal`);
+  const projectId = env.ECS_VIP_BOOTSTRAP_PROJECT_ID;
+  if (projectId !== undefined && !/^[0-9a-f]{32}$/.test(projectId)) {
+    throw new ConfigError("ECS_VIP_BOOTSTRAP_PROJECT_ID must be 32 lowercase hex characters");
+  }
+  return {
+    host: flagValue(args, "host") ?? env.ECS_VIP_HOST ?? "127.0.0.1",
+    port,
+    db: flagValue(args, "db") ?? env.ECS_VIP_DB ?? DEFAULT_DB,
+    synchronous,
+    projectName: env.ECS_VIP_PROJECT_NAME ?? "local-1",
+    bootstrap: {
+      accessKey: env.ECS_VIP_BOOTSTRAP_AK,
+      secretKey: env.ECS_VIP_BOOTSTRAP_SK,
+      projectId,
+      adminPassword: env.ECS_VIP_ADMIN_PASSWORD,
+    },
+    logLevel: flagValue(args, "log-level") ?? env.ECS_VIP_LOG_LEVEL ?? "info",
+  };
+}
+
+/** The SQLite file path of a `sqlite:` URL, or undefined for other databases. */
+export function sqlitePath(db: string): string | undefined {
+  if (db.startsWith("sqlite:")) return resolve(db.slice("sqlite:".length));
+  return undefined;
+}
+
+/** Where credentials.json is written: beside the SQLite file, or ./data for other databases. */
+export function dataDir(db: string): string {
+  const path = sqlitePath(db);
+  return path ? dirname(path) : resolve("data");
+}

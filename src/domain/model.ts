@@ -1,0 +1,131 @@
+/** The cloud's records, as the domain reasons about them. Plain data: no behaviour, no I/O. */
+
+export interface Account {
+  id: string;
+  name: string;
+}
+
+export interface User {
+  id: string;
+  accountId: string;
+  name: string;
+  passwordHash: string;
+}
+
+export interface Project {
+  id: string;
+  accountId: string;
+  name: string;
+  description: string;
+}
+
+export interface AccessKey {
+  accessKey: string;
+  secretKey: string;
+  userId: string;
+}
+
+export interface Vpc {
+  id: string;
+  projectId: string;
+  name: string;
+  description: string;
+  cidr: string;
+  status: string;
+  createdAt: string;
+}
+
+export interface Subnet {
+  /** The VPC v1 subnet id, which is also the Neutron network id. */
+  id: string;
+  /** The Neutron subnet id; appears only inside ports' `fixed_ips[].subnet_id`. */
+  neutronSubnetId: string;
+  projectId: string;
+  vpcId: string;
+  name: string;
+  description: string;
+  cidr: string;
+  gatewayIp: string;
+  dhcpEnable: boolean;
+  primaryDns: string;
+  secondaryDns: string;
+  availabilityZone: string;
+  status: string;
+  createdAt: string;
+}
+
+export interface FixedIp {
+  subnetId: string;
+  ipAddress: string;
+}
+
+export interface AddressPair {
+  ipAddress: string;
+  macAddress: string;
+}
+
+export interface Port {
+  id: string;
+  projectId: string;
+  networkId: string;
+  name: string;
+  description: string;
+  macAddress: string;
+  deviceOwner: string;
+  deviceId: string;
+  status: string;
+  adminStateUp: boolean;
+  fixedIps: FixedIp[];
+  allowedAddressPairs: AddressPair[];
+  /** Position among a server's NICs (0 = primary); null for ports that are not server NICs. */
+  nicIndex: number | null;
+  revisionNumber: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ServerStatus = "BUILD" | "ACTIVE" | "SHUTOFF" | "ERROR" | "DELETED";
+
+export interface Server {
+  id: string;
+  projectId: string;
+  name: string;
+  status: ServerStatus;
+  vpcId: string;
+  flavorRef: string;
+  imageRef: string;
+  availabilityZone: string;
+  rootVolumeType: string;
+  rootVolumeSize: number;
+  metadata: Record<string, string>;
+  jobId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type JobStatus = "INIT" | "RUNNING" | "SUCCESS" | "FAIL";
+
+export interface Job {
+  id: string;
+  projectId: string;
+  jobType: string;
+  status: JobStatus;
+  serverIds: string[];
+  beginTime: string;
+  endTime: string | null;
+  /** When a RUNNING job may be completed (ISO time); lets any process finish it, also after a restart. */
+  readyAt: string;
+  failReason: string | null;
+}
+
+export const VIP_DEVICE_OWNER = "neutron:VIP_PORT";
+export const COMPUTE_OWNER_PREFIX = "compute:";
+
+/** Owners whose addresses may be bound as virtual IPs: unowned private IPs and VIP ports. */
+export function isVipCapableOwner(deviceOwner: string): boolean {
+  return deviceOwner === "" || deviceOwner === VIP_DEVICE_OWNER;
+}
+
+export function isServerNic(port: Port): boolean {
+  return port.deviceOwner.startsWith(COMPUTE_OWNER_PREFIX);
+}

@@ -1,0 +1,29 @@
+import type { AddressPair } from "../model.js";
+
+/** The cloud's default ceiling on allowed_address_pairs per port. */
+export const DEFAULT_MAX_ADDRESS_PAIRS = 10;
+
+export function samePair(a: AddressPair, b: AddressPair): boolean {
+  return a.ipAddress === b.ipAddress && a.macAddress === b.macAddress;
+}
+
+/** Pairs are a set: adding one that is already there changes nothing. */
+export function withPair(pairs: readonly AddressPair[], pair: AddressPair): { pairs: AddressPair[]; changed: boolean } {
+  if (pairs.some((existing) => samePair(existing, pair))) return { pairs: [...pairs], changed: false };
+  return { pairs: [...pairs, pair], changed: true };
+}
+
+export function withoutPairs(
+  pairs: readonly AddressPair[],
+  remove: (pair: AddressPair) => boolean,
+): { pairs: AddressPair[]; changed: boolean } {
+  const kept = pairs.filter((pair) => !remove(pair));
+  return { pairs: kept, changed: kept.length !== pairs.length };
+}
+
+/** Drops exact duplicates while keeping first-seen order, as Neutron does for a PUT of the whole list. */
+export function dedupePairs(pairs: readonly AddressPair[]): AddressPair[] {
+  const result: AddressPair[] = [];
+  for (const pair of pairs) if (!result.some((kept) => samePair(kept, pair))) result.push(pair);
+  return result;
+}

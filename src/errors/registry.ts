@@ -1,0 +1,124 @@
+/**
+ * Every error the server can emit: the envelope it is rendered in, its cloud code, HTTP status and default message.
+ * Keys are stable identifiers used in code; `code` is what clients see.
+ */
+export type Envelope = "ecs" | "vpc" | "neutron" | "apigw" | "iam";
+
+export interface ErrorSpec {
+  readonly envelope: Envelope;
+  readonly code: string;
+  readonly status: number;
+  readonly message: string;
+}
+
+const ecs = (code: string, status: number, message: string): ErrorSpec => ({
+  envelope: "ecs",
+  code,
+  status,
+  message,
+});
+const vpc = (code: string, status: number, message: string): ErrorSpec => ({
+  envelope: "vpc",
+  code,
+  status,
+  message,
+});
+const neutron = (type: string, status: number, message: string): ErrorSpec => ({
+  envelope: "neutron",
+  code: type,
+  status,
+  message,
+});
+const apigw = (code: string, status: number, message: string): ErrorSpec => ({
+  envelope: "apigw",
+  code,
+  status,
+  message,
+});
+const iam = (code: string, status: number, message: string): ErrorSpec => ({
+  envelope: "iam",
+  code,
+  status,
+  message,
+});
+
+export const ERRORS = {
+  // API gateway: authentication and routing, whatever the service.
+  routeNotFound: apigw("APIGW.0101", 404, "The API does not exist or has not been published in the environment."),
+  authenticationFailed: apigw("APIGW.0301", 401, "Incorrect IAM authentication information."),
+  requestTooLarge: apigw("APIGW.0201", 413, "Request entity too large."),
+  malformedRequest: apigw("APIGW.0201", 400, "API request error."),
+  gatewayInternal: apigw("APIGW.0601", 500, "Internal server error."),
+
+  // IAM
+  iamInvalidRequest: iam("IAM.0001", 400, "The request body is invalid."),
+  iamWrongCredentials: iam("IAM.0004", 401, "The username or password is wrong."),
+  iamProjectNotFound: iam("IAM.0006", 401, "The project in the scope does not exist."),
+  iamProjectUnknown: iam("IAM.0011", 404, "Could not find project."),
+  iamInternal: iam("IAM.0010", 500, "Internal server error."),
+
+  // ECS
+  ecsBodyBlank: ecs("Common.0002", 400, "The request body cannot be left blank."),
+  ecsJobNotFound: ecs("Common.0011", 400, "Failed to query system tasks."),
+  ecsInternal: ecs("Common.0001", 500, "A system exception occurred. Try again later."),
+  ecsInvalidParameter: ecs("Ecs.0005", 400, "Invalid parameter values."),
+  ecsIpInUse: ecs("Ecs.0010", 400, "The private IP address is already being used. Select another IP address."),
+  ecsSubnetExhausted: ecs("Ecs.0012", 400, "The subnet does not contain enough IP addresses."),
+  ecsVpcMismatch: ecs("Ecs.0014", 400, "Incorrect VPC, subnet, or security group parameter values."),
+  ecsProjectMismatch: ecs("Ecs.0023", 400, "project_id in token mismatches with project_id in url."),
+  ecsSubnetNotFound: ecs("Ecs.0038", 400, "The subnet does not exist."),
+  ecsIpNotInSubnet: ecs("Ecs.0039", 400, "The specified IP address does not belong to the subnet."),
+  ecsNicQuotaExceeded: ecs("Ecs.0050", 400, "The number of NICs attached to the ECS exceeds the quota."),
+  ecsNotServerNic: ecs("Ecs.0085", 400, "The server does not have the interface."),
+  ecsPrimaryNicUndeletable: ecs("Ecs.0003", 403, "The primary NIC of an ECS cannot be deleted."),
+  ecsServerStatus: ecs("Ecs.0100", 400, "The ECS status does not meet requirements."),
+  ecsServerNotFound: ecs("Ecs.0114", 404, "The ECS does not exist."),
+  ecsPortUpdateFailed: ecs("Ecs.0213", 400, "Failed to update the port attributes."),
+  ecsPortNotFound: ecs("Ecs.0307", 400, "Failed to query the port."),
+  ecsCountExceeded: ecs("Ecs.0913", 400, "The number of ECSs to be created exceeds the maximum allowed limit"),
+
+  // VPC v1
+  vpcInvalidParameter: vpc("VPC.0101", 400, "Invalid VPC parameter values."),
+  vpcNotFound: vpc("VPC.0003", 404, "VPC does not exist."),
+  vpcProjectMismatch: vpc("VPC.0007", 400, "Inconsistent tenant IDs."),
+  vpcBusy: vpc("VPC.0103", 409, "Resource status is busy, try it again later."),
+  vpcInternal: vpc("VPC.0105", 500, "Neutron error."),
+  vpcHasSubnets: vpc("VPC.0104", 409, "Router contains subnets, please delete subnet first."),
+  subnetInvalidParameter: vpc("VPC.0201", 400, "Subnet parameter is invalid."),
+  subnetNotFound: vpc("VPC.0202", 404, "Query subnet fail."),
+  subnetOutsideVpc: vpc("VPC.0203", 400, "Subnet is not in the range of VPC."),
+  subnetConflict: vpc(
+    "VPC.0204",
+    400,
+    "The subnet already exists in the VPC or conflicts with an existing VPC subnet.",
+  ),
+  subnetNotInVpc: vpc("VPC.0207", 400, "Subnet does not belong to the VPC."),
+  subnetHasPorts: vpc("VPC.0208", 409, "The subnet cannot be deleted because it has private IP addresses in use."),
+  subnetInvalidCidr: vpc("VPC.0212", 400, "Invalid subnet CIDR block."),
+  privateIpInUse: vpc("VPC.0701", 409, "The IP address is in use."),
+  privateIpInvalidQuery: vpc("VPC.0702", 400, "Private IP address query error."),
+  privateIpExhausted: vpc("VPC.0703", 409, "No more IP addresses available on network."),
+  privateIpNotFound: vpc("VPC.0704", 404, "Resource query by ID failed."),
+  privateIpInvalidAddress: vpc("VPC.0705", 400, "Invalid IP address for the specified subnet."),
+  privateIpBound: vpc("VPC.0707", 409, "Private IP address is in use."),
+  privateIpSubnetNotFound: vpc("VPC.2204", 404, "Query subnet by id fail."),
+
+  // Neutron v2.0
+  portNotFound: neutron("PortNotFound", 404, "Port could not be found."),
+  networkNotFound: neutron("NetworkNotFound", 404, "Network could not be found."),
+  neutronBadRequest: neutron("BadRequest", 400, "Bad port request."),
+  neutronInvalidInput: neutron("InvalidInput", 400, "Invalid input for operation."),
+  neutronIpInUse: neutron("IpAddressInUse", 409, "The IP address is in use."),
+  neutronIpExhausted: neutron("IpAddressGenerationFailure", 409, "No more IP addresses available on network."),
+  neutronInvalidIpForSubnet: neutron(
+    "InvalidIpForSubnet",
+    400,
+    "IP address is not a valid IP for the specified subnet.",
+  ),
+  neutronPortInUse: neutron("PortInUse", 409, "Port is in use by a device and cannot be deleted."),
+  neutronPairsExhausted: neutron("AllowedAddressPairExhausted", 400, "Too many allowed address pairs."),
+  neutronConflict: neutron("Conflict", 409, "The request conflicted with a concurrent change; try again."),
+  neutronInternal: neutron("HTTPInternalServerError", 500, "Request failed: internal server error."),
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorId = keyof typeof ERRORS;

@@ -1,0 +1,132 @@
+const uuidLike = { type: "string", minLength: 1, maxLength: 64 } as const;
+
+export const nicVipSchema = {
+  type: "object",
+  required: ["nic"],
+  properties: {
+    nic: {
+      type: "object",
+      required: ["subnet_id", "ip_address"],
+      properties: {
+        subnet_id: { type: "string", maxLength: 64 },
+        ip_address: { type: "string", maxLength: 64 },
+        reverse_binding: { type: "boolean" },
+      },
+    },
+  },
+} as const;
+
+export interface NicVipBody {
+  nic: { subnet_id: string; ip_address: string; reverse_binding?: boolean };
+}
+
+const nicSchema = {
+  type: "object",
+  required: ["subnet_id"],
+  properties: {
+    subnet_id: uuidLike,
+    ip_address: { type: "string", maxLength: 64 },
+    security_groups: {
+      type: "array",
+      maxItems: 10,
+      items: { type: "object", properties: { id: { type: "string" } } },
+    },
+  },
+} as const;
+
+export const createServersSchema = {
+  type: "object",
+  required: ["server"],
+  properties: {
+    dry_run: { type: "boolean" },
+    server: {
+      type: "object",
+      required: ["name", "imageRef", "flavorRef", "vpcid", "nics", "root_volume"],
+      properties: {
+        name: { type: "string", minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9_.-]+$" },
+        imageRef: { type: "string", minLength: 1, maxLength: 255 },
+        flavorRef: { type: "string", minLength: 1, maxLength: 255 },
+        vpcid: uuidLike,
+        nics: { type: "array", minItems: 1, maxItems: 64, items: nicSchema },
+        root_volume: {
+          type: "object",
+          required: ["volumetype"],
+          properties: {
+            volumetype: { enum: ["SATA", "SAS", "SSD", "GPSSD", "ESSD"] },
+            size: { type: "integer", minimum: 0, maximum: 1024 },
+          },
+        },
+        count: { type: "integer", minimum: 1, maximum: 100000 },
+        availability_zone: { type: "string", maxLength: 128 },
+        adminPass: { type: "string", maxLength: 256 },
+        key_name: { type: "string", maxLength: 255 },
+        user_data: { type: "string", maxLength: 65536 },
+        data_volumes: { type: "array", maxItems: 59, items: { type: "object" } },
+        publicip: { type: "object" },
+        metadata: {
+          type: "object",
+          maxProperties: 10,
+          additionalProperties: { type: "string", maxLength: 255 },
+        },
+        tags: { type: "array", maxItems: 10, items: { type: "string", maxLength: 80 } },
+        extendparam: { type: "object" },
+        security_groups: { type: "array", items: { type: "object" } },
+        description: { type: "string", maxLength: 85 },
+      },
+    },
+  },
+} as const;
+
+export interface CreateServersBody {
+  dry_run?: boolean;
+  server: {
+    name: string;
+    imageRef: string;
+    flavorRef: string;
+    vpcid: string;
+    nics: { subnet_id: string; ip_address?: string }[];
+    root_volume: { volumetype: string; size?: number };
+    count?: number;
+    availability_zone?: string;
+    metadata?: Record<string, string>;
+  };
+}
+
+export const addNicsSchema = {
+  type: "object",
+  required: ["nics"],
+  properties: { nics: { type: "array", minItems: 1, maxItems: 12, items: nicSchema } },
+} as const;
+
+export interface AddNicsBody {
+  nics: { subnet_id: string; ip_address?: string }[];
+}
+
+const idList = (max: number) =>
+  ({
+    type: "array",
+    minItems: 1,
+    maxItems: max,
+    items: { type: "object", required: ["id"], properties: { id: uuidLike } },
+  }) as const;
+
+export const deleteNicsSchema = {
+  type: "object",
+  required: ["nics"],
+  properties: { nics: idList(12) },
+} as const;
+
+export const deleteServersSchema = {
+  type: "object",
+  required: ["servers"],
+  properties: {
+    servers: idList(1000),
+    delete_publicip: { type: "boolean" },
+    delete_volume: { type: "boolean" },
+  },
+} as const;
+
+export interface IdListBody {
+  nics?: { id: string }[];
+  servers?: { id: string }[];
+}

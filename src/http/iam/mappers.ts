@@ -1,0 +1,41 @@
+import type { Project } from "../../domain/model.js";
+import type { IssuedToken } from "../../usecases/iam/issue-token.js";
+
+export function projectBody(project: Project, baseUrl: string) {
+  return {
+    id: project.id,
+    name: project.name,
+    description: project.description,
+    domain_id: project.accountId,
+    parent_id: project.accountId,
+    enabled: true,
+    is_domain: false,
+    links: { self: `${baseUrl}/v3/projects/${project.id}` },
+  };
+}
+
+/** The catalog points every service at this one server; the OpenStack client needs `network` and `identity`. */
+function catalog(baseUrl: string, region: string) {
+  const endpoint = (url: string) => [{ interface: "public", region, region_id: region, url }];
+  return [
+    { type: "identity", name: "iam", endpoints: endpoint(`${baseUrl}/v3`) },
+    { type: "network", name: "neutron", endpoints: endpoint(baseUrl) },
+    { type: "vpc", name: "vpc", endpoints: endpoint(baseUrl) },
+    { type: "ecs", name: "ecs", endpoints: endpoint(baseUrl) },
+  ];
+}
+
+export function tokenBody(issued: IssuedToken, baseUrl: string, withCatalog: boolean) {
+  const domain = { id: issued.account.id, name: issued.account.name };
+  return {
+    token: {
+      methods: ["password"],
+      issued_at: issued.issuedAt,
+      expires_at: issued.expiresAt,
+      user: { id: issued.user.id, name: issued.user.name, domain, password_expires_at: "" },
+      project: { id: issued.project.id, name: issued.project.name, domain },
+      roles: [{ id: "0", name: "te_admin" }],
+      ...(withCatalog ? { catalog: catalog(baseUrl, issued.project.name) } : {}),
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from "fastify";
+import type { UseCaseContext } from "../../usecases/context.js";
+import type { IdentityCache } from "../../usecases/iam/authenticate.js";
+import { issuePasswordToken } from "../../usecases/iam/issue-token.js";
+import { listProjects, showProject } from "../../usecases/iam/list-projects.js";
+import { baseUrlOf } from "../base-url.js";
+import { sendError } from "../plugins/error-handler.js";
+import type { RouteErrors } from "../request-context.js";
+import { callerOf } from "../request-context.js";
+import { projectBody, tokenBody } from "./mappers.js";
+import { listProjectsQuerySchema, type TokenRequest, tokenRequestSchema } from "./schemas.js";
+
+const errors: RouteErrors = {
+  invalid: "iamInvalidRequest",
+  blank: "iamInvalidRequest",
+  internal: "iamInternal",
+  busy: "iamInternal",
+};
+
+function versionDocument(baseUrl: string) {
+  return {
+    id: "v3.14",
+    status: "stable",
+    updated: "2026-01-01T00:00:00Z",
+    links: [{ rel: "self", href: `${baseUrl}/v3/` }],
+    "media-types": [{ base: "application/json", type: "application/vnd.openstack.identity-v3+json" }],
+  };
+}
+
+export function iamRoutes(context: UseCaseContext, cache: IdentityCache) {
+  return async (app: FastifyInstance) => {
+    // Version discovery: keystone clients read these without a token and hang on a 401.
+    app.get("/", { config: { public: true, errors } }, async (request, reply) =>
+      reply.code(300).send({ versions: { values: [versionDocument(baseUrlOf(request))] } }),
+    );
+    app.get("/v3", { config: { public: true, errors } }, async (request) => ({
+      version: versionDocument(baseUrlOf(request)),
+    }));
+
+    app.post<{ Body: TokenRequest; Querystring: { nocatalog?: string } }>(
+      "/v3/auth/tokens",
+      { schema: { body: tokenRequestSchema }, config: { public: true, errors } },
+      async (request, reply) => {
+        const { user } = request.body.auth.identity.password;
+        const scope = request.body.auth.scope?.project;
+        const issued = await issuePasswordToken(context, cache, {
+          userName: user.name,
+          password: user.password,
+          domain: user.domain ?? {},
+          scope: { projectId: scope?.id, projectName: scope?.name },
+        });
+        const withCatalog = !request.query.nocatalog;
+        return reply
+          .code(201)
+          .header("X-Subject-Token", issued.token)
+          .send(tokenBody(issued, baseUrlOf(request), withCatalog));
+      },
+    );
+
+    app.get<{ Querystring: { name?: string; id?: string } }>(
+      "/v3/projects",
+      { schema: { querystring: listProjectsQuerySchema }, config: { errors } },
+      async (request) => {
+        const baseUrl = baseUrlOf(request);
+        const projects = await listProjects(context, callerOf(request), request.query);
+        return {
+          projects: projects.map((project) => projectBody(project, baseUrl)),
+          links: { self: `${baseUrl}/v3/projects`, previous: null, next: null },
+        };
+      },
+    );
+
+    app.get<{ Params: { id: string } }>("/v3/projects/:id", { config: { errors } }, async (request, reply) => {
+      const project = await showProject(context, callerOf(request), request.params.id);
+      if (!project) return sendError(reply, "iamProjectUnknown");
+      return { project: projectBody(project, baseUrlOf(request)) };
+    });
+  };
+}

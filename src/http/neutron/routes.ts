@@ -1,0 +1,140 @@
+import type { FastifyInstance } from "fastify";
+import { isPairAddress } from "../../domain/net/cidr.js";
+import { isIpv4 } from "../../domain/net/ipv4.js";
+import { isMac } from "../../domain/ports/mac.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { PortFilter } from "../../store/store.js";
+import type { Caller, UseCaseContext } from "../../usecases/context.js";
+import {
+  createPort,
+  deletePort,
+  listPorts,
+  type PairInput,
+  showPort,
+  updatePort,
+} from "../../usecases/neutron/ports.js";
+import { baseUrlOf } from "../base-url.js";
+import { callerOf, type RouteErrors } from "../request-context.js";
+import { portBody } from "./mappers.js";
+import {
+  type CreatePortBody,
+  createPortSchema,
+  type ListPortsQuery,
+  listPortsQuerySchema,
+  type PairBody,
+  type UpdatePortBody,
+  updatePortSchema,
+} from "./schemas.js";
+
+const errors: RouteErrors = {
+  invalid: "neutronBadRequest",
+  internal: "neutronInternal",
+  busy: "neutronConflict",
+};
+
+function pairInputs(pairs: PairBody[] | undefined): PairInput[] | undefined {
+  return pairs?.map((pair) => {
+    if (!isPairAddress(pair.ip_address)) fail("neutronInvalidInput", `'${pair.ip_address}' is not a valid IP address.`);
+    if (pair.mac_address !== undefined && !isMac(pair.mac_address)) {
+      fail("neutronInvalidInput", `'${pair.mac_address}' is not a valid MAC address.`);
+    }
+    return { ipAddress: pair.ip_address, macAddress: pair.mac_address?.toLowerCase() };
+  });
+}
+
+/** Neutron filters; an impossible one (another project, a malformed fixed_ips term) simply matches nothing. */
+function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefined {
+  const owner = query.project_id ?? query.tenant_id;
+  if (owner !== undefined && owner !== caller.projectId) return undefined;
+  const filter: PortFilter = {
+    projectId: caller.projectId,
+    name: query.name,
+    networkId: query.network_id,
+    deviceId: query.device_id,
+    deviceOwner: query.device_owner,
+    macAddress: query.mac_address?.toLowerCase(),
+    status: query.status,
+    ids: query.id === undefined ? undefined : [query.id].flat(),
+  };
+  for (const term of query.fixed_ips ?? []) {
+    const eq = term.indexOf("=");
+    const key = term.slice(0, eq);
+    const value = term.slice(eq + 1);
+    if (key === "ip_address") filter.ipAddress = value;
+    else if (key === "subnet_id") filter.fixedIpSubnetId = value;
+    else return undefined;
+  }
+  if (query.limit) filter.page = { limit: query.limit, marker: query.marker };
+  return filter;
+}
+
+export function neutronRoutes(context: UseCaseContext) {
+  return async (app: FastifyInstance) => {
+    app.get<{ Querystring: ListPortsQuery }>(
+      "/v2.0/ports",
+      { schema: { querystring: listPortsQuerySchema }, config: { errors } },
+      async (request) => {
+        const filter = portFilter(callerOf(request), request.query);
+        const ports = filter ? await listPorts(context, filter) : [];
+        const last = ports.at(-1);
+        const links =
+          filter?.page && last && ports.length === filter.page.limit
+            ? [
+                {
+                  rel: "next",
+                  href: `${baseUrlOf(request)}/v2.0/ports?limit=${filter.page.limit}&marker=${last.id}`,
+                },
+              ]
+            : [];
+        return { ports: ports.map(portBody), ...(links.length > 0 ? { ports_links: links } : {}) };
+      },
+    );
+    app.get<{ Params: { port_id: string } }>("/v2.0/ports/:port_id", { config: { errors } }, async (request) => ({
+      port: portBody(await showPort(context, callerOf(request), request.params.port_id)),
+    }));
+    app.post<{ Body: CreatePortBody }>(
+      "/v2.0/ports",
+      { schema: { body: createPortSchema }, config: { errors } },
+      async (request, reply) => {
+        const { port } = request.body;
+        const fixedIps = port.fixed_ips?.map((ip) => {
+          if (ip.ip_address !== undefined && !isIpv4(ip.ip_address)) {
+            fail("neutronInvalidInput", `'${ip.ip_address}' is not a valid IP address.`);
+          }
+          return { subnetId: ip.subnet_id, ipAddress: ip.ip_address };
+        });
+        const created = await createPort(context, callerOf(request), {
+          networkId: port.network_id,
+          name: port.name ?? "",
+          description: port.description ?? "",
+          adminStateUp: port.admin_state_up ?? true,
+          deviceOwner: port.device_owner ?? "",
+          fixedIps,
+          allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+        });
+        return reply.code(201).send({ port: portBody(created) });
+      },
+    );
+    app.put<{ Params: { port_id: string }; Body: UpdatePortBody }>(
+      "/v2.0/ports/:port_id",
+      { schema: { body: updatePortSchema }, config: { errors } },
+      async (request) => {
+        const { port } = request.body;
+        const updated = await updatePort(context, callerOf(request), request.params.port_id, {
+          name: port.name,
+          description: port.description,
+          allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+        });
+        return { port: portBody(updated) };
+      },
+    );
+    app.delete<{ Params: { port_id: string } }>(
+      "/v2.0/ports/:port_id",
+      { config: { errors } },
+      async (request, reply) => {
+        await deletePort(context, callerOf(request), request.params.port_id);
+        return reply.code(204).send();
+      },
+    );
+  };
+}

@@ -1,0 +1,109 @@
+const pair = {
+  type: "object",
+  required: ["ip_address"],
+  properties: {
+    ip_address: { type: "string", maxLength: 64 },
+    mac_address: { type: "string", maxLength: 64 },
+  },
+} as const;
+
+const writable = {
+  name: { type: "string", maxLength: 255 },
+  description: { type: "string", maxLength: 255 },
+  allowed_address_pairs: { type: "array", maxItems: 1000, items: pair },
+  security_groups: { type: "array", items: { type: "string" } },
+  extra_dhcp_opts: { type: "array", items: { type: "object" } },
+  port_security_enabled: { type: "boolean" },
+  "binding:profile": { type: "object" },
+  "binding:vnic_type": { type: "string" },
+} as const;
+
+export const createPortSchema = {
+  type: "object",
+  required: ["port"],
+  properties: {
+    port: {
+      type: "object",
+      required: ["network_id"],
+      properties: {
+        ...writable,
+        network_id: { type: "string", minLength: 1, maxLength: 64 },
+        admin_state_up: { type: "boolean" },
+        device_owner: { enum: ["", "neutron:VIP_PORT"] },
+        fixed_ips: {
+          type: "array",
+          maxItems: 1,
+          items: {
+            type: "object",
+            properties: {
+              subnet_id: { type: "string", maxLength: 64 },
+              ip_address: { type: "string", maxLength: 64 },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const updatePortSchema = {
+  type: "object",
+  required: ["port"],
+  properties: { port: { type: "object", minProperties: 1, properties: writable } },
+} as const;
+
+export interface PairBody {
+  ip_address: string;
+  mac_address?: string;
+}
+
+export interface CreatePortBody {
+  port: {
+    network_id: string;
+    name?: string;
+    description?: string;
+    admin_state_up?: boolean;
+    device_owner?: "" | "neutron:VIP_PORT";
+    fixed_ips?: { subnet_id?: string; ip_address?: string }[];
+    allowed_address_pairs?: PairBody[];
+  };
+}
+
+export interface UpdatePortBody {
+  port: { name?: string; description?: string; allowed_address_pairs?: PairBody[] };
+}
+
+const stringOrList = { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] } as const;
+
+export const listPortsQuerySchema = {
+  type: "object",
+  properties: {
+    id: stringOrList,
+    name: { type: "string" },
+    network_id: { type: "string" },
+    device_id: { type: "string" },
+    device_owner: { type: "string" },
+    mac_address: { type: "string" },
+    status: { type: "string" },
+    project_id: { type: "string" },
+    tenant_id: { type: "string" },
+    fixed_ips: { type: "array", items: { type: "string" } },
+    limit: { type: "integer", minimum: 0, maximum: 2000 },
+    marker: { type: "string" },
+  },
+} as const;
+
+export interface ListPortsQuery {
+  id?: string | string[];
+  name?: string;
+  network_id?: string;
+  device_id?: string;
+  device_owner?: string;
+  mac_address?: string;
+  status?: string;
+  project_id?: string;
+  tenant_id?: string;
+  fixed_ips?: string[];
+  limit?: number;
+  marker?: string;
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { fail } from "../../errors/cloud-error.js";
+import type { UseCaseContext } from "../../usecases/context.js";
+import { authenticateSignature, authenticateToken, type IdentityCache } from "../../usecases/iam/authenticate.js";
+
+function headerOf(request: FastifyRequest) {
+  return (name: string): string | undefined => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value.join(",") : value;
+  };
+}
+
+async function resolveCaller(context: UseCaseContext, cache: IdentityCache, request: FastifyRequest) {
+  const header = headerOf(request);
+  const token = header("x-auth-token");
+  if (token) return authenticateToken(context, cache, token);
+  const authorization = header("authorization");
+  if (!authorization) fail("authenticationFailed", "Incorrect IAM authentication information: no credentials given.");
+  const url = request.raw.url ?? request.url;
+  const queryStart = url.indexOf("?");
+  const params = request.params as Record<string, string> | undefined;
+  return authenticateSignature(context, cache, {
+    method: request.method,
+    path: queryStart < 0 ? url : url.slice(0, queryStart),
+    rawQuery: queryStart < 0 ? "" : url.slice(queryStart + 1),
+    header,
+    body: request.rawBody ?? Buffer.alloc(0),
+    authorization,
+    projectHint: header("x-project-id") ?? params?.project_id,
+  });
+}
+
+/**
+ * Runs once the body is read (signatures cover it): authenticates the caller, then applies the rules every
+ * project-scoped route shares, in the cloud's order: the path's project must be the caller's, then the body must parse.
+ */
+export function registerAuthentication(app: FastifyInstance, context: UseCaseContext, cache: IdentityCache): void {
+  app.addHook("preValidation", async (request) => {
+    const config = request.routeOptions.config;
+    if (!config.public) {
+      request.caller = await resolveCaller(context, cache, request);
+      const pathProject = (request.params as Record<string, string> | undefined)?.project_id;
+      if (pathProject !== undefined && pathProject !== request.caller.projectId && config.errors?.projectMismatch) {
+        fail(config.errors.projectMismatch);
+      }
+    }
+    const errors = config.errors;
+    if (request.bodyProblem === "invalid" && errors) fail(errors.invalid, "The request body is not valid JSON.");
+    if (errors?.blank && (request.rawBody === undefined || request.rawBody.length === 0)) fail(errors.blank);
+  });
+}

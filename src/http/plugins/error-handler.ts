@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { CloudError } from "../../errors/cloud-error.js";
+import { ERRORS, type ErrorId } from "../../errors/registry.js";
+import { StoreRetriesExhaustedError } from "../../store/errors.js";
+import { errorBody } from "../errors/render.js";
+
+export function sendError(reply: FastifyReply, id: ErrorId, message?: string): FastifyReply {
+  const spec = ERRORS[id];
+  return reply
+    .code(spec.status)
+    .type("application/json")
+    .send(errorBody(spec, message ?? spec.message, String(reply.request.id)));
+}
+
+function routeErrors(request: FastifyRequest) {
+  return request.routeOptions.config.errors;
+}
+
+/** Maps every failure to a registered cloud error; only a bug in the server can produce a 5xx. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const errors = routeErrors(request);
+    if (error instanceof CloudError) return sendError(reply, error.id, error.message);
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      const where = fastifyError.validationContext ?? "request";
+      return sendError(reply, errors?.invalid ?? "malformedRequest", `Invalid ${where}: ${fastifyError.message}`);
+    }
+    if (fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") return sendError(reply, "requestTooLarge");
+    if (error instanceof StoreRetriesExhaustedError) {
+      request.log.warn({ err: error }, "unit of work kept conflicting");
+      return sendError(reply, errors?.busy ?? "malformedRequest");
+    }
+    const status = fastifyError.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendError(reply, errors?.invalid ?? "malformedRequest", fastifyError.message);
+    }
+    request.log.error({ err: error }, "unexpected failure");
+    return sendError(reply, errors?.internal ?? "gatewayInternal");
+  });
+  app.setNotFoundHandler((_request, reply) => sendError(reply, "routeNotFound"));
+}

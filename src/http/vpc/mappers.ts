@@ -1,0 +1,60 @@
+import type { Port, Subnet, Vpc } from "../../domain/model.js";
+import { primaryFixedIp } from "../../domain/ports/port-changes.js";
+
+/** VPC and Neutron timestamps: UTC, seconds, no zone suffix. */
+export function vpcTime(iso: string): string {
+  return iso.slice(0, 19);
+}
+
+export function vpcBody(vpc: Vpc) {
+  return {
+    id: vpc.id,
+    name: vpc.name,
+    description: vpc.description,
+    cidr: vpc.cidr,
+    status: vpc.status,
+    routes: [],
+    enable_shared_snat: false,
+    enterprise_project_id: "0",
+    tenant_id: vpc.projectId,
+    created_at: vpcTime(vpc.createdAt),
+    updated_at: vpcTime(vpc.createdAt),
+  };
+}
+
+export function subnetBody(subnet: Subnet) {
+  const dnsList = [subnet.primaryDns, subnet.secondaryDns].filter((dns) => dns !== "");
+  return {
+    id: subnet.id,
+    name: subnet.name,
+    description: subnet.description,
+    cidr: subnet.cidr,
+    gateway_ip: subnet.gatewayIp,
+    ipv6_enable: false,
+    dhcp_enable: subnet.dhcpEnable,
+    primary_dns: subnet.primaryDns,
+    secondary_dns: subnet.secondaryDns,
+    dnsList,
+    availability_zone: subnet.availabilityZone,
+    vpc_id: subnet.vpcId,
+    status: subnet.status,
+    neutron_network_id: subnet.id,
+    neutron_subnet_id: subnet.neutronSubnetId,
+    extra_dhcp_opts: [],
+    scope: "center",
+    tenant_id: subnet.projectId,
+    created_at: vpcTime(subnet.createdAt),
+    updated_at: vpcTime(subnet.createdAt),
+  };
+}
+
+export function privateIpBody(port: Port) {
+  return {
+    id: port.id,
+    status: port.status === "ACTIVE" ? "ACTIVE" : "DOWN",
+    subnet_id: port.networkId,
+    tenant_id: port.projectId,
+    device_owner: port.deviceOwner,
+    ip_address: primaryFixedIp(port) ?? "",
+  };
+}

@@ -1,0 +1,31 @@
+import type { SqlExecutor } from "./executor.js";
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "./migrations.js";
+
+const CREATE_VERSIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;
+
+export async function currentSchemaVersion(db: SqlExecutor): Promise<number> {
+  await db.run(CREATE_VERSIONS_TABLE);
+  const rows = await db.all<{ version: unknown }>("SELECT MAX(version) AS version FROM schema_migrations");
+  return Number(rows[0]?.version ?? 0);
+}
+
+/** Applies every migration newer than the database; the caller runs this inside one transaction. */
+export async function applyMigrations(db: SqlExecutor, now: () => string): Promise<number[]> {
+  const current = await currentSchemaVersion(db);
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new Error(`database schema is at version ${current}, newer than this build (${LATEST_SCHEMA_VERSION})`);
+  }
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    for (const statement of migration.statements) await db.run(statement);
+    await db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
+      migration.version,
+      migration.name,
+      now(),
+    ]);
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,101 @@
+import type {
+  AddressPair,
+  FixedIp,
+  Job,
+  JobStatus,
+  Port,
+  Server,
+  ServerStatus,
+  Subnet,
+  Vpc,
+} from "../../domain/model.js";
+
+type Row = Record<string, unknown>;
+
+const text = (value: unknown): string => String(value ?? "");
+const integer = (value: unknown): number => Number(value);
+
+export function vpcFromRow(row: Row): Vpc {
+  return {
+    id: text(row.id),
+    projectId: text(row.project_id),
+    name: text(row.name),
+    description: text(row.description),
+    cidr: text(row.cidr),
+    status: text(row.status),
+    createdAt: text(row.created_at),
+  };
+}
+
+export function subnetFromRow(row: Row): Subnet {
+  return {
+    id: text(row.id),
+    neutronSubnetId: text(row.neutron_subnet_id),
+    projectId: text(row.project_id),
+    vpcId: text(row.vpc_id),
+    name: text(row.name),
+    description: text(row.description),
+    cidr: text(row.cidr),
+    gatewayIp: text(row.gateway_ip),
+    dhcpEnable: integer(row.dhcp_enable) === 1,
+    primaryDns: text(row.primary_dns),
+    secondaryDns: text(row.secondary_dns),
+    availabilityZone: text(row.availability_zone),
+    status: text(row.status),
+    createdAt: text(row.created_at),
+  };
+}
+
+export function portFromRow(row: Row, fixedIps: FixedIp[], pairs: AddressPair[]): Port {
+  return {
+    id: text(row.id),
+    projectId: text(row.project_id),
+    networkId: text(row.network_id),
+    name: text(row.name),
+    description: text(row.description),
+    macAddress: text(row.mac_address),
+    deviceOwner: text(row.device_owner),
+    deviceId: text(row.device_id),
+    status: text(row.status),
+    adminStateUp: integer(row.admin_state_up) === 1,
+    nicIndex: row.nic_index === null || row.nic_index === undefined ? null : integer(row.nic_index),
+    revisionNumber: integer(row.revision_number),
+    createdAt: text(row.created_at),
+    updatedAt: text(row.updated_at),
+    fixedIps,
+    allowedAddressPairs: pairs,
+  };
+}
+
+export function serverFromRow(row: Row): Server {
+  return {
+    id: text(row.id),
+    projectId: text(row.project_id),
+    name: text(row.name),
+    status: text(row.status) as ServerStatus,
+    vpcId: text(row.vpc_id),
+    flavorRef: text(row.flavor_ref),
+    imageRef: text(row.image_ref),
+    availabilityZone: text(row.availability_zone),
+    rootVolumeType: text(row.root_volume_type),
+    rootVolumeSize: integer(row.root_volume_size),
+    metadata: JSON.parse(text(row.metadata)) as Record<string, string>,
+    jobId: text(row.job_id),
+    createdAt: text(row.created_at),
+    updatedAt: text(row.updated_at),
+  };
+}
+
+export function jobFromRow(row: Row): Job {
+  return {
+    id: text(row.id),
+    projectId: text(row.project_id),
+    jobType: text(row.job_type),
+    status: text(row.status) as JobStatus,
+    serverIds: JSON.parse(text(row.server_ids)) as string[],
+    beginTime: text(row.begin_time),
+    endTime: row.end_time === null || row.end_time === undefined ? null : text(row.end_time),
+    readyAt: text(row.ready_at),
+    failReason: row.fail_reason === null || row.fail_reason === undefined ? null : text(row.fail_reason),
+  };
+}

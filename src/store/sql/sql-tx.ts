@@ -1,0 +1,499 @@
+import type {
+  AccessKey,
+  Account,
+  AddressPair,
+  FixedIp,
+  Job,
+  Port,
+  Project,
+  Server,
+  Subnet,
+  User,
+  Vpc,
+} from "../../domain/model.js";
+import type { Page, PortFilter, ReadOptions, Tx } from "../store.js";
+import type { SqlExecutor } from "./executor.js";
+import { jobFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
+
+type Row = Record<string, unknown>;
+
+const PORT_COLUMNS =
+  "id, project_id, network_id, name, description, mac_address, device_owner, device_id, status, admin_state_up, nic_index, revision_number, created_at, updated_at";
+const CHUNK = 400;
+const DUMP_ORDER: [string, string][] = [
+  ["meta", "key"],
+  ["accounts", "id"],
+  ["users", "id"],
+  ["projects", "id"],
+  ["access_keys", "access_key"],
+  ["vpcs", "id"],
+  ["subnets", "id"],
+  ["ports", "id"],
+  ["fixed_ips", "network_id, ip_address"],
+  ["address_pairs", "port_id, ip_address, mac_address"],
+  ["servers", "id"],
+  ["jobs", "id"],
+];
+
+/** The whole store contract in portable SQL; the dialects differ only in their executor. */
+export class SqlTx implements Tx {
+  constructor(private readonly db: SqlExecutor) {}
+
+  private lock(options?: ReadOptions): string {
+    return options?.forUpdate && this.db.dialect === "postgres" ? " FOR UPDATE" : "";
+  }
+
+  private async one(sql: string, params: readonly unknown[]): Promise<Row | undefined> {
+    const rows = await this.db.all<Row>(sql, params);
+    return rows[0];
+  }
+
+  private pageClause(page: Page, params: unknown[], column = "id"): string {
+    let clause = "";
+    if (page.marker !== undefined) {
+      clause += ` AND ${column} > ?`;
+      params.push(page.marker);
+    }
+    params.push(page.limit);
+    return `${clause} ORDER BY ${column} LIMIT ?`;
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const row = await this.one("SELECT value FROM meta WHERE key = ?", [key]);
+    return row ? String(row.value) : undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.db.run("DELETE FROM meta WHERE key = ?", [key]);
+    await this.db.run("INSERT INTO meta (key, value) VALUES (?, ?)", [key, value]);
+  }
+
+  async insertAccount(account: Account): Promise<void> {
+    await this.db.run("INSERT INTO accounts (id, name) VALUES (?, ?)", [account.id, account.name]);
+  }
+
+  async getAccountByName(name: string): Promise<Account | undefined> {
+    const row = await this.one("SELECT id, name FROM accounts WHERE name = ?", [name]);
+    return row ? { id: String(row.id), name: String(row.name) } : undefined;
+  }
+
+  async insertUser(user: User): Promise<void> {
+    await this.db.run("INSERT INTO users (id, account_id, name, password_hash) VALUES (?, ?, ?, ?)", [
+      user.id,
+      user.accountId,
+      user.name,
+      user.passwordHash,
+    ]);
+  }
+
+  private userFromRow(row: Row | undefined): User | undefined {
+    if (!row) return undefined;
+    return {
+      id: String(row.id),
+      accountId: String(row.account_id),
+      name: String(row.name),
+      passwordHash: String(row.password_hash),
+    };
+  }
+
+  async getUser(id: string): Promise<User | undefined> {
+    return this.userFromRow(await this.one("SELECT * FROM users WHERE id = ?", [id]));
+  }
+
+  async getUserByName(accountId: string, name: string): Promise<User | undefined> {
+    return this.userFromRow(await this.one("SELECT * FROM users WHERE account_id = ? AND name = ?", [accountId, name]));
+  }
+
+  async insertProject(project: Project): Promise<void> {
+    await this.db.run("INSERT INTO projects (id, account_id, name, description) VALUES (?, ?, ?, ?)", [
+      project.id,
+      project.accountId,
+      project.name,
+      project.description,
+    ]);
+  }
+
+  private projectFromRow(row: Row): Project {
+    return {
+      id: String(row.id),
+      accountId: String(row.account_id),
+      name: String(row.name),
+      description: String(row.description),
+    };
+  }
+
+  async getProject(id: string): Promise<Project | undefined> {
+    const row = await this.one("SELECT * FROM projects WHERE id = ?", [id]);
+    return row ? this.projectFromRow(row) : undefined;
+  }
+
+  async listProjects(accountId: string, filter: { name?: string; id?: string }): Promise<Project[]> {
+    const params: unknown[] = [accountId];
+    let sql = "SELECT * FROM projects WHERE account_id = ?";
+    if (filter.name !== undefined) {
+      sql += " AND name = ?";
+      params.push(filter.name);
+    }
+    if (filter.id !== undefined) {
+      sql += " AND id = ?";
+      params.push(filter.id);
+    }
+    const rows = await this.db.all<Row>(`${sql} ORDER BY name`, params);
+    return rows.map((row) => this.projectFromRow(row));
+  }
+
+  async insertAccessKey(key: AccessKey): Promise<void> {
+    await this.db.run("INSERT INTO access_keys (access_key, secret_key, user_id) VALUES (?, ?, ?)", [
+      key.accessKey,
+      key.secretKey,
+      key.userId,
+    ]);
+  }
+
+  async getAccessKey(accessKey: string): Promise<AccessKey | undefined> {
+    const row = await this.one("SELECT * FROM access_keys WHERE access_key = ?", [accessKey]);
+    return row
+      ? { accessKey: String(row.access_key), secretKey: String(row.secret_key), userId: String(row.user_id) }
+      : undefined;
+  }
+
+  async insertVpc(vpc: Vpc): Promise<void> {
+    await this.db.run(
+      "INSERT INTO vpcs (id, project_id, name, description, cidr, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      [vpc.id, vpc.projectId, vpc.name, vpc.description, vpc.cidr, vpc.status, vpc.createdAt],
+    );
+  }
+
+  async getVpc(id: string, options?: ReadOptions): Promise<Vpc | undefined> {
+    const row = await this.one(`SELECT * FROM vpcs WHERE id = ?${this.lock(options)}`, [id]);
+    return row ? vpcFromRow(row) : undefined;
+  }
+
+  async listVpcs(projectId: string, page: Page): Promise<Vpc[]> {
+    const params: unknown[] = [projectId];
+    const rows = await this.db.all<Row>(
+      `SELECT * FROM vpcs WHERE project_id = ?${this.pageClause(page, params)}`,
+      params,
+    );
+    return rows.map(vpcFromRow);
+  }
+
+  async deleteVpc(id: string): Promise<void> {
+    await this.db.run("DELETE FROM vpcs WHERE id = ?", [id]);
+  }
+
+  async insertSubnet(s: Subnet): Promise<void> {
+    await this.db.run(
+      `INSERT INTO subnets (id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip,
+        dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        s.id,
+        s.neutronSubnetId,
+        s.projectId,
+        s.vpcId,
+        s.name,
+        s.description,
+        s.cidr,
+        s.gatewayIp,
+        s.dhcpEnable ? 1 : 0,
+        s.primaryDns,
+        s.secondaryDns,
+        s.availabilityZone,
+        s.status,
+        s.createdAt,
+      ],
+    );
+  }
+
+  async getSubnet(id: string, options?: ReadOptions): Promise<Subnet | undefined> {
+    const row = await this.one(`SELECT * FROM subnets WHERE id = ?${this.lock(options)}`, [id]);
+    return row ? subnetFromRow(row) : undefined;
+  }
+
+  async listSubnets(projectId: string, filter: { vpcId?: string; page: Page }): Promise<Subnet[]> {
+    const params: unknown[] = [projectId];
+    let sql = "SELECT * FROM subnets WHERE project_id = ?";
+    if (filter.vpcId !== undefined) {
+      sql += " AND vpc_id = ?";
+      params.push(filter.vpcId);
+    }
+    const rows = await this.db.all<Row>(sql + this.pageClause(filter.page, params), params);
+    return rows.map(subnetFromRow);
+  }
+
+  async listSubnetsOfVpc(vpcId: string): Promise<Subnet[]> {
+    const rows = await this.db.all<Row>("SELECT * FROM subnets WHERE vpc_id = ? ORDER BY id", [vpcId]);
+    return rows.map(subnetFromRow);
+  }
+
+  async deleteSubnet(id: string): Promise<void> {
+    await this.db.run("DELETE FROM ports WHERE network_id = ?", [id]);
+    await this.db.run("DELETE FROM subnets WHERE id = ?", [id]);
+  }
+
+  async insertPort(port: Port): Promise<void> {
+    await this.db.run(`INSERT INTO ports (${PORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      port.id,
+      port.projectId,
+      port.networkId,
+      port.name,
+      port.description,
+      port.macAddress,
+      port.deviceOwner,
+      port.deviceId,
+      port.status,
+      port.adminStateUp ? 1 : 0,
+      port.nicIndex,
+      port.revisionNumber,
+      port.createdAt,
+      port.updatedAt,
+    ]);
+    for (const [position, fixedIp] of port.fixedIps.entries()) {
+      await this.db.run(
+        "INSERT INTO fixed_ips (port_id, network_id, subnet_id, ip_address, position) VALUES (?, ?, ?, ?, ?)",
+        [port.id, port.networkId, fixedIp.subnetId, fixedIp.ipAddress, position],
+      );
+    }
+    await this.insertPairs(port.id, port.allowedAddressPairs);
+  }
+
+  private async insertPairs(portId: string, pairs: AddressPair[]): Promise<void> {
+    for (const [position, pair] of pairs.entries()) {
+      await this.db.run("INSERT INTO address_pairs (port_id, ip_address, mac_address, position) VALUES (?, ?, ?, ?)", [
+        portId,
+        pair.ipAddress,
+        pair.macAddress,
+        position,
+      ]);
+    }
+  }
+
+  /** Loads ports with their fixed IPs and pairs, keeping the rows' order. */
+  private async hydrate(rows: Row[]): Promise<Port[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => String(row.id));
+    const fixedIps = new Map<string, FixedIp[]>();
+    const pairs = new Map<string, AddressPair[]>();
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      const chunk = ids.slice(start, start + CHUNK);
+      const marks = chunk.map(() => "?").join(", ");
+      const ipRows = await this.db.all<Row>(
+        `SELECT port_id, subnet_id, ip_address FROM fixed_ips WHERE port_id IN (${marks}) ORDER BY port_id, position`,
+        chunk,
+      );
+      for (const row of ipRows) {
+        const list = fixedIps.get(String(row.port_id)) ?? [];
+        list.push({ subnetId: String(row.subnet_id), ipAddress: String(row.ip_address) });
+        fixedIps.set(String(row.port_id), list);
+      }
+      const pairRows = await this.db.all<Row>(
+        `SELECT port_id, ip_address, mac_address FROM address_pairs WHERE port_id IN (${marks}) ORDER BY port_id, position`,
+        chunk,
+      );
+      for (const row of pairRows) {
+        const list = pairs.get(String(row.port_id)) ?? [];
+        list.push({ ipAddress: String(row.ip_address), macAddress: String(row.mac_address) });
+        pairs.set(String(row.port_id), list);
+      }
+    }
+    return rows.map((row) => portFromRow(row, fixedIps.get(String(row.id)) ?? [], pairs.get(String(row.id)) ?? []));
+  }
+
+  async getPort(id: string, options?: ReadOptions): Promise<Port | undefined> {
+    const rows = await this.db.all<Row>(`SELECT ${PORT_COLUMNS} FROM ports WHERE id = ?${this.lock(options)}`, [id]);
+    return (await this.hydrate(rows))[0];
+  }
+
+  async listPorts(filter: PortFilter): Promise<Port[]> {
+    const params: unknown[] = [filter.projectId];
+    let sql = `SELECT ${PORT_COLUMNS} FROM ports WHERE project_id = ?`;
+    const equal = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      sql += ` AND ${column} = ?`;
+      params.push(value);
+    };
+    equal("name", filter.name);
+    equal("network_id", filter.networkId);
+    equal("device_id", filter.deviceId);
+    equal("device_owner", filter.deviceOwner);
+    equal("mac_address", filter.macAddress);
+    equal("status", filter.status);
+    if (filter.ids !== undefined) {
+      if (filter.ids.length === 0) return [];
+      sql += ` AND id IN (${filter.ids.map(() => "?").join(", ")})`;
+      params.push(...filter.ids);
+    }
+    if (filter.ipAddress !== undefined) {
+      sql += " AND id IN (SELECT port_id FROM fixed_ips WHERE ip_address = ?)";
+      params.push(filter.ipAddress);
+    }
+    if (filter.fixedIpSubnetId !== undefined) {
+      sql += " AND id IN (SELECT port_id FROM fixed_ips WHERE subnet_id = ?)";
+      params.push(filter.fixedIpSubnetId);
+    }
+    sql += filter.page ? this.pageClause(filter.page, params) : " ORDER BY id";
+    return this.hydrate(await this.db.all<Row>(sql, params));
+  }
+
+  async getPortByFixedIp(networkId: string, ipAddress: string): Promise<Port | undefined> {
+    const rows = await this.db.all<Row>(
+      `SELECT ${PORT_COLUMNS} FROM ports WHERE id IN
+        (SELECT port_id FROM fixed_ips WHERE network_id = ? AND ip_address = ?)`,
+      [networkId, ipAddress],
+    );
+    return (await this.hydrate(rows))[0];
+  }
+
+  async usedAddresses(networkId: string): Promise<Set<string>> {
+    const rows = await this.db.all<Row>("SELECT ip_address FROM fixed_ips WHERE network_id = ?", [networkId]);
+    return new Set(rows.map((row) => String(row.ip_address)));
+  }
+
+  async countPortsInNetwork(networkId: string): Promise<number> {
+    const row = await this.one("SELECT COUNT(*) AS n FROM ports WHERE network_id = ?", [networkId]);
+    return Number(row?.n ?? 0);
+  }
+
+  async listPortsWithPair(projectId: string, pair: { ipAddress: string; macAddress?: string }): Promise<Port[]> {
+    const params: unknown[] = [projectId, pair.ipAddress];
+    let inner = "SELECT port_id FROM address_pairs WHERE ip_address = ?";
+    if (pair.macAddress !== undefined) {
+      inner += " AND mac_address = ?";
+      params.push(pair.macAddress);
+    }
+    const rows = await this.db.all<Row>(
+      `SELECT ${PORT_COLUMNS} FROM ports WHERE project_id = ? AND id IN (${inner}) ORDER BY id`,
+      params,
+    );
+    return this.hydrate(rows);
+  }
+
+  async updatePort(port: Port): Promise<void> {
+    await this.db.run(
+      `UPDATE ports SET name = ?, description = ?, device_owner = ?, device_id = ?, status = ?, admin_state_up = ?,
+        nic_index = ?, revision_number = ?, updated_at = ? WHERE id = ?`,
+      [
+        port.name,
+        port.description,
+        port.deviceOwner,
+        port.deviceId,
+        port.status,
+        port.adminStateUp ? 1 : 0,
+        port.nicIndex,
+        port.revisionNumber,
+        port.updatedAt,
+        port.id,
+      ],
+    );
+    await this.db.run("DELETE FROM address_pairs WHERE port_id = ?", [port.id]);
+    await this.insertPairs(port.id, port.allowedAddressPairs);
+  }
+
+  async deletePort(id: string): Promise<void> {
+    await this.db.run("DELETE FROM ports WHERE id = ?", [id]);
+  }
+
+  async insertServer(s: Server): Promise<void> {
+    await this.db.run(
+      `INSERT INTO servers (id, project_id, name, status, vpc_id, flavor_ref, image_ref, availability_zone,
+        root_volume_type, root_volume_size, metadata, job_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        s.id,
+        s.projectId,
+        s.name,
+        s.status,
+        s.vpcId,
+        s.flavorRef,
+        s.imageRef,
+        s.availabilityZone,
+        s.rootVolumeType,
+        s.rootVolumeSize,
+        JSON.stringify(s.metadata),
+        s.jobId,
+        s.createdAt,
+        s.updatedAt,
+      ],
+    );
+  }
+
+  async getServer(id: string, options?: ReadOptions): Promise<Server | undefined> {
+    const row = await this.one(`SELECT * FROM servers WHERE id = ?${this.lock(options)}`, [id]);
+    return row ? serverFromRow(row) : undefined;
+  }
+
+  async updateServer(s: Server): Promise<void> {
+    await this.db.run("UPDATE servers SET name = ?, status = ?, metadata = ?, updated_at = ? WHERE id = ?", [
+      s.name,
+      s.status,
+      JSON.stringify(s.metadata),
+      s.updatedAt,
+      s.id,
+    ]);
+  }
+
+  async deleteServer(id: string): Promise<void> {
+    await this.db.run("DELETE FROM servers WHERE id = ?", [id]);
+  }
+
+  async listServerNics(serverId: string): Promise<Port[]> {
+    const rows = await this.db.all<Row>(
+      `SELECT ${PORT_COLUMNS} FROM ports WHERE device_id = ? AND nic_index IS NOT NULL ORDER BY nic_index`,
+      [serverId],
+    );
+    return this.hydrate(rows);
+  }
+
+  async insertJob(job: Job): Promise<void> {
+    await this.db.run(
+      `INSERT INTO jobs (id, project_id, job_type, status, server_ids, begin_time, end_time, ready_at, fail_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        job.id,
+        job.projectId,
+        job.jobType,
+        job.status,
+        JSON.stringify(job.serverIds),
+        job.beginTime,
+        job.endTime,
+        job.readyAt,
+        job.failReason,
+      ],
+    );
+  }
+
+  async getJob(id: string): Promise<Job | undefined> {
+    const row = await this.one("SELECT * FROM jobs WHERE id = ?", [id]);
+    return row ? jobFromRow(row) : undefined;
+  }
+
+  async updateJob(job: Job): Promise<void> {
+    await this.db.run("UPDATE jobs SET status = ?, end_time = ?, fail_reason = ? WHERE id = ?", [
+      job.status,
+      job.endTime,
+      job.failReason,
+      job.id,
+    ]);
+  }
+
+  async listDueJobs(now: string, limit: number): Promise<Job[]> {
+    const rows = await this.db.all<Row>(
+      "SELECT * FROM jobs WHERE status = 'RUNNING' AND ready_at <= ? ORDER BY ready_at LIMIT ?",
+      [now, limit],
+    );
+    return rows.map(jobFromRow);
+  }
+
+  async dump(): Promise<Record<string, Record<string, unknown>[]>> {
+    const dump: Record<string, Record<string, unknown>[]> = {};
+    for (const [table, order] of DUMP_ORDER) {
+      dump[table] = (await this.db.all<Row>(`SELECT * FROM ${table} ORDER BY ${order}`)).map((row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([key, value]) => [key, typeof value === "bigint" ? Number(value) : value]),
+        ),
+      );
+    }
+    return dump;
+  }
+}

@@ -1,0 +1,106 @@
+import type {
+  AccessKey,
+  Account,
+  AddressPair,
+  Job,
+  Port,
+  Project,
+  Server,
+  Subnet,
+  User,
+  Vpc,
+} from "../domain/model.js";
+
+export interface Page {
+  limit: number;
+  /** Id of the last item of the previous page; items sort by id. */
+  marker?: string;
+}
+
+export interface PortFilter {
+  projectId: string;
+  ids?: string[];
+  name?: string;
+  networkId?: string;
+  deviceId?: string;
+  deviceOwner?: string;
+  macAddress?: string;
+  ipAddress?: string;
+  /** Neutron subnet id of a fixed IP. */
+  fixedIpSubnetId?: string;
+  status?: string;
+  page?: Page;
+}
+
+export interface ReadOptions {
+  /** Lock the row for the rest of the transaction (SELECT … FOR UPDATE where the store has row locks). */
+  forUpdate?: boolean;
+}
+
+/** One unit of work. Every method runs inside the transaction that `Store.write`/`Store.read` opened. */
+export interface Tx {
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  insertAccount(account: Account): Promise<void>;
+  getAccountByName(name: string): Promise<Account | undefined>;
+  insertUser(user: User): Promise<void>;
+  getUser(id: string): Promise<User | undefined>;
+  getUserByName(accountId: string, name: string): Promise<User | undefined>;
+  insertProject(project: Project): Promise<void>;
+  getProject(id: string): Promise<Project | undefined>;
+  listProjects(accountId: string, filter: { name?: string; id?: string }): Promise<Project[]>;
+  insertAccessKey(key: AccessKey): Promise<void>;
+  getAccessKey(accessKey: string): Promise<AccessKey | undefined>;
+
+  insertVpc(vpc: Vpc): Promise<void>;
+  getVpc(id: string, options?: ReadOptions): Promise<Vpc | undefined>;
+  listVpcs(projectId: string, page: Page): Promise<Vpc[]>;
+  deleteVpc(id: string): Promise<void>;
+
+  insertSubnet(subnet: Subnet): Promise<void>;
+  getSubnet(id: string, options?: ReadOptions): Promise<Subnet | undefined>;
+  listSubnets(projectId: string, filter: { vpcId?: string; page: Page }): Promise<Subnet[]>;
+  listSubnetsOfVpc(vpcId: string): Promise<Subnet[]>;
+  deleteSubnet(id: string): Promise<void>;
+
+  insertPort(port: Port): Promise<void>;
+  getPort(id: string, options?: ReadOptions): Promise<Port | undefined>;
+  listPorts(filter: PortFilter): Promise<Port[]>;
+  /** The port holding `ipAddress` as a fixed IP in the network, if any. */
+  getPortByFixedIp(networkId: string, ipAddress: string): Promise<Port | undefined>;
+  usedAddresses(networkId: string): Promise<Set<string>>;
+  countPortsInNetwork(networkId: string): Promise<number>;
+  /** Ports of the project whose allowed_address_pairs contain the pair (any MAC when `macAddress` is omitted). */
+  listPortsWithPair(projectId: string, pair: { ipAddress: string; macAddress?: string }): Promise<Port[]>;
+  /** Replaces name, description, status, device fields, pairs, revision and updated_at of an existing port. */
+  updatePort(port: Port): Promise<void>;
+  deletePort(id: string): Promise<void>;
+
+  insertServer(server: Server): Promise<void>;
+  getServer(id: string, options?: ReadOptions): Promise<Server | undefined>;
+  updateServer(server: Server): Promise<void>;
+  deleteServer(id: string): Promise<void>;
+  listServerNics(serverId: string): Promise<Port[]>;
+
+  insertJob(job: Job): Promise<void>;
+  getJob(id: string): Promise<Job | undefined>;
+  updateJob(job: Job): Promise<void>;
+  listDueJobs(now: string, limit: number): Promise<Job[]>;
+
+  /** Every row of every table in a stable order: for invariant checks and "nothing changed" assertions. */
+  dump(): Promise<Record<string, Record<string, unknown>[]>>;
+}
+
+export interface Store {
+  readonly kind: "sqlite" | "postgres";
+  /** Runs `work` in one read-write transaction: it commits completely or not at all, retried on conflicts. */
+  write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `work` in one read-only transaction with a consistent snapshot. */
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Latest schema version this build knows, and the version the database is at. */
+  schemaVersion(): Promise<{ current: number; latest: number }>;
+  close(): Promise<void>;
+}
+
+export type { AddressPair };

@@ -1,0 +1,72 @@
+import type { Job, Port, Server } from "../../domain/model.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { Tx } from "../../store/store.js";
+import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { Allocators } from "../shared/allocate-address.js";
+import { detachNicFromVips } from "../shared/vip-links.js";
+import { finishedJob } from "./jobs.js";
+import { buildNic, type NicInput } from "./nic-allocation.js";
+
+async function requireServer(tx: Tx, caller: Caller, id: string, forUpdate: boolean): Promise<Server> {
+  const server = await tx.getServer(id, { forUpdate });
+  if (!server || server.projectId !== caller.projectId) fail("ecsServerNotFound");
+  return server;
+}
+
+export async function listServerNics(context: UseCaseContext, caller: Caller, serverId: string): Promise<Port[]> {
+  return context.store.read(async (tx) => {
+    await requireServer(tx, caller, serverId, false);
+    return tx.listServerNics(serverId);
+  });
+}
+
+/** Adds NICs to a running or stopped server, within the per-server NIC quota. */
+export async function addServerNics(
+  context: UseCaseContext,
+  caller: Caller,
+  serverId: string,
+  inputs: NicInput[],
+): Promise<{ job: Job; nics: Port[] }> {
+  return context.store.write(async (tx) => {
+    const server = await requireServer(tx, caller, serverId, true);
+    if (server.status !== "ACTIVE" && server.status !== "SHUTOFF") fail("ecsServerStatus");
+    const existing = await tx.listServerNics(serverId);
+    if (existing.length + inputs.length > context.limits.maxNicsPerServer) fail("ecsNicQuotaExceeded");
+    let nextIndex = existing.reduce((max, nic) => Math.max(max, nic.nicIndex ?? 0), -1) + 1;
+    const allocators = new Allocators(tx);
+    const nics: Port[] = [];
+    for (const input of inputs) {
+      nics.push(await buildNic(context, tx, allocators, caller, server, input, nextIndex++, "ACTIVE"));
+    }
+    for (const nic of nics) await tx.insertPort(nic);
+    const job = finishedJob(context, caller, "addNics", [serverId]);
+    await tx.insertJob(job);
+    return { job, nics };
+  });
+}
+
+/** Removes secondary NICs; the primary NIC stays with its server. */
+export async function deleteServerNics(
+  context: UseCaseContext,
+  caller: Caller,
+  serverId: string,
+  nicIds: string[],
+): Promise<Job> {
+  return context.store.write(async (tx) => {
+    const server = await requireServer(tx, caller, serverId, true);
+    if (server.status !== "ACTIVE" && server.status !== "SHUTOFF") fail("ecsServerStatus");
+    const nics = await tx.listServerNics(serverId);
+    const now = isoNow(context);
+    const primary = nics[0];
+    for (const id of new Set(nicIds)) {
+      const nic = nics.find((candidate) => candidate.id === id);
+      if (!nic) fail("ecsNotServerNic", `The server does not have the interface ${id}.`);
+      if (nic.id === primary?.id) fail("ecsPrimaryNicUndeletable");
+      await detachNicFromVips(tx, nic, now);
+      await tx.deletePort(nic.id);
+    }
+    const job = finishedJob(context, caller, "deleteNics", [serverId]);
+    await tx.insertJob(job);
+    return job;
+  });
+}

@@ -1,0 +1,133 @@
+import type { Job, Port, Server } from "../../domain/model.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { Tx } from "../../store/store.js";
+import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { Allocators } from "../shared/allocate-address.js";
+import { detachNicFromVips } from "../shared/vip-links.js";
+import { projectZone } from "../vpc/subnets.js";
+import { finishedJob } from "./jobs.js";
+import { buildNic, type NicInput } from "./nic-allocation.js";
+
+export interface CreateServersInput {
+  name: string;
+  imageRef: string;
+  flavorRef: string;
+  vpcId: string;
+  nics: NicInput[];
+  rootVolumeType: string;
+  rootVolumeSize: number;
+  count: number;
+  availabilityZone?: string;
+  metadata: Record<string, string>;
+}
+
+/** Servers of one request are named `name-0001`, `name-0002`, … when more than one is created. */
+function serverName(base: string, index: number, count: number): string {
+  return count === 1 ? base : `${base}-${String(index + 1).padStart(4, "0")}`;
+}
+
+/**
+ * POST /v1/{project_id}/cloudservers: every server and NIC is written at once (addresses are decided now, so
+ * conflicts are reported synchronously); the servers stay in BUILD until their job completes.
+ */
+export async function createServers(
+  context: UseCaseContext,
+  caller: Caller,
+  input: CreateServersInput,
+): Promise<{ job: Job; servers: Server[] }> {
+  if (input.count > context.limits.maxServersPerRequest) fail("ecsCountExceeded");
+  if (input.nics.length > context.limits.maxNicsPerServer) fail("ecsNicQuotaExceeded");
+  if (input.count > 1 && input.nics.some((nic) => nic.ipAddress !== undefined)) {
+    fail("ecsInvalidParameter", "A fixed ip_address cannot be given when count is greater than 1.");
+  }
+  return context.store.write(async (tx) => {
+    const vpc = await tx.getVpc(input.vpcId);
+    if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
+    const project = await tx.getProject(caller.projectId);
+    const zone = projectZone(project?.name ?? "");
+    if (input.availabilityZone !== undefined && input.availabilityZone !== zone) {
+      fail("ecsInvalidParameter", `availability_zone ${input.availabilityZone} does not exist; use ${zone}.`);
+    }
+    const now = isoNow(context);
+    const readyAt = new Date(context.now().getTime() + context.limits.serverBuildMs).toISOString();
+    const allocators = new Allocators(tx);
+    const job: Job = {
+      ...finishedJob(context, caller, "createServer", []),
+      status: "RUNNING",
+      endTime: null,
+      readyAt,
+    };
+    const servers: Server[] = [];
+    const nics: Port[] = [];
+    for (let index = 0; index < input.count; index++) {
+      const server: Server = {
+        id: context.newId(),
+        projectId: caller.projectId,
+        name: serverName(input.name, index, input.count),
+        status: "BUILD",
+        vpcId: vpc.id,
+        flavorRef: input.flavorRef,
+        imageRef: input.imageRef,
+        availabilityZone: zone,
+        rootVolumeType: input.rootVolumeType,
+        rootVolumeSize: input.rootVolumeSize,
+        metadata: input.metadata,
+        jobId: job.id,
+        createdAt: now,
+        updatedAt: now,
+      };
+      for (const [nicIndex, nic] of input.nics.entries()) {
+        nics.push(await buildNic(context, tx, allocators, caller, server, nic, nicIndex, "BUILD"));
+      }
+      servers.push(server);
+    }
+    job.serverIds = servers.map((server) => server.id);
+    await tx.insertJob(job);
+    for (const server of servers) await tx.insertServer(server);
+    for (const nic of nics) await tx.insertPort(nic);
+    return { job, servers };
+  });
+}
+
+export interface ServerView {
+  server: Server;
+  nics: Port[];
+}
+
+export async function showServer(context: UseCaseContext, caller: Caller, id: string): Promise<ServerView> {
+  return context.store.read(async (tx) => {
+    const server = await tx.getServer(id);
+    if (!server || server.projectId !== caller.projectId) fail("ecsServerNotFound");
+    return { server, nics: await tx.listServerNics(id) };
+  });
+}
+
+async function deleteServerIn(tx: Tx, server: Server, now: string): Promise<void> {
+  for (const nic of await tx.listServerNics(server.id)) {
+    await detachNicFromVips(tx, nic, now);
+    await tx.deletePort(nic.id);
+  }
+  await tx.deleteServer(server.id);
+}
+
+/** Deletes all named servers or none; their NICs leave every VIP they were bound to. */
+export async function deleteServers(context: UseCaseContext, caller: Caller, ids: string[]): Promise<Job> {
+  return context.store.write(async (tx) => {
+    const now = isoNow(context);
+    const servers: Server[] = [];
+    for (const id of new Set(ids)) {
+      const server = await tx.getServer(id, { forUpdate: true });
+      if (!server || server.projectId !== caller.projectId) fail("ecsServerNotFound", `The ECS ${id} does not exist.`);
+      servers.push(server);
+    }
+    for (const server of servers) await deleteServerIn(tx, server, now);
+    const job = finishedJob(
+      context,
+      caller,
+      "deleteServer",
+      servers.map((s) => s.id),
+    );
+    await tx.insertJob(job);
+    return job;
+  });
+}

@@ -1,0 +1,92 @@
+import { isVipCapableOwner, type Port } from "../../domain/model.js";
+import { primaryFixedIp } from "../../domain/ports/port-changes.js";
+import { decideBind, requireBindableNic, vipPortDefaults } from "../../domain/vip/bind.js";
+import { decideUnbind } from "../../domain/vip/unbind.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { Tx } from "../../store/store.js";
+import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { newPort } from "../shared/new-port.js";
+
+export type NicVipRequest =
+  | { kind: "bind"; subnetId: string; ipAddress: string; reverseBinding: boolean }
+  | { kind: "unbind" };
+
+async function loadNic(tx: Tx, caller: Caller, nicId: string) {
+  // Lock order everywhere: the NIC first, then VIP ports, so binds and unbinds cannot deadlock each other.
+  const nic = await tx.getPort(nicId, { forUpdate: true });
+  const server = nic ? await tx.getServer(nic.deviceId) : undefined;
+  return requireBindableNic({ projectId: caller.projectId, nic, server });
+}
+
+/** PUT /v1/{project_id}/cloudservers/nics/{nic_id}: binds or unbinds virtual IPs, in one transaction. */
+export async function updateNicVip(
+  context: UseCaseContext,
+  caller: Caller,
+  nicId: string,
+  request: NicVipRequest,
+): Promise<{ portId: string }> {
+  return context.store.write(async (tx) => {
+    const { nic } = await loadNic(tx, caller, nicId);
+    if (request.kind === "bind") await bind(context, tx, caller, nic, request);
+    else await unbind(context, tx, caller, nic);
+    return { portId: nic.id };
+  });
+}
+
+async function bind(
+  context: UseCaseContext,
+  tx: Tx,
+  caller: Caller,
+  nic: Port,
+  request: Extract<NicVipRequest, { kind: "bind" }>,
+): Promise<void> {
+  const nicSubnet = await tx.getSubnet(nic.networkId);
+  if (!nicSubnet) fail("ecsSubnetNotFound");
+  const targetSubnet = await tx.getSubnet(request.subnetId);
+  const holderId =
+    targetSubnet?.projectId === caller.projectId
+      ? (await tx.getPortByFixedIp(targetSubnet.id, request.ipAddress))?.id
+      : undefined;
+  const holder = holderId ? await tx.getPort(holderId, { forUpdate: true }) : undefined;
+  const now = isoNow(context);
+  const outcome = decideBind({
+    projectId: caller.projectId,
+    nic,
+    nicSubnet,
+    targetSubnet,
+    ipAddress: request.ipAddress,
+    reverseBinding: request.reverseBinding,
+    holder,
+    maxPairs: context.limits.maxAddressPairs,
+    now,
+    newVipPort: (template) => newPort(context, { ...template, ...vipPortDefaults() }),
+  });
+  if (outcome.vipCreated) await tx.insertPort(outcome.vip);
+  else if (outcome.vipChanged) await tx.updatePort(outcome.vip);
+  if (outcome.nicChanged) await tx.updatePort(outcome.nic);
+}
+
+async function unbind(context: UseCaseContext, tx: Tx, caller: Caller, nic: Port): Promise<void> {
+  const nicSubnet = await tx.getSubnet(nic.networkId);
+  const vpcNetworks = new Set(nicSubnet ? (await tx.listSubnetsOfVpc(nicSubnet.vpcId)).map((s) => s.id) : []);
+  const pairHolders: Port[] = [];
+  for (const pair of nic.allowedAddressPairs) {
+    const holders = await tx.listPorts({ projectId: caller.projectId, ipAddress: pair.ipAddress });
+    pairHolders.push(
+      ...holders.filter((port) => vpcNetworks.has(port.networkId) && isVipCapableOwner(port.deviceOwner)),
+    );
+  }
+  const nicIp = primaryFixedIp(nic);
+  const reverseHolders =
+    nicIp === undefined
+      ? []
+      : await tx.listPortsWithPair(caller.projectId, { ipAddress: nicIp, macAddress: nic.macAddress });
+  const lockedReverse: Port[] = [];
+  for (const port of reverseHolders) {
+    const locked = await tx.getPort(port.id, { forUpdate: true });
+    if (locked) lockedReverse.push(locked);
+  }
+  const outcome = decideUnbind({ nic, pairHolders, reverseHolders: lockedReverse, now: isoNow(context) });
+  if (outcome.nicChanged) await tx.updatePort(outcome.nic);
+  for (const vip of outcome.vips) await tx.updatePort(vip);
+}

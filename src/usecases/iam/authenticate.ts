@@ -1,0 +1,89 @@
+import {
+  MAX_CLOCK_SKEW_MS,
+  parseAuthorization,
+  parseSdkDate,
+  signatureFor,
+  signaturesMatch,
+} from "../../auth/aksk-signature.js";
+import type { SignableRequest } from "../../auth/canonical-request.js";
+import { verifyToken } from "../../auth/tokens.js";
+import type { AccessKey, User } from "../../domain/model.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { Caller, UseCaseContext } from "../context.js";
+import { TOKEN_SECRET_KEY } from "./bootstrap.js";
+
+export interface SignedRequest extends SignableRequest {
+  authorization: string;
+  /** Project the caller names: `X-Project-Id`, else the path's project id, else none. */
+  projectHint: string | undefined;
+}
+
+/** Immutable identity facts worth keeping in memory: the token secret and access keys never change once written. */
+export class IdentityCache {
+  tokenSecret: string | undefined;
+  readonly keys = new Map<string, { key: AccessKey; user: User }>();
+}
+
+export async function tokenSecret(context: UseCaseContext, cache: IdentityCache): Promise<string> {
+  if (cache.tokenSecret === undefined) {
+    const secret = await context.store.read((tx) => tx.getMeta(TOKEN_SECRET_KEY));
+    if (secret === undefined) throw new Error("store has no token secret: bootstrap did not run");
+    cache.tokenSecret = secret;
+  }
+  return cache.tokenSecret;
+}
+
+export async function authenticateToken(context: UseCaseContext, cache: IdentityCache, token: string): Promise<Caller> {
+  const claims = verifyToken(token, await tokenSecret(context, cache), context.now());
+  if (!claims) fail("authenticationFailed", "Incorrect IAM authentication information: token is invalid or expired.");
+  return { userId: claims.userId, accountId: claims.accountId, projectId: claims.projectId };
+}
+
+export async function authenticateSignature(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  request: SignedRequest,
+): Promise<Caller> {
+  const parsed = parseAuthorization(request.authorization);
+  if (!parsed)
+    fail("authenticationFailed", "Incorrect IAM authentication information: unsupported Authorization header.");
+  const sdkDate = request.header("x-sdk-date") ?? "";
+  const signedAt = parseSdkDate(sdkDate);
+  if (!signedAt)
+    fail("authenticationFailed", "Incorrect IAM authentication information: X-Sdk-Date is missing or invalid.");
+  if (Math.abs(context.now().getTime() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: signature expired.");
+  }
+  const known = await lookupAccessKey(context, cache, parsed.accessKey);
+  if (!known) fail("authenticationFailed", "Incorrect IAM authentication information: ak not exist.");
+  const expected = signatureFor(request, parsed.signedHeaders, sdkDate, known.key.secretKey);
+  if (!signaturesMatch(expected, parsed.signature)) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: verify aksk signature fail.");
+  }
+  const projectId = await resolveProject(context, known.user.accountId, request.projectHint);
+  return { userId: known.user.id, accountId: known.user.accountId, projectId };
+}
+
+async function lookupAccessKey(context: UseCaseContext, cache: IdentityCache, accessKey: string) {
+  const cached = cache.keys.get(accessKey);
+  if (cached) return cached;
+  const found = await context.store.read(async (tx) => {
+    const key = await tx.getAccessKey(accessKey);
+    const user = key ? await tx.getUser(key.userId) : undefined;
+    return key && user ? { key, user } : undefined;
+  });
+  if (found) cache.keys.set(accessKey, found);
+  return found;
+}
+
+/** The project a signed request acts in; a project outside the caller's account is never accepted. */
+async function resolveProject(context: UseCaseContext, accountId: string, hint: string | undefined): Promise<string> {
+  const projects = await context.store.read((tx) => tx.listProjects(accountId, {}));
+  if (hint !== undefined) {
+    if (projects.some((project) => project.id === hint)) return hint;
+    fail("authenticationFailed", "Incorrect IAM authentication information: the project is not available to this key.");
+  }
+  const first = projects[0];
+  if (!first) fail("authenticationFailed", "Incorrect IAM authentication information: the account has no project.");
+  return first.id;
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { hashPassword } from "../../auth/passwords.js";
+import type { UseCaseContext } from "../context.js";
+
+export const BOOTSTRAP_ACCOUNT = "default";
+export const BOOTSTRAP_USER = "admin";
+export const TOKEN_SECRET_KEY = "token_secret";
+
+export interface BootstrapInput {
+  projectName: string;
+  accessKey?: string;
+  secretKey?: string;
+  projectId?: string;
+  adminPassword?: string;
+}
+
+export interface BootstrapCredentials {
+  account: string;
+  user: string;
+  password: string;
+  projectId: string;
+  projectName: string;
+  accessKey: string;
+  secretKey: string;
+}
+
+const randomText = (bytes: number, encoding: "hex" | "base64url") => randomBytes(bytes).toString(encoding);
+
+/**
+ * On an empty store creates the account, the admin user, one project and one access key; later starts change
+ * nothing except registering an access key given in the environment that the store does not know yet.
+ */
+export async function bootstrap(
+  context: UseCaseContext,
+  input: BootstrapInput,
+): Promise<{ created: boolean; credentials?: BootstrapCredentials }> {
+  return context.store.write(async (tx) => {
+    const existing = await tx.getAccountByName(BOOTSTRAP_ACCOUNT);
+    if (existing) {
+      if (input.accessKey && input.secretKey && !(await tx.getAccessKey(input.accessKey))) {
+        const admin = await tx.getUserByName(existing.id, BOOTSTRAP_USER);
+        if (admin)
+          await tx.insertAccessKey({
+            accessKey: input.accessKey,
+            secretKey: input.secretKey,
+            userId: admin.id,
+          });
+      }
+      return { created: false };
+    }
+    const credentials: BootstrapCredentials = {
+      account: BOOTSTRAP_ACCOUNT,
+      user: BOOTSTRAP_USER,
+      password: input.adminPassword ?? randomText(12, "base64url"),
+      projectId: input.projectId ?? randomText(16, "hex"),
+      projectName: input.projectName,
+      accessKey: input.accessKey ?? randomText(10, "hex").toUpperCase(),
+      secretKey: input.secretKey ?? randomText(30, "base64url"),
+    };
+    const accountId = randomText(16, "hex");
+    const userId = randomText(16, "hex");
+    await tx.insertAccount({ id: accountId, name: BOOTSTRAP_ACCOUNT });
+    await tx.insertUser({
+      id: userId,
+      accountId,
+      name: BOOTSTRAP_USER,
+      passwordHash: hashPassword(credentials.password),
+    });
+    await tx.insertProject({
+      id: credentials.projectId,
+      accountId,
+      name: credentials.projectName,
+      description: "",
+    });
+    await tx.insertAccessKey({ accessKey: credentials.accessKey, secretKey: credentials.secretKey, userId });
+    await tx.setMeta(TOKEN_SECRET_KEY, randomText(32, "hex"));
+    return { created: true, credentials };
+  });
+}

@@ -1,0 +1,57 @@
+import { verifyPassword } from "../../auth/passwords.js";
+import { issueToken, TOKEN_LIFETIME_MS } from "../../auth/tokens.js";
+import type { Account, Project, User } from "../../domain/model.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { UseCaseContext } from "../context.js";
+import { type IdentityCache, tokenSecret } from "./authenticate.js";
+
+export interface PasswordAuth {
+  userName: string;
+  password: string;
+  domain: { id?: string; name?: string };
+  scope: { projectId?: string; projectName?: string };
+}
+
+export interface IssuedToken {
+  token: string;
+  issuedAt: string;
+  expiresAt: string;
+  user: User;
+  account: Account;
+  project: Project;
+}
+
+/** POST /v3/auth/tokens with a password: a project-scoped token valid for 24 hours. */
+export async function issuePasswordToken(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  auth: PasswordAuth,
+): Promise<IssuedToken> {
+  const found = await context.store.read(async (tx) => {
+    const account = auth.domain.name !== undefined ? await tx.getAccountByName(auth.domain.name) : undefined;
+    const accountId = account?.id ?? auth.domain.id;
+    const user = accountId !== undefined ? await tx.getUserByName(accountId, auth.userName) : undefined;
+    if (!user) return undefined;
+    const resolvedAccount = account ?? { id: user.accountId, name: auth.domain.name ?? "" };
+    const projects = await tx.listProjects(user.accountId, {});
+    return { user, account: resolvedAccount, projects };
+  });
+  if (!found || !verifyPassword(auth.password, found.user.passwordHash)) fail("iamWrongCredentials");
+  const { projectId, projectName } = auth.scope;
+  const project =
+    projectId !== undefined || projectName !== undefined
+      ? found.projects.find(
+          (p) =>
+            (projectId === undefined || p.id === projectId) && (projectName === undefined || p.name === projectName),
+        )
+      : found.projects[0];
+  if (!project) fail("iamProjectNotFound");
+  const now = context.now();
+  const issuedAt = now.toISOString();
+  const expiresAt = new Date(now.getTime() + TOKEN_LIFETIME_MS).toISOString();
+  const token = issueToken(
+    { userId: found.user.id, accountId: found.user.accountId, projectId: project.id, issuedAt, expiresAt },
+    await tokenSecret(context, cache),
+  );
+  return { token, issuedAt, expiresAt, user: found.user, account: found.account, project };
+}

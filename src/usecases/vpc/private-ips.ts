@@ -1,0 +1,73 @@
+import { isVipCapableOwner, type Port } from "../../domain/model.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { Page } from "../../store/store.js";
+import type { Caller, UseCaseContext } from "../context.js";
+import { Allocators } from "../shared/allocate-address.js";
+import { newPort } from "../shared/new-port.js";
+import { portsPointingAt } from "../shared/vip-links.js";
+
+export interface PrivateIpRequest {
+  subnetId: string;
+  ipAddress?: string;
+}
+
+/** Assigns all requested private IPs or none. */
+export async function assignPrivateIps(
+  context: UseCaseContext,
+  caller: Caller,
+  requests: PrivateIpRequest[],
+): Promise<Port[]> {
+  return context.store.write(async (tx) => {
+    const allocators = new Allocators(tx);
+    const ports: Port[] = [];
+    for (const request of requests) {
+      const subnet = await tx.getSubnet(request.subnetId);
+      if (!subnet || subnet.projectId !== caller.projectId) fail("privateIpSubnetNotFound");
+      const allocation = (await allocators.for(subnet)).take(request.ipAddress);
+      if (!allocation.ok) {
+        if (allocation.reason === "invalid") fail("privateIpInvalidAddress");
+        if (allocation.reason === "in-use") fail("privateIpInUse");
+        fail("privateIpExhausted", `No more IP addresses available on network ${subnet.id}.`);
+      }
+      ports.push(
+        newPort(context, {
+          projectId: caller.projectId,
+          networkId: subnet.id,
+          fixedIps: [{ subnetId: subnet.neutronSubnetId, ipAddress: allocation.ipAddress }],
+        }),
+      );
+    }
+    for (const port of ports) await tx.insertPort(port);
+    return ports;
+  });
+}
+
+export async function listPrivateIps(
+  context: UseCaseContext,
+  caller: Caller,
+  subnetId: string,
+  page: Page,
+): Promise<Port[]> {
+  return context.store.read(async (tx) => {
+    const subnet = await tx.getSubnet(subnetId);
+    if (!subnet || subnet.projectId !== caller.projectId) fail("privateIpSubnetNotFound");
+    return tx.listPorts({ projectId: caller.projectId, networkId: subnetId, page });
+  });
+}
+
+export async function showPrivateIp(context: UseCaseContext, caller: Caller, id: string): Promise<Port> {
+  const port = await context.store.read((tx) => tx.getPort(id));
+  if (!port || port.projectId !== caller.projectId) fail("privateIpNotFound");
+  return port;
+}
+
+/** Only unowned and VIP addresses can be released here, and only while no NIC still uses them. */
+export async function deletePrivateIp(context: UseCaseContext, caller: Caller, id: string): Promise<void> {
+  await context.store.write(async (tx) => {
+    const port = await tx.getPort(id, { forUpdate: true });
+    if (!port || port.projectId !== caller.projectId) fail("privateIpNotFound");
+    if (!isVipCapableOwner(port.deviceOwner)) fail("privateIpBound", "The private IP address is used by a device.");
+    if ((await portsPointingAt(tx, port)).length > 0) fail("privateIpBound");
+    await tx.deletePort(id);
+  });
+}

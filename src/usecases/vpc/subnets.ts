@@ -1,0 +1,106 @@
+import {
+  isSystemOwner,
+  isValidGateway,
+  SUBNET_MAX_PREFIX,
+  systemAddresses,
+} from "../../domain/ipam/subnet-addresses.js";
+import type { Subnet } from "../../domain/model.js";
+import { cidrsOverlap, cidrWithin, parseCidr } from "../../domain/net/cidr.js";
+import { parseVpcCidr } from "../../domain/vpc/address-space.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { Page } from "../../store/store.js";
+import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { newPort } from "../shared/new-port.js";
+
+export interface SubnetInput {
+  name: string;
+  description: string;
+  cidr: string;
+  gatewayIp: string;
+  vpcId: string;
+  dhcpEnable: boolean;
+  primaryDns?: string;
+  secondaryDns?: string;
+  availabilityZone?: string;
+}
+
+/** Every project has one availability zone, named after the project. */
+export function projectZone(projectName: string): string {
+  return `${projectName}a`;
+}
+
+export async function createSubnet(context: UseCaseContext, caller: Caller, input: SubnetInput): Promise<Subnet> {
+  const cidr = parseCidr(input.cidr, 0, SUBNET_MAX_PREFIX);
+  if (!cidr || cidr.text !== input.cidr || cidr.prefix < 8) fail("subnetInvalidCidr");
+  if (!isValidGateway(cidr, input.gatewayIp)) fail("subnetInvalidParameter", "gateway_ip is invalid.");
+  return context.store.write(async (tx) => {
+    const vpc = await tx.getVpc(input.vpcId, { forUpdate: true });
+    if (!vpc || vpc.projectId !== caller.projectId) fail("vpcNotFound");
+    const vpcCidr = vpc.cidr === "" ? undefined : parseVpcCidr(vpc.cidr);
+    if (vpcCidr && !cidrWithin(cidr, vpcCidr)) fail("subnetOutsideVpc");
+    for (const sibling of await tx.listSubnetsOfVpc(vpc.id)) {
+      const siblingCidr = parseCidr(sibling.cidr);
+      if (siblingCidr && cidrsOverlap(siblingCidr, cidr)) fail("subnetConflict");
+    }
+    const project = await tx.getProject(caller.projectId);
+    const zone = projectZone(project?.name ?? "");
+    if (input.availabilityZone !== undefined && input.availabilityZone !== zone) {
+      fail("subnetInvalidParameter", `availability_zone ${input.availabilityZone} does not exist.`);
+    }
+    const subnet: Subnet = {
+      id: context.newId(),
+      neutronSubnetId: context.newId(),
+      projectId: caller.projectId,
+      vpcId: vpc.id,
+      name: input.name,
+      description: input.description,
+      cidr: cidr.text,
+      gatewayIp: input.gatewayIp,
+      dhcpEnable: input.dhcpEnable,
+      primaryDns: input.primaryDns ?? input.secondaryDns ?? "",
+      secondaryDns: input.primaryDns === undefined ? "" : (input.secondaryDns ?? ""),
+      availabilityZone: zone,
+      status: "ACTIVE",
+      createdAt: isoNow(context),
+    };
+    await tx.insertSubnet(subnet);
+    for (const system of systemAddresses(cidr, input.gatewayIp)) {
+      await tx.insertPort(
+        newPort(context, {
+          projectId: caller.projectId,
+          networkId: subnet.id,
+          fixedIps: [{ subnetId: subnet.neutronSubnetId, ipAddress: system.ipAddress }],
+          deviceOwner: system.deviceOwner,
+          deviceId: subnet.id,
+          status: "ACTIVE",
+        }),
+      );
+    }
+    return subnet;
+  });
+}
+
+export async function showSubnet(context: UseCaseContext, caller: Caller, id: string): Promise<Subnet> {
+  const subnet = await context.store.read((tx) => tx.getSubnet(id));
+  if (!subnet || subnet.projectId !== caller.projectId) fail("subnetNotFound");
+  return subnet;
+}
+
+export async function listSubnets(
+  context: UseCaseContext,
+  caller: Caller,
+  filter: { vpcId?: string; page: Page },
+): Promise<Subnet[]> {
+  return context.store.read((tx) => tx.listSubnets(caller.projectId, filter));
+}
+
+export async function deleteSubnet(context: UseCaseContext, caller: Caller, vpcId: string, id: string): Promise<void> {
+  await context.store.write(async (tx) => {
+    const subnet = await tx.getSubnet(id, { forUpdate: true });
+    if (!subnet || subnet.projectId !== caller.projectId) fail("subnetNotFound");
+    if (subnet.vpcId !== vpcId) fail("subnetNotInVpc");
+    const ports = await tx.listPorts({ projectId: caller.projectId, networkId: id });
+    if (ports.some((port) => !isSystemOwner(port.deviceOwner) || port.deviceId !== id)) fail("subnetHasPorts");
+    await tx.deleteSubnet(id);
+  });
+}

@@ -1,0 +1,48 @@
+import type { Vpc } from "../../domain/model.js";
+import { parseVpcCidr } from "../../domain/vpc/address-space.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { Page } from "../../store/store.js";
+import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+
+export async function createVpc(
+  context: UseCaseContext,
+  caller: Caller,
+  input: { name: string; description: string; cidr?: string },
+): Promise<Vpc> {
+  let cidr = "";
+  if (input.cidr !== undefined && input.cidr !== "") {
+    const parsed = parseVpcCidr(input.cidr);
+    if (!parsed || parsed.text !== input.cidr) fail("vpcInvalidParameter", `cidr ${input.cidr} is invalid.`);
+    cidr = parsed.text;
+  }
+  const vpc: Vpc = {
+    id: context.newId(),
+    projectId: caller.projectId,
+    name: input.name,
+    description: input.description,
+    cidr,
+    status: "OK",
+    createdAt: isoNow(context),
+  };
+  await context.store.write((tx) => tx.insertVpc(vpc));
+  return vpc;
+}
+
+export async function showVpc(context: UseCaseContext, caller: Caller, id: string): Promise<Vpc> {
+  const vpc = await context.store.read((tx) => tx.getVpc(id));
+  if (!vpc || vpc.projectId !== caller.projectId) fail("vpcNotFound");
+  return vpc;
+}
+
+export async function listVpcs(context: UseCaseContext, caller: Caller, page: Page): Promise<Vpc[]> {
+  return context.store.read((tx) => tx.listVpcs(caller.projectId, page));
+}
+
+export async function deleteVpc(context: UseCaseContext, caller: Caller, id: string): Promise<void> {
+  await context.store.write(async (tx) => {
+    const vpc = await tx.getVpc(id, { forUpdate: true });
+    if (!vpc || vpc.projectId !== caller.projectId) fail("vpcNotFound");
+    if ((await tx.listSubnetsOfVpc(id)).length > 0) fail("vpcHasSubnets");
+    await tx.deleteVpc(id);
+  });
+}
