@@ -6,6 +6,8 @@ export interface ServeConfig {
   port: number;
   /** `sqlite:PATH` or `postgres://…`. */
   db: string;
+  /** Where credentials.json goes: beside the SQLite file by default, ./data for other databases. */
+  dataDir: string;
   synchronous: SqliteSynchronous;
   projectName: string;
   bootstrap: {
@@ -44,10 +46,12 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
   if (projectId !== undefined && !/^[0-9a-f]{32}$/.test(projectId)) {
     throw new ConfigError("ECS_VIP_BOOTSTRAP_PROJECT_ID must be 32 lowercase hex characters");
   }
+  const db = flagValue(args, "db") ?? env.ECS_VIP_DB ?? DEFAULT_DB;
   return {
     host: flagValue(args, "host") ?? env.ECS_VIP_HOST ?? "127.0.0.1",
     port,
-    db: flagValue(args, "db") ?? env.ECS_VIP_DB ?? DEFAULT_DB,
+    db,
+    dataDir: resolve(flagValue(args, "data-dir") ?? env.ECS_VIP_DATA_DIR ?? defaultDataDir(db)),
     synchronous,
     projectName: env.ECS_VIP_PROJECT_NAME ?? "local-1",
     bootstrap: {
@@ -66,8 +70,7 @@ export function sqlitePath(db: string): string | undefined {
   return undefined;
 }
 
-/** Where credentials.json is written: beside the SQLite file, or ./data for other databases. */
-export function dataDir(db: string): string {
+function defaultDataDir(db: string): string {
   const path = sqlitePath(db);
   return path ? dirname(path) : resolve("data");
 }

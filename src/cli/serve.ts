@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
-import { dataDir, type ServeConfig } from "../config.js";
+import type { ServeConfig } from "../config.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
@@ -18,7 +18,7 @@ export interface RunningServer {
 }
 
 function writeCredentials(config: ServeConfig, credentials: BootstrapCredentials): string {
-  const dir = dataDir(config.db);
+  const dir = config.dataDir;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "credentials.json");
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
@@ -72,8 +72,4 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
     return stopping;
   };
   return { app, store, context, url, stop };
-}
-
-export function credentialsFileExists(config: ServeConfig): boolean {
-  return existsSync(join(dataDir(config.db), "credentials.json"));
 }

@@ -43,6 +43,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: "127.0.0.1",
     port: 0,
     db,
+    dataDir: dir,
     synchronous: "normal",
     projectName: "local-1",
     bootstrap: {
