@@ -46,6 +46,9 @@ export function registerAuthentication(app: FastifyInstance, context: UseCaseCon
     }
     const errors = config.errors;
     if (request.bodyProblem === "invalid" && errors) fail(errors.invalid, "The request body is not valid JSON.");
-    if (errors?.blank && (request.rawBody === undefined || request.rawBody.length === 0)) fail(errors.blank);
+    const carriesBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";
+    if (carriesBody && errors?.blank && (request.rawBody === undefined || request.rawBody.length === 0)) {
+      fail(errors.blank);
+    }
   });
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { isAssignableAddress, isValidGateway, systemAddresses } from "../../../src/domain/ipam/subnet-addresses.js";
+import { parseCidr } from "../../../src/domain/net/cidr.js";
+
+const cidr = parseCidr("192.168.0.0/24")!;
+
+describe("reserved addresses of a subnet", () => {
+  it("places the gateway, DHCP on broadcast-1 and the system port on broadcast-2", () => {
+    expect(systemAddresses(cidr, "192.168.0.1")).toEqual([
+      { deviceOwner: "network:router_interface_distributed", ipAddress: "192.168.0.1" },
+      { deviceOwner: "network:dhcp", ipAddress: "192.168.0.254" },
+      { deviceOwner: "network:router_interface_distributed", ipAddress: "192.168.0.253" },
+    ]);
+  });
+
+  it("accepts a gateway only where no reserved address is", () => {
+    expect(isValidGateway(cidr, "192.168.0.1")).toBe(true);
+    expect(isValidGateway(cidr, "192.168.0.100")).toBe(true);
+    for (const bad of ["192.168.0.0", "192.168.0.255", "192.168.0.254", "192.168.0.253", "192.168.1.1", "x"]) {
+      expect(isValidGateway(cidr, bad)).toBe(false);
+    }
+  });
+
+  it("assigns only host addresses inside the subnet", () => {
+    expect(isAssignableAddress(cidr, "192.168.0.2")).toBe(true);
+    expect(isAssignableAddress(cidr, "192.168.0.0")).toBe(false);
+    expect(isAssignableAddress(cidr, "192.168.0.255")).toBe(false);
+    expect(isAssignableAddress(cidr, "192.168.1.2")).toBe(false);
+    expect(isAssignableAddress(cidr, "192.168.0.02")).toBe(false);
+  });
+});

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient } from "../../support/client.js";
+import { startTestServer, type TestServer } from "../../support/server.js";
+import { createNetwork, createServers, waitForJob } from "../../support/world.js";
+
+let server: TestServer;
+let api: ApiClient;
+let net: Awaited<ReturnType<typeof createNetwork>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = await ApiClient.login(server.url, server.projectId, server.password);
+  net = await createNetwork(api);
+});
+afterAll(async () => server.dispose());
+
+const dump = () => server.store.read((tx) => tx.dump());
+
+async function expectEcsError(method: string, path: string, body: unknown, status: number, code: string) {
+  const before = await dump();
+  const response = await api.call(method, path, body);
+  expect(response.status).toBe(status);
+  expect(response.body.error.code).toBe(code);
+  expect(await dump()).toEqual(before);
+}
+
+const serverBody = (over: object = {}, nics: object[] = [{ subnet_id: "" }]) => ({
+  server: {
+    name: "web",
+    imageRef: "image-1",
+    flavorRef: "s6.small.1",
+    vpcid: net.vpcId,
+    nics: nics.map((nic) => ({
+      subnet_id: net.subnetId,
+      ...nic,
+      ...("subnet_id" in nic && nic.subnet_id !== "" ? {} : { subnet_id: net.subnetId }),
+    })),
+    root_volume: { volumetype: "SSD" },
+    ...over,
+  },
+});
+
+describe("servers", () => {
+  it("builds asynchronously: job RUNNING then SUCCESS, server BUILD then ACTIVE", async () => {
+    const created = await api.call("POST", api.p("/cloudservers"), serverBody({ count: 2 }, [{ ip_address: "" }]));
+    expect(created.status).toBe(200);
+    expect(created.body.job_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(created.body.serverIds).toHaveLength(2);
+    const early = await api.call("GET", api.p(`/jobs/${created.body.job_id}`));
+    expect(early.body.status).toBe("RUNNING");
+    const building = await api.call("GET", api.p(`/cloudservers/${created.body.serverIds[0]}`));
+    expect(building.body.server.status).toBe("BUILD");
+    const job = await waitForJob(api, created.body.job_id);
+    expect(job.entities.sub_jobs.map((s: any) => s.entities.server_id)).toEqual(created.body.serverIds);
+    const shown = (await api.call("GET", api.p(`/cloudservers/${created.body.serverIds[1]}`))).body.server;
+    expect(shown).toMatchObject({ name: "web-0002", status: "ACTIVE", "OS-EXT-AZ:availability_zone": "local-1a" });
+    const nics = (await api.call("GET", api.p(`/cloudservers/${shown.id}/os-interface`))).body.interfaceAttachments;
+    expect(nics).toHaveLength(1);
+    expect(shown.addresses[net.vpcId][0]["OS-EXT-IPS:port_id"]).toBe(nics[0].port_id);
+    const port = (await api.call("GET", `/v2.0/ports/${nics[0].port_id}`)).body.port;
+    expect(port).toMatchObject({ device_owner: "compute:local-1a", device_id: shown.id, status: "ACTIVE" });
+  });
+
+  it("accepts the v1.1 path the SDK's createPostPaidServers may use", async () => {
+    const created = await api.call("POST", `/v1.1/${server.projectId}/cloudservers`, serverBody());
+    expect(created.status).toBe(200);
+    await waitForJob(api, created.body.job_id);
+  });
+
+  it("rejects bad requests with ECS codes and writes nothing", async () => {
+    await expectEcsError("POST", api.p("/cloudservers"), "", 400, "Common.0002");
+    await expectEcsError("POST", api.p("/cloudservers"), serverBody({ count: 0 }), 400, "Ecs.0005");
+    await expectEcsError("POST", api.p("/cloudservers"), serverBody({ count: 501 }), 400, "Ecs.0913");
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers"),
+      serverBody({ root_volume: { volumetype: "FLOPPY" } }),
+      400,
+      "Ecs.0005",
+    );
+    await expectEcsError("POST", api.p("/cloudservers"), serverBody({ vpcid: "nope" }), 400, "Ecs.0014");
+    await expectEcsError("POST", api.p("/cloudservers"), serverBody({}, [{ subnet_id: "nope" }]), 400, "Ecs.0038");
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers"),
+      serverBody({}, [{ ip_address: "192.168.1.5" }]),
+      400,
+      "Ecs.0039",
+    );
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers"),
+      serverBody({}, [{ ip_address: "192.168.0.1" }]),
+      400,
+      "Ecs.0010",
+    );
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers"),
+      serverBody({}, [{ ip_address: "192.168.0.1x" }]),
+      400,
+      "Ecs.0005",
+    );
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers"),
+      serverBody({ availability_zone: "elsewhere" }),
+      400,
+      "Ecs.0005",
+    );
+    await expectEcsError("POST", api.p("/cloudservers"), serverBody({}, Array(13).fill({})), 400, "Ecs.0050");
+    await expectEcsError("GET", api.p("/cloudservers/nope"), undefined, 404, "Ecs.0114");
+    await expectEcsError("GET", api.p("/jobs/nope"), undefined, 400, "Common.0011");
+  });
+
+  it("adds and deletes NICs; the primary NIC stays; a deleted NIC leaves its VIPs", async () => {
+    const [srv, peer] = await createServers(api, net.vpcId, net.subnetId, 2);
+    const added = await api.call("POST", api.p(`/cloudservers/${srv!.serverId}/nics`), {
+      nics: [{ subnet_id: net.subnetId, ip_address: "192.168.0.150" }],
+    });
+    expect(added.status).toBe(200);
+    await waitForJob(api, added.body.job_id);
+    const nics = (await api.call("GET", api.p(`/cloudservers/${srv!.serverId}/os-interface`))).body
+      .interfaceAttachments;
+    expect(nics.map((n: any) => n.fixed_ips[0].ip_address)).toEqual([srv!.ip, "192.168.0.150"]);
+    const second = nics[1];
+    await api.call("PUT", api.p(`/cloudservers/nics/${second.port_id}`), {
+      nic: { subnet_id: net.subnetId, ip_address: "192.168.0.160", reverse_binding: true },
+    });
+    await api.call("PUT", api.p(`/cloudservers/nics/${peer!.nicId}`), {
+      nic: { subnet_id: net.subnetId, ip_address: "192.168.0.160", reverse_binding: true },
+    });
+    await expectEcsError(
+      "POST",
+      api.p(`/cloudservers/${srv!.serverId}/nics/delete`),
+      { nics: [{ id: srv!.nicId }] },
+      403,
+      "Ecs.0003",
+    );
+    await expectEcsError(
+      "POST",
+      api.p(`/cloudservers/${srv!.serverId}/nics/delete`),
+      { nics: [{ id: peer!.nicId }] },
+      400,
+      "Ecs.0085",
+    );
+    const deleted = await api.call("POST", api.p(`/cloudservers/${srv!.serverId}/nics/delete`), {
+      nics: [{ id: second.port_id }],
+    });
+    expect(deleted.status).toBe(200);
+    const vip = (await api.call("GET", "/v2.0/ports?fixed_ips=ip_address=192.168.0.160")).body.ports[0];
+    expect(vip.allowed_address_pairs).toEqual([{ ip_address: peer!.ip, mac_address: peer!.mac }]);
+  });
+
+  it("deleting a server deletes its NICs and removes their pairs from VIP ports", async () => {
+    const [a, b] = await createServers(api, net.vpcId, net.subnetId, 2);
+    for (const srv of [a!, b!]) {
+      await api.call("PUT", api.p(`/cloudservers/nics/${srv.nicId}`), {
+        nic: { subnet_id: net.subnetId, ip_address: "192.168.0.170", reverse_binding: true },
+      });
+    }
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers/delete"),
+      { servers: [{ id: a!.serverId }, { id: "nope" }] },
+      404,
+      "Ecs.0114",
+    );
+    const deleted = await api.call("POST", api.p("/cloudservers/delete"), {
+      servers: [{ id: a!.serverId }],
+      delete_publicip: true,
+      delete_volume: true,
+    });
+    expect(deleted.status).toBe(200);
+    expect((await api.call("GET", api.p(`/cloudservers/${a!.serverId}`))).status).toBe(404);
+    expect((await api.call("GET", `/v2.0/ports/${a!.nicId}`)).status).toBe(404);
+    const vip = (await api.call("GET", "/v2.0/ports?fixed_ips=ip_address=192.168.0.170")).body.ports[0];
+    expect(vip.allowed_address_pairs).toEqual([{ ip_address: b!.ip, mac_address: b!.mac }]);
+  });
+});
