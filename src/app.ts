@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { ecsRoutes } from "./http/ecs/routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
+import { neutronNetworkRoutes } from "./http/neutron/networks.js";
 import { neutronRoutes } from "./http/neutron/routes.js";
 import { registerAuthentication } from "./http/plugins/authenticate.js";
 import { registerBodyParsing } from "./http/plugins/body-parsing.js";
@@ -36,6 +37,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(iamRoutes(options.context, cache));
   await app.register(vpcRoutes(options.context));
   await app.register(neutronRoutes(options.context));
+  await app.register(neutronNetworkRoutes(options.context));
   await app.register(ecsRoutes(options.context));
   return app;
 }

@@ -106,6 +106,7 @@ export const ERRORS = {
   // Neutron v2.0
   portNotFound: neutron("PortNotFound", 404, "Port could not be found."),
   networkNotFound: neutron("NetworkNotFound", 404, "Network could not be found."),
+  neutronExtensionNotFound: neutron("ExtensionNotFound", 404, "Extension does not exist."),
   neutronBadRequest: neutron("BadRequest", 400, "Bad port request."),
   neutronInvalidInput: neutron("InvalidInput", 400, "Invalid input for operation."),
   neutronIpInUse: neutron("IpAddressInUse", 409, "The IP address is in use."),
