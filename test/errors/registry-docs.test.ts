@@ -1,0 +1,20 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { errorCodesTable } from "../../scripts/error-codes-table.js";
+import { ERRORS } from "../../src/errors/registry.js";
+
+describe("the error registry", () => {
+  it("is documented in README exactly (regenerate with scripts/error-codes-table.ts)", () => {
+    expect(readFileSync("README.md", "utf8")).toContain(errorCodesTable());
+  });
+
+  it("has one status per code and envelope", () => {
+    const seen = new Map<string, number>();
+    for (const spec of Object.values(ERRORS)) {
+      const key = `${spec.envelope}:${spec.code}`;
+      if (seen.has(key) && spec.envelope !== "apigw") expect(seen.get(key)).toBe(spec.status);
+      seen.set(key, spec.status);
+      expect(spec.status).toBeGreaterThanOrEqual(400);
+    }
+  });
+});
