@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isIpv4 } from "../../domain/net/ipv4.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { UseCaseContext } from "../../usecases/context.js";
@@ -68,9 +68,9 @@ export function ecsRoutes(context: UseCaseContext) {
       },
     );
 
-    const create = async (request: { body: CreateServersBody }, caller: ReturnType<typeof callerOf>) => {
+    const create = async (request: FastifyRequest<{ Body: CreateServersBody }>, reply: FastifyReply) => {
       const { server } = request.body;
-      const { job, servers } = await createServers(context, caller, {
+      const result = await createServers(context, callerOf(request), {
         name: server.name,
         imageRef: server.imageRef,
         flavorRef: server.flavorRef,
@@ -81,14 +81,16 @@ export function ecsRoutes(context: UseCaseContext) {
         count: server.count ?? 1,
         availabilityZone: server.availability_zone,
         metadata: server.metadata ?? {},
+        dryRun: request.body.dry_run === true,
       });
-      return { job_id: job.id, serverIds: servers.map((s) => s.id) };
+      if (result === "dry-run-passed") return reply.code(202).send({});
+      return { job_id: result.job.id, serverIds: result.servers.map((s) => s.id) };
     };
     for (const version of ["v1", "v1.1"]) {
       app.post<{ Params: ProjectParams; Body: CreateServersBody }>(
         `/${version}/:project_id/cloudservers`,
         { schema: { body: createServersSchema }, config: { errors } },
-        async (request) => create(request, callerOf(request)),
+        create,
       );
     }
 

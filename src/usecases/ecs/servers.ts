@@ -19,7 +19,12 @@ export interface CreateServersInput {
   count: number;
   availabilityZone?: string;
   metadata: Record<string, string>;
+  /** Check everything, create nothing. */
+  dryRun?: boolean;
 }
+
+/** Ends a dry run's unit of work after every check passed, so the store rolls everything back. */
+class DryRunPassed extends Error {}
 
 /** Servers of one request are named `name-0001`, `name-0002`, … when more than one is created. */
 function serverName(base: string, index: number, count: number): string {
@@ -34,13 +39,13 @@ export async function createServers(
   context: UseCaseContext,
   caller: Caller,
   input: CreateServersInput,
-): Promise<{ job: Job; servers: Server[] }> {
+): Promise<{ job: Job; servers: Server[] } | "dry-run-passed"> {
   if (input.count > context.limits.maxServersPerRequest) fail("ecsCountExceeded");
   if (input.nics.length > context.limits.maxNicsPerServer) fail("ecsNicQuotaExceeded");
   if (input.count > 1 && input.nics.some((nic) => nic.ipAddress !== undefined)) {
     fail("ecsInvalidParameter", "A fixed ip_address cannot be given when count is greater than 1.");
   }
-  return context.store.write(async (tx) => {
+  const created = context.store.write(async (tx) => {
     const vpc = await tx.getVpc(input.vpcId);
     if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
     const project = await tx.getProject(caller.projectId);
@@ -85,7 +90,12 @@ export async function createServers(
     await tx.insertJob(job);
     for (const server of servers) await tx.insertServer(server);
     for (const nic of nics) await tx.insertPort(nic);
+    if (input.dryRun) throw new DryRunPassed();
     return { job, servers };
+  });
+  return created.catch((error: unknown) => {
+    if (error instanceof DryRunPassed) return "dry-run-passed" as const;
+    throw error;
   });
 }
 

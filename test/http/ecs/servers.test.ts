@@ -178,3 +178,19 @@ describe("servers", () => {
     expect(vip.allowed_address_pairs).toEqual([{ ip_address: b!.ip, mac_address: b!.mac }]);
   });
 });
+
+describe("dry run", () => {
+  it("checks the request, answers 202 and creates nothing", async () => {
+    const before = await dump();
+    const response = await api.call("POST", api.p("/cloudservers"), { dry_run: true, ...serverBody({ count: 3 }) });
+    expect(response.status).toBe(202);
+    expect(await dump()).toEqual(before);
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers"),
+      { dry_run: true, ...serverBody({ vpcid: "nope" }) },
+      400,
+      "Ecs.0014",
+    );
+  });
+});
