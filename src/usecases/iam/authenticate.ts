@@ -22,6 +22,8 @@ export interface SignedRequest extends SignableRequest {
 export class IdentityCache {
   tokenSecret: string | undefined;
   readonly keys = new Map<string, { key: AccessKey; user: User }>();
+  /** Project ids per account; projects are only created at bootstrap, never deleted. */
+  readonly projects = new Map<string, Set<string>>();
 }
 
 export async function tokenSecret(context: UseCaseContext, cache: IdentityCache): Promise<string> {
@@ -60,7 +62,7 @@ export async function authenticateSignature(
   if (!signaturesMatch(expected, parsed.signature)) {
     fail("authenticationFailed", "Incorrect IAM authentication information: verify aksk signature fail.");
   }
-  const projectId = await resolveProject(context, known.user.accountId, request.projectHint);
+  const projectId = await resolveProject(context, cache, known.user.accountId, request.projectHint);
   return { userId: known.user.id, accountId: known.user.accountId, projectId };
 }
 
@@ -77,8 +79,15 @@ async function lookupAccessKey(context: UseCaseContext, cache: IdentityCache, ac
 }
 
 /** The project a signed request acts in; a project outside the caller's account is never accepted. */
-async function resolveProject(context: UseCaseContext, accountId: string, hint: string | undefined): Promise<string> {
+async function resolveProject(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  accountId: string,
+  hint: string | undefined,
+): Promise<string> {
+  if (hint !== undefined && cache.projects.get(accountId)?.has(hint)) return hint;
   const projects = await context.store.read((tx) => tx.listProjects(accountId, {}));
+  cache.projects.set(accountId, new Set(projects.map((project) => project.id)));
   if (hint !== undefined) {
     if (projects.some((project) => project.id === hint)) return hint;
     fail("authenticationFailed", "Incorrect IAM authentication information: the project is not available to this key.");
