@@ -35,6 +35,8 @@ async function completeJob(tx: Tx, job: Job, now: string): Promise<Job> {
 
 /** Finishes every creation job whose build time has passed; any process may run it, also after a restart. */
 export async function completeDueJobs(context: UseCaseContext, limit = 100): Promise<number> {
+  const anyDue = await context.store.read(async (tx) => (await tx.listDueJobs(isoNow(context), 1)).length > 0);
+  if (!anyDue) return 0;
   return context.store.write(async (tx) => {
     const now = isoNow(context);
     const due = await tx.listDueJobs(now, limit);
