@@ -5,7 +5,7 @@ import { neutronNetworkRoutes } from "./http/neutron/networks.js";
 import { neutronRoutes } from "./http/neutron/routes.js";
 import { registerAuthentication } from "./http/plugins/authenticate.js";
 import { registerBodyParsing } from "./http/plugins/body-parsing.js";
-import { registerErrorHandler } from "./http/plugins/error-handler.js";
+import { registerErrorHandler, sendError } from "./http/plugins/error-handler.js";
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
 import { registerValidation } from "./http/plugins/validation.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
@@ -27,6 +27,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
     return503OnClosing: false,
+    // A path Fastify cannot decode (e.g. a stray `%`) fails before any hook runs: answer it in the gateway's shape.
+    frameworkErrors: (error, request, reply) => {
+      reply.header("X-Request-Id", request.id);
+      sendError(reply, "malformedRequest", error.message);
+    },
   });
   const cache = new IdentityCache();
   registerRequestId(app);

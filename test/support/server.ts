@@ -23,6 +23,8 @@ export interface TestServerOptions {
   projectId?: string;
   accessKey?: string;
   secretKey?: string;
+  /** The admin password; pass the first server's when reopening its store (bootstrap keeps the stored one). */
+  password?: string;
 }
 
 export function testIdentity() {
@@ -73,6 +75,7 @@ function definedOnly(options: TestServerOptions) {
       projectId: options.projectId,
       accessKey: options.accessKey,
       secretKey: options.secretKey,
+      password: options.password,
     }).filter(([, value]) => value !== undefined),
   );
 }

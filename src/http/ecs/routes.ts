@@ -27,7 +27,6 @@ const errors: RouteErrors = {
   internal: "ecsInternal",
   busy: "ecsInternal",
 };
-const readErrors: RouteErrors = { ...errors, blank: undefined };
 
 /** Both fields set: bind. Both blank: unbind. Anything else is not a request the cloud understands. */
 function nicVipRequest(body: NicVipBody): NicVipRequest {
@@ -96,13 +95,13 @@ export function ecsRoutes(context: UseCaseContext) {
 
     app.get<{ Params: ProjectParams & { job_id: string } }>(
       "/v1/:project_id/jobs/:job_id",
-      { config: { errors: readErrors } },
+      { config: { errors } },
       async (request) => jobBody(await showJob(context, callerOf(request), request.params.job_id)),
     );
 
     app.get<{ Params: ProjectParams & { server_id: string } }>(
       "/v1/:project_id/cloudservers/:server_id",
-      { config: { errors: readErrors } },
+      { config: { errors } },
       async (request) => {
         const caller = callerOf(request);
         const view = await showServer(context, caller, request.params.server_id);
@@ -112,7 +111,7 @@ export function ecsRoutes(context: UseCaseContext) {
 
     app.get<{ Params: ProjectParams & { server_id: string } }>(
       "/v1/:project_id/cloudservers/:server_id/os-interface",
-      { config: { errors: readErrors } },
+      { config: { errors } },
       async (request) => {
         const nics = await listServerNics(context, callerOf(request), request.params.server_id);
         return { interfaceAttachments: nics.map(interfaceBody) };

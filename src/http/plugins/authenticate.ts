@@ -36,6 +36,8 @@ async function resolveCaller(context: UseCaseContext, cache: IdentityCache, requ
  */
 export function registerAuthentication(app: FastifyInstance, context: UseCaseContext, cache: IdentityCache): void {
   app.addHook("preValidation", async (request) => {
+    // As the cloud's API gateway: an unknown route is 404 APIGW.0101 before any credentials are looked at.
+    if (request.is404) return;
     const config = request.routeOptions.config;
     if (!config.public) {
       request.caller = await resolveCaller(context, cache, request);
