@@ -22,6 +22,23 @@ export function canonicalUri(path: string): string {
   return encoded.endsWith("/") ? encoded : `${encoded}/`;
 }
 
+/**
+ * The path with each segment percent-decoded. The SDK signs path values as it was given them but sends them
+ * escaped (non-ASCII ids arrive as `%C3%A9`), so a signature over the decoded form is the other one to accept.
+ */
+export function decodedPath(path: string): string {
+  return path
+    .split("/")
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    })
+    .join("/");
+}
+
 /** Pairs sorted by decoded key, then value; each `enc(key)=enc(value)`, joined by `&`. */
 export function canonicalQuery(rawQuery: string): string {
   if (rawQuery === "") return "";

@@ -130,6 +130,14 @@ describe("AK/SK signatures", () => {
     expect(odd.body.error_code).toBe("VPC.0003");
   });
 
+  it("accepts a non-ASCII path value the SDK signs unescaped but sends escaped", async () => {
+    const outgoing = signed("GET", p("/vpcs/vpc-é"));
+    outgoing.url = outgoing.url.replace("vpc-é", "vpc-%C3%A9");
+    const reply = await send(outgoing);
+    expect(reply.status).toBe(404);
+    expect(reply.body.error_code).toBe("VPC.0003");
+  });
+
   it("rejects a request with no credentials at all, on every service", async () => {
     const bare = (method: string, path: string, body?: unknown): Outgoing => ({
       url: `${server.url}${path}`,

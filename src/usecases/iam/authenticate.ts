@@ -5,7 +5,7 @@ import {
   signatureFor,
   signaturesMatch,
 } from "../../auth/aksk-signature.js";
-import type { SignableRequest } from "../../auth/canonical-request.js";
+import { decodedPath, type SignableRequest } from "../../auth/canonical-request.js";
 import { verifyToken } from "../../auth/tokens.js";
 import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
@@ -58,8 +58,12 @@ export async function authenticateSignature(
   }
   const known = await lookupAccessKey(context, cache, parsed.accessKey);
   if (!known) fail("authenticationFailed", "Incorrect IAM authentication information: ak not exist.");
-  const expected = signatureFor(request, parsed.signedHeaders, sdkDate, known.key.secretKey);
-  if (!signaturesMatch(expected, parsed.signature)) {
+  const signs = (path: string) =>
+    signaturesMatch(
+      signatureFor({ ...request, path }, parsed.signedHeaders, sdkDate, known.key.secretKey),
+      parsed.signature,
+    );
+  if (!signs(request.path) && !(request.path.includes("%") && signs(decodedPath(request.path)))) {
     fail("authenticationFailed", "Incorrect IAM authentication information: verify aksk signature fail.");
   }
   const projectId = await resolveProject(context, cache, known.user.accountId, request.projectHint);
