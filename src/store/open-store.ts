@@ -4,13 +4,28 @@ import type { Store } from "./store.js";
 
 export class UnsupportedDatabaseError extends Error {}
 
-/** Opens the store a database URL names and brings its schema up to date. */
-export async function openStore(db: string, options: { synchronous?: SqliteSynchronous } = {}): Promise<Store> {
+export interface OpenStoreOptions {
+  synchronous?: SqliteSynchronous;
+  /** Bring the schema up to date (default true); false opens the database as it is, e.g. to check it. */
+  migrate?: boolean;
+  /** SQLite: fail instead of creating a new empty database file. */
+  mustExist?: boolean;
+}
+
+/** Opens the store a database URL names and (unless told otherwise) brings its schema up to date. */
+export async function openStore(db: string, options: OpenStoreOptions = {}): Promise<Store> {
   const path = sqlitePath(db);
-  if (path !== undefined) return SqliteStore.open({ path, synchronous: options.synchronous });
+  if (path !== undefined) {
+    return SqliteStore.open({
+      path,
+      synchronous: options.synchronous,
+      migrate: options.migrate,
+      mustExist: options.mustExist,
+    });
+  }
   if (db.startsWith("postgres://") || db.startsWith("postgresql://")) {
     const { PostgresStore } = await import("./postgres/postgres-store.js");
-    return PostgresStore.open({ url: db });
+    return PostgresStore.open({ url: db, migrate: options.migrate });
   }
   throw new UnsupportedDatabaseError(`unsupported database URL: ${db} (use sqlite:PATH or postgres://…)`);
 }

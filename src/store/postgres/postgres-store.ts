@@ -1,7 +1,8 @@
 import pg from "pg";
-import { StoreConflictError } from "../errors.js";
+import { type ConflictReason, StoreConflictError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
 import type { SqlExecutor } from "../sql/executor.js";
+import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
 import { SqlTx } from "../sql/sql-tx.js";
@@ -10,10 +11,21 @@ import type { Store, Tx } from "../store.js";
 export interface PostgresStoreOptions {
   url: string;
   poolSize?: number;
+  /** Bring the schema up to date on open (default true); `ecs-vip check` opens without, to report the version. */
+  migrate?: boolean;
 }
 
-/** SQLSTATEs that mean "another transaction won the race; re-run the unit of work against fresh data". */
-const CONFLICT_CODES = new Set(["40001", "40P01", "23505"]);
+/**
+ * SQLSTATEs that mean "another transaction won the race; re-run the unit of work against fresh data": serialization
+ * failure, deadlock, unique violation (someone inserted the same key first) and foreign key violation (someone
+ * deleted the parent row, or added a child to the row being deleted, after this transaction read it).
+ */
+const CONFLICT_CODES: ReadonlyMap<string, ConflictReason> = new Map([
+  ["40001", "serialization"],
+  ["40P01", "deadlock"],
+  ["23505", "unique"],
+  ["23503", "foreign-key"],
+]);
 /** Key of the advisory lock that lets only one of several starting processes migrate. */
 const MIGRATION_LOCK_KEY = 7_262_024_001;
 
@@ -45,18 +57,53 @@ class PgExecutor implements SqlExecutor {
   }
 }
 
+/** `Key (network_id, ip_address)=(…) already exists.` on table fixed_ips → `fixed_ips(network_id, ip_address)`. */
+function pgUniqueConstraint(error: { table?: string; detail?: string; constraint?: string }): string | undefined {
+  const columns = /^Key \(([^)]*)\)=/.exec(error.detail ?? "")?.[1];
+  if (error.table === undefined || columns === undefined) return error.constraint;
+  return uniqueConstraintName(
+    error.table,
+    columns.split(",").map((column) => column.trim()),
+  );
+}
+
 function classify(error: unknown): unknown {
   const code = (error as { code?: string }).code;
-  if (code !== undefined && CONFLICT_CODES.has(code)) {
-    return new StoreConflictError((error as Error).message, (error as { constraint?: string }).constraint);
+  const reason = code === undefined ? undefined : CONFLICT_CODES.get(code);
+  if (reason === undefined) return error;
+  const constraint = reason === "unique" ? pgUniqueConstraint(error as { table?: string; detail?: string }) : undefined;
+  return new StoreConflictError((error as Error).message, constraint, reason);
+}
+
+/**
+ * Brings the schema up to date. Several processes may start at once: a session-level advisory lock (the one
+ * PostgreSQL-specific statement of this store) lets one of them migrate while the others wait, then find nothing to do.
+ */
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    try {
+      await client.query("BEGIN");
+      await applyMigrations(new PgExecutor(client), () => new Date().toISOString());
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    // Closing the session also frees the advisory lock, whatever happened above.
+    client.release(true);
   }
-  return error;
 }
 
 /**
  * PostgreSQL for several server processes on one database. Every unit of work is a READ COMMITTED transaction that
  * locks the rows its decision rests on (SELECT … FOR UPDATE); uniqueness lives in constraints, and a unit of work
- * that loses a race (unique violation, serialization failure, deadlock) is re-run with a jittered backoff.
+ * that loses a race (unique or foreign key violation, serialization failure, deadlock) is re-run with a jittered
+ * backoff. Apart from the advisory lock around migrations, every statement is the shared portable SQL of SqlTx.
  */
 export class PostgresStore implements Store {
   readonly kind = "postgres" as const;
@@ -66,42 +113,38 @@ export class PostgresStore implements Store {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     pool.on("error", () => undefined);
-    const store = new PostgresStore(pool);
-    const client = await pool.connect();
     try {
-      await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-      try {
-        await client.query("BEGIN");
-        await applyMigrations(new PgExecutor(client), () => new Date().toISOString());
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK");
-        throw error;
-      } finally {
-        await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
-      }
-    } finally {
-      client.release();
+      if (options.migrate !== false) await migrate(pool);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
     }
-    return store;
+    return new PostgresStore(pool);
   }
 
   private async once<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection whose ROLLBACK failed is in an unknown state: it leaves the pool instead of serving the next request.
+    let broken: Error | undefined;
     try {
-      await client.query(begin);
+      await client.query(begin).catch((error: unknown) => {
+        broken = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      });
       try {
-        const result = await work(new SqlTx(new PgExecutor(client)));
+        const result = await work(new SqlTx(withFaultInjection(new PgExecutor(client))));
         await client.query("COMMIT").catch((error: unknown) => {
           throw classify(error);
         });
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
         throw error;
       }
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

@@ -479,7 +479,7 @@ export class SqlTx implements Tx {
 
   async listDueJobs(now: string, limit: number): Promise<Job[]> {
     const rows = await this.db.all<Row>(
-      "SELECT * FROM jobs WHERE status = 'RUNNING' AND ready_at <= ? ORDER BY ready_at LIMIT ?",
+      "SELECT * FROM jobs WHERE status = 'RUNNING' AND ready_at <= ? ORDER BY ready_at, id LIMIT ?",
       [now, limit],
     );
     return rows.map(jobFromRow);

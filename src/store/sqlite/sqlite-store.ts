@@ -1,7 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { StoreConflictError, uniqueConstraintName } from "../errors.js";
+import { withConflictRetry } from "../retry.js";
 import type { SqlExecutor } from "../sql/executor.js";
+import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
 import { SqlTx } from "../sql/sql-tx.js";
@@ -14,6 +17,10 @@ export interface SqliteStoreOptions {
   path: string;
   /** FULL fsyncs every commit (survives power loss); NORMAL survives process crashes only. */
   synchronous?: SqliteSynchronous;
+  /** Bring the schema up to date on open (default true); `ecs-vip check` opens without, to report the version. */
+  migrate?: boolean;
+  /** Fail instead of creating a new empty database file. */
+  mustExist?: boolean;
 }
 
 class SqliteExecutor implements SqlExecutor {
@@ -32,12 +39,47 @@ class SqliteExecutor implements SqlExecutor {
   }
 
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    return this.prepare(sql).all(...params) as R[];
+    try {
+      return this.prepare(sql).all(...params) as R[];
+    } catch (error) {
+      throw classify(error);
+    }
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return this.prepare(sql).run(...params).changes;
+    try {
+      return this.prepare(sql).run(...params).changes;
+    } catch (error) {
+      throw classify(error);
+    }
   }
+}
+
+/** `UNIQUE constraint failed: fixed_ips.network_id, fixed_ips.ip_address` → `fixed_ips(network_id, ip_address)`. */
+function sqliteUniqueConstraint(message: string): string | undefined {
+  const match = /constraint failed: (.+)$/.exec(message);
+  if (!match?.[1]) return undefined;
+  const qualified = match[1].split(",").map((column) => column.trim().split("."));
+  const table = qualified[0]?.[0];
+  if (!table || qualified.some((parts) => parts.length !== 2 || parts[0] !== table)) return undefined;
+  return uniqueConstraintName(
+    table,
+    qualified.map((parts) => parts[1] as string),
+  );
+}
+
+/**
+ * Surfaces a broken constraint exactly as the PostgreSQL store does: a unique or primary key violation, or a
+ * foreign key to a missing row, is a StoreConflictError (the unit of work is retried, then reported as busy).
+ */
+function classify(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  const message = (error as Error).message ?? String(error);
+  if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+    return new StoreConflictError(message, sqliteUniqueConstraint(message), "unique");
+  }
+  if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") return new StoreConflictError(message, undefined, "foreign-key");
+  return error;
 }
 
 /**
@@ -46,24 +88,25 @@ class SqliteExecutor implements SqlExecutor {
  */
 export class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
-  private readonly executor: SqliteExecutor;
+  private readonly executor: SqlExecutor;
   private readonly tx: SqlTx;
   private readonly queue = new SerialQueue();
   private closed = false;
 
   private constructor(private readonly db: Database.Database) {
-    this.executor = new SqliteExecutor(db);
+    this.executor = withFaultInjection(new SqliteExecutor(db));
     this.tx = new SqlTx(this.executor);
   }
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
-    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    const db = new Database(options.path);
+    if (options.path !== ":memory:" && !options.mustExist) mkdirSync(dirname(options.path), { recursive: true });
+    const db = new Database(options.path, { fileMustExist: options.mustExist === true });
     db.pragma("journal_mode = WAL");
     db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     const store = new SqliteStore(db);
+    if (options.migrate === false) return store;
     await store.write(async () => {
       await applyMigrations(store.executor, () => new Date().toISOString());
     });
@@ -85,12 +128,16 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Units of work never interleave here, so a conflict is a fresh MAC that collided or a constraint the caller broke;
+   * it is retried like on PostgreSQL (each attempt re-queued), so both stores answer a lost race the same way.
+   */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run("BEGIN IMMEDIATE", work);
+    return withConflictRetry(() => this.run("BEGIN IMMEDIATE", work));
   }
 
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run("BEGIN", work);
+    return withConflictRetry(() => this.run("BEGIN", work));
   }
 
   async schemaVersion(): Promise<{ current: number; latest: number }> {

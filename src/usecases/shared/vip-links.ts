@@ -33,6 +33,9 @@ export async function detachVipFromNics(tx: Tx, vip: Port, now: string): Promise
 export async function detachNicFromVips(tx: Tx, nic: Port, now: string): Promise<void> {
   const ip = primaryFixedIp(nic);
   if (ip === undefined) return;
+  // Lock the NIC before looking for VIPs that carry its pair: a bind with reverse_binding holds this lock while it
+  // adds the pair, so waiting here makes the search below see that pair (otherwise it would be left dangling).
+  await tx.getPort(nic.id, { forUpdate: true });
   const holders = await tx.listPortsWithPair(nic.projectId, { ipAddress: ip, macAddress: nic.macAddress });
   for (const holder of holders) {
     if (!isVipCapableOwner(holder.deviceOwner) || holder.id === nic.id) continue;
