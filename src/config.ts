@@ -64,6 +64,16 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
   };
 }
 
+/** `ecs-vip check [--db URL]`: the database to check, with the same environment variable and default as `serve`. */
+export function checkConfig(args: string[], env: NodeJS.ProcessEnv): { db: string } {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--db") i++;
+    else if (!arg.startsWith("--db=")) throw new ConfigError(`unknown argument ${arg}`);
+  }
+  return { db: flagValue(args, "db") ?? env.ECS_VIP_DB ?? DEFAULT_DB };
+}
+
 /** The SQLite file path of a `sqlite:` URL, or undefined for other databases. */
 export function sqlitePath(db: string): string | undefined {
   if (db.startsWith("sqlite:")) return resolve(db.slice("sqlite:".length));

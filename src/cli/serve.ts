@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
@@ -61,10 +62,24 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
   );
   timer.unref();
 
+  // Fastify answers requests that arrive while it closes with `Connection: close`, and Node closes the connections idle
+  // at that moment; a keep-alive connection busy with a request then would stay open after its answer until the
+  // keep-alive timeout (72 s) and hold the shutdown. So the answers in flight at stop() close their connections too.
+  const inFlight = new Set<ServerResponse>();
+  app.server.on("request", (_request: IncomingMessage, response: ServerResponse) => {
+    inFlight.add(response);
+    response.once("close", () => inFlight.delete(response));
+  });
+  const closeAfterAnswer = (response: ServerResponse) => {
+    if (!response.headersSent) response.shouldKeepAlive = false;
+    else response.once("finish", () => setImmediate(() => app.server.closeIdleConnections()));
+  };
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(timer);
+      for (const response of inFlight) closeAfterAnswer(response);
       await app.close();
       await ticking;
       await store.close();

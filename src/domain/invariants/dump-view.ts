@@ -1,0 +1,132 @@
+/**
+ * A store dump (`Tx.dump()`: every row of every table, keyed by table name) read back as the few typed records the
+ * invariant rules reason about. Pure: works on a dump taken from any store, running or stopped.
+ */
+export type StoreDump = Record<string, Record<string, unknown>[]>;
+
+export interface VpcRow {
+  id: string;
+  cidr: string;
+}
+
+export interface SubnetRow {
+  id: string;
+  neutronSubnetId: string;
+  vpcId: string;
+  cidr: string;
+}
+
+export interface PortRow {
+  id: string;
+  networkId: string;
+  macAddress: string;
+  deviceOwner: string;
+  deviceId: string;
+  nicIndex: number | null;
+}
+
+export interface FixedIpRow {
+  portId: string;
+  networkId: string;
+  subnetId: string;
+  ipAddress: string;
+}
+
+export interface PairRow {
+  portId: string;
+  ipAddress: string;
+  macAddress: string;
+}
+
+export interface ServerRow {
+  id: string;
+  vpcId: string;
+}
+
+export interface DumpView {
+  vpcs: Map<string, VpcRow>;
+  subnets: Map<string, SubnetRow>;
+  ports: Map<string, PortRow>;
+  servers: Map<string, ServerRow>;
+  fixedIps: FixedIpRow[];
+  pairs: PairRow[];
+  fixedIpsByPort: Map<string, FixedIpRow[]>;
+  pairsByPort: Map<string, PairRow[]>;
+  subnetsByVpc: Map<string, SubnetRow[]>;
+}
+
+const text = (value: unknown): string => (value === null || value === undefined ? "" : String(value));
+
+function rows(dump: StoreDump, table: string): Record<string, unknown>[] {
+  return dump[table] ?? [];
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+export function viewOf(dump: StoreDump): DumpView {
+  const vpcs = new Map(
+    rows(dump, "vpcs").map((row): [string, VpcRow] => [text(row.id), { id: text(row.id), cidr: text(row.cidr) }]),
+  );
+  const subnetList = rows(dump, "subnets").map(
+    (row): SubnetRow => ({
+      id: text(row.id),
+      neutronSubnetId: text(row.neutron_subnet_id),
+      vpcId: text(row.vpc_id),
+      cidr: text(row.cidr),
+    }),
+  );
+  const ports = new Map(
+    rows(dump, "ports").map((row): [string, PortRow] => [
+      text(row.id),
+      {
+        id: text(row.id),
+        networkId: text(row.network_id),
+        macAddress: text(row.mac_address),
+        deviceOwner: text(row.device_owner),
+        deviceId: text(row.device_id),
+        nicIndex: row.nic_index === null || row.nic_index === undefined ? null : Number(row.nic_index),
+      },
+    ]),
+  );
+  const servers = new Map(
+    rows(dump, "servers").map((row): [string, ServerRow] => [
+      text(row.id),
+      { id: text(row.id), vpcId: text(row.vpc_id) },
+    ]),
+  );
+  const fixedIps = rows(dump, "fixed_ips").map(
+    (row): FixedIpRow => ({
+      portId: text(row.port_id),
+      networkId: text(row.network_id),
+      subnetId: text(row.subnet_id),
+      ipAddress: text(row.ip_address),
+    }),
+  );
+  const pairs = rows(dump, "address_pairs").map(
+    (row): PairRow => ({
+      portId: text(row.port_id),
+      ipAddress: text(row.ip_address),
+      macAddress: text(row.mac_address),
+    }),
+  );
+  return {
+    vpcs,
+    subnets: new Map(subnetList.map((subnet) => [subnet.id, subnet])),
+    ports,
+    servers,
+    fixedIps,
+    pairs,
+    fixedIpsByPort: groupBy(fixedIps, (ip) => ip.portId),
+    pairsByPort: groupBy(pairs, (pair) => pair.portId),
+    subnetsByVpc: groupBy(subnetList, (subnet) => subnet.vpcId),
+  };
+}
