@@ -1127,6 +1127,30 @@ describe.each(KINDS)("store contract: $name", (kind) => {
       expect(new Set(claims)).toEqual(new Set([ports[0]!.id]));
     });
 
+    it("keeps concurrent units of work apart: a failing one takes nothing of the others with it", async () => {
+      const world = await seedWorld(store);
+      const boom = new Error("boom");
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          store.write(async (tx) => {
+            await tx.insertPort(portOf(world, `mix${i}`, `10.0.0.${150 + i}`));
+            if (i % 3 === 1) throw boom;
+            return i;
+          }),
+        ),
+      );
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(
+        Array.from({ length: 12 }, (_, i) => (i % 3 === 1 ? "rejected" : "fulfilled")),
+      );
+      const kept = ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })));
+      expect(kept).toEqual(
+        Array.from({ length: 12 }, (_, i) => i)
+          .filter((i) => i % 3 !== 1)
+          .map((i) => `${world.tag}-port-mix${i}`)
+          .sort(),
+      );
+    });
+
     it("reads see committed data only", async () => {
       const world = await seedWorld(store);
       let release: () => void = () => undefined;

@@ -23,6 +23,15 @@ export interface SqliteStoreOptions {
   mustExist?: boolean;
 }
 
+/** Most units of work one commit may carry; bounds how long the first of them waits for its answer. */
+const MAX_COMMIT_GROUP = 64;
+
+interface PendingWrite {
+  work: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 class SqliteExecutor implements SqlExecutor {
   readonly dialect = "sqlite" as const;
   private readonly statements = new Map<string, Database.Statement>();
@@ -84,13 +93,14 @@ function classify(error: unknown): unknown {
 
 /**
  * SQLite on disk in WAL mode. better-sqlite3 is synchronous and one connection can hold one transaction, so units
- * of work run one after another through a queue; that queue is also where commits of waiting writers can be grouped.
+ * of work run one after another through a queue, and writes waiting together share one commit (group commit).
  */
 export class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   private readonly executor: SqlExecutor;
   private readonly tx: SqlTx;
   private readonly queue = new SerialQueue();
+  private readonly pendingWrites: PendingWrite[] = [];
   private closed = false;
 
   private constructor(private readonly db: Database.Database) {
@@ -133,7 +143,65 @@ export class SqliteStore implements Store {
    * it is retried like on PostgreSQL (each attempt re-queued), so both stores answer a lost race the same way.
    */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return withConflictRetry(() => this.run("BEGIN IMMEDIATE", work));
+    return withConflictRetry(() => this.enqueueWrite(work));
+  }
+
+  private enqueueWrite<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pendingWrites.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pendingWrites.length === 1) this.scheduleCommitGroup();
+    });
+  }
+
+  private scheduleCommitGroup(): void {
+    void this.queue.enqueue(() => this.commitGroup());
+  }
+
+  /**
+   * Group commit: every write waiting when the queue reaches this point runs in its own savepoint inside one
+   * transaction, and one COMMIT (one fsync under synchronous=FULL) makes them all durable. Each is answered only
+   * after that commit; one that fails is rolled back to its savepoint alone.
+   */
+  private async commitGroup(): Promise<void> {
+    const group = this.pendingWrites.splice(0, MAX_COMMIT_GROUP);
+    if (this.pendingWrites.length > 0) this.scheduleCommitGroup();
+    if (this.closed) {
+      for (const unit of group) unit.reject(new Error("store is closed"));
+      return;
+    }
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    this.db.exec("BEGIN IMMEDIATE");
+    for (const [index, unit] of group.entries()) {
+      this.db.exec("SAVEPOINT unit_of_work");
+      try {
+        const value = await unit.work(this.tx);
+        this.db.exec("RELEASE unit_of_work");
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        if (!this.db.inTransaction) {
+          // SQLite gave up the whole transaction (I/O error, disk full): nothing of the group is written.
+          for (const done of group.slice(0, index + 1)) done.reject(error);
+          this.pendingWrites.unshift(...group.slice(index + 1));
+          if (this.pendingWrites.length > 0) this.scheduleCommitGroup();
+          return;
+        }
+        this.db.exec("ROLLBACK TO unit_of_work");
+        this.db.exec("RELEASE unit_of_work");
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      this.db.exec("COMMIT");
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      for (const unit of group) unit.reject(error);
+      return;
+    }
+    for (const [index, unit] of group.entries()) {
+      const outcome = outcomes[index];
+      if (outcome?.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome?.error);
+    }
   }
 
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
