@@ -5,8 +5,10 @@ import { neutronNetworkRoutes } from "./http/neutron/networks.js";
 import { neutronRoutes } from "./http/neutron/routes.js";
 import { registerAuthentication } from "./http/plugins/authenticate.js";
 import { registerBodyParsing } from "./http/plugins/body-parsing.js";
+import { clientErrorHandler, registerHostCheck } from "./http/plugins/client-errors.js";
 import { registerErrorHandler, sendError } from "./http/plugins/error-handler.js";
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
+import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
 import type { UseCaseContext } from "./usecases/context.js";
@@ -27,6 +29,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
     return503OnClosing: false,
+    // Malformed HTTP and a missing Host are answered by us, in the gateway's envelope with a request id.
+    clientErrorHandler,
+    http: { requireHostHeader: false },
     // A path Fastify cannot decode (e.g. a stray `%`) fails before any hook runs: answer it in the gateway's shape.
     frameworkErrors: (error, request, reply) => {
       reply.header("X-Request-Id", request.id);
@@ -35,10 +40,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const cache = new IdentityCache();
   registerRequestId(app);
+  registerHostCheck(app);
   registerBodyParsing(app);
   registerValidation(app);
   registerErrorHandler(app);
   registerAuthentication(app, options.context, cache);
+  registerTextGuard(app);
   await app.register(iamRoutes(options.context, cache));
   await app.register(vpcRoutes(options.context));
   await app.register(neutronRoutes(options.context));

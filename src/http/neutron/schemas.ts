@@ -73,7 +73,10 @@ export interface UpdatePortBody {
   port: { name?: string; description?: string; allowed_address_pairs?: PairBody[] };
 }
 
-const stringOrList = { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] } as const;
+/** One value or a list; a list is bounded, as each id becomes a parameter of one SQL statement. */
+const stringOrList = {
+  anyOf: [{ type: "string" }, { type: "array", maxItems: 1000, items: { type: "string" } }],
+} as const;
 
 export const listPortsQuerySchema = {
   type: "object",

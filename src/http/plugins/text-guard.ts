@@ -1,0 +1,38 @@
+import type { FastifyInstance } from "fastify";
+import { fail } from "../../errors/cloud-error.js";
+
+/**
+ * True when a string anywhere in `value` (keys included) holds a NUL. Iterative, one item at a time: any nesting
+ * depth and any array length are fine (no recursion, no spreading of a long array into arguments).
+ */
+export function containsNul(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === "string") {
+      if (item.includes("\u0000")) return true;
+    } else if (Array.isArray(item)) {
+      for (const child of item) pending.push(child);
+    } else if (item !== null && typeof item === "object") {
+      for (const [key, child] of Object.entries(item)) {
+        if (key.includes("\u0000")) return true;
+        pending.push(child);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Text with a NUL character is invalid input wherever it appears (path, query, body): no identifier or name can hold
+ * one, and PostgreSQL cannot even store or compare it. Refused after authentication, in the route's own envelope,
+ * the same on every store.
+ */
+export function registerTextGuard(app: FastifyInstance): void {
+  app.addHook("preValidation", async (request) => {
+    if (request.is404) return;
+    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
+      fail(request.routeOptions.config.errors?.invalid ?? "malformedRequest", "Text must not contain NUL characters.");
+    }
+  });
+}

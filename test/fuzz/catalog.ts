@@ -1,0 +1,337 @@
+/**
+ * What the fuzzer knows about the API: every route the app registers (read from the app itself, so a new route is
+ * fuzzed the day it lands), the service whose error envelope it answers in, and for the routes it knows a valid
+ * request to start mutating from. Path parameters are filled with ids of a small live world.
+ */
+import type { FastifyInstance } from "fastify";
+import type { InjectApp } from "../support/inject-app.js";
+
+export type Service = "ecs" | "vpc" | "neutron" | "iam";
+
+export interface Route {
+  method: string;
+  /** Fastify form: `/v1/:project_id/vpcs/:vpc_id`. */
+  path: string;
+}
+
+/** Every route of the app (HEAD twins included), from Fastify's own route tree. */
+export function discoverRoutes(app: FastifyInstance): Route[] {
+  const routes: Route[] = [];
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {
+    const match = /^((?:[│ ] {3})*)(?:[├└]── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] as string).length / 4;
+    const segment = match[2] as string;
+    const parent = depth === 0 ? "" : (stack[depth - 1] ?? "");
+    const path = depth === 0 ? segment : `${parent === "/" ? "/" : parent}${segment}`;
+    stack[depth] = path;
+    stack.length = depth + 1;
+    for (const method of (match[3] ?? "").split(",").map((m) => m.trim())) {
+      if (method) routes.push({ method, path });
+    }
+  }
+  return routes;
+}
+
+/** The service a path belongs to, judged from the path alone; undefined when no service owns it. */
+export function serviceOfPath(path: string): Service | undefined {
+  // The request target ends at the first space on the wire, and the path at "?".
+  const clean = path.split(/[?\s]/)[0] ?? "";
+  // The router ignores one trailing slash: "//" is the root ("/"), an IAM route.
+  if (/^\/\/?$/.test(clean) || /^\/v3(\/|$)/.test(clean)) return "iam";
+  if (/^\/v2\.0(\/|$)/.test(clean)) return "neutron";
+  if (/^\/v1(\.1)?\/[^/]*\/(cloudservers|jobs)(\/|$)/.test(clean)) return "ecs";
+  if (/^\/v1\/[^/]*\/(vpcs|subnets|privateips)(\/|$)/.test(clean)) return "vpc";
+  return undefined;
+}
+
+export interface FuzzWorld {
+  projectId: string;
+  vpcId: string;
+  emptyVpcId: string;
+  subnetId: string;
+  neutronSubnetId: string;
+  emptySubnetId: string;
+  serverId: string;
+  otherServerId: string;
+  nicId: string;
+  secondNicId: string;
+  vipPortId: string;
+  privateIpId: string;
+  /** An unbound VIP port that DELETE /v2.0/ports may take (recreated when it does). */
+  sparePortId: string;
+  gatewayPortId: string;
+  jobId: string;
+  accessKey: string;
+  secretKey: string;
+}
+
+/** A world with something behind every kind of id: VPCs, subnets, ACTIVE servers, a bound VIP, a private IP. */
+export async function buildFuzzWorld(app: InjectApp): Promise<FuzzWorld> {
+  await app.reset();
+  const p = (path: string) => `/v1/${app.projectId}${path}`;
+  const must = async (method: string, url: string, body?: unknown) => {
+    const response = await app.call(method, url, body);
+    if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${response.text}`);
+    return response.body;
+  };
+  const vpc = (await must("POST", p("/vpcs"), { vpc: { name: "fuzz", cidr: "192.168.0.0/16" } })).vpc;
+  const emptyVpc = (await must("POST", p("/vpcs"), { vpc: { name: "empty", cidr: "10.0.0.0/16" } })).vpc;
+  const subnet = (
+    await must("POST", p("/subnets"), {
+      subnet: { name: "s1", cidr: "192.168.0.0/24", gateway_ip: "192.168.0.1", vpc_id: vpc.id },
+    })
+  ).subnet;
+  const emptySubnet = (
+    await must("POST", p("/subnets"), {
+      subnet: { name: "s2", cidr: "192.168.1.0/24", gateway_ip: "192.168.1.1", vpc_id: vpc.id },
+    })
+  ).subnet;
+  const created = await must("POST", p("/cloudservers"), {
+    server: {
+      name: "fz",
+      imageRef: "image",
+      flavorRef: "s6.small.1",
+      vpcid: vpc.id,
+      nics: [{ subnet_id: subnet.id }],
+      root_volume: { volumetype: "SSD" },
+      count: 2,
+    },
+  });
+  await must("GET", p(`/jobs/${created.job_id}`));
+  const [serverId, otherServerId] = created.serverIds as [string, string];
+  await must("POST", p(`/cloudservers/${serverId}/nics`), { nics: [{ subnet_id: subnet.id }] });
+  const nics = (await must("GET", p(`/cloudservers/${serverId}/os-interface`))).interfaceAttachments;
+  await must("PUT", p(`/cloudservers/nics/${nics[0].port_id}`), {
+    nic: { subnet_id: subnet.id, ip_address: "192.168.0.100", reverse_binding: true },
+  });
+  const privateIp = (await must("POST", p("/privateips"), { privateips: [{ subnet_id: subnet.id }] })).privateips[0];
+  const sparePort = (
+    await must("POST", "/v2.0/ports", { port: { network_id: subnet.id, device_owner: "neutron:VIP_PORT" } })
+  ).port;
+  const ports = (await must("GET", "/v2.0/ports")).ports as any[];
+  const portAt = (ip: string) => ports.find((port) => port.fixed_ips[0]?.ip_address === ip)?.id as string;
+  const keys = (await app.dump()).access_keys?.[0] as { access_key: string; secret_key: string };
+  return {
+    projectId: app.projectId,
+    vpcId: vpc.id,
+    emptyVpcId: emptyVpc.id,
+    subnetId: subnet.id,
+    neutronSubnetId: subnet.neutron_subnet_id,
+    emptySubnetId: emptySubnet.id,
+    serverId,
+    otherServerId,
+    nicId: nics[0].port_id,
+    secondNicId: nics[1].port_id,
+    vipPortId: portAt("192.168.0.100"),
+    privateIpId: privateIp.id,
+    sparePortId: sparePort.id,
+    gatewayPortId: portAt("192.168.0.1"),
+    jobId: created.job_id,
+    accessKey: keys.access_key,
+    secretKey: keys.secret_key,
+  };
+}
+
+/**
+ * After an accepted request changed the store: recreates the resources the generator's valid requests may delete
+ * (the empty VPC and subnet, the private IP, the spare port, the second NIC, the second server); returns false when
+ * something the world cannot do without is gone (then the caller builds a new world).
+ */
+export async function repairWorld(app: InjectApp, world: FuzzWorld, dump: string): Promise<boolean> {
+  const has = (id: string) => dump.includes(`"id":"${id}"`);
+  const core = [world.vpcId, world.subnetId, world.serverId, world.nicId, world.vipPortId];
+  if (!core.every(has)) return false;
+  const p = (path: string) => `/v1/${app.projectId}${path}`;
+  const make = async (method: string, url: string, body?: unknown) => {
+    const response = await app.call(method, url, body);
+    return response.status < 300 ? response.body : undefined;
+  };
+  if (!has(world.emptyVpcId)) {
+    const vpc = await make("POST", p("/vpcs"), { vpc: { name: "empty", cidr: "10.0.0.0/16" } });
+    if (!vpc) return false;
+    world.emptyVpcId = vpc.vpc.id;
+  }
+  if (!has(world.emptySubnetId)) {
+    const subnet = await make("POST", p("/subnets"), {
+      subnet: { name: "s2", cidr: "192.168.1.0/24", gateway_ip: "192.168.1.1", vpc_id: world.vpcId },
+    });
+    if (!subnet) return false;
+    world.emptySubnetId = subnet.subnet.id;
+  }
+  if (!has(world.privateIpId)) {
+    const ips = await make("POST", p("/privateips"), { privateips: [{ subnet_id: world.subnetId }] });
+    if (!ips) return false;
+    world.privateIpId = ips.privateips[0].id;
+  }
+  if (!has(world.sparePortId)) {
+    const port = await make("POST", "/v2.0/ports", {
+      port: { network_id: world.subnetId, device_owner: "neutron:VIP_PORT" },
+    });
+    if (!port) return false;
+    world.sparePortId = port.port.id;
+  }
+  if (!has(world.secondNicId)) {
+    if (!(await make("POST", p(`/cloudservers/${world.serverId}/nics`), { nics: [{ subnet_id: world.subnetId }] }))) {
+      return false;
+    }
+    const nics = await make("GET", p(`/cloudservers/${world.serverId}/os-interface`));
+    const second = nics?.interfaceAttachments?.at(-1)?.port_id;
+    if (!second || second === world.nicId) return false;
+    world.secondNicId = second;
+  }
+  if (!has(world.otherServerId)) {
+    const created = await make("POST", p("/cloudservers"), {
+      server: {
+        name: "fz",
+        imageRef: "image",
+        flavorRef: "s6.small.1",
+        vpcid: world.vpcId,
+        nics: [{ subnet_id: world.subnetId }],
+        root_volume: { volumetype: "SSD" },
+      },
+    });
+    if (!created || !(await make("GET", p(`/jobs/${created.job_id}`)))) return false;
+    world.otherServerId = created.serverIds[0];
+  }
+  return true;
+}
+
+/** A plausible value for a path parameter, by its name. */
+export function paramValue(world: FuzzWorld, route: Route, name: string): string {
+  switch (name) {
+    case "project_id":
+      return world.projectId;
+    case "vpc_id":
+      return route.path.includes("/subnets/") ? world.vpcId : world.emptyVpcId;
+    case "subnet_id":
+      return route.method === "DELETE" ? world.emptySubnetId : world.subnetId;
+    case "privateip_id":
+      return world.privateIpId;
+    case "port_id":
+      return route.method === "GET" ? world.nicId : route.method === "DELETE" ? world.sparePortId : world.vipPortId;
+    case "nic_id":
+      return world.nicId;
+    case "server_id":
+      return world.serverId;
+    case "job_id":
+      return world.jobId;
+    case "network_id":
+      return world.subnetId;
+    case "id":
+      return world.projectId;
+    case "alias":
+      return "allowed-address-pairs";
+    default:
+      return "x";
+  }
+}
+
+/** A valid query for the routes that take one. */
+export function validQuery(world: FuzzWorld, route: Route): [string, string][] {
+  const key = `${route.method} ${route.path}`;
+  if (key === "GET /v2.0/ports") {
+    return [
+      ["network_id", world.subnetId],
+      ["device_owner", "neutron:VIP_PORT"],
+      ["fixed_ips", "ip_address=192.168.0.100"],
+      ["limit", "10"],
+    ];
+  }
+  if (key === "GET /v2.0/networks") return [["name", "s1"]];
+  if (key === "GET /v3/projects") return [["name", "local-1"]];
+  if (key === "POST /v3/auth/tokens") return [["nocatalog", "true"]];
+  if (/\/(vpcs|subnets|privateips)$/.test(route.path) && route.method === "GET") {
+    return [
+      ["limit", "10"],
+      ...(route.path.endsWith("/subnets") ? ([["vpc_id", world.vpcId]] as [string, string][]) : []),
+    ];
+  }
+  return [];
+}
+
+/** A valid body for the routes that take one; undefined for the others. */
+export function validBody(world: FuzzWorld, route: Route): unknown {
+  const key = `${route.method} ${route.path}`;
+  switch (key) {
+    case "POST /v3/auth/tokens":
+      return {
+        auth: {
+          identity: {
+            methods: ["password"],
+            // A user that does not exist: a known user costs a scrypt verification (~40 ms) per request.
+            password: { user: { name: "fuzz-nobody", password: "wrong", domain: { name: "default" } } },
+          },
+          scope: { project: { id: world.projectId } },
+        },
+      };
+    case "POST /v1/:project_id/vpcs":
+      return { vpc: { name: "fz-vpc", description: "fuzz", cidr: "172.16.0.0/16" } };
+    case "POST /v1/:project_id/subnets":
+      return {
+        subnet: {
+          name: "fz-subnet",
+          description: "fuzz",
+          cidr: "192.168.7.0/24",
+          gateway_ip: "192.168.7.1",
+          vpc_id: world.vpcId,
+          dhcp_enable: true,
+          primary_dns: "100.125.1.250",
+          secondary_dns: "100.125.21.250",
+          availability_zone: "local-1a",
+        },
+      };
+    case "POST /v1/:project_id/privateips":
+      return { privateips: [{ subnet_id: world.subnetId, ip_address: "192.168.0.50" }] };
+    case "POST /v2.0/ports":
+      return {
+        port: {
+          network_id: world.subnetId,
+          name: "fz-port",
+          admin_state_up: true,
+          device_owner: "neutron:VIP_PORT",
+          fixed_ips: [{ subnet_id: world.neutronSubnetId, ip_address: "192.168.0.60" }],
+          allowed_address_pairs: [{ ip_address: "192.168.0.61", mac_address: "fa:16:3e:00:00:01" }],
+        },
+      };
+    case "PUT /v2.0/ports/:port_id":
+      return {
+        port: {
+          name: "renamed",
+          description: "d",
+          allowed_address_pairs: [{ ip_address: "192.168.0.0/24" }, { ip_address: "192.168.0.62" }],
+        },
+      };
+    case "PUT /v1/:project_id/cloudservers/nics/:nic_id":
+      return { nic: { subnet_id: world.subnetId, ip_address: "192.168.0.70", reverse_binding: true } };
+    case "POST /v1/:project_id/cloudservers":
+    case "POST /v1.1/:project_id/cloudservers":
+      return {
+        server: {
+          name: "fz-server",
+          imageRef: "image-1",
+          flavorRef: "s6.small.1",
+          vpcid: world.vpcId,
+          nics: [{ subnet_id: world.subnetId, ip_address: "192.168.0.80" }],
+          root_volume: { volumetype: "SSD", size: 40 },
+          count: 1,
+          availability_zone: "local-1a",
+          adminPass: "Secret-123",
+          metadata: { team: "fuzz" },
+          tags: ["a"],
+          security_groups: [{ id: "sg" }],
+          description: "fuzz",
+        },
+        dry_run: false,
+      };
+    case "POST /v1/:project_id/cloudservers/:server_id/nics":
+      return { nics: [{ subnet_id: world.subnetId, ip_address: "192.168.0.90" }] };
+    case "POST /v1/:project_id/cloudservers/:server_id/nics/delete":
+      return { nics: [{ id: world.secondNicId }] };
+    case "POST /v1/:project_id/cloudservers/delete":
+      return { servers: [{ id: world.otherServerId }], delete_publicip: false, delete_volume: true };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The model-based tests on PostgreSQL, where concurrent requests really run side by side in the database (READ
+ * COMMITTED with row locks and conflict retries), not one after another as on SQLite. Skipped without
+ * ECS_VIP_TEST_PG (CI sets it).
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInjectApp, type InjectApp } from "../support/inject-app.js";
+import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
+import { AddNic, Bind, type Cmd, CreateServers, finalCheck, type Real, sequentialCommands } from "./commands.js";
+import { batch, batchStats } from "./concurrent.js";
+import { MODEL_LIMITS, modelAppLimits } from "./limits.js";
+import { buildWorld, perform, seedServers } from "./runner.js";
+
+const SEQUENTIAL_RUNS = Number(process.env.MODEL_PG_RUNS ?? 60);
+const CONCURRENT_RUNS = Number(process.env.MODEL_PG_CONCURRENT_RUNS ?? 80);
+
+describe.skipIf(!TEST_PG_URL)("the model-based tests on PostgreSQL", () => {
+  let app: InjectApp;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    drop = database.drop;
+    app = await createInjectApp({ limits: modelAppLimits(), postgresUrl: database.url, secondProject: true });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await drop?.();
+  });
+
+  it(`agrees with the model over ${SEQUENTIAL_RUNS} random sequences`, async () => {
+    let sequences = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.noBias(fc.nat({ max: 3 })),
+        fc.commands(sequentialCommands, { maxCommands: 25, size: "max" }),
+        async (initialServers, cmds) => {
+          const { model, world } = await buildWorld(app, MODEL_LIMITS);
+          await seedServers(app, model, world, initialServers);
+          const real: Real = { app, world, goneServerIds: [], checkEveryStep: true };
+          await fc.asyncModelRun(() => ({ model, real }), cmds);
+          await finalCheck(model, real);
+          sequences++;
+        },
+      ),
+      { numRuns: SEQUENTIAL_RUNS },
+    );
+    console.log(`model (PostgreSQL): ${sequences} sequences agreeing with the model`);
+    expect(sequences).toBe(SEQUENTIAL_RUNS);
+  }, 300_000);
+
+  it(`explains every concurrent batch by a serial order over ${CONCURRENT_RUNS} random sequences`, async () => {
+    const commands: fc.Arbitrary<Cmd>[] = [
+      batch,
+      batch,
+      batch,
+      batch,
+      batch,
+      fc
+        .tuple(fc.nat(5), fc.nat(11), fc.boolean())
+        .map(([nic, offset, reverse]) => new Bind(nic, 1, 0, { t: "offset", n: 2 + offset }, reverse)),
+      fc.nat(3).map((server) => new AddNic(server, 0, { t: "auto" })),
+      fc.constant(new CreateServers(0, [{ subnet: 0, ip: { t: "auto" } }], 1, true)),
+    ];
+    const start = { ...batchStats };
+    let sequences = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 15, size: "max" }), async (cmds) => {
+        const { model, world } = await buildWorld(app, MODEL_LIMITS);
+        await seedServers(app, model, world, 3);
+        await perform(app, model, {
+          kind: "addNic",
+          serverId: model.state.servers[0]?.id as string,
+          subnetId: world.subnets[1]?.id as string,
+        });
+        const real: Real = { app, world, goneServerIds: [], checkEveryStep: true };
+        await fc.asyncModelRun(() => ({ model, real }), cmds);
+        await finalCheck(model, real);
+        sequences++;
+      }),
+      { numRuns: CONCURRENT_RUNS },
+    );
+    console.log(
+      `model (PostgreSQL, concurrent): ${sequences} sequences, ${batchStats.batches - start.batches} batches explained ` +
+        `(${batchStats.explainedOnlyOutOfOrder - start.explainedOnlyOutOfOrder} only by an order other than the sending order)`,
+    );
+    expect(sequences).toBe(CONCURRENT_RUNS);
+  }, 300_000);
+});

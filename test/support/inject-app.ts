@@ -1,0 +1,209 @@
+import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../src/app.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
+import { defaultContext, type Limits, type UseCaseContext } from "../../src/usecases/context.js";
+import { bootstrap } from "../../src/usecases/iam/bootstrap.js";
+
+/**
+ * The whole app in-process (app.inject: no sockets) over an in-memory SQLite store that can be swapped for a fresh one
+ * in well under a millisecond. Bootstrap (which hashes the admin password with scrypt, ~25 ms) runs once; a fresh
+ * store gets a byte-for-byte copy of the identity rows bootstrap wrote, so tokens issued once stay valid after a reset.
+ */
+export interface InjectApp {
+  app: FastifyInstance;
+  context: UseCaseContext;
+  projectId: string;
+  password: string;
+  token: string;
+  /** A token for a second project of the same account (see `secondProject`); "" without one. */
+  foreignToken: string;
+  store(): Store;
+  /** Swaps in a fresh store holding only the bootstrap identity. */
+  reset(): Promise<void>;
+  call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<InjectResponse>;
+  /** The loopback port the app listens on (it starts listening on first use). */
+  port(): Promise<number>;
+  /** The same request over a real socket (the app listens on a loopback port on first use). */
+  fetch(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<InjectResponse>;
+  dump(): Promise<Record<string, Record<string, unknown>[]>>;
+  close(): Promise<void>;
+}
+
+export interface InjectResponse {
+  status: number;
+  body: any;
+  text: string;
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+export const TEST_PROJECT_ID = "0123456789abcdef0123456789abcdef";
+export const TEST_PASSWORD = "Model-Passw0rd";
+export const TEST_FOREIGN_PROJECT_ID = "fedcba9876543210fedcba9876543210";
+export const IDENTITY_TABLES = ["meta", "accounts", "users", "projects", "access_keys"] as const;
+
+type Rows = Record<string, Record<string, unknown>[]>;
+
+async function freshStore(identity: Rows): Promise<Store> {
+  const store = await SqliteStore.open({ path: ":memory:", synchronous: "normal" });
+  await store.write(async (tx) => {
+    const s = (value: unknown) => String(value);
+    for (const row of identity.meta ?? []) await tx.setMeta(s(row.key), s(row.value));
+    for (const row of identity.accounts ?? []) await tx.insertAccount({ id: s(row.id), name: s(row.name) });
+    for (const row of identity.users ?? []) {
+      await tx.insertUser({
+        id: s(row.id),
+        accountId: s(row.account_id),
+        name: s(row.name),
+        passwordHash: s(row.password_hash),
+      });
+    }
+    for (const row of identity.projects ?? []) {
+      await tx.insertProject({
+        id: s(row.id),
+        accountId: s(row.account_id),
+        name: s(row.name),
+        description: s(row.description),
+      });
+    }
+    for (const row of identity.access_keys ?? []) {
+      await tx.insertAccessKey({ accessKey: s(row.access_key), secretKey: s(row.secret_key), userId: s(row.user_id) });
+    }
+  });
+  return store;
+}
+
+function encodeBody(body: unknown): string | Buffer | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body === "string" || Buffer.isBuffer(body)) return body;
+  return JSON.stringify(body);
+}
+
+function parse(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export interface InjectAppOptions {
+  limits?: Partial<Limits>;
+  bodyLimit?: number;
+  /** Run on this (empty) PostgreSQL database instead of in-memory SQLite; reset truncates its data tables. */
+  postgresUrl?: string;
+  /** Also a second project ("local-2") in the same account, with a token: whatever lives there is foreign. */
+  secondProject?: boolean;
+}
+
+/** Everything but identity, in an order TRUNCATE accepts with CASCADE. */
+const DATA_TABLES = ["address_pairs", "fixed_ips", "ports", "servers", "jobs", "subnets", "vpcs"];
+
+export async function createInjectApp(options: InjectAppOptions = {}) {
+  const postgres = options.postgresUrl;
+  const template: Store = postgres
+    ? await (await import("../../src/store/postgres/postgres-store.js")).PostgresStore.open({ url: postgres })
+    : await SqliteStore.open({ path: ":memory:" });
+  const context = defaultContext(template, options.limits);
+  await bootstrap(context, { projectName: "local-1", projectId: TEST_PROJECT_ID, adminPassword: TEST_PASSWORD });
+  if (options.secondProject) {
+    await template.write(async (tx) => {
+      const project = await tx.getProject(TEST_PROJECT_ID);
+      await tx.insertProject({
+        id: TEST_FOREIGN_PROJECT_ID,
+        accountId: project?.accountId ?? "",
+        name: "local-2",
+        description: "",
+      });
+    });
+  }
+  const full = await template.read((tx) => tx.dump());
+  const identity: Rows = Object.fromEntries(IDENTITY_TABLES.map((table) => [table, full[table] ?? []]));
+  const app = await buildApp({ context, bodyLimit: options.bodyLimit });
+  await app.ready();
+
+  const login = async (projectId: string) => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/v3/auth/tokens",
+      payload: {
+        auth: {
+          identity: {
+            methods: ["password"],
+            password: { user: { name: "admin", password: TEST_PASSWORD, domain: { name: "default" } } },
+          },
+          scope: { project: { id: projectId } },
+        },
+      },
+    });
+    if (response.statusCode !== 201) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+    return String(response.headers["x-subject-token"]);
+  };
+  const token = await login(TEST_PROJECT_ID);
+  const foreignToken = options.secondProject ? await login(TEST_FOREIGN_PROJECT_ID) : "";
+  let baseUrl: string | undefined;
+
+  const harness: InjectApp = {
+    app,
+    context,
+    projectId: TEST_PROJECT_ID,
+    password: TEST_PASSWORD,
+    token,
+    foreignToken,
+    store: () => context.store,
+    async reset() {
+      if (postgres) {
+        const pg = (await import("pg")).default;
+        const client = new pg.Client({ connectionString: postgres });
+        await client.connect();
+        await client.query(`TRUNCATE ${DATA_TABLES.join(", ")} CASCADE`);
+        await client.end();
+        return;
+      }
+      const previous = context.store;
+      context.store = await freshStore(identity);
+      await previous.close();
+    },
+    async call(method, url, body, headers = {}) {
+      const response = await app.inject({
+        method: method as "GET",
+        url,
+        payload: encodeBody(body),
+        headers: { "content-type": "application/json", "x-auth-token": token, ...headers },
+      });
+      return {
+        status: response.statusCode,
+        body: parse(response.body),
+        text: response.body,
+        headers: response.headers,
+      };
+    },
+    async port() {
+      if (baseUrl === undefined) {
+        await app.listen({ host: "127.0.0.1", port: 0 });
+        baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      }
+      return (app.server.address() as AddressInfo).port;
+    },
+    async fetch(method, url, body, headers = {}) {
+      await harness.port();
+      const response = await fetch(`${baseUrl}${url}`, {
+        method,
+        headers: { "content-type": "application/json", "x-auth-token": token, ...headers },
+        body: encodeBody(body) as string | undefined,
+      });
+      const text = await response.text();
+      return { status: response.status, body: parse(text), text, headers: Object.fromEntries(response.headers) };
+    },
+    dump: () => context.store.read((tx) => tx.dump()),
+    async close() {
+      await app.close();
+      await context.store.close();
+      // On SQLite the template was closed by the first reset (closing again is harmless); on PostgreSQL it is the store.
+      if (!postgres) await template.close();
+    },
+  };
+  return harness;
+}
