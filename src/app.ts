@@ -23,10 +23,11 @@ export interface AppOptions {
 
 /** The whole API on one origin, as the cloud's services appear to a client pointed at one endpoint. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: newRequestId,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
     return503OnClosing: false,
     // Malformed HTTP and a missing Host are answered by us, in the gateway's envelope with a request id.
@@ -41,7 +42,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const cache = new IdentityCache();
   registerRequestId(app);
   registerHostCheck(app);
-  registerBodyParsing(app);
+  registerBodyParsing(app, bodyLimit);
   registerValidation(app);
   registerErrorHandler(app);
   registerAuthentication(app, options.context, cache);

@@ -3,7 +3,7 @@
  * goes over real HTTP to a real server, and is read back through the SDK, as a user's script would.
  * Runs against SQLite always, and against PostgreSQL too when ECS_VIP_TEST_PG is set.
  */
-import { BasicCredentials } from "@huaweicloud/huaweicloud-sdk-core";
+import { BasicCredentials, Region } from "@huaweicloud/huaweicloud-sdk-core";
 import { ClientRequestException } from "@huaweicloud/huaweicloud-sdk-core/exception/ClientRequestException.js";
 import { Logger4jInstance } from "@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger.js";
 import * as ecs from "@huaweicloud/huaweicloud-sdk-ecs/v2/public-api.js";
@@ -316,5 +316,17 @@ describe.each(storeKinds)("official SDK against the $name store", (kind) => {
     expect(byName.projects.map((project: any) => project.id)).toEqual([server.projectId]);
     const none: any = await iamClient.keystoneListProjects(new iam.KeystoneListProjectsRequest().withName("nope"));
     expect(none.projects).toEqual([]);
+  });
+
+  it("finds the project by region name itself when a client is built with a region and no project id", async () => {
+    // The SDK then asks GET /v3/projects?name=<region> first, signing a `{}` body on that GET.
+    const byProjectName = vpc.VpcClient.newBuilder()
+      .withCredential(
+        new BasicCredentials().withAk(server.accessKey).withSk(server.secretKey).withIamEndpoint(server.url),
+      )
+      .withRegion(new Region("local-1", server.url))
+      .build();
+    const shown: any = await byProjectName.showVpc(new vpc.ShowVpcRequest(vpcId));
+    expect(shown.vpc.id).toBe(vpcId);
   });
 });

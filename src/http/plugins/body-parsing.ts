@@ -1,11 +1,18 @@
+import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { fail } from "../../errors/cloud-error.js";
 
 /**
  * Keeps the raw body bytes (AK/SK signatures hash them exactly as received) and never fails while parsing: an empty
  * or malformed body is only noted, and reported after authentication in the route's own error envelope.
  * The official SDK sends `Content-Type: application/json` with no body on GET and DELETE; that must pass.
  */
-export function registerBodyParsing(app: FastifyInstance): void {
+export function registerBodyParsing(app: FastifyInstance, bodyLimit: number): void {
+  app.addHook("preParsing", async (request, _reply, payload) => {
+    if (!BODYLESS.has(request.method) || !announcesBody(request)) return payload;
+    request.rawBody = await readLimited(payload, bodyLimit);
+    return Readable.from([]);
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (request: FastifyRequest, body: Buffer | string, done) => {
     const raw = typeof body === "string" ? Buffer.from(body) : body;
@@ -21,4 +28,24 @@ export function registerBodyParsing(app: FastifyInstance): void {
       done(null, undefined);
     }
   });
+}
+
+/** Fastify never reads a body on these methods, yet the SDK signs one (`{}` on its own GET /v3/projects lookup). */
+const BODYLESS = new Set(["GET", "HEAD"]);
+
+function announcesBody(request: FastifyRequest): boolean {
+  const length = request.headers["content-length"];
+  return request.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
+async function readLimited(payload: AsyncIterable<Buffer | string>, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    if (size > limit) fail("requestTooLarge");
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
 }
