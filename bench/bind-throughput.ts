@@ -9,24 +9,22 @@
  * comes from --pg, ECS_VIP_BENCH_PG or ECS_VIP_TEST_PG (a fresh database is created and dropped per configuration).
  * Not part of `npm test`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import pg from "pg";
-import { ApiClient } from "../test/support/client.js";
-import { createNetwork, createServers } from "../test/support/world.js";
-
-const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-function option(name: string, fallback: string): string {
-  const args = process.argv.slice(2);
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 && args[at + 1] !== undefined ? (args[at + 1] as string) : fallback;
-}
+import type { ChildServer } from "../test/support/child-server.js";
+import { createDatabase } from "../test/support/postgres.js";
+import {
+  buildWorld,
+  cannon,
+  echoStderr,
+  identity,
+  login,
+  option,
+  startServers,
+  stopServers,
+  type World,
+} from "./support.js";
 
 const DURATION_S = Number(option("duration", "10"));
 const WARMUP_S = Number(option("warmup", "2"));
@@ -37,124 +35,6 @@ const PG_URL = option(
   "pg",
   process.env.ECS_VIP_BENCH_PG ?? process.env.ECS_VIP_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test",
 );
-
-const identity = {
-  projectId: randomBytes(16).toString("hex"),
-  accessKey: `AK${randomBytes(8).toString("hex").toUpperCase()}`,
-  secretKey: randomBytes(20).toString("base64url"),
-  password: "Bench-Passw0rd",
-};
-
-interface Child {
-  url: string;
-  process: ChildProcess;
-}
-
-function startServer(db: string, dataDir: string, extraArgs: string[] = []): Promise<Child> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ECS_VIP_")));
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "src/main.ts",
-      "serve",
-      "--port",
-      "0",
-      "--db",
-      db,
-      "--data-dir",
-      dataDir,
-      "--log-level",
-      "warn",
-      ...extraArgs,
-    ],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...inherited,
-        ECS_VIP_BOOTSTRAP_AK: identity.accessKey,
-        ECS_VIP_BOOTSTRAP_SK: identity.secretKey,
-        ECS_VIP_BOOTSTRAP_PROJECT_ID: identity.projectId,
-        ECS_VIP_ADMIN_PASSWORD: identity.password,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const match = /ecs-vip: serving on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve({ url: match[1], process: child });
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      process.stderr.write(chunk);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
-
-async function stopServer(child: Child): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.process.once("exit", resolve));
-  child.process.kill("SIGTERM");
-  await exited;
-}
-
-async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `ecs_vip_bench_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
-async function token(baseUrl: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/v3/auth/tokens`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "admin", password: identity.password, domain: { name: "default" } } },
-        },
-        scope: { project: { id: identity.projectId } },
-      },
-    }),
-  });
-  if (response.status !== 201) throw new Error(`login failed: ${response.status}`);
-  return response.headers.get("x-subject-token") ?? "";
-}
-
-/** One network, NICS servers, and a VIP address per NIC (10.0.8.0 upward, outside the NICs' own addresses). */
-async function buildWorld(url: string, authToken: string) {
-  const api = new ApiClient(url, identity.projectId, authToken);
-  const net = await createNetwork(api, "10.0.0.0/20", "10.0.0.0/16");
-  const nics: { nicId: string; vip: string }[] = [];
-  for (let made = 0; made < NICS; made += 500) {
-    const batch = await createServers(api, net.vpcId, net.subnetId, Math.min(500, NICS - made));
-    for (const server of batch) {
-      const k = nics.length;
-      nics.push({ nicId: server.nicId, vip: `10.0.${8 + Math.floor(k / 256)}.${k % 256}` });
-    }
-  }
-  return { subnetId: net.subnetId, nics };
-}
 
 interface Measurement {
   label: string;
@@ -176,17 +56,16 @@ interface Measurement {
 async function drive(
   label: string,
   urls: string[],
-  world: Awaited<ReturnType<typeof buildWorld>>,
+  world: World,
   authToken: string,
   seconds: number,
 ): Promise<Measurement> {
   let n = 0;
-  const result = await autocannon({
-    // autocannon takes several URLs and spreads its connections over them; its typings only know one.
-    url: urls as unknown as string,
+  const result = await cannon({
+    urls,
+    token: authToken,
     connections: CONNECTIONS,
-    duration: seconds,
-    headers: { "content-type": "application/json", "x-auth-token": authToken },
+    seconds,
     requests: [
       {
         method: "PUT",
@@ -223,22 +102,22 @@ async function drive(
 
 async function measure(label: string, db: string, processes: number, extraArgs: string[] = []): Promise<Measurement> {
   const dataDir = mkdtempSync(join(tmpdir(), "ecs-vip-bench-"));
-  const children: Child[] = [];
+  let children: ChildServer[] = [];
   try {
-    for (let i = 0; i < processes; i++) children.push(await startServer(db, dataDir, extraArgs));
-    const first = (children[0] as Child).url;
-    const authToken = await token(first);
-    const world = await buildWorld(first, authToken);
+    children = await startServers(db, dataDir, processes, extraArgs);
+    echoStderr(children);
+    const api = await login((children[0] as ChildServer).url);
+    const world = await buildWorld(api, NICS);
     const urls = children.map((child) => child.url);
-    if (WARMUP_S > 0) await drive(`${label} (warm-up)`, urls, world, authToken, WARMUP_S);
-    const result = await drive(label, urls, world, authToken, DURATION_S);
+    if (WARMUP_S > 0) await drive(`${label} (warm-up)`, urls, world, api.token, WARMUP_S);
+    const result = await drive(label, urls, world, api.token, DURATION_S);
     process.stderr.write(
       `${label}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
         `${result.non2xx} non-2xx, ${result.errors} errors\n`,
     );
     return result;
   } finally {
-    await Promise.all(children.map(stopServer));
+    await stopServers(children);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -261,7 +140,7 @@ async function main(): Promise<void> {
     rmSync(sqliteDir, { recursive: true, force: true });
   }
   for (const processes of [1, 2]) {
-    const database = await createDatabase();
+    const database = await createDatabase(PG_URL, "ecs_vip_bench_");
     try {
       results.push(
         await measure(`PostgreSQL, ${processes} process${processes > 1 ? "es" : ""}`, database.url, processes),

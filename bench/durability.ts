@@ -8,139 +8,20 @@
  * binds a VIP to it, unbinds it, and hands the NIC back. DIR (default: the OS temp dir) must be on the disk whose
  * fsync you want to measure; on tmpfs fsync is free and both settings look alike.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
+import type autocannon from "autocannon";
+import type { ChildServer } from "../test/support/child-server.js";
+import { buildWorld, cannon, identity, login, option, startServers, stopServers, type World } from "./support.js";
 
 type Sync = "full" | "normal";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
 
 const DURATION = Number(option("duration", "10"));
 const WARMUP = 2;
 const CONNECTIONS = Number(option("connections", "8"));
 const ROUNDS = Number(option("rounds", "2"));
 const BASE_DIR = option("dir", tmpdir());
-
-const identity = {
-  projectId: randomBytes(16).toString("hex"),
-  accessKey: `AK${randomBytes(8).toString("hex").toUpperCase()}`,
-  secretKey: randomBytes(20).toString("base64url"),
-  password: "Bench-Passw0rd",
-};
-
-async function startServer(db: string, dataDir: string, sync: Sync): Promise<{ url: string; child: ChildProcess }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith("ECS_VIP_")) delete env[key];
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/main.ts", "serve", "--port", "0", "--db", db, "--sync", sync, "--data-dir", dataDir],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...env,
-        ECS_VIP_LOG_LEVEL: "warn",
-        ECS_VIP_BOOTSTRAP_AK: identity.accessKey,
-        ECS_VIP_BOOTSTRAP_SK: identity.secretKey,
-        ECS_VIP_BOOTSTRAP_PROJECT_ID: identity.projectId,
-        ECS_VIP_ADMIN_PASSWORD: identity.password,
-      },
-    },
-  );
-  let out = "";
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    out += chunk;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const match = /serving on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before serving:\n${out}`)));
-  });
-  return { url, child };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: the JSON answers of the API under test, read field by field
-async function call(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { "Content-Type": "application/json", "X-Auth-Token": token },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text === "" ? undefined : JSON.parse(text);
-}
-
-interface World {
-  token: string;
-  subnetId: string;
-  nics: { nicId: string; vip: string }[];
-}
-
-/** A VPC, a subnet and twice as many one-NIC servers as connections, through the API. */
-async function buildWorld(url: string): Promise<World> {
-  const login = await fetch(`${url}/v3/auth/tokens`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "admin", password: identity.password, domain: { name: "default" } } },
-        },
-        scope: { project: { id: identity.projectId } },
-      },
-    }),
-  });
-  const token = login.headers.get("x-subject-token") ?? "";
-  const p = `/v1/${identity.projectId}`;
-  const vpc = await call(url, token, "POST", `${p}/vpcs`, { vpc: { name: "bench", cidr: "10.0.0.0/16" } });
-  const subnet = await call(url, token, "POST", `${p}/subnets`, {
-    subnet: { name: "bench", cidr: "10.0.0.0/20", gateway_ip: "10.0.0.1", vpc_id: vpc.vpc.id },
-  });
-  const subnetId: string = subnet.subnet.id;
-  const created = await call(url, token, "POST", `${p}/cloudservers`, {
-    server: {
-      name: "bench",
-      imageRef: "image",
-      flavorRef: "s6.small.1",
-      vpcid: vpc.vpc.id,
-      nics: [{ subnet_id: subnetId }],
-      root_volume: { volumetype: "SSD" },
-      count: CONNECTIONS * 2,
-    },
-  });
-  for (;;) {
-    const job = await call(url, token, "GET", `${p}/jobs/${created.job_id}`);
-    if (job.status === "SUCCESS") break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const nics: World["nics"] = [];
-  for (const [index, serverId] of (created.serverIds as string[]).entries()) {
-    const attached = await call(url, token, "GET", `${p}/cloudservers/${serverId}/os-interface`);
-    nics.push({ nicId: attached.interfaceAttachments[0].port_id, vip: `10.0.1.${10 + index}` });
-  }
-  return { token, subnetId, nics };
-}
 
 interface Measurement {
   sync: Sync;
@@ -154,14 +35,18 @@ interface Measurement {
   errors: number;
 }
 
-function cannon(url: string, world: World, seconds: number): Promise<autocannon.Result> {
+/**
+ * Each connection takes a NIC nobody else is using, binds its VIP, unbinds it and hands the NIC back, so every
+ * request is one committed write and no two requests in flight touch the same NIC.
+ */
+function bindUnbind(url: string, token: string, world: World, seconds: number): Promise<autocannon.Result> {
   const free = [...world.nics];
   type Context = { nic?: World["nics"][number] };
-  return autocannon({
-    url,
+  return cannon({
+    urls: [url],
+    token,
     connections: CONNECTIONS,
-    duration: seconds,
-    headers: { "content-type": "application/json", "x-auth-token": world.token },
+    seconds,
     requests: [
       {
         method: "PUT",
@@ -192,11 +77,15 @@ function cannon(url: string, world: World, seconds: number): Promise<autocannon.
 
 async function measure(sync: Sync, round: number): Promise<Measurement> {
   const dir = mkdtempSync(join(BASE_DIR, `ecs-vip-bench-${sync}-`));
-  const { url, child } = await startServer(`sqlite:${join(dir, "ecs-vip.db")}`, dir, sync);
+  let servers: ChildServer[] = [];
   try {
-    const world = await buildWorld(url);
-    await cannon(url, world, WARMUP);
-    const result = await cannon(url, world, DURATION);
+    servers = await startServers(`sqlite:${join(dir, "ecs-vip.db")}`, dir, 1, ["--sync", sync]);
+    const { url } = servers[0] as ChildServer;
+    const api = await login(url);
+    // Twice as many NICs as connections: a connection always finds a free one.
+    const world = await buildWorld(api, CONNECTIONS * 2);
+    await bindUnbind(url, api.token, world, WARMUP);
+    const result = await bindUnbind(url, api.token, world, DURATION);
     return {
       sync,
       round,
@@ -209,7 +98,7 @@ async function measure(sync: Sync, round: number): Promise<Measurement> {
       errors: result.errors + result.timeouts,
     };
   } finally {
-    await stopServer(child);
+    await stopServers(servers);
     rmSync(dir, { recursive: true, force: true });
   }
 }

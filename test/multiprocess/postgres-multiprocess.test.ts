@@ -2,99 +2,27 @@
  * Several real ecs-vip processes on one PostgreSQL database, started together (advisory-lock migration and bootstrap
  * race) and driven concurrently over HTTP: the guarantees of the single-process store must hold across processes.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/store/sql/migrations.js";
+import { type ChildServer, spawnServer } from "../support/child-server.js";
 import { ApiClient, type ApiResponse } from "../support/client.js";
 import { createTestDatabase, PG_SKIP_REASON, TEST_PG_URL } from "../support/postgres.js";
 import { testIdentity } from "../support/server.js";
 import { createNetwork, createServers } from "../support/world.js";
 
 const PROCESSES = 3;
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-interface Child {
-  process: ChildProcess;
-  url: string;
-  output: () => string;
+/** SIGTERM, SIGKILL if it still runs after 5 s, and in both cases wait for the exit. */
+async function stopChild(child: ChildServer): Promise<void> {
+  await child.terminate(5_000).catch(() => child.exited);
 }
 
-/** Starts `node --import tsx src/main.ts serve --port 0` and resolves with the URL it prints once it serves. */
-function startChild(db: string, dataDir: string, env: Record<string, string>): Promise<Child> {
-  // Only the settings given here: no ECS_VIP_* of the parent (a fault hook, another database) leaks into the child.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ECS_VIP_")));
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "src/main.ts",
-      "serve",
-      "--port",
-      "0",
-      "--db",
-      db,
-      "--data-dir",
-      dataDir,
-      "--log-level",
-      "warn",
-    ],
-    { cwd: REPO_ROOT, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`server did not start within 30 s:\n${output}`));
-    }, 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const match = /ecs-vip: serving on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ process: child, url: match[1], output: () => output });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before serving:\n${output}`));
-    });
-  });
-}
-
-async function stopChild(child: Child): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.process.once("exit", () => resolve()));
-  child.process.kill("SIGTERM");
-  const timer = setTimeout(() => child.process.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function login(baseUrl: string, projectId: string, password: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/v3/auth/tokens`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "admin", password, domain: { name: "default" } } },
-        },
-        scope: { project: { id: projectId } },
-      },
-    }),
-  });
-  if (response.status !== 201) throw new Error(`login failed: ${response.status} ${await response.text()}`);
-  return response.headers.get("x-subject-token") ?? "";
-}
+/** Everything the process wrote, on either stream. */
+const output = (child: ChildServer) => child.stdout() + child.stderr();
 
 function ipToInt(ip: string): number {
   return ip.split(".").reduce((acc, part) => acc * 256 + Number(part), 0);
@@ -112,7 +40,7 @@ function expectNo5xx(responses: ApiResponse[]): void {
 
 describe.skipIf(!TEST_PG_URL)(`${PROCESSES} server processes on one PostgreSQL database`, () => {
   const identity = testIdentity();
-  const children: Child[] = [];
+  const children: ChildServer[] = [];
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataDir: string;
   let sql: pg.Client;
@@ -127,15 +55,11 @@ describe.skipIf(!TEST_PG_URL)(`${PROCESSES} server processes on one PostgreSQL d
   beforeAll(async () => {
     database = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), "ecs-vip-multiprocess-"));
-    const env = {
-      ECS_VIP_BOOTSTRAP_AK: identity.accessKey,
-      ECS_VIP_BOOTSTRAP_SK: identity.secretKey,
-      ECS_VIP_BOOTSTRAP_PROJECT_ID: identity.projectId,
-      ECS_VIP_ADMIN_PASSWORD: identity.password,
-    };
     // All at once: they race for the migration lock and for the bootstrap of the shared identity.
     const started = await Promise.allSettled(
-      Array.from({ length: PROCESSES }, () => startChild(database.url, dataDir, env)),
+      Array.from({ length: PROCESSES }, () =>
+        spawnServer({ db: database.url, identity, dataDir, startTimeoutMs: 30_000 }),
+      ),
     );
     for (const result of started) if (result.status === "fulfilled") children.push(result.value);
     const failed = started.find((result) => result.status === "rejected");
@@ -143,7 +67,7 @@ describe.skipIf(!TEST_PG_URL)(`${PROCESSES} server processes on one PostgreSQL d
 
     sql = new pg.Client({ connectionString: database.url });
     await sql.connect();
-    const token = await login(children[0]!.url, identity.projectId, identity.password);
+    const { token } = await ApiClient.login(children[0]!.url, identity.projectId, identity.password);
     apis = children.map((child) => new ApiClient(child.url, identity.projectId, token));
     net = await createNetwork(api(0));
   });
@@ -286,8 +210,8 @@ describe.skipIf(!TEST_PG_URL)(`${PROCESSES} server processes on one PostgreSQL d
 
   it("no request exhausted its retries and no process logged an unexpected failure", () => {
     for (const child of children) {
-      expect(child.output()).not.toMatch(/kept conflicting|unexpected failure/);
-      expect(child.process.exitCode).toBeNull();
+      expect(output(child)).not.toMatch(/kept conflicting|unexpected failure/);
+      expect(child.child.exitCode).toBeNull();
     }
   });
 });

@@ -9,7 +9,8 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     readonly projectId: string,
-    private token = "",
+    /** The X-Auth-Token sent with every call; another client or a load generator may reuse it. */
+    readonly token = "",
   ) {}
 
   static async login(baseUrl: string, projectId: string, password: string): Promise<ApiClient> {

@@ -5,25 +5,34 @@ import pg from "pg";
 export const TEST_PG_URL = process.env.ECS_VIP_TEST_PG;
 export const PG_SKIP_REASON = "PostgreSQL tests skipped: set ECS_VIP_TEST_PG=postgres://user@host:port/db to run them";
 
-if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
+// Only in a test run: the benchmarks import createDatabase from here and take their server from elsewhere.
+if (!TEST_PG_URL && process.env.VITEST) console.warn(PG_SKIP_REASON);
 
-/** A fresh, empty database on the test server for one test file; `drop()` removes it. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (!TEST_PG_URL) throw new Error(PG_SKIP_REASON);
-  const name = `ecs_vip_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_URL });
+/** A fresh, empty database on the server `baseUrl` points at (named `prefix` + random hex); `drop()` removes it. */
+export async function createDatabase(
+  baseUrl: string,
+  prefix = "ecs_vip_test_",
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(TEST_PG_URL);
+  const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      const client = new pg.Client({ connectionString: TEST_PG_URL });
+      const client = new pg.Client({ connectionString: baseUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
   };
+}
+
+/** A fresh, empty database on the test server for one test file; `drop()` removes it. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!TEST_PG_URL) throw new Error(PG_SKIP_REASON);
+  return createDatabase(TEST_PG_URL);
 }
