@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import type { SqliteSynchronous } from "./store/sqlite/sqlite-store.js";
+import { DEFAULT_LIMITS } from "./usecases/context.js";
 
 export interface ServeConfig {
   host: string;
@@ -9,6 +10,8 @@ export interface ServeConfig {
   /** Where credentials.json goes: beside the SQLite file by default, ./data for other databases. */
   dataDir: string;
   synchronous: SqliteSynchronous;
+  /** How long a new server stays in BUILD before its creation job completes. */
+  serverBuildMs: number;
   projectName: string;
   bootstrap: {
     accessKey?: string;
@@ -42,6 +45,10 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`invalid port: ${port}`);
   const synchronous = (flagValue(args, "sync") ?? env.ECS_VIP_SYNC ?? "full").toLowerCase();
   if (synchronous !== "full" && synchronous !== "normal") throw new ConfigError(`--sync must be full or normal`);
+  const serverBuildMs = Number(flagValue(args, "build-ms") ?? env.ECS_VIP_BUILD_MS ?? DEFAULT_LIMITS.serverBuildMs);
+  if (!Number.isInteger(serverBuildMs) || serverBuildMs < 0 || serverBuildMs > 3_600_000) {
+    throw new ConfigError(`--build-ms must be an integer from 0 to 3600000, got ${serverBuildMs}`);
+  }
   const projectId = env.ECS_VIP_BOOTSTRAP_PROJECT_ID;
   if (projectId !== undefined && !/^[0-9a-f]{32}$/.test(projectId)) {
     throw new ConfigError("ECS_VIP_BOOTSTRAP_PROJECT_ID must be 32 lowercase hex characters");
@@ -53,6 +60,7 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
     db,
     dataDir: resolve(flagValue(args, "data-dir") ?? env.ECS_VIP_DATA_DIR ?? defaultDataDir(db)),
     synchronous,
+    serverBuildMs,
     projectName: env.ECS_VIP_PROJECT_NAME ?? "local-1",
     bootstrap: {
       accessKey: env.ECS_VIP_BOOTSTRAP_AK,

@@ -61,7 +61,8 @@ describe.each(storeKinds)("official SDK against the $name store", (kind) => {
   beforeAll(async () => {
     const opened = await kind.open();
     drop = opened.drop;
-    server = await startTestServer(opened.db ? { db: opened.db } : {});
+    // A build long enough that the first showJob sees RUNNING even on a loaded machine.
+    server = await startTestServer({ ...(opened.db ? { db: opened.db } : {}), buildMs: 1500 });
     const credentials = new BasicCredentials()
       .withAk(server.accessKey)
       .withSk(server.secretKey)

@@ -23,6 +23,8 @@ export interface TestServerOptions {
   projectId?: string;
   accessKey?: string;
   secretKey?: string;
+  /** How long new servers stay in BUILD; raise it where a test must observe the RUNNING job. */
+  buildMs?: number;
   /** The admin password; pass the first server's when reopening its store (bootstrap keeps the stored one). */
   password?: string;
 }
@@ -47,6 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     db,
     dataDir: dir,
     synchronous: "normal",
+    serverBuildMs: options.buildMs ?? 300,
     projectName: "local-1",
     bootstrap: {
       accessKey: identity.accessKey,

@@ -8,7 +8,7 @@ let api: ApiClient;
 let net: Awaited<ReturnType<typeof createNetwork>>;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ buildMs: 1000 });
   api = await ApiClient.login(server.url, server.projectId, server.password);
   net = await createNetwork(api);
 });
