@@ -4,6 +4,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { UseCaseContext } from "../../usecases/context.js";
 import { showJob } from "../../usecases/ecs/jobs.js";
 import { addServerNics, deleteServerNics, listServerNics } from "../../usecases/ecs/nics.js";
+import { changePower } from "../../usecases/ecs/power.js";
 import { createServers, deleteServers, showServer } from "../../usecases/ecs/servers.js";
 import { type NicVipRequest, updateNicVip } from "../../usecases/ecs/update-nic-vip.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
@@ -18,6 +19,8 @@ import {
   type IdListBody,
   type NicVipBody,
   nicVipSchema,
+  type ServerActionBody,
+  serverActionSchema,
 } from "./schemas.js";
 
 const errors: RouteErrors = {
@@ -138,6 +141,26 @@ export function ecsRoutes(context: UseCaseContext) {
       async (request) => {
         const ids = (request.body.nics ?? []).map((nic) => nic.id);
         const job = await deleteServerNics(context, callerOf(request), request.params.server_id, ids);
+        return { job_id: job.id };
+      },
+    );
+
+    app.post<{ Params: ProjectParams; Body: ServerActionBody }>(
+      "/v1/:project_id/cloudservers/action",
+      { schema: { body: serverActionSchema }, config: { errors } },
+      async (request) => {
+        const { body } = request;
+        const [action, servers] = body["os-start"]
+          ? (["start", body["os-start"].servers] as const)
+          : body["os-stop"]
+            ? (["stop", body["os-stop"].servers] as const)
+            : (["reboot", body.reboot?.servers ?? []] as const);
+        const job = await changePower(
+          context,
+          callerOf(request),
+          servers.map((server) => server.id),
+          action,
+        );
         return { job_id: job.id };
       },
     );

@@ -130,3 +130,24 @@ export interface IdListBody {
   nics?: { id: string }[];
   servers?: { id: string }[];
 }
+
+const serverList = {
+  type: "object",
+  required: ["servers"],
+  properties: { servers: idList(1000), type: { enum: ["SOFT", "HARD"] } },
+} as const;
+
+/** Exactly one of the three actions per request. */
+export const serverActionSchema = {
+  type: "object",
+  minProperties: 1,
+  maxProperties: 1,
+  additionalProperties: false,
+  properties: { "os-start": serverList, "os-stop": serverList, reboot: serverList },
+} as const;
+
+export interface ServerActionBody {
+  "os-start"?: { servers: { id: string }[] };
+  "os-stop"?: { servers: { id: string }[] };
+  reboot?: { servers: { id: string }[] };
+}

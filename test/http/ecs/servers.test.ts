@@ -194,3 +194,67 @@ describe("dry run", () => {
     );
   });
 });
+
+describe("power actions", () => {
+  it("stops and starts servers; a stopped server's NIC still takes a VIP", async () => {
+    const [srv] = await createServers(api, net.vpcId, net.subnetId, 1);
+    const stop = await api.call("POST", api.p("/cloudservers/action"), {
+      "os-stop": { type: "SOFT", servers: [{ id: srv!.serverId }] },
+    });
+    expect(stop.status).toBe(200);
+    expect((await waitForJob(api, stop.body.job_id)).status).toBe("SUCCESS");
+    expect((await api.call("GET", api.p(`/cloudservers/${srv!.serverId}`))).body.server.status).toBe("SHUTOFF");
+    expect((await api.call("GET", `/v2.0/ports/${srv!.nicId}`)).body.port.status).toBe("DOWN");
+    const bound = await api.call("PUT", api.p(`/cloudservers/nics/${srv!.nicId}`), {
+      nic: { subnet_id: net.subnetId, ip_address: "192.168.0.180" },
+    });
+    expect(bound.status).toBe(200);
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers/action"),
+      { reboot: { type: "SOFT", servers: [{ id: srv!.serverId }] } },
+      400,
+      "Ecs.0100",
+    );
+    const start = await api.call("POST", api.p("/cloudservers/action"), {
+      "os-start": { servers: [{ id: srv!.serverId }] },
+    });
+    expect(start.status).toBe(200);
+    expect((await api.call("GET", api.p(`/cloudservers/${srv!.serverId}`))).body.server.status).toBe("ACTIVE");
+    expect((await api.call("GET", `/v2.0/ports/${srv!.nicId}`)).body.port.status).toBe("ACTIVE");
+  });
+
+  it("refuses a server still building, unknown servers and malformed actions, changing nothing", async () => {
+    const [srv] = await createServers(api, net.vpcId, net.subnetId, 1);
+    const building = await api.call("POST", api.p("/cloudservers"), serverBody());
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers/action"),
+      { "os-stop": { servers: [{ id: building.body.serverIds[0] }] } },
+      400,
+      "Ecs.0100",
+    );
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers/action"),
+      { "os-stop": { servers: [{ id: srv!.serverId }, { id: "nope" }] } },
+      404,
+      "Ecs.0114",
+    );
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers/action"),
+      { "os-stop": { servers: [{ id: srv!.serverId }] }, "os-start": { servers: [{ id: srv!.serverId }] } },
+      400,
+      "Ecs.0005",
+    );
+    await expectEcsError(
+      "POST",
+      api.p("/cloudservers/action"),
+      { "os-pause": { servers: [{ id: srv!.serverId }] } },
+      400,
+      "Ecs.0005",
+    );
+    await waitForJob(api, building.body.job_id);
+  });
+});
