@@ -82,6 +82,8 @@ export interface Tx {
   updateServer(server: Server): Promise<void>;
   deleteServer(id: string): Promise<void>;
   listServerNics(serverId: string): Promise<Port[]>;
+  /** A project's servers by creation time (then id), optionally by exact name and status. */
+  listServers(projectId: string, filter: { name?: string; status?: string }): Promise<Server[]>;
 
   insertJob(job: Job): Promise<void>;
   getJob(id: string): Promise<Job | undefined>;

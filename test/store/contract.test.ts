@@ -694,6 +694,21 @@ describe.each(KINDS)("store contract: $name", (kind) => {
       expect(await store.read((tx) => tx.getServer(server.id))).toBeUndefined();
     });
 
+    it("lists a project's servers by creation time then id, filtered by name and status", async () => {
+      const world = await seedWorld(store);
+      const b = serverOf(world, "b", { createdAt: T0 });
+      const a = serverOf(world, "a", { createdAt: T1, status: "SHUTOFF" });
+      const c = serverOf(world, "c", { createdAt: T0, name: "b" });
+      await store.write(async (tx) => {
+        for (const server of [a, b, c]) await tx.insertServer(server);
+      });
+      const list = (filter = {}) => store.read((tx) => tx.listServers(world.project.id, filter));
+      expect(ids(await list())).toEqual([b.id, c.id, a.id]);
+      expect(ids(await list({ name: "b" }))).toEqual([b.id, c.id]);
+      expect(ids(await list({ status: "SHUTOFF" }))).toEqual([a.id]);
+      expect(await store.read((tx) => tx.listServers("other-project", {}))).toEqual([]);
+    });
+
     it("lists a server's NICs by NIC index, leaving out other ports of the same device", async () => {
       const world = await seedWorld(store);
       const server = serverOf(world, "nics");

@@ -5,7 +5,7 @@ import type { UseCaseContext } from "../../usecases/context.js";
 import { showJob } from "../../usecases/ecs/jobs.js";
 import { addServerNics, deleteServerNics, listServerNics } from "../../usecases/ecs/nics.js";
 import { changePower } from "../../usecases/ecs/power.js";
-import { createServers, deleteServers, showServer } from "../../usecases/ecs/servers.js";
+import { createServers, deleteServers, listServers, showServer } from "../../usecases/ecs/servers.js";
 import { type NicVipRequest, updateNicVip } from "../../usecases/ecs/update-nic-vip.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { interfaceBody, jobBody, serverBody } from "./mappers.js";
@@ -17,6 +17,8 @@ import {
   deleteNicsSchema,
   deleteServersSchema,
   type IdListBody,
+  type ListServersQuery,
+  listServersQuerySchema,
   type NicVipBody,
   nicVipSchema,
   type ServerActionBody,
@@ -100,6 +102,20 @@ export function ecsRoutes(context: UseCaseContext) {
       "/v1/:project_id/jobs/:job_id",
       { config: { errors } },
       async (request) => jobBody(await showJob(context, callerOf(request), request.params.job_id)),
+    );
+
+    app.get<{ Params: ProjectParams; Querystring: ListServersQuery }>(
+      "/v1/:project_id/cloudservers/detail",
+      { schema: { querystring: listServersQuerySchema }, config: { errors } },
+      async (request) => {
+        const caller = callerOf(request);
+        const { name, status, limit = 25, offset = 1 } = request.query;
+        const { total, views } = await listServers(context, caller, { name, status, limit, page: offset });
+        return {
+          count: total,
+          servers: views.map((view) => serverBody(view.server, view.nics, caller.projectId)),
+        };
+      },
     );
 
     app.get<{ Params: ProjectParams & { server_id: string } }>(

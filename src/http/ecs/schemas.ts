@@ -151,3 +151,21 @@ export interface ServerActionBody {
   "os-stop"?: { servers: { id: string }[] };
   reboot?: { servers: { id: string }[] };
 }
+
+/** Paging as the ECS API does it: `offset` is a page number from 1, `limit` the page size. */
+export const listServersQuerySchema = {
+  type: "object",
+  properties: {
+    name: { type: "string", maxLength: 255 },
+    status: { enum: ["BUILD", "ACTIVE", "SHUTOFF", "ERROR"] },
+    limit: { type: "integer", minimum: 1, maximum: 1000 },
+    offset: { type: "integer", minimum: 1, maximum: 1000000 },
+  },
+} as const;
+
+export interface ListServersQuery {
+  name?: string;
+  status?: string;
+  limit?: number;
+  offset?: number;
+}

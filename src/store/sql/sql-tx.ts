@@ -437,6 +437,21 @@ export class SqlTx implements Tx {
     await this.db.run("DELETE FROM servers WHERE id = ?", [id]);
   }
 
+  async listServers(projectId: string, filter: { name?: string; status?: string }): Promise<Server[]> {
+    const params: unknown[] = [projectId];
+    let sql = "SELECT * FROM servers WHERE project_id = ?";
+    if (filter.name !== undefined) {
+      sql += " AND name = ?";
+      params.push(filter.name);
+    }
+    if (filter.status !== undefined) {
+      sql += " AND status = ?";
+      params.push(filter.status);
+    }
+    const rows = await this.db.all<Row>(`${sql} ORDER BY created_at, id`, params);
+    return rows.map(serverFromRow);
+  }
+
   async listServerNics(serverId: string): Promise<Port[]> {
     const rows = await this.db.all<Row>(
       `SELECT ${PORT_COLUMNS} FROM ports WHERE device_id = ? AND nic_index IS NOT NULL ORDER BY nic_index`,

@@ -112,6 +112,22 @@ export async function showServer(context: UseCaseContext, caller: Caller, id: st
   });
 }
 
+export async function listServers(
+  context: UseCaseContext,
+  caller: Caller,
+  filter: { name?: string; status?: string; limit: number; page: number },
+): Promise<{ total: number; views: ServerView[] }> {
+  return context.store.read(async (tx) => {
+    const servers = await tx.listServers(caller.projectId, { name: filter.name, status: filter.status });
+    const start = (filter.page - 1) * filter.limit;
+    const views: ServerView[] = [];
+    for (const server of servers.slice(start, start + filter.limit)) {
+      views.push({ server, nics: await tx.listServerNics(server.id) });
+    }
+    return { total: servers.length, views };
+  });
+}
+
 async function deleteServerIn(tx: Tx, server: Server, now: string): Promise<void> {
   for (const nic of await tx.listServerNics(server.id)) {
     await detachNicFromVips(tx, nic, now);

@@ -258,3 +258,31 @@ describe("power actions", () => {
     await waitForJob(api, building.body.job_id);
   });
 });
+
+describe("listing servers", () => {
+  it("lists the project's servers with details, filtered by name and status, paged by page number", async () => {
+    const other = await createNetwork(api, "192.168.0.0/24", "192.168.0.0/16");
+    const created = await api.call("POST", api.p("/cloudservers"), {
+      server: {
+        name: "listed",
+        imageRef: "image-1",
+        flavorRef: "s6.small.1",
+        vpcid: other.vpcId,
+        nics: [{ subnet_id: other.subnetId }],
+        root_volume: { volumetype: "SSD" },
+        count: 3,
+      },
+    });
+    await waitForJob(api, created.body.job_id);
+    const all = await api.call("GET", api.p("/cloudservers/detail?name=listed-0002"));
+    expect(all.status).toBe(200);
+    expect(all.body.count).toBe(1);
+    expect(all.body.servers[0]).toMatchObject({ id: created.body.serverIds[1], name: "listed-0002", status: "ACTIVE" });
+    expect(Object.keys(all.body.servers[0].addresses)).toEqual([other.vpcId]);
+    const page2 = await api.call("GET", api.p("/cloudservers/detail?limit=2&offset=2&status=ACTIVE"));
+    const everything = await api.call("GET", api.p("/cloudservers/detail?limit=1000&status=ACTIVE"));
+    expect(page2.body.count).toBe(everything.body.count);
+    expect(page2.body.servers.map((s: any) => s.id)).toEqual(everything.body.servers.slice(2, 4).map((s: any) => s.id));
+    await expectEcsError("GET", api.p("/cloudservers/detail?limit=0"), undefined, 400, "Ecs.0005");
+  });
+});
