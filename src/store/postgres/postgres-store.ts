@@ -35,6 +35,24 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/**
+ * Each distinct statement gets a name, so every pooled connection parses and plans it once and then only binds and
+ * executes it. The set of statements is small and fixed by the code (IN lists are chunked), so the map stays bounded.
+ */
+const preparedStatements = new Map<string, { name: string; text: string }>();
+/** Schema statements (migrations) run unnamed: a plan must never outlive the schema it was made for. */
+const DATA_STATEMENT = /^\s*(SELECT|INSERT|UPDATE|DELETE)\b/i;
+
+function prepared(sql: string, values: readonly unknown[]): pg.QueryConfig {
+  if (!DATA_STATEMENT.test(sql)) return { text: numberPlaceholders(sql), values: values as unknown[] };
+  let statement = preparedStatements.get(sql);
+  if (!statement) {
+    statement = { name: `ecs_vip_${preparedStatements.size}`, text: numberPlaceholders(sql) };
+    preparedStatements.set(sql, statement);
+  }
+  return { ...statement, values: values as unknown[] };
+}
+
 class PgExecutor implements SqlExecutor {
   readonly dialect = "postgres" as const;
 
@@ -42,7 +60,7 @@ class PgExecutor implements SqlExecutor {
 
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     try {
-      return (await this.client.query(numberPlaceholders(sql), params as unknown[])).rows as R[];
+      return (await this.client.query(prepared(sql, params))).rows as R[];
     } catch (error) {
       throw classify(error);
     }
@@ -50,7 +68,7 @@ class PgExecutor implements SqlExecutor {
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
     try {
-      return (await this.client.query(numberPlaceholders(sql), params as unknown[])).rowCount ?? 0;
+      return (await this.client.query(prepared(sql, params))).rowCount ?? 0;
     } catch (error) {
       throw classify(error);
     }
