@@ -68,7 +68,7 @@ export interface Tx {
   getPort(id: string, options?: ReadOptions): Promise<Port | undefined>;
   listPorts(filter: PortFilter): Promise<Port[]>;
   /** The port holding `ipAddress` as a fixed IP in the network, if any. */
-  getPortByFixedIp(networkId: string, ipAddress: string): Promise<Port | undefined>;
+  getPortByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined>;
   usedAddresses(networkId: string): Promise<Set<string>>;
   countPortsInNetwork(networkId: string): Promise<number>;
   /** Ports of the project whose allowed_address_pairs contain the pair (any MAC when `macAddress` is omitted). */

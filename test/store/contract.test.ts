@@ -642,6 +642,9 @@ describe.each(KINDS)("store contract: $name", (kind) => {
         expect(await tx.countPortsInNetwork(world.subnet2.id)).toBe(1);
         expect(await tx.countPortsInNetwork("missing")).toBe(0);
       });
+      expect(await store.write((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.50", { forUpdate: true }))).toEqual(
+        a,
+      );
     });
 
     it("lists the ports carrying a pair, with or without its MAC, within the project", async () => {

@@ -336,10 +336,10 @@ export class SqlTx implements Tx {
     return this.hydrate(await this.db.all<Row>(sql, params));
   }
 
-  async getPortByFixedIp(networkId: string, ipAddress: string): Promise<Port | undefined> {
+  async getPortByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined> {
     const rows = await this.db.all<Row>(
       `SELECT ${PORT_COLUMNS} FROM ports WHERE id IN
-        (SELECT port_id FROM fixed_ips WHERE network_id = ? AND ip_address = ?)`,
+        (SELECT port_id FROM fixed_ips WHERE network_id = ? AND ip_address = ?)${this.lock(options)}`,
       [networkId, ipAddress],
     );
     return (await this.hydrate(rows))[0];

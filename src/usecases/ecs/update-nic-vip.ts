@@ -43,11 +43,10 @@ async function bind(
   const nicSubnet = await tx.getSubnet(nic.networkId);
   if (!nicSubnet) fail("ecsSubnetNotFound");
   const targetSubnet = await tx.getSubnet(request.subnetId);
-  const holderId =
+  const holder =
     targetSubnet?.projectId === caller.projectId
-      ? (await tx.getPortByFixedIp(targetSubnet.id, request.ipAddress))?.id
+      ? await tx.getPortByFixedIp(targetSubnet.id, request.ipAddress, { forUpdate: true })
       : undefined;
-  const holder = holderId ? await tx.getPort(holderId, { forUpdate: true }) : undefined;
   const now = isoNow(context);
   const outcome = decideBind({
     projectId: caller.projectId,
