@@ -6,25 +6,9 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ApiClient } from "../support/client.js";
-import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
+import { SERVER_STORE_KINDS } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { createNetwork, createServers } from "../support/world.js";
-
-interface StoreKind {
-  name: string;
-  open: () => Promise<{ db?: string; drop: () => Promise<void> }>;
-}
-
-const storeKinds: StoreKind[] = [{ name: "sqlite", open: async () => ({ drop: async () => {} }) }];
-if (TEST_PG_URL) {
-  storeKinds.push({
-    name: "postgres",
-    open: async () => {
-      const database = await createTestDatabase();
-      return { db: database.url, drop: database.drop };
-    },
-  });
-}
 
 type Nic = Awaited<ReturnType<typeof createServers>>[number];
 type Pair = { ip_address: string; mac_address: string };
@@ -65,7 +49,7 @@ async function expectBindings(api: ApiClient, [a, b, c]: [Nic, Nic, Nic]) {
   expect(reused.allowed_address_pairs).toEqual([pair(c.ip, c.mac)]);
 }
 
-describe.each(storeKinds)("restarting over the $name store", (kind) => {
+describe.each(SERVER_STORE_KINDS)("restarting over the $name store", (kind) => {
   it("keeps every binding, port and identity exactly, and bootstraps nothing twice", async () => {
     const opened = await kind.open();
     const first = await startTestServer(opened.db ? { db: opened.db } : {});

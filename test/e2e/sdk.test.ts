@@ -10,27 +10,11 @@ import * as ecs from "@huaweicloud/huaweicloud-sdk-ecs/v2/public-api.js";
 import * as iam from "@huaweicloud/huaweicloud-sdk-iam/v3/public-api.js";
 import * as vpc from "@huaweicloud/huaweicloud-sdk-vpc/v2/public-api.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
+import { SERVER_STORE_KINDS } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 // The SDK logs every error response, credentials included, to stdout at debug level.
 Logger4jInstance.level = "off";
-
-interface StoreKind {
-  name: string;
-  open: () => Promise<{ db?: string; drop: () => Promise<void> }>;
-}
-
-const storeKinds: StoreKind[] = [{ name: "sqlite", open: async () => ({ drop: async () => {} }) }];
-if (TEST_PG_URL) {
-  storeKinds.push({
-    name: "postgres",
-    open: async () => {
-      const database = await createTestDatabase();
-      return { db: database.url, drop: database.drop };
-    },
-  });
-}
 
 /** Awaits a call the server must refuse; returns the SDK's exception after checking what every SDK user relies on. */
 async function sdkError(call: Promise<unknown>, status: number, code: string): Promise<ClientRequestException> {
@@ -48,7 +32,7 @@ async function sdkError(call: Promise<unknown>, status: number, code: string): P
 
 const VIP = "192.168.0.100";
 
-describe.each(storeKinds)("official SDK against the $name store", (kind) => {
+describe.each(SERVER_STORE_KINDS)("official SDK against the $name store", (kind) => {
   let server: TestServer;
   let drop: () => Promise<void>;
   let vpcClient: vpc.VpcClient;

@@ -36,3 +36,26 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   if (!TEST_PG_URL) throw new Error(PG_SKIP_REASON);
   return createDatabase(TEST_PG_URL);
 }
+
+/** A database a whole-server test runs on: the default SQLite file, or a fresh PostgreSQL database. */
+export interface ServerStoreKind {
+  name: "sqlite" | "postgres";
+  /** `db` is the URL to pass to the server (undefined: its own SQLite file); `drop` cleans up afterwards. */
+  open: () => Promise<{ db?: string; drop: () => Promise<void> }>;
+}
+
+/** SQLite always, and PostgreSQL when ECS_VIP_TEST_PG names a server. */
+export const SERVER_STORE_KINDS: ServerStoreKind[] = [
+  { name: "sqlite", open: async () => ({ drop: async () => {} }) },
+  ...(TEST_PG_URL
+    ? [
+        {
+          name: "postgres" as const,
+          open: async () => {
+            const database = await createTestDatabase();
+            return { db: database.url, drop: database.drop };
+          },
+        },
+      ]
+    : []),
+];
