@@ -153,8 +153,12 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * The group starts on the event loop's next check phase, not in a microtask: better-sqlite3 blocks the loop while it
+   * commits, so requests that arrived meanwhile are all read in the following poll phase and join this group.
+   */
   private scheduleCommitGroup(): void {
-    void this.queue.enqueue(() => this.commitGroup());
+    setImmediate(() => void this.queue.enqueue(() => this.commitGroup()));
   }
 
   /**
