@@ -70,7 +70,6 @@ export interface Tx {
   /** The port holding `ipAddress` as a fixed IP in the network, if any. */
   getPortByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined>;
   usedAddresses(networkId: string): Promise<Set<string>>;
-  countPortsInNetwork(networkId: string): Promise<number>;
   /** Ports of the project whose allowed_address_pairs contain the pair (any MAC when `macAddress` is omitted). */
   listPortsWithPair(projectId: string, pair: { ipAddress: string; macAddress?: string }): Promise<Port[]>;
   /** Replaces name, description, status, device fields, pairs, revision and updated_at of an existing port. */

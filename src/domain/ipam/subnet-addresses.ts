@@ -7,7 +7,6 @@ export interface SystemAddress {
   readonly ipAddress: string;
 }
 
-export const SUBNET_MIN_PREFIX = 16;
 /** Smallest subnet that still has room for gateway, DHCP, system port and hosts. */
 export const SUBNET_MAX_PREFIX = 28;
 

@@ -1,8 +1,5 @@
 import type { AddressPair } from "../model.js";
 
-/** The cloud's default ceiling on allowed_address_pairs per port. */
-export const DEFAULT_MAX_ADDRESS_PAIRS = 10;
-
 export function samePair(a: AddressPair, b: AddressPair): boolean {
   return a.ipAddress === b.ipAddress && a.macAddress === b.macAddress;
 }

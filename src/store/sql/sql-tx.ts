@@ -350,11 +350,6 @@ export class SqlTx implements Tx {
     return new Set(rows.map((row) => String(row.ip_address)));
   }
 
-  async countPortsInNetwork(networkId: string): Promise<number> {
-    const row = await this.one("SELECT COUNT(*) AS n FROM ports WHERE network_id = ?", [networkId]);
-    return Number(row?.n ?? 0);
-  }
-
   async listPortsWithPair(projectId: string, pair: { ipAddress: string; macAddress?: string }): Promise<Port[]> {
     const params: unknown[] = [projectId, pair.ipAddress];
     let inner = "SELECT port_id FROM address_pairs WHERE ip_address = ?";
