@@ -5,7 +5,18 @@
  */
 import fc from "fast-check";
 import type { CloudModel, MSubnet, Op, Outcome } from "./cloud-model.js";
-import { BOGUS_ID, type Cmd, isNicPort, isVipCapable, pickFrom, type Real, sortedPorts } from "./commands.js";
+import {
+  AddNic,
+  Bind,
+  BOGUS_ID,
+  type Cmd,
+  CreateServers,
+  isNicPort,
+  isVipCapable,
+  pickFrom,
+  type Real,
+  sortedPorts,
+} from "./commands.js";
 import { numberToIp } from "./net.js";
 import {
   checkSuccessBody,
@@ -192,3 +203,17 @@ export const batch: fc.Arbitrary<Cmd> = fc
     fc.constantFrom<Transport>("inject", "inject", "http"),
   )
   .map(([subs, transport]) => new Batch(subs, transport));
+
+/** Mostly colliding batches, with some serial binds, NIC additions and new servers between them. */
+export const concurrentCommands: fc.Arbitrary<Cmd>[] = [
+  batch,
+  batch,
+  batch,
+  batch,
+  batch,
+  fc
+    .tuple(fc.nat(5), fc.nat(11), fc.boolean())
+    .map(([nic, offset, reverse]) => new Bind(nic, 1, 0, { t: "offset", n: 2 + offset }, reverse)),
+  fc.nat(3).map((server) => new AddNic(server, 0, { t: "auto" })),
+  fc.constant(new CreateServers(0, [{ subnet: 0, ip: { t: "auto" } }], 1, true)),
+];

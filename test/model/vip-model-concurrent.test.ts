@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
-import { AddNic, Bind, type Cmd, CreateServers, finalCheck, type Real } from "./commands.js";
-import { batch, batchStats } from "./concurrent.js";
+import { finalCheck, type Real } from "./commands.js";
+import { batchStats, concurrentCommands } from "./concurrent.js";
 import { MODEL_LIMITS, modelAppLimits } from "./limits.js";
 import { buildWorld, perform, seedServers } from "./runner.js";
 
@@ -21,26 +21,13 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const commands: fc.Arbitrary<Cmd>[] = [
-  batch,
-  batch,
-  batch,
-  batch,
-  batch,
-  fc
-    .tuple(fc.nat(5), fc.nat(11), fc.boolean())
-    .map(([nic, offset, reverse]) => new Bind(nic, 1, 0, { t: "offset", n: 2 + offset }, reverse)),
-  fc.nat(3).map((server) => new AddNic(server, 0, { t: "auto" })),
-  fc.constant(new CreateServers(0, [{ subnet: 0, ip: { t: "auto" } }], 1, true)),
-];
-
 describe("concurrent requests behave as some serial order of them", () => {
   it(`explains every batch by a serial order over ${RUNS} random sequences`, async () => {
     let sequences = 0;
     let batches = 0;
     const started = performance.now();
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: MAX_COMMANDS, size: "max" }), async (cmds) => {
+      fc.asyncProperty(fc.commands(concurrentCommands, { maxCommands: MAX_COMMANDS, size: "max" }), async (cmds) => {
         const { model, world } = await buildWorld(app, MODEL_LIMITS);
         await seedServers(app, model, world, 3);
         const secondNic = model.state.servers[0]?.id as string;

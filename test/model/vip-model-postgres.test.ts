@@ -7,8 +7,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
 import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
-import { AddNic, Bind, type Cmd, CreateServers, finalCheck, type Real, sequentialCommands } from "./commands.js";
-import { batch, batchStats } from "./concurrent.js";
+import { finalCheck, type Real, sequentialCommands } from "./commands.js";
+import { batchStats, concurrentCommands } from "./concurrent.js";
 import { MODEL_LIMITS, modelAppLimits } from "./limits.js";
 import { buildWorld, perform, seedServers } from "./runner.js";
 
@@ -51,22 +51,10 @@ describe.skipIf(!TEST_PG_URL)("the model-based tests on PostgreSQL", () => {
   }, 300_000);
 
   it(`explains every concurrent batch by a serial order over ${CONCURRENT_RUNS} random sequences`, async () => {
-    const commands: fc.Arbitrary<Cmd>[] = [
-      batch,
-      batch,
-      batch,
-      batch,
-      batch,
-      fc
-        .tuple(fc.nat(5), fc.nat(11), fc.boolean())
-        .map(([nic, offset, reverse]) => new Bind(nic, 1, 0, { t: "offset", n: 2 + offset }, reverse)),
-      fc.nat(3).map((server) => new AddNic(server, 0, { t: "auto" })),
-      fc.constant(new CreateServers(0, [{ subnet: 0, ip: { t: "auto" } }], 1, true)),
-    ];
     const start = { ...batchStats };
     let sequences = 0;
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 15, size: "max" }), async (cmds) => {
+      fc.asyncProperty(fc.commands(concurrentCommands, { maxCommands: 15, size: "max" }), async (cmds) => {
         const { model, world } = await buildWorld(app, MODEL_LIMITS);
         await seedServers(app, model, world, 3);
         await perform(app, model, {
