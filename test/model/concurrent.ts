@@ -23,6 +23,7 @@ import {
   learnPorts,
   listPorts,
   ModelMismatch,
+  observedKey,
   observedOutcome,
   sameOutcome,
   send,
@@ -106,6 +107,33 @@ function permutations(n: number): number[][] {
   return result;
 }
 
+/** Each known server's NICs as port keys, in the order the real server lists them. */
+async function observedNicOrders(app: Real["app"], model: CloudModel, ports: any[]): Promise<Map<string, string[]>> {
+  const keyById = new Map(ports.map((port) => [port.id as string, observedKey(port)]));
+  const orders = new Map<string, string[]>();
+  for (const server of model.state.servers) {
+    if (server.id === undefined) continue;
+    const nics = await app.call("GET", `/v1/${app.projectId}/cloudservers/${server.id}/os-interface`);
+    if (nics.status !== 200) continue;
+    orders.set(
+      server.id,
+      nics.body.interfaceAttachments.map((nic: any) => keyById.get(nic.port_id) ?? nic.port_id),
+    );
+  }
+  return orders;
+}
+
+function nicOrderDifferences(candidate: CloudModel, orders: Map<string, string[]>): string[] {
+  const problems: string[] = [];
+  for (const server of candidate.state.servers) {
+    const observed = server.id === undefined ? undefined : orders.get(server.id);
+    if (observed && JSON.stringify(observed) !== JSON.stringify(server.nics)) {
+      problems.push(`server ${server.id} NICs ${JSON.stringify(observed)}, model ${JSON.stringify(server.nics)}`);
+    }
+  }
+  return problems;
+}
+
 /** How many batches ran, and how many only a serial order other than the sending order explains. */
 export const batchStats = { batches: 0, explainedOnlyOutOfOrder: 0 };
 
@@ -136,6 +164,7 @@ export class Batch implements Cmd {
     const observed = responses.map((response, i) => observedOutcome(this.ops[i] as Op, response));
     this.seen = observed.map((o) => `${o.status}${o.code ? ` ${o.code}` : ""}`).join(", ");
     const ports = await listPorts(real.app);
+    const nicOrders = await observedNicOrders(real.app, model, ports);
 
     const tried: string[] = [];
     // The sending order first: batches it does not explain are the ones that really interleaved.
@@ -158,7 +187,8 @@ export class Batch implements Cmd {
         tried.push(`${label} (body: ${(error as Error).message})`);
         continue;
       }
-      const problems = stateDifferences(candidate, ports);
+      // Two orders can leave the same ports yet give a server its NICs in another order: the order must match too.
+      const problems = [...stateDifferences(candidate, ports), ...nicOrderDifferences(candidate, nicOrders)];
       if (problems.length > 0) {
         tried.push(`${label} (state: ${problems.join("; ")})`);
         continue;

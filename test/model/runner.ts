@@ -291,7 +291,7 @@ export async function listPorts(app: InjectApp): Promise<any[]> {
   return response.body.ports;
 }
 
-function observedKey(port: any): string {
+export function observedKey(port: any): string {
   return portKey(port.network_id, port.fixed_ips?.[0]?.ip_address ?? "");
 }
 

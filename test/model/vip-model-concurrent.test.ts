@@ -21,24 +21,32 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
+async function explainBatches(runs: number, seed: number | undefined): Promise<{ sequences: number; batches: number }> {
+  let sequences = 0;
+  let batches = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.commands(concurrentCommands, { maxCommands: MAX_COMMANDS, size: "max" }), async (cmds) => {
+      const { model, world } = await buildWorld(app, MODEL_LIMITS);
+      await seedServers(app, model, world, 3);
+      const secondNic = model.state.servers[0]?.id as string;
+      await perform(app, model, { kind: "addNic", serverId: secondNic, subnetId: world.subnets[1]?.id as string });
+      const real: Real = { app, world, goneServerIds: [], checkEveryStep: true };
+      await fc.asyncModelRun(() => ({ model, real }), cmds);
+      await finalCheck(model, real);
+      sequences++;
+      batches += [...cmds].filter((cmd) => cmd.toString().startsWith("Batch")).length;
+    }),
+    { numRuns: runs, seed },
+  );
+  return { sequences, batches };
+}
+
 describe("concurrent requests behave as some serial order of them", () => {
   it(`explains every batch by a serial order over ${RUNS} random sequences`, async () => {
-    let sequences = 0;
-    let batches = 0;
     const started = performance.now();
-    await fc.assert(
-      fc.asyncProperty(fc.commands(concurrentCommands, { maxCommands: MAX_COMMANDS, size: "max" }), async (cmds) => {
-        const { model, world } = await buildWorld(app, MODEL_LIMITS);
-        await seedServers(app, model, world, 3);
-        const secondNic = model.state.servers[0]?.id as string;
-        await perform(app, model, { kind: "addNic", serverId: secondNic, subnetId: world.subnets[1]?.id as string });
-        const real: Real = { app, world, goneServerIds: [], checkEveryStep: true };
-        await fc.asyncModelRun(() => ({ model, real }), cmds);
-        await finalCheck(model, real);
-        sequences++;
-        batches += [...cmds].filter((cmd) => cmd.toString().startsWith("Batch")).length;
-      }),
-      { numRuns: RUNS, seed: process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : undefined },
+    const { sequences, batches } = await explainBatches(
+      RUNS,
+      process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : undefined,
     );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
@@ -47,5 +55,12 @@ describe("concurrent requests behave as some serial order of them", () => {
         `other than the sending order), in ${seconds} s`,
     );
     expect(sequences).toBeGreaterThanOrEqual(RUNS);
+  }, 300_000);
+
+  // Kept counterexample: two serial orders left the same ports but gave a server its NICs in another order; the
+  // checker picked the wrong one until it compared NIC order too.
+  it("explains a batch whose serial orders differ only in a server's NIC order (seed -1668157440)", async () => {
+    const { sequences } = await explainBatches(110, -1668157440);
+    expect(sequences).toBe(110);
   }, 300_000);
 });
