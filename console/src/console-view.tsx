@@ -64,7 +64,7 @@ export function ConsoleView({ session, onLogout }: { session: Session; onLogout:
         </div>
         <div class={`live ${feedError ? "live-down" : "live-up"}`} data-testid="live">
           <span class="dot" />
-          {feedError ? "reconnecting…" : updatedAt ? `live · ${clock(updatedAt)}` : "loading…"}
+          {feedError ? "reconnecting…" : updatedAt ? `live · changed ${clock(updatedAt)}` : "loading…"}
         </div>
         <div class="user">
           <span class="muted">{session.domainName} /</span> {session.userName}
@@ -124,7 +124,7 @@ function Legend() {
             <line x1="8" y1="6" x2="42" y2="6" class="edge-line" />
             <path d="M10 2 L2 6 L10 10 z" class="edge-head" />
           </svg>
-          NIC ◂ VIP: the NIC carries the virtual IP
+          the NIC carries the virtual IP
         </li>
         <li>
           <svg width="44" height="12" aria-hidden="true">

@@ -43,7 +43,8 @@ async function ok(response: Promise<{ status: number; body: any }>, what: string
   return answer.body;
 }
 
-async function createServers(name: string, vpcId: string, subnetId: string, count: number) {
+/** Servers named as the cloud names them (`name`, or `name-0001`… with count > 1); `nics` by name in `nicsByName`. */
+async function createServers(name: string, vpcId: string, subnetIds: string[], count: number) {
   const created = await ok(
     api.call("POST", api.p("/cloudservers"), {
       server: {
@@ -51,7 +52,7 @@ async function createServers(name: string, vpcId: string, subnetId: string, coun
         imageRef: "image-1",
         flavorRef: "s6.small.1",
         vpcid: vpcId,
-        nics: [{ subnet_id: subnetId }],
+        nics: subnetIds.map((subnet_id) => ({ subnet_id })),
         root_volume: { volumetype: "SSD" },
         count,
       },
@@ -61,14 +62,16 @@ async function createServers(name: string, vpcId: string, subnetId: string, coun
   await waitForJob(api, created.job_id);
   for (const serverId of created.serverIds as string[]) {
     const shown = await ok(api.call("GET", api.p(`/cloudservers/${serverId}`)), "show server");
-    const nic = (await ok(api.call("GET", api.p(`/cloudservers/${serverId}/os-interface`)), "nics"))
-      .interfaceAttachments[0];
-    nics.set(shown.server.name, {
-      serverId,
-      name: shown.server.name,
-      nicId: nic.port_id,
-      ip: nic.fixed_ips[0].ip_address,
-      mac: nic.mac_addr,
+    const attached = (await ok(api.call("GET", api.p(`/cloudservers/${serverId}/os-interface`)), "nics"))
+      .interfaceAttachments;
+    attached.forEach((nic: any, index: number) => {
+      nics.set(index === 0 ? shown.server.name : `${shown.server.name}/${index}`, {
+        serverId,
+        name: shown.server.name,
+        nicId: nic.port_id,
+        ip: nic.fixed_ips[0].ip_address,
+        mac: nic.mac_addr,
+      });
     });
   }
 }
@@ -146,12 +149,15 @@ describe.skipIf(!HAS_CHROMIUM)(
         );
         subnets.set(name, subnet.subnet.id);
       }
-      await createServers("web", vpc.id, subnets.get("web")!, 3);
-      await createServers("db", vpc.id, subnets.get("db")!, 2);
-      // keepalived pairs: web-0001/web-0002 share 192.168.0.100 with reverse binding; db-0001 holds 192.168.1.100.
+      await createServers("web", vpc.id, [subnets.get("web")!], 3);
+      await createServers("db", vpc.id, [subnets.get("db")!], 2);
+      await createServers("app", vpc.id, [subnets.get("web")!, subnets.get("db")!], 1);
+      // keepalived pairs: web-0001/web-0002 share 192.168.0.100 with reverse binding; db-0001 and app's second NIC
+      // (in "db") share 192.168.1.100 without it.
       await bindThroughApi(nic("web-0001"), "web", "192.168.0.100", true);
       await bindThroughApi(nic("web-0002"), "web", "192.168.0.100", true);
       await bindThroughApi(nic("db-0001"), "db", "192.168.1.100", false);
+      await bindThroughApi(nic("app/1"), "db", "192.168.1.100", false);
 
       browser = await launchChromium();
     });
@@ -182,7 +188,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.fill('input[name="project"]', "local-1");
       await page.click('[data-testid="login"]');
 
-      for (const name of ["web-0001", "web-0002", "web-0003", "db-0001", "db-0002"]) {
+      for (const name of ["web-0001", "web-0002", "web-0003", "db-0001", "db-0002", "app", "app/1"]) {
         const { serverId, nicId, ip } = nic(name);
         await expect
           .poll(() => page.locator(`[data-testid="server"][data-server-id="${serverId}"]`).getAttribute("data-status"))
@@ -201,11 +207,16 @@ describe.skipIf(!HAS_CHROMIUM)(
         await binding(page, "192.168.0.100", nic(name).nicId).waitFor();
         expect(await binding(page, "192.168.0.100", nic(name).nicId).getAttribute("data-reverse")).toBe("true");
       }
-      expect(await binding(page, "192.168.1.100", nic("db-0001").nicId).getAttribute("data-reverse")).toBe("false");
-      // Subnet usage: of 254 host addresses, gateway, DHCP and system ports, three servers and one VIP hold 7.
-      await expect
-        .poll(() => page.locator(`[data-testid="subnet"][data-subnet-id="${subnets.get("web")}"]`).textContent())
-        .toMatch(/7 used · 247 free/);
+      for (const name of ["db-0001", "app/1"]) {
+        expect(await binding(page, "192.168.1.100", nic(name).nicId).getAttribute("data-reverse")).toBe("false");
+      }
+      // Addresses used and free as the API counts them: every fixed IP of the network, of its 254 host addresses.
+      for (const subnetId of subnets.values()) {
+        const used = (await ok(api.call("GET", `/v2.0/ports?network_id=${subnetId}`), "ports")).ports.length;
+        await expect
+          .poll(() => page.locator(`[data-testid="subnet"][data-subnet-id="${subnetId}"]`).textContent())
+          .toContain(`${used} used · ${254 - used} free`);
+      }
 
       await screenshot(page, "console-topology.png");
       expect(requests.length).toBeGreaterThan(0);
