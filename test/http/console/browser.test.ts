@@ -249,7 +249,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.close();
     });
 
-    it("follows binds and unbinds made through the API within 2 seconds, without a reload", async () => {
+    it("follows binds, unbinds and server status changed through the API within 2 seconds, without a reload", async () => {
       const page = await loggedInPage("local-1");
       let loads = 0;
       page.on("load", () => loads++);
@@ -282,6 +282,23 @@ describe.skipIf(!HAS_CHROMIUM)(
       );
       // The VIP port stays (unbinding does not release it): its node remains, now with no edge.
       await page.locator('[data-testid="vip"][data-ip="192.168.1.120"]').waitFor();
+
+      // Server status, as the API changes it.
+      const serverNode = (status: string) =>
+        page.locator(`[data-testid="server"][data-server-id="${target.serverId}"][data-status="${status}"]`);
+      const power = (action: string) =>
+        ok(
+          api.call("POST", api.p("/cloudservers/action"), { [action]: { servers: [{ id: target.serverId }] } }),
+          action,
+        );
+      await follow(
+        () => power("os-stop"),
+        () => serverNode("SHUTOFF").waitFor({ timeout: FOLLOW_MS }),
+      );
+      await follow(
+        () => power("os-start"),
+        () => serverNode("ACTIVE").waitFor({ timeout: FOLLOW_MS }),
+      );
       expect(loads).toBe(0);
       await page.close();
     });
