@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { consoleRoutes } from "./http/console/routes.js";
 import { ecsRoutes } from "./http/ecs/routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
 import { neutronNetworkRoutes } from "./http/neutron/networks.js";
@@ -52,5 +53,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(neutronRoutes(options.context));
   await app.register(neutronNetworkRoutes(options.context));
   await app.register(ecsRoutes(options.context));
+  await app.register(consoleRoutes(options.context));
   return app;
 }
