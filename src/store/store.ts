@@ -3,6 +3,7 @@ import type {
   Account,
   AddressPair,
   Job,
+  Network,
   Port,
   Project,
   Server,
@@ -29,6 +30,13 @@ export interface PortFilter {
   /** Neutron subnet id of a fixed IP. */
   fixedIpSubnetId?: string;
   status?: string;
+  adminStateUp?: boolean;
+  page?: Page;
+}
+
+export interface NetworkFilter {
+  name?: string;
+  ids?: string[];
   page?: Page;
 }
 
@@ -62,7 +70,16 @@ export interface Tx {
   getSubnet(id: string, options?: ReadOptions): Promise<Subnet | undefined>;
   listSubnets(projectId: string, filter: { vpcId?: string; page: Page }): Promise<Subnet[]>;
   listSubnetsOfVpc(vpcId: string): Promise<Subnet[]>;
+  /** Deletes the subnet row only: its ports are removed first, one by one (see usecases/shared/remove-port). */
   deleteSubnet(id: string): Promise<void>;
+
+  insertNetwork(network: Network): Promise<void>;
+  getNetwork(id: string, options?: ReadOptions): Promise<Network | undefined>;
+  listNetworks(projectId: string, filter: NetworkFilter): Promise<Network[]>;
+  /** Replaces name, description, admin state, status, revision and updated_at. */
+  updateNetwork(network: Network): Promise<void>;
+  deleteNetwork(id: string): Promise<void>;
+  listSubnetsOfNetwork(networkId: string): Promise<Subnet[]>;
 
   insertPort(port: Port): Promise<void>;
   getPort(id: string, options?: ReadOptions): Promise<Port | undefined>;

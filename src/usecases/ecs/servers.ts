@@ -3,7 +3,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { Allocators } from "../shared/allocate-address.js";
-import { detachNicFromVips } from "../shared/vip-links.js";
+import { removePort } from "../shared/remove-port.js";
 import { projectZone } from "../vpc/subnets.js";
 import { finishedJob } from "./jobs.js";
 import { buildNic, type NicInput } from "./nic-allocation.js";
@@ -130,8 +130,7 @@ export async function listServers(
 
 async function deleteServerIn(tx: Tx, server: Server, now: string): Promise<void> {
   for (const nic of await tx.listServerNics(server.id)) {
-    await detachNicFromVips(tx, nic, now);
-    await tx.deletePort(nic.id);
+    await removePort(tx, nic, now);
   }
   await tx.deleteServer(server.id);
 }
