@@ -10,6 +10,7 @@ import { registerErrorHandler, sendError } from "./http/plugins/error-handler.js
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
 import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
+import { vpcPortRoutes } from "./http/vpc/ports.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
 import type { UseCaseContext } from "./usecases/context.js";
 import { IdentityCache } from "./usecases/iam/authenticate.js";
@@ -49,6 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTextGuard(app);
   await app.register(iamRoutes(options.context, cache));
   await app.register(vpcRoutes(options.context));
+  await app.register(vpcPortRoutes(options.context));
   await app.register(neutronRoutes(options.context));
   await app.register(neutronNetworkRoutes(options.context));
   await app.register(ecsRoutes(options.context));

@@ -102,6 +102,9 @@ export const ERRORS = {
   privateIpInvalidAddress: vpc("VPC.0705", 400, "Invalid IP address for the specified subnet."),
   privateIpBound: vpc("VPC.0707", 409, "Private IP address is in use."),
   privateIpSubnetNotFound: vpc("VPC.2204", 404, "Query subnet by id fail."),
+  portInvalidParameter: vpc("VPC.2500", 400, "Param is invalid."),
+  portNotFoundV1: vpc("VPC.2501", 404, "Port does not exist."),
+  portInUseV1: vpc("VPC.2502", 409, "Port is in use by a device and cannot be deleted."),
 
   // Neutron v2.0
   portNotFound: neutron("PortNotFound", 404, "Port could not be found."),
