@@ -12,6 +12,8 @@ import type {
   Vpc,
 } from "../domain/model.js";
 
+import type { ProjectUsage } from "../domain/quotas/quotas.js";
+
 export interface Page {
   limit: number;
   /** Id of the last item of the previous page; items sort by id. */
@@ -105,6 +107,9 @@ export interface Tx {
   getJob(id: string): Promise<Job | undefined>;
   updateJob(job: Job): Promise<void>;
   listDueJobs(now: string, limit: number): Promise<Job[]>;
+
+  /** What a project holds, counted for its quotas. */
+  projectUsage(projectId: string): Promise<ProjectUsage>;
 
   /** Every row of every table in a stable order: for invariant checks and "nothing changed" assertions. */
   dump(): Promise<Record<string, Record<string, unknown>[]>>;

@@ -948,6 +948,27 @@ describe.each(KINDS)("store contract: $name", (kind) => {
     });
   });
 
+  describe("project usage", () => {
+    it("counts a project's VPCs, subnets and servers per flavor, and nothing of other projects", async () => {
+      const world = await seedWorld(store);
+      await store.write(async (tx) => {
+        await tx.insertServer(serverOf(world, "a"));
+        await tx.insertServer(serverOf(world, "b", { flavorRef: "s6.large.2" }));
+        await tx.insertServer(serverOf(world, "c"));
+      });
+      expect(await store.read((tx) => tx.projectUsage(world.project.id))).toEqual({
+        vpcs: 1,
+        subnets: 2,
+        serversByFlavor: { "s6.small.1": 2, "s6.large.2": 1 },
+      });
+      expect(await store.read((tx) => tx.projectUsage("no-such-project"))).toEqual({
+        vpcs: 0,
+        subnets: 0,
+        serversByFlavor: {},
+      });
+    });
+  });
+
   describe("dump", () => {
     it("holds every row of every table in a stable order, encoded the same way on every store", async () => {
       const { store: own } = await fresh();

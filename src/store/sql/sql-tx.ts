@@ -12,6 +12,7 @@ import type {
   User,
   Vpc,
 } from "../../domain/model.js";
+import type { ProjectUsage } from "../../domain/quotas/quotas.js";
 import type { NetworkFilter, Page, PortFilter, ReadOptions, Tx } from "../store.js";
 import type { SqlExecutor } from "./executor.js";
 import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
@@ -558,6 +559,20 @@ export class SqlTx implements Tx {
       [now, limit],
     );
     return rows.map(jobFromRow);
+  }
+
+  async projectUsage(projectId: string): Promise<ProjectUsage> {
+    const count = async (table: string) =>
+      Number((await this.one(`SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`, [projectId]))?.n ?? 0);
+    const flavors = await this.db.all<Row>(
+      "SELECT flavor_ref, COUNT(*) AS n FROM servers WHERE project_id = ? GROUP BY flavor_ref",
+      [projectId],
+    );
+    return {
+      vpcs: await count("vpcs"),
+      subnets: await count("subnets"),
+      serversByFlavor: Object.fromEntries(flavors.map((row) => [String(row.flavor_ref), Number(row.n)])),
+    };
   }
 
   async dump(): Promise<Record<string, Record<string, unknown>[]>> {

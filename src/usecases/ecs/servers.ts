@@ -1,4 +1,5 @@
 import type { Job, Port, Server } from "../../domain/model.js";
+import { checkServerQuota } from "../../domain/quotas/quotas.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
@@ -48,6 +49,13 @@ export async function createServers(
   const created = context.store.write(async (tx) => {
     const vpc = await tx.getVpc(input.vpcId);
     if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
+    const overQuota = checkServerQuota(
+      await tx.projectUsage(caller.projectId),
+      context.limits.quotas,
+      input.flavorRef,
+      input.count,
+    );
+    if (overQuota) fail("ecsQuotaExceeded", `Insufficient ECS quota (${overQuota}).`);
     const project = await tx.getProject(caller.projectId);
     const zone = projectZone(project?.name ?? "");
     if (input.availabilityZone !== undefined && input.availabilityZone !== zone) {

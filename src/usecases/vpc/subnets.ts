@@ -37,6 +37,9 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
   return context.store.write(async (tx) => {
     const vpc = await tx.getVpc(input.vpcId, { forUpdate: true });
     if (!vpc || vpc.projectId !== caller.projectId) fail("vpcNotFound");
+    if ((await tx.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
+      fail("subnetInvalidParameter", "Quota exceeded for resources: ['subnet'].");
+    }
     const vpcCidr = vpc.cidr === "" ? undefined : parseVpcCidr(vpc.cidr);
     if (vpcCidr && !cidrWithin(cidr, vpcCidr)) fail("subnetOutsideVpc");
     for (const sibling of await tx.listSubnetsOfVpc(vpc.id)) {
