@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { consoleRoutes } from "./http/console/routes.js";
+import { ecsLimitRoutes } from "./http/ecs/limits.js";
 import { ecsRoutes } from "./http/ecs/routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
 import { neutronNetworkRoutes } from "./http/neutron/networks.js";
@@ -11,6 +12,8 @@ import { registerErrorHandler, sendError } from "./http/plugins/error-handler.js
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
 import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
+import { vpcPortRoutes } from "./http/vpc/ports.js";
+import { vpcQuotaRoutes } from "./http/vpc/quotas.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
 import type { UseCaseContext } from "./usecases/context.js";
 import { IdentityCache } from "./usecases/iam/authenticate.js";
@@ -50,6 +53,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTextGuard(app);
   await app.register(iamRoutes(options.context, cache));
   await app.register(vpcRoutes(options.context));
+  await app.register(vpcPortRoutes(options.context));
+  await app.register(vpcQuotaRoutes(options.context));
+  await app.register(ecsLimitRoutes(options.context));
   await app.register(neutronRoutes(options.context));
   await app.register(neutronNetworkRoutes(options.context));
   await app.register(ecsRoutes(options.context));

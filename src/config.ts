@@ -1,4 +1,6 @@
 import { dirname, resolve } from "node:path";
+import { quotasFromEnv } from "./config-quotas.js";
+import type { Quotas } from "./domain/quotas/quotas.js";
 import type { SqliteSynchronous } from "./store/sqlite/sqlite-store.js";
 import { DEFAULT_LIMITS } from "./usecases/context.js";
 
@@ -20,6 +22,8 @@ export interface ServeConfig {
     adminPassword?: string;
   };
   logLevel: string;
+  /** Per-project quotas (ECS_VIP_QUOTA_*); defaults where unset. */
+  quotas?: Quotas;
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
@@ -69,6 +73,7 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
       adminPassword: env.ECS_VIP_ADMIN_PASSWORD,
     },
     logLevel: flagValue(args, "log-level") ?? env.ECS_VIP_LOG_LEVEL ?? "info",
+    quotas: quotasFromEnv(env),
   };
 }
 

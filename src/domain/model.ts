@@ -35,9 +35,29 @@ export interface Vpc {
   createdAt: string;
 }
 
-export interface Subnet {
-  /** The VPC v1 subnet id, which is also the Neutron network id. */
+/**
+ * A Neutron network. A VPC v1 subnet is one network with one subnet, both created together under the same id;
+ * a network created through Neutron belongs to no VPC and may hold no subnet at all.
+ */
+export interface Network {
   id: string;
+  projectId: string;
+  /** The VPC of a VPC v1 subnet's network; null for a network created through Neutron. */
+  vpcId: string | null;
+  name: string;
+  description: string;
+  adminStateUp: boolean;
+  status: string;
+  revisionNumber: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Subnet {
+  /** The VPC v1 subnet id; for a VPC v1 subnet it is also the id of its Neutron network. */
+  id: string;
+  /** The network the subnet belongs to; ports of the subnet sit in this network. */
+  networkId: string;
   /** The Neutron subnet id; appears only inside ports' `fixed_ips[].subnet_id`. */
   neutronSubnetId: string;
   projectId: string;

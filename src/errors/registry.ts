@@ -75,6 +75,7 @@ export const ERRORS = {
   ecsServerNotFound: ecs("Ecs.0114", 404, "The ECS does not exist."),
   ecsPortUpdateFailed: ecs("Ecs.0213", 400, "Failed to update the port attributes."),
   ecsPortNotFound: ecs("Ecs.0307", 400, "Failed to query the port."),
+  ecsQuotaExceeded: ecs("Ecs.0001", 400, "Insufficient ECS quota. Contact customer service to increase quota."),
   ecsCountExceeded: ecs("Ecs.0913", 400, "The number of ECSs to be created exceeds the maximum allowed limit"),
 
   // VPC v1
@@ -83,6 +84,8 @@ export const ERRORS = {
   vpcProjectMismatch: vpc("VPC.0007", 400, "Inconsistent tenant IDs."),
   vpcBusy: vpc("VPC.0103", 409, "Resource status is busy, try it again later."),
   vpcInternal: vpc("VPC.0105", 500, "Neutron error."),
+  vpcQuotaExceeded: vpc("VPC.0114", 409, "Quota exceeded for resources: ['router']."),
+  quotaInvalidType: vpc("VPC.1207", 400, "Invalid resource type."),
   vpcHasSubnets: vpc("VPC.0104", 409, "Router contains subnets, please delete subnet first."),
   subnetInvalidParameter: vpc("VPC.0201", 400, "Subnet parameter is invalid."),
   subnetNotFound: vpc("VPC.0202", 404, "Query subnet fail."),
@@ -102,6 +105,9 @@ export const ERRORS = {
   privateIpInvalidAddress: vpc("VPC.0705", 400, "Invalid IP address for the specified subnet."),
   privateIpBound: vpc("VPC.0707", 409, "Private IP address is in use."),
   privateIpSubnetNotFound: vpc("VPC.2204", 404, "Query subnet by id fail."),
+  portInvalidParameter: vpc("VPC.2500", 400, "Param is invalid."),
+  portNotFoundV1: vpc("VPC.2501", 404, "Port does not exist."),
+  portInUseV1: vpc("VPC.2502", 409, "Port is in use by a device and cannot be deleted."),
 
   // Neutron v2.0
   portNotFound: neutron("PortNotFound", 404, "Port could not be found."),

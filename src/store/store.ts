@@ -3,6 +3,7 @@ import type {
   Account,
   AddressPair,
   Job,
+  Network,
   Port,
   Project,
   Server,
@@ -10,6 +11,8 @@ import type {
   User,
   Vpc,
 } from "../domain/model.js";
+
+import type { ProjectUsage } from "../domain/quotas/quotas.js";
 
 export interface Page {
   limit: number;
@@ -29,6 +32,13 @@ export interface PortFilter {
   /** Neutron subnet id of a fixed IP. */
   fixedIpSubnetId?: string;
   status?: string;
+  adminStateUp?: boolean;
+  page?: Page;
+}
+
+export interface NetworkFilter {
+  name?: string;
+  ids?: string[];
   page?: Page;
 }
 
@@ -62,7 +72,16 @@ export interface Tx {
   getSubnet(id: string, options?: ReadOptions): Promise<Subnet | undefined>;
   listSubnets(projectId: string, filter: { vpcId?: string; page: Page }): Promise<Subnet[]>;
   listSubnetsOfVpc(vpcId: string): Promise<Subnet[]>;
+  /** Deletes the subnet row only: its ports are removed first, one by one (see usecases/shared/remove-port). */
   deleteSubnet(id: string): Promise<void>;
+
+  insertNetwork(network: Network): Promise<void>;
+  getNetwork(id: string, options?: ReadOptions): Promise<Network | undefined>;
+  listNetworks(projectId: string, filter: NetworkFilter): Promise<Network[]>;
+  /** Replaces name, description, admin state, status, revision and updated_at. */
+  updateNetwork(network: Network): Promise<void>;
+  deleteNetwork(id: string): Promise<void>;
+  listSubnetsOfNetwork(networkId: string): Promise<Subnet[]>;
 
   insertPort(port: Port): Promise<void>;
   getPort(id: string, options?: ReadOptions): Promise<Port | undefined>;
@@ -88,6 +107,9 @@ export interface Tx {
   getJob(id: string): Promise<Job | undefined>;
   updateJob(job: Job): Promise<void>;
   listDueJobs(now: string, limit: number): Promise<Job[]>;
+
+  /** What a project holds, counted for its quotas. */
+  projectUsage(projectId: string): Promise<ProjectUsage>;
 
   /** Every row of every table in a stable order: for invariant checks and "nothing changed" assertions. */
   dump(): Promise<Record<string, Record<string, unknown>[]>>;

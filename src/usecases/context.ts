@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { DEFAULT_QUOTAS, type Quotas } from "../domain/quotas/quotas.js";
 import type { Store } from "../store/store.js";
 
 /** Who is calling: resolved by authentication before any use case runs. */
@@ -15,6 +16,7 @@ export interface Limits {
   maxPrivateIpsPerRequest: number;
   /** How long a server stays in BUILD before its creation job completes. */
   serverBuildMs: number;
+  quotas: Quotas;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -23,6 +25,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxServersPerRequest: 500,
   maxPrivateIpsPerRequest: 20,
   serverBuildMs: 300,
+  quotas: DEFAULT_QUOTAS,
 };
 
 export interface UseCaseContext {

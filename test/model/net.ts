@@ -45,8 +45,12 @@ export function parseBlock(text: string, minPrefix = 0): Block | undefined {
   return { network, prefix, last: network + size - 1 };
 }
 
-/** What Neutron accepts as an allowed address pair's ip_address: an address or a block other than /0. */
+/**
+ * What the cloud accepts as an allowed address pair's ip_address: an address, a block other than /0, or the
+ * documented `1.1.1.1/0` that turns the source/destination check off.
+ */
 export function isPairAddress(text: string): boolean {
+  if (text === "1.1.1.1/0") return true;
   return text.includes("/") ? parseBlock(text, 1) !== undefined : ipToNumber(text) !== undefined;
 }
 

@@ -9,7 +9,18 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccessKey, Account, Job, Port, Project, Server, Subnet, User, Vpc } from "../../src/domain/model.js";
+import type {
+  AccessKey,
+  Account,
+  Job,
+  Network,
+  Port,
+  Project,
+  Server,
+  Subnet,
+  User,
+  Vpc,
+} from "../../src/domain/model.js";
 import { StoreConflictError, StoreRetriesExhaustedError } from "../../src/store/errors.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "../../src/store/sql/migrations.js";
@@ -22,6 +33,8 @@ interface Backing {
   open(): Promise<Store>;
   /** Versions recorded in schema_migrations, in order, one row each. */
   migrationLog(): Promise<number[]>;
+  /** Runs statements behind the store's back (with the store closed), e.g. to build an old schema. */
+  exec(statements: string[]): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -48,6 +61,14 @@ const sqliteKind: StoreKind = {
           db.close();
         }
       },
+      exec: async (statements) => {
+        const db = new Database(path);
+        try {
+          for (const statement of statements) db.exec(statement);
+        } finally {
+          db.close();
+        }
+      },
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },
@@ -65,6 +86,15 @@ const postgresKind: StoreKind = {
         try {
           const result = await client.query("SELECT version FROM schema_migrations ORDER BY version");
           return result.rows.map((row: { version: unknown }) => Number(row.version));
+        } finally {
+          await client.end();
+        }
+      },
+      exec: async (statements) => {
+        const client = new pg.Client({ connectionString: database.url });
+        await client.connect();
+        try {
+          for (const statement of statements) await client.query(statement);
         } finally {
           await client.end();
         }
@@ -114,6 +144,7 @@ function worldRecords(tag: string): World {
   };
   const subnet: Subnet = {
     id: `${tag}-net1`,
+    networkId: `${tag}-net1`,
     neutronSubnetId: `${tag}-nsub1`,
     projectId: project.id,
     vpcId: vpc.id,
@@ -131,6 +162,7 @@ function worldRecords(tag: string): World {
   const subnet2: Subnet = {
     ...subnet,
     id: `${tag}-net2`,
+    networkId: `${tag}-net2`,
     neutronSubnetId: `${tag}-nsub2`,
     name: "subnet-2",
     description: "",
@@ -150,10 +182,29 @@ async function seedWorld(store: Store, tag = newTag()): Promise<World> {
     await tx.insertProject(world.project);
     await tx.insertAccessKey(world.key);
     await tx.insertVpc(world.vpc);
+    await tx.insertNetwork(networkOf(world.subnet));
     await tx.insertSubnet(world.subnet);
+    await tx.insertNetwork(networkOf(world.subnet2));
     await tx.insertSubnet(world.subnet2);
   });
   return world;
+}
+
+/** The network a VPC v1 subnet comes with: same id, same VPC. */
+function networkOf(subnet: Subnet, fields: Partial<Network> = {}): Network {
+  return {
+    id: subnet.networkId,
+    projectId: subnet.projectId,
+    vpcId: subnet.vpcId,
+    name: subnet.name,
+    description: subnet.description,
+    adminStateUp: true,
+    status: "ACTIVE",
+    revisionNumber: 0,
+    createdAt: subnet.createdAt,
+    updatedAt: subnet.createdAt,
+    ...fields,
+  };
 }
 
 let macCounter = 0;
@@ -308,6 +359,78 @@ describe.each(KINDS)("store contract: $name", (kind) => {
     });
   });
 
+  describe("schema upgrade", () => {
+    it("turns each subnet of a version-1 store into a network of its own, keeping every port, address and pair", async () => {
+      const backing = await kind.backing();
+      backings.push(backing);
+      const v1 = MIGRATIONS.find((migration) => migration.version === 1)!;
+      await backing.exec([
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        ...v1.statements,
+        `INSERT INTO schema_migrations VALUES (1, '${v1.name}', '${T0}')`,
+        "INSERT INTO accounts VALUES ('a', 'acct')",
+        "INSERT INTO projects VALUES ('p', 'a', 'proj', '')",
+        `INSERT INTO vpcs VALUES ('v', 'p', 'vpc', '', '10.0.0.0/16', 'OK', '${T0}')`,
+        `INSERT INTO subnets VALUES ('s', 'ns', 'p', 'v', 'sub', 'd', '10.0.0.0/24', '10.0.0.1', 1, '', '', 'z',
+          'ACTIVE', '${T0}')`,
+        `INSERT INTO ports VALUES ('port', 'p', 's', 'vip', '', 'fa:16:3e:00:00:01', 'neutron:VIP_PORT', '',
+          'DOWN', 1, NULL, 2, '${T0}', '${T1}')`,
+        "INSERT INTO fixed_ips VALUES ('port', 's', 'ns', '10.0.0.5', 0)",
+        "INSERT INTO address_pairs VALUES ('port', '10.0.0.9', 'fa:16:3e:00:00:02', 0)",
+      ]);
+      const upgraded = await reopen(backing);
+      expect(await upgraded.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
+      await upgraded.read(async (tx) => {
+        expect(await tx.getNetwork("s")).toEqual({
+          id: "s",
+          projectId: "p",
+          vpcId: "v",
+          name: "sub",
+          description: "d",
+          adminStateUp: true,
+          status: "ACTIVE",
+          revisionNumber: 0,
+          createdAt: T0,
+          updatedAt: T0,
+        });
+        expect(await tx.getSubnet("s")).toMatchObject({ id: "s", networkId: "s", neutronSubnetId: "ns" });
+        expect(await tx.getPort("port")).toMatchObject({
+          networkId: "s",
+          revisionNumber: 2,
+          fixedIps: [{ subnetId: "ns", ipAddress: "10.0.0.5" }],
+          allowedAddressPairs: [{ ipAddress: "10.0.0.9", macAddress: "fa:16:3e:00:00:02" }],
+        });
+        const dump = await tx.dump();
+        expect(Object.keys(dump)).not.toContain("ports_next");
+      });
+      // The rebuilt tables keep their constraints: one address per network, children removed with their port.
+      const duplicate = await txError(upgraded, (tx) =>
+        tx.insertPort({
+          id: "port2",
+          projectId: "p",
+          networkId: "s",
+          name: "",
+          description: "",
+          macAddress: "fa:16:3e:00:00:03",
+          deviceOwner: "",
+          deviceId: "",
+          status: "DOWN",
+          adminStateUp: true,
+          fixedIps: [{ subnetId: "ns", ipAddress: "10.0.0.5" }],
+          allowedAddressPairs: [],
+          nicIndex: null,
+          revisionNumber: 0,
+          createdAt: T0,
+          updatedAt: T0,
+        }),
+      );
+      expect(duplicate).toMatchObject({ reason: "unique", constraint: "fixed_ips(network_id, ip_address)" });
+      await upgraded.write((tx) => tx.deletePort("port"));
+      const dump = await upgraded.read((tx) => tx.dump());
+      expect([dump.fixed_ips, dump.address_pairs]).toEqual([[], []]);
+    });
+  });
+
   describe("meta", () => {
     it("reads undefined for a missing key, then the last value set", async () => {
       const key = `k-${newTag()}`;
@@ -394,11 +517,13 @@ describe.each(KINDS)("store contract: $name", (kind) => {
       const third: Subnet = {
         ...world.subnet,
         id: `${world.tag}-net3`,
+        networkId: `${world.tag}-net3`,
         neutronSubnetId: `${world.tag}-nsub3`,
         vpcId: otherVpc.id,
       };
       await store.write(async (tx) => {
         await tx.insertVpc(otherVpc);
+        await tx.insertNetwork(networkOf(third));
         await tx.insertSubnet(third);
       });
       await store.read(async (tx) => {
@@ -423,7 +548,7 @@ describe.each(KINDS)("store contract: $name", (kind) => {
       expect(await store.write((tx) => tx.getSubnet(third.id, { forUpdate: true }))).toEqual(third);
     });
 
-    it("deletes a subnet together with its ports, their addresses and pairs", async () => {
+    it("deletes a port with its addresses and pairs, then the subnet row, then its network", async () => {
       const world = await seedWorld(store);
       const gone = portOf(world, "gone", "10.0.1.5", {
         networkId: world.subnet2.id,
@@ -434,9 +559,22 @@ describe.each(KINDS)("store contract: $name", (kind) => {
         await tx.insertPort(gone);
         await tx.insertPort(kept);
       });
-      await store.write((tx) => tx.deleteSubnet(world.subnet2.id));
+      // A network still holding a port cannot go: the port references it.
+      const refused = await txError(store, async (tx) => {
+        await tx.deleteSubnet(world.subnet2.id);
+        await tx.deleteNetwork(world.subnet2.networkId);
+      });
+      expect(refused).toMatchObject({ reason: "foreign-key" });
+      expect(await store.read((tx) => tx.getSubnet(world.subnet2.id))).toEqual(world.subnet2);
+      await store.write(async (tx) => {
+        await tx.deletePort(gone.id);
+        await tx.deleteSubnet(world.subnet2.id);
+        expect(await tx.listSubnetsOfNetwork(world.subnet2.networkId)).toEqual([]);
+        await tx.deleteNetwork(world.subnet2.networkId);
+      });
       await store.read(async (tx) => {
         expect(await tx.getSubnet(world.subnet2.id)).toBeUndefined();
+        expect(await tx.getNetwork(world.subnet2.networkId)).toBeUndefined();
         expect(await tx.getPort(gone.id)).toBeUndefined();
         expect(await tx.getPort(kept.id)).toEqual(kept);
         expect(await tx.usedAddresses(world.subnet2.id)).toEqual(new Set());
@@ -445,6 +583,49 @@ describe.each(KINDS)("store contract: $name", (kind) => {
         expect(dump.fixed_ips!.filter((row) => row.port_id === gone.id)).toEqual([]);
         expect(dump.address_pairs!.filter((row) => row.port_id === gone.id)).toEqual([]);
       });
+    });
+  });
+
+  describe("networks", () => {
+    it("round-trips networks with and without a VPC, lists them by name and id, pages, updates and deletes", async () => {
+      const world = await seedWorld(store);
+      const native = networkOf(world.subnet, {
+        id: `${world.tag}-native`,
+        vpcId: null,
+        name: "native",
+        description: "made through Neutron",
+        adminStateUp: false,
+      });
+      await store.write((tx) => tx.insertNetwork(native));
+      const all = [world.subnet.id, world.subnet2.id, native.id].sort();
+      await store.read(async (tx) => {
+        expect(await tx.getNetwork(native.id)).toEqual(native);
+        expect(await tx.getNetwork(world.subnet.id)).toEqual(networkOf(world.subnet));
+        expect(await tx.getNetwork("missing")).toBeUndefined();
+        expect(ids(await tx.listNetworks(world.project.id, {}))).toEqual(all);
+        expect(ids(await tx.listNetworks(world.project.id, { name: "native" }))).toEqual([native.id]);
+        expect(ids(await tx.listNetworks(world.project.id, { ids: [native.id, "missing"] }))).toEqual([native.id]);
+        expect(await tx.listNetworks(world.project.id, { ids: [] })).toEqual([]);
+        expect(ids(await tx.listNetworks(world.project.id, { page: { limit: 2 } }))).toEqual(all.slice(0, 2));
+        expect(ids(await tx.listNetworks(world.project.id, { page: { limit: 2, marker: all[1] } }))).toEqual(
+          all.slice(2),
+        );
+        expect(await tx.listNetworks("other-project", {})).toEqual([]);
+        expect(ids(await tx.listSubnetsOfNetwork(world.subnet.id))).toEqual([world.subnet.id]);
+        expect(await tx.listSubnetsOfNetwork(native.id)).toEqual([]);
+      });
+      const renamed = { ...native, name: "renamed", adminStateUp: true, revisionNumber: 1, updatedAt: T1 };
+      await store.write((tx) => tx.updateNetwork(renamed));
+      expect(await store.write((tx) => tx.getNetwork(native.id, { forUpdate: true }))).toEqual(renamed);
+      // A port may sit in a network without any subnet.
+      const bare = portOf(world, "bare", "10.0.0.1", { networkId: native.id, fixedIps: [] });
+      await store.write((tx) => tx.insertPort(bare));
+      expect(await store.read((tx) => tx.getPort(bare.id))).toEqual(bare);
+      await store.write(async (tx) => {
+        await tx.deletePort(bare.id);
+        await tx.deleteNetwork(native.id);
+      });
+      expect(await store.read((tx) => tx.getNetwork(native.id))).toBeUndefined();
     });
   });
 
@@ -767,6 +948,27 @@ describe.each(KINDS)("store contract: $name", (kind) => {
     });
   });
 
+  describe("project usage", () => {
+    it("counts a project's VPCs, subnets and servers per flavor, and nothing of other projects", async () => {
+      const world = await seedWorld(store);
+      await store.write(async (tx) => {
+        await tx.insertServer(serverOf(world, "a"));
+        await tx.insertServer(serverOf(world, "b", { flavorRef: "s6.large.2" }));
+        await tx.insertServer(serverOf(world, "c"));
+      });
+      expect(await store.read((tx) => tx.projectUsage(world.project.id))).toEqual({
+        vpcs: 1,
+        subnets: 2,
+        serversByFlavor: { "s6.small.1": 2, "s6.large.2": 1 },
+      });
+      expect(await store.read((tx) => tx.projectUsage("no-such-project"))).toEqual({
+        vpcs: 0,
+        subnets: 0,
+        serversByFlavor: {},
+      });
+    });
+  });
+
   describe("dump", () => {
     it("holds every row of every table in a stable order, encoded the same way on every store", async () => {
       const { store: own } = await fresh();
@@ -800,6 +1002,7 @@ describe.each(KINDS)("store contract: $name", (kind) => {
         "projects",
         "access_keys",
         "vpcs",
+        "networks",
         "subnets",
         "ports",
         "fixed_ips",
@@ -824,6 +1027,32 @@ describe.each(KINDS)("store contract: $name", (kind) => {
             created_at: T0,
           },
         ],
+        networks: [
+          {
+            id: "t-net1",
+            project_id: "t-proj",
+            vpc_id: "t-vpc",
+            name: "subnet-1",
+            description: "first",
+            admin_state_up: 1,
+            status: "ACTIVE",
+            revision_number: 0,
+            created_at: T0,
+            updated_at: T0,
+          },
+          {
+            id: "t-net2",
+            project_id: "t-proj",
+            vpc_id: "t-vpc",
+            name: "subnet-2",
+            description: "",
+            admin_state_up: 1,
+            status: "ACTIVE",
+            revision_number: 0,
+            created_at: T0,
+            updated_at: T0,
+          },
+        ],
         subnets: [
           {
             id: "t-net1",
@@ -840,6 +1069,7 @@ describe.each(KINDS)("store contract: $name", (kind) => {
             availability_zone: "local-1a",
             status: "ACTIVE",
             created_at: T0,
+            network_id: "t-net1",
           },
           {
             id: "t-net2",
@@ -856,6 +1086,7 @@ describe.each(KINDS)("store contract: $name", (kind) => {
             availability_zone: "local-1a",
             status: "ACTIVE",
             created_at: T0,
+            network_id: "t-net2",
           },
         ],
         ports: [

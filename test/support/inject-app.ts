@@ -99,7 +99,7 @@ export interface InjectAppOptions {
 }
 
 /** Everything but identity, in an order TRUNCATE accepts with CASCADE. */
-const DATA_TABLES = ["address_pairs", "fixed_ips", "ports", "servers", "jobs", "subnets", "vpcs"];
+const DATA_TABLES = ["address_pairs", "fixed_ips", "ports", "servers", "jobs", "subnets", "networks", "vpcs"];
 
 export async function createInjectApp(options: InjectAppOptions = {}) {
   const postgres = options.postgresUrl;

@@ -11,6 +11,8 @@ export interface VpcRow {
 
 export interface SubnetRow {
   id: string;
+  /** The network holding the subnet (a VPC v1 subnet's network has the subnet's id). */
+  networkId: string;
   neutronSubnetId: string;
   vpcId: string;
   cidr: string;
@@ -45,6 +47,7 @@ export interface ServerRow {
 
 export interface DumpView {
   vpcs: Map<string, VpcRow>;
+  /** Subnets by the id of their network. */
   subnets: Map<string, SubnetRow>;
   ports: Map<string, PortRow>;
   servers: Map<string, ServerRow>;
@@ -79,6 +82,7 @@ export function viewOf(dump: StoreDump): DumpView {
   const subnetList = rows(dump, "subnets").map(
     (row): SubnetRow => ({
       id: text(row.id),
+      networkId: text(row.network_id) || text(row.id),
       neutronSubnetId: text(row.neutron_subnet_id),
       vpcId: text(row.vpc_id),
       cidr: text(row.cidr),
@@ -120,7 +124,8 @@ export function viewOf(dump: StoreDump): DumpView {
   );
   return {
     vpcs,
-    subnets: new Map(subnetList.map((subnet) => [subnet.id, subnet])),
+    // Keyed by network: ports and fixed IPs name their network, and each network of a VPC holds one subnet.
+    subnets: new Map(subnetList.map((subnet) => [subnet.networkId, subnet])),
     ports,
     servers,
     fixedIps,

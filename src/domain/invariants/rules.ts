@@ -196,7 +196,7 @@ export const danglingBindings: Rule = (view) => {
       const address = parseIpv4(pair.ipAddress);
       if (address === undefined) continue;
       const subnet = vpcSubnetHolding(view, vpcId, address);
-      if (!subnet || held.has(`${subnet.id} ${pair.ipAddress}`)) continue;
+      if (!subnet || held.has(`${subnet.networkId} ${pair.ipAddress}`)) continue;
       out.push(
         `dangling-binding: NIC ${port.id} of server ${port.deviceId} has pair ${pair.ipAddress}/${pair.macAddress}, but no port of VPC ${vpcId} holds ${pair.ipAddress}`,
       );
@@ -225,7 +225,8 @@ export const danglingReverseBindings: Rule = (view) => {
       const address = parseIpv4(pair.ipAddress);
       if (address === undefined) continue;
       const subnet = vpcSubnetHolding(view, vpcId, address);
-      if (!subnet || nicAddresses.has(`${subnet.id} ${pair.ipAddress} ${pair.macAddress.toLowerCase()}`)) continue;
+      if (!subnet || nicAddresses.has(`${subnet.networkId} ${pair.ipAddress} ${pair.macAddress.toLowerCase()}`))
+        continue;
       const vip = view.fixedIpsByPort.get(port.id)?.[0]?.ipAddress ?? "?";
       out.push(
         `dangling-reverse-binding: port ${port.id} (${vip}) has pair ${pair.ipAddress}/${pair.macAddress}, but no NIC of VPC ${vpcId} has that IP and MAC`,

@@ -44,8 +44,18 @@ export function isHostAddress(cidr: Cidr, address: number): boolean {
   return address > cidr.network && address < cidr.broadcast;
 }
 
-/** An address pair may name one address or a whole block; `0.0.0.0/0` would open the port to everything. */
+/**
+ * The cloud's way to switch a port's source/destination check off: a pair for `1.1.1.1/0` lets the port send and
+ * receive for any address (the cloud's documented spelling; `0.0.0.0/0` itself is refused).
+ */
+export const ANY_ADDRESS_PAIR = "1.1.1.1/0";
+
+/**
+ * An address pair may name one address, a whole block (written as its network address), or `1.1.1.1/0` (no
+ * source/destination check); `0.0.0.0/0` is refused, as the cloud refuses it.
+ */
 export function isPairAddress(text: string): boolean {
+  if (text === ANY_ADDRESS_PAIR) return true;
   if (text.includes("/")) {
     const cidr = parseCidr(text, 1, 32);
     return cidr !== undefined && cidr.text === text;

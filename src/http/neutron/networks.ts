@@ -1,28 +1,30 @@
 import type { FastifyInstance } from "fastify";
-import type { Subnet } from "../../domain/model.js";
+
 import type { UseCaseContext } from "../../usecases/context.js";
-import { listNetworks, showNetwork } from "../../usecases/neutron/networks.js";
+import { listNetworks, type NetworkView, showNetwork } from "../../usecases/neutron/networks.js";
 import { sendError } from "../plugins/error-handler.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { vpcTime } from "../vpc/mappers.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
 
-function networkBody(subnet: Subnet) {
+function networkBody({ network, subnets }: NetworkView) {
   return {
-    id: subnet.id,
-    name: subnet.name,
-    status: "ACTIVE",
-    admin_state_up: true,
+    id: network.id,
+    name: network.name,
+    description: network.description,
+    status: network.status,
+    admin_state_up: network.adminStateUp,
     shared: false,
     "router:external": false,
     mtu: 1500,
-    subnets: [subnet.neutronSubnetId],
-    project_id: subnet.projectId,
-    tenant_id: subnet.projectId,
-    availability_zones: [subnet.availabilityZone],
-    created_at: vpcTime(subnet.createdAt),
-    updated_at: vpcTime(subnet.createdAt),
+    subnets: subnets.map((subnet) => subnet.neutronSubnetId),
+    project_id: network.projectId,
+    tenant_id: network.projectId,
+    availability_zones: [...new Set(subnets.map((subnet) => subnet.availabilityZone))],
+    revision_number: network.revisionNumber,
+    created_at: vpcTime(network.createdAt),
+    updated_at: vpcTime(network.updatedAt),
   };
 }
 

@@ -54,6 +54,7 @@ function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefin
     deviceOwner: query.device_owner,
     macAddress: query.mac_address?.toLowerCase(),
     status: query.status,
+    adminStateUp: query.admin_state_up,
     ids: query.id === undefined ? undefined : [query.id].flat(),
   };
   for (const term of query.fixed_ips ?? []) {
@@ -97,19 +98,17 @@ export function neutronRoutes(context: UseCaseContext) {
       { schema: { body: createPortSchema }, config: { errors } },
       async (request, reply) => {
         const { port } = request.body;
-        const fixedIps = port.fixed_ips?.map((ip) => {
-          if (ip.ip_address !== undefined && !isIpv4(ip.ip_address)) {
-            fail("neutronInvalidInput", `'${ip.ip_address}' is not a valid IP address.`);
-          }
-          return { subnetId: ip.subnet_id, ipAddress: ip.ip_address };
-        });
+        const fixedIp = port.fixed_ips?.[0];
+        if (fixedIp?.ip_address !== undefined && !isIpv4(fixedIp.ip_address)) {
+          fail("neutronInvalidInput", `'${fixedIp.ip_address}' is not a valid IP address.`);
+        }
         const created = await createPort(context, callerOf(request), {
           networkId: port.network_id,
           name: port.name ?? "",
           description: port.description ?? "",
           adminStateUp: port.admin_state_up ?? true,
           deviceOwner: port.device_owner ?? "",
-          fixedIps,
+          fixedIp: fixedIp && { subnetId: fixedIp.subnet_id, ipAddress: fixedIp.ip_address },
           allowedAddressPairs: pairInputs(port.allowed_address_pairs),
         });
         return reply.code(201).send({ port: portBody(created) });

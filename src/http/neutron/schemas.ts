@@ -88,6 +88,7 @@ export const listPortsQuerySchema = {
     device_owner: { type: "string" },
     mac_address: { type: "string" },
     status: { type: "string" },
+    admin_state_up: { type: "boolean" },
     project_id: { type: "string" },
     tenant_id: { type: "string" },
     fixed_ips: { type: "array", items: { type: "string" } },
@@ -104,6 +105,7 @@ export interface ListPortsQuery {
   device_owner?: string;
   mac_address?: string;
   status?: string;
+  admin_state_up?: boolean;
   project_id?: string;
   tenant_id?: string;
   fixed_ips?: string[];

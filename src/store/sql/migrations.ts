@@ -9,6 +9,84 @@ export interface Migration {
   statements: string[];
 }
 
+const PORT_COLUMNS = `id, project_id, network_id, name, description, mac_address, device_owner, device_id, status,
+  admin_state_up, nic_index, revision_number, created_at, updated_at`;
+
+/**
+ * Version 2: a network of its own (a VPC v1 subnet becomes one network with one subnet, under the same id) that ports
+ * reference. Changing the target of `ports.network_id` needs the ports table rebuilt, in portable SQL and with
+ * foreign keys on: its children are copied aside and dropped first, so dropping the old table cascades into nothing.
+ * Any later migration that adds a table referencing `ports` must come after this one.
+ */
+const NETWORKS_MIGRATION = [
+  `CREATE TABLE networks (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    vpc_id TEXT REFERENCES vpcs(id),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    admin_state_up INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    revision_number INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL)`,
+  `CREATE INDEX networks_by_project ON networks (project_id, id)`,
+  `CREATE INDEX networks_by_vpc ON networks (vpc_id)`,
+  `INSERT INTO networks (id, project_id, vpc_id, name, description, admin_state_up, status, revision_number,
+    created_at, updated_at)
+   SELECT id, project_id, vpc_id, name, description, 1, 'ACTIVE', 0, created_at, created_at FROM subnets`,
+  `ALTER TABLE subnets ADD COLUMN network_id TEXT REFERENCES networks(id)`,
+  `UPDATE subnets SET network_id = id`,
+  `CREATE INDEX subnets_by_network ON subnets (network_id)`,
+  `CREATE TABLE ports_next (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    network_id TEXT NOT NULL REFERENCES networks(id),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    mac_address TEXT NOT NULL,
+    device_owner TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    admin_state_up INTEGER NOT NULL,
+    nic_index INTEGER,
+    revision_number INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (network_id, mac_address))`,
+  `INSERT INTO ports_next (${PORT_COLUMNS}) SELECT ${PORT_COLUMNS} FROM ports`,
+  `CREATE TABLE fixed_ips_copy AS SELECT port_id, network_id, subnet_id, ip_address, position FROM fixed_ips`,
+  `CREATE TABLE address_pairs_copy AS SELECT port_id, ip_address, mac_address, position FROM address_pairs`,
+  `DROP TABLE address_pairs`,
+  `DROP TABLE fixed_ips`,
+  `DROP TABLE ports`,
+  `ALTER TABLE ports_next RENAME TO ports`,
+  `CREATE INDEX ports_by_project ON ports (project_id, id)`,
+  `CREATE INDEX ports_by_device ON ports (device_id)`,
+  `CREATE INDEX ports_by_network ON ports (network_id)`,
+  `CREATE TABLE fixed_ips (
+    port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,
+    network_id TEXT NOT NULL,
+    subnet_id TEXT NOT NULL,
+    ip_address TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (network_id, ip_address))`,
+  `CREATE INDEX fixed_ips_by_port ON fixed_ips (port_id)`,
+  `INSERT INTO fixed_ips (port_id, network_id, subnet_id, ip_address, position)
+   SELECT port_id, network_id, subnet_id, ip_address, position FROM fixed_ips_copy`,
+  `DROP TABLE fixed_ips_copy`,
+  `CREATE TABLE address_pairs (
+    port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,
+    ip_address TEXT NOT NULL,
+    mac_address TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (port_id, ip_address, mac_address))`,
+  `CREATE INDEX address_pairs_by_ip ON address_pairs (ip_address)`,
+  `INSERT INTO address_pairs (port_id, ip_address, mac_address, position)
+   SELECT port_id, ip_address, mac_address, position FROM address_pairs_copy`,
+  `DROP TABLE address_pairs_copy`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -117,6 +195,11 @@ export const MIGRATIONS: Migration[] = [
         fail_reason TEXT)`,
       `CREATE INDEX jobs_by_status ON jobs (status, ready_at)`,
     ],
+  },
+  {
+    version: 2,
+    name: "networks apart from subnets",
+    statements: NETWORKS_MIGRATION,
   },
 ];
 

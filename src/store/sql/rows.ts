@@ -3,6 +3,7 @@ import type {
   FixedIp,
   Job,
   JobStatus,
+  Network,
   Port,
   Server,
   ServerStatus,
@@ -27,9 +28,25 @@ export function vpcFromRow(row: Row): Vpc {
   };
 }
 
+export function networkFromRow(row: Row): Network {
+  return {
+    id: text(row.id),
+    projectId: text(row.project_id),
+    vpcId: row.vpc_id === null || row.vpc_id === undefined ? null : text(row.vpc_id),
+    name: text(row.name),
+    description: text(row.description),
+    adminStateUp: integer(row.admin_state_up) === 1,
+    status: text(row.status),
+    revisionNumber: integer(row.revision_number),
+    createdAt: text(row.created_at),
+    updatedAt: text(row.updated_at),
+  };
+}
+
 export function subnetFromRow(row: Row): Subnet {
   return {
     id: text(row.id),
+    networkId: text(row.network_id),
     neutronSubnetId: text(row.neutron_subnet_id),
     projectId: text(row.project_id),
     vpcId: text(row.vpc_id),

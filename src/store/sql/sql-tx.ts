@@ -4,6 +4,7 @@ import type {
   AddressPair,
   FixedIp,
   Job,
+  Network,
   Port,
   Project,
   Server,
@@ -11,9 +12,10 @@ import type {
   User,
   Vpc,
 } from "../../domain/model.js";
-import type { Page, PortFilter, ReadOptions, Tx } from "../store.js";
+import type { ProjectUsage } from "../../domain/quotas/quotas.js";
+import type { NetworkFilter, Page, PortFilter, ReadOptions, Tx } from "../store.js";
 import type { SqlExecutor } from "./executor.js";
-import { jobFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
+import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
 
 type Row = Record<string, unknown>;
 
@@ -27,6 +29,7 @@ const DUMP_ORDER: [string, string][] = [
   ["projects", "id"],
   ["access_keys", "access_key"],
   ["vpcs", "id"],
+  ["networks", "id"],
   ["subnets", "id"],
   ["ports", "id"],
   ["fixed_ips", "network_id, ip_address"],
@@ -185,8 +188,8 @@ export class SqlTx implements Tx {
   async insertSubnet(s: Subnet): Promise<void> {
     await this.db.run(
       `INSERT INTO subnets (id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip,
-        dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at, network_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.neutronSubnetId,
@@ -202,6 +205,7 @@ export class SqlTx implements Tx {
         s.availabilityZone,
         s.status,
         s.createdAt,
+        s.networkId,
       ],
     );
   }
@@ -228,8 +232,66 @@ export class SqlTx implements Tx {
   }
 
   async deleteSubnet(id: string): Promise<void> {
-    await this.db.run("DELETE FROM ports WHERE network_id = ?", [id]);
     await this.db.run("DELETE FROM subnets WHERE id = ?", [id]);
+  }
+
+  // Networks (a VPC v1 subnet's network shares its id; Neutron-native networks have no VPC).
+
+  async insertNetwork(n: Network): Promise<void> {
+    await this.db.run(
+      `INSERT INTO networks (id, project_id, vpc_id, name, description, admin_state_up, status, revision_number,
+        created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        n.id,
+        n.projectId,
+        n.vpcId,
+        n.name,
+        n.description,
+        n.adminStateUp ? 1 : 0,
+        n.status,
+        n.revisionNumber,
+        n.createdAt,
+        n.updatedAt,
+      ],
+    );
+  }
+
+  async getNetwork(id: string, options?: ReadOptions): Promise<Network | undefined> {
+    const row = await this.one(`SELECT * FROM networks WHERE id = ?${this.lock(options)}`, [id]);
+    return row ? networkFromRow(row) : undefined;
+  }
+
+  async listNetworks(projectId: string, filter: NetworkFilter): Promise<Network[]> {
+    const params: unknown[] = [projectId];
+    let sql = "SELECT * FROM networks WHERE project_id = ?";
+    if (filter.name !== undefined) {
+      sql += " AND name = ?";
+      params.push(filter.name);
+    }
+    if (filter.ids !== undefined) {
+      if (filter.ids.length === 0) return [];
+      sql += ` AND id IN (${filter.ids.map(() => "?").join(", ")})`;
+      params.push(...filter.ids);
+    }
+    sql += filter.page ? this.pageClause(filter.page, params) : " ORDER BY id";
+    return (await this.db.all<Row>(sql, params)).map(networkFromRow);
+  }
+
+  async updateNetwork(n: Network): Promise<void> {
+    await this.db.run(
+      `UPDATE networks SET name = ?, description = ?, admin_state_up = ?, status = ?, revision_number = ?,
+        updated_at = ? WHERE id = ?`,
+      [n.name, n.description, n.adminStateUp ? 1 : 0, n.status, n.revisionNumber, n.updatedAt, n.id],
+    );
+  }
+
+  async deleteNetwork(id: string): Promise<void> {
+    await this.db.run("DELETE FROM networks WHERE id = ?", [id]);
+  }
+
+  async listSubnetsOfNetwork(networkId: string): Promise<Subnet[]> {
+    const rows = await this.db.all<Row>("SELECT * FROM subnets WHERE network_id = ? ORDER BY id", [networkId]);
+    return rows.map(subnetFromRow);
   }
 
   async insertPort(port: Port): Promise<void> {
@@ -319,6 +381,10 @@ export class SqlTx implements Tx {
     equal("device_owner", filter.deviceOwner);
     equal("mac_address", filter.macAddress);
     equal("status", filter.status);
+    if (filter.adminStateUp !== undefined) {
+      sql += " AND admin_state_up = ?";
+      params.push(filter.adminStateUp ? 1 : 0);
+    }
     if (filter.ids !== undefined) {
       if (filter.ids.length === 0) return [];
       sql += ` AND id IN (${filter.ids.map(() => "?").join(", ")})`;
@@ -493,6 +559,20 @@ export class SqlTx implements Tx {
       [now, limit],
     );
     return rows.map(jobFromRow);
+  }
+
+  async projectUsage(projectId: string): Promise<ProjectUsage> {
+    const count = async (table: string) =>
+      Number((await this.one(`SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`, [projectId]))?.n ?? 0);
+    const flavors = await this.db.all<Row>(
+      "SELECT flavor_ref, COUNT(*) AS n FROM servers WHERE project_id = ? GROUP BY flavor_ref",
+      [projectId],
+    );
+    return {
+      vpcs: await count("vpcs"),
+      subnets: await count("subnets"),
+      serversByFlavor: Object.fromEntries(flavors.map((row) => [String(row.flavor_ref), Number(row.n)])),
+    };
   }
 
   async dump(): Promise<Record<string, Record<string, unknown>[]>> {

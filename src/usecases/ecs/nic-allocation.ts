@@ -32,7 +32,7 @@ export async function buildNic(
   }
   return newPort(context, {
     projectId: caller.projectId,
-    networkId: subnet.id,
+    networkId: subnet.networkId,
     fixedIps: [{ subnetId: subnet.neutronSubnetId, ipAddress: allocation.ipAddress }],
     deviceOwner: `${COMPUTE_OWNER_PREFIX}${server.availabilityZone}`,
     deviceId: server.id,

@@ -3,7 +3,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { Allocators } from "../shared/allocate-address.js";
-import { detachNicFromVips } from "../shared/vip-links.js";
+import { removePort } from "../shared/remove-port.js";
 import { finishedJob } from "./jobs.js";
 import { buildNic, type NicInput } from "./nic-allocation.js";
 
@@ -62,8 +62,7 @@ export async function deleteServerNics(
       const nic = nics.find((candidate) => candidate.id === id);
       if (!nic) fail("ecsNotServerNic", `The server does not have the interface ${id}.`);
       if (nic.id === primary?.id) fail("ecsPrimaryNicUndeletable");
-      await detachNicFromVips(tx, nic, now);
-      await tx.deletePort(nic.id);
+      await removePort(tx, nic, now);
     }
     const job = finishedJob(context, caller, "deleteNics", [serverId]);
     await tx.insertJob(job);

@@ -1,9 +1,10 @@
 import type { Job, Port, Server } from "../../domain/model.js";
+import { checkServerQuota } from "../../domain/quotas/quotas.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { Allocators } from "../shared/allocate-address.js";
-import { detachNicFromVips } from "../shared/vip-links.js";
+import { removePort } from "../shared/remove-port.js";
 import { projectZone } from "../vpc/subnets.js";
 import { finishedJob } from "./jobs.js";
 import { buildNic, type NicInput } from "./nic-allocation.js";
@@ -48,6 +49,13 @@ export async function createServers(
   const created = context.store.write(async (tx) => {
     const vpc = await tx.getVpc(input.vpcId);
     if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
+    const overQuota = checkServerQuota(
+      await tx.projectUsage(caller.projectId),
+      context.limits.quotas,
+      input.flavorRef,
+      input.count,
+    );
+    if (overQuota) fail("ecsQuotaExceeded", `Insufficient ECS quota (${overQuota}).`);
     const project = await tx.getProject(caller.projectId);
     const zone = projectZone(project?.name ?? "");
     if (input.availabilityZone !== undefined && input.availabilityZone !== zone) {
@@ -130,8 +138,7 @@ export async function listServers(
 
 async function deleteServerIn(tx: Tx, server: Server, now: string): Promise<void> {
   for (const nic of await tx.listServerNics(server.id)) {
-    await detachNicFromVips(tx, nic, now);
-    await tx.deletePort(nic.id);
+    await removePort(tx, nic, now);
   }
   await tx.deleteServer(server.id);
 }

@@ -1,11 +1,12 @@
 import { isVipCapableOwner, type Port } from "../../domain/model.js";
 import { primaryFixedIp } from "../../domain/ports/port-changes.js";
-import { decideBind, requireBindableNic, vipPortDefaults } from "../../domain/vip/bind.js";
+import { checkBindableNic, decideBind, vipPortDefaults } from "../../domain/vip/bind.js";
 import { decideUnbind } from "../../domain/vip/unbind.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { newPort } from "../shared/new-port.js";
+import { failEcs } from "./vip-refusals.js";
 
 export type NicVipRequest =
   | { kind: "bind"; subnetId: string; ipAddress: string; reverseBinding: boolean }
@@ -15,7 +16,9 @@ async function loadNic(tx: Tx, caller: Caller, nicId: string) {
   // Lock order everywhere: the NIC first, then VIP ports, so binds and unbinds cannot deadlock each other.
   const nic = await tx.getPort(nicId, { forUpdate: true });
   const server = nic ? await tx.getServer(nic.deviceId) : undefined;
-  return requireBindableNic({ projectId: caller.projectId, nic, server });
+  const checked = checkBindableNic({ projectId: caller.projectId, nic, server });
+  if (!checked.ok) failEcs(checked.reason);
+  return checked;
 }
 
 /** PUT /v1/{project_id}/cloudservers/nics/{nic_id}: binds or unbinds virtual IPs, in one transaction. */
@@ -45,7 +48,7 @@ async function bind(
   const targetSubnet = await tx.getSubnet(request.subnetId);
   const holder =
     targetSubnet?.projectId === caller.projectId
-      ? await tx.getPortByFixedIp(targetSubnet.id, request.ipAddress, { forUpdate: true })
+      ? await tx.getPortByFixedIp(targetSubnet.networkId, request.ipAddress, { forUpdate: true })
       : undefined;
   const now = isoNow(context);
   const outcome = decideBind({
@@ -60,6 +63,7 @@ async function bind(
     now,
     newVipPort: (template) => newPort(context, { ...template, ...vipPortDefaults() }),
   });
+  if (!outcome.ok) failEcs(outcome.reason);
   if (outcome.vipCreated) await tx.insertPort(outcome.vip);
   else if (outcome.vipChanged) await tx.updatePort(outcome.vip);
   if (outcome.nicChanged) await tx.updatePort(outcome.nic);
@@ -67,7 +71,7 @@ async function bind(
 
 async function unbind(context: UseCaseContext, tx: Tx, caller: Caller, nic: Port): Promise<void> {
   const nicSubnet = await tx.getSubnet(nic.networkId);
-  const vpcNetworks = new Set(nicSubnet ? (await tx.listSubnetsOfVpc(nicSubnet.vpcId)).map((s) => s.id) : []);
+  const vpcNetworks = new Set(nicSubnet ? (await tx.listSubnetsOfVpc(nicSubnet.vpcId)).map((s) => s.networkId) : []);
   const pairHolders: Port[] = [];
   for (const pair of nic.allowedAddressPairs) {
     const holders = await tx.listPorts({ projectId: caller.projectId, ipAddress: pair.ipAddress });

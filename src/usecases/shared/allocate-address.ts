@@ -24,7 +24,7 @@ export class SubnetAllocator {
   static async load(tx: Tx, subnet: Subnet): Promise<SubnetAllocator> {
     const cidr = parseCidr(subnet.cidr);
     if (!cidr) throw new Error(`subnet ${subnet.id} has an unparseable CIDR ${subnet.cidr}`);
-    return new SubnetAllocator(cidr, await tx.usedAddresses(subnet.id));
+    return new SubnetAllocator(cidr, await tx.usedAddresses(subnet.networkId));
   }
 
   take(requested: string | undefined): Allocation {

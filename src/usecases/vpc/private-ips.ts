@@ -1,10 +1,10 @@
 import { isVipCapableOwner, type Port } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Page } from "../../store/store.js";
-import type { Caller, UseCaseContext } from "../context.js";
+import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { Allocators } from "../shared/allocate-address.js";
 import { newPort } from "../shared/new-port.js";
-import { portsPointingAt } from "../shared/vip-links.js";
+import { portsPointingAt, removePort } from "../shared/remove-port.js";
 
 export interface PrivateIpRequest {
   subnetId: string;
@@ -32,7 +32,7 @@ export async function assignPrivateIps(
       ports.push(
         newPort(context, {
           projectId: caller.projectId,
-          networkId: subnet.id,
+          networkId: subnet.networkId,
           fixedIps: [{ subnetId: subnet.neutronSubnetId, ipAddress: allocation.ipAddress }],
         }),
       );
@@ -51,7 +51,7 @@ export async function listPrivateIps(
   return context.store.read(async (tx) => {
     const subnet = await tx.getSubnet(subnetId);
     if (!subnet || subnet.projectId !== caller.projectId) fail("privateIpSubnetNotFound");
-    return tx.listPorts({ projectId: caller.projectId, networkId: subnetId, page });
+    return tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId, page });
   });
 }
 
@@ -68,6 +68,6 @@ export async function deletePrivateIp(context: UseCaseContext, caller: Caller, i
     if (!port || port.projectId !== caller.projectId) fail("privateIpNotFound");
     if (!isVipCapableOwner(port.deviceOwner)) fail("privateIpBound", "The private IP address is used by a device.");
     if ((await portsPointingAt(tx, port)).length > 0) fail("privateIpBound");
-    await tx.deletePort(id);
+    await removePort(tx, port, isoNow(context));
   });
 }

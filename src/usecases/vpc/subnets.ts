@@ -11,6 +11,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Page } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { newPort } from "../shared/new-port.js";
+import { removePort } from "../shared/remove-port.js";
 
 export interface SubnetInput {
   name: string;
@@ -36,6 +37,9 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
   return context.store.write(async (tx) => {
     const vpc = await tx.getVpc(input.vpcId, { forUpdate: true });
     if (!vpc || vpc.projectId !== caller.projectId) fail("vpcNotFound");
+    if ((await tx.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
+      fail("subnetInvalidParameter", "Quota exceeded for resources: ['subnet'].");
+    }
     const vpcCidr = vpc.cidr === "" ? undefined : parseVpcCidr(vpc.cidr);
     if (vpcCidr && !cidrWithin(cidr, vpcCidr)) fail("subnetOutsideVpc");
     for (const sibling of await tx.listSubnetsOfVpc(vpc.id)) {
@@ -47,8 +51,11 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
     if (input.availabilityZone !== undefined && input.availabilityZone !== zone) {
       fail("subnetInvalidParameter", `availability_zone ${input.availabilityZone} does not exist.`);
     }
+    const id = context.newId();
+    const now = isoNow(context);
     const subnet: Subnet = {
-      id: context.newId(),
+      id,
+      networkId: id,
       neutronSubnetId: context.newId(),
       projectId: caller.projectId,
       vpcId: vpc.id,
@@ -61,14 +68,27 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
       secondaryDns: input.primaryDns === undefined ? "" : (input.secondaryDns ?? ""),
       availabilityZone: zone,
       status: "ACTIVE",
-      createdAt: isoNow(context),
+      createdAt: now,
     };
+    // A VPC v1 subnet is one network with one subnet, under the same id.
+    await tx.insertNetwork({
+      id,
+      projectId: caller.projectId,
+      vpcId: vpc.id,
+      name: input.name,
+      description: input.description,
+      adminStateUp: true,
+      status: "ACTIVE",
+      revisionNumber: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
     await tx.insertSubnet(subnet);
     for (const system of systemAddresses(cidr, input.gatewayIp)) {
       await tx.insertPort(
         newPort(context, {
           projectId: caller.projectId,
-          networkId: subnet.id,
+          networkId: subnet.networkId,
           fixedIps: [{ subnetId: subnet.neutronSubnetId, ipAddress: system.ipAddress }],
           deviceOwner: system.deviceOwner,
           deviceId: subnet.id,
@@ -99,8 +119,13 @@ export async function deleteSubnet(context: UseCaseContext, caller: Caller, vpcI
     const subnet = await tx.getSubnet(id, { forUpdate: true });
     if (!subnet || subnet.projectId !== caller.projectId) fail("subnetNotFound");
     if (subnet.vpcId !== vpcId) fail("subnetNotInVpc");
-    const ports = await tx.listPorts({ projectId: caller.projectId, networkId: id });
+    const ports = await tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
     if (ports.some((port) => !isSystemOwner(port.deviceOwner) || port.deviceId !== id)) fail("subnetHasPorts");
+    const now = isoNow(context);
+    for (const port of ports) await removePort(tx, port, now);
     await tx.deleteSubnet(id);
+    const network = await tx.getNetwork(subnet.networkId);
+    // The network of a VPC v1 subnet lives and dies with it.
+    if (network?.vpcId && (await tx.listSubnetsOfNetwork(network.id)).length === 0) await tx.deleteNetwork(network.id);
   });
 }

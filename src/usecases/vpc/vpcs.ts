@@ -24,7 +24,10 @@ export async function createVpc(
     status: "OK",
     createdAt: isoNow(context),
   };
-  await context.store.write((tx) => tx.insertVpc(vpc));
+  await context.store.write(async (tx) => {
+    if ((await tx.projectUsage(caller.projectId)).vpcs >= context.limits.quotas.vpc) fail("vpcQuotaExceeded");
+    await tx.insertVpc(vpc);
+  });
   return vpc;
 }
 

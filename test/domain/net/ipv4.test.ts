@@ -81,9 +81,12 @@ describe("CIDR math", () => {
     expect(isHostAddress(cidr, parseIpv4("192.168.1.254")!)).toBe(true);
   });
 
-  it("accepts addresses and blocks as pair addresses, never 0.0.0.0/0", () => {
+  it("accepts addresses, blocks and 1.1.1.1/0 (no source/destination check) as pair addresses, never 0.0.0.0/0", () => {
     expect(isPairAddress("10.0.0.5")).toBe(true);
     expect(isPairAddress("10.0.0.0/24")).toBe(true);
+    expect(isPairAddress("1.1.1.1/0")).toBe(true);
+    expect(isPairAddress("1.1.1.1/1")).toBe(false);
+    expect(isPairAddress("2.2.2.2/0")).toBe(false);
     expect(isPairAddress("0.0.0.0/0")).toBe(false);
     expect(isPairAddress("10.0.0.5/24")).toBe(false);
   });

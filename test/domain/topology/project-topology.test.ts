@@ -17,6 +17,7 @@ const vpc: Vpc = {
 function subnet(id: string, cidr: string): Subnet {
   return {
     id,
+    networkId: id,
     neutronSubnetId: `n-${id}`,
     projectId: "p1",
     vpcId: "vpc-1",

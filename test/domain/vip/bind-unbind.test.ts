@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Port, Server, Subnet } from "../../../src/domain/model.js";
-import { decideBind, requireBindableNic, vipPortDefaults } from "../../../src/domain/vip/bind.js";
+import { checkBindableNic, type Decision, decideBind, vipPortDefaults } from "../../../src/domain/vip/bind.js";
 import { decideUnbind } from "../../../src/domain/vip/unbind.js";
 import { CloudError } from "../../../src/errors/cloud-error.js";
+import { failEcs } from "../../../src/usecases/ecs/vip-refusals.js";
 
 const NOW = "2026-01-01T00:00:00.000Z";
 const LATER = "2026-01-01T00:00:01.000Z";
@@ -10,6 +11,7 @@ const LATER = "2026-01-01T00:00:01.000Z";
 function subnet(over: Partial<Subnet> = {}): Subnet {
   return {
     id: "net-1",
+    networkId: "net-1",
     neutronSubnetId: "nsub-1",
     projectId: "p1",
     vpcId: "vpc-1",
@@ -51,14 +53,21 @@ function port(over: Partial<Port> = {}): Port {
 
 const server = { id: "srv-1", projectId: "p1", status: "ACTIVE" } as Server;
 
-function codeOf(run: () => unknown): string | undefined {
+/** The ECS code a refused decision is answered with (the domain gives reasons, ECS maps them); undefined if taken. */
+function codeOf(decision: Decision<object, Parameters<typeof failEcs>[0]>): string | undefined {
+  if (decision.ok) return undefined;
   try {
-    run();
+    failEcs(decision.reason);
   } catch (error) {
     if (error instanceof CloudError) return error.spec.code;
     throw error;
   }
   return undefined;
+}
+
+function taken<T extends object>(decision: Decision<T, string>): T {
+  if (!decision.ok) throw new Error(`refused: ${decision.reason}`);
+  return decision;
 }
 
 function bindRequest(over: Partial<Parameters<typeof decideBind>[0]> = {}) {
@@ -86,14 +95,12 @@ describe("check 2: the NIC", () => {
     ["server gone", { nic: port(), server: undefined }, "Ecs.0114"],
     ["server building", { nic: port(), server: { ...server, status: "BUILD" as const } }, "Ecs.0100"],
   ])("%s", (_name, context, code) => {
-    expect(codeOf(() => requireBindableNic({ projectId: "p1", ...context }))).toBe(code);
+    expect(codeOf(checkBindableNic({ projectId: "p1", ...context }))).toBe(code);
   });
 
   it("accepts ACTIVE and SHUTOFF servers", () => {
     for (const status of ["ACTIVE", "SHUTOFF"] as const) {
-      expect(codeOf(() => requireBindableNic({ projectId: "p1", nic: port(), server: { ...server, status } }))).toBe(
-        undefined,
-      );
+      expect(codeOf(checkBindableNic({ projectId: "p1", nic: port(), server: { ...server, status } }))).toBe(undefined);
     }
   });
 });
@@ -109,15 +116,15 @@ describe("checks 3-8: bind", () => {
     ["IP held by a NIC", { holder: port({ id: "nic-2" }) }, "Ecs.0010"],
     ["IP held by DHCP", { holder: port({ deviceOwner: "network:dhcp" }) }, "Ecs.0010"],
   ])("%s", (_name, over, code) => {
-    expect(codeOf(() => decideBind(bindRequest(over)))).toBe(code);
+    expect(codeOf(decideBind(bindRequest(over)))).toBe(code);
   });
 
   it("checks the subnet before the address", () => {
-    expect(codeOf(() => decideBind(bindRequest({ targetSubnet: undefined, ipAddress: "1.1.1.1" })))).toBe("Ecs.0038");
+    expect(codeOf(decideBind(bindRequest({ targetSubnet: undefined, ipAddress: "1.1.1.1" })))).toBe("Ecs.0038");
   });
 
   it("creates a VIP port for a free address and pairs the NIC", () => {
-    const outcome = decideBind(bindRequest({ reverseBinding: true }));
+    const outcome = taken(decideBind(bindRequest({ reverseBinding: true })));
     expect(outcome.vipCreated).toBe(true);
     expect(outcome.vip).toMatchObject({
       deviceOwner: "neutron:VIP_PORT",
@@ -139,15 +146,15 @@ describe("checks 3-8: bind", () => {
       deviceId: "",
       fixedIps: [{ subnetId: "nsub-1", ipAddress: "192.168.0.100" }],
     });
-    const outcome = decideBind(bindRequest({ holder }));
+    const outcome = taken(decideBind(bindRequest({ holder })));
     expect(outcome.vipCreated).toBe(false);
     expect(outcome.vip.deviceOwner).toBe("");
     expect(outcome.vipChanged).toBe(false);
   });
 
   it("is idempotent: a second identical bind changes nothing", () => {
-    const first = decideBind(bindRequest({ reverseBinding: true }));
-    const again = decideBind(bindRequest({ nic: first.nic, holder: first.vip, reverseBinding: true }));
+    const first = taken(decideBind(bindRequest({ reverseBinding: true })));
+    const again = taken(decideBind(bindRequest({ nic: first.nic, holder: first.vip, reverseBinding: true })));
     expect(again).toMatchObject({ nicChanged: false, vipChanged: false, vipCreated: false });
     expect(again.nic.updatedAt).toBe(first.nic.updatedAt);
   });
@@ -157,7 +164,7 @@ describe("checks 3-8: bind", () => {
       ipAddress: `10.0.0.${i + 1}`,
       macAddress: "fa:16:3e:00:00:01",
     }));
-    expect(codeOf(() => decideBind(bindRequest({ nic: port({ allowedAddressPairs: pairs }) })))).toBe("Ecs.0213");
+    expect(codeOf(decideBind(bindRequest({ nic: port({ allowedAddressPairs: pairs }) })))).toBe("Ecs.0213");
   });
 
   it("rejects the 11th reverse pair on the VIP port", () => {
@@ -166,8 +173,8 @@ describe("checks 3-8: bind", () => {
       macAddress: "fa:16:3e:00:00:0a",
     }));
     const holder = port({ id: "vip-1", deviceOwner: "neutron:VIP_PORT", deviceId: "", allowedAddressPairs: pairs });
-    expect(codeOf(() => decideBind(bindRequest({ holder, reverseBinding: true })))).toBe("Ecs.0213");
-    expect(codeOf(() => decideBind(bindRequest({ holder, reverseBinding: false })))).toBe(undefined);
+    expect(codeOf(decideBind(bindRequest({ holder, reverseBinding: true })))).toBe("Ecs.0213");
+    expect(codeOf(decideBind(bindRequest({ holder, reverseBinding: false })))).toBe(undefined);
   });
 });
 

@@ -1,13 +1,32 @@
-import { isVipCapableOwner, type Port } from "../../domain/model.js";
+import { isServerNic, isVipCapableOwner, type Port } from "../../domain/model.js";
 import { withoutPairs } from "../../domain/ports/address-pairs.js";
 import { primaryFixedIp, withAddressPairs } from "../../domain/ports/port-changes.js";
 import type { Tx } from "../../store/store.js";
 
+/**
+ * The one way a port leaves the store, whatever deletes it (a Neutron or VPC v1 port delete, a private IP release,
+ * a NIC removal, a server deletion, a subnet deletion): everything that hangs off the port goes in the same
+ * transaction. Callers check first whether their service lets the port go.
+ */
+export async function removePort(tx: Tx, port: Port, now: string): Promise<void> {
+  if (isServerNic(port)) await detachNicFromVips(tx, port, now);
+  else if (isVipCapableOwner(port.deviceOwner)) await detachVipFromNics(tx, port, now);
+  await detachPortAttachments(tx, port);
+  // The port's fixed IPs and its own pairs go with its row (ON DELETE CASCADE).
+  await tx.deletePort(port.id);
+}
+
+/**
+ * Security-group links and an EIP bound to the port are let go here, before the row goes: this is where their Tx
+ * methods (security groups, EIPs) are called from.
+ */
+async function detachPortAttachments(_tx: Tx, _port: Port): Promise<void> {}
+
 /** Networks of the VPC a port sits in: VIPs and the NICs that use them always share a VPC. */
 async function vpcNetworksOf(tx: Tx, port: Port): Promise<Set<string>> {
-  const subnet = await tx.getSubnet(port.networkId);
-  if (!subnet) return new Set([port.networkId]);
-  return new Set((await tx.listSubnetsOfVpc(subnet.vpcId)).map((s) => s.id));
+  const network = await tx.getNetwork(port.networkId);
+  if (!network?.vpcId) return new Set([port.networkId]);
+  return new Set((await tx.listSubnetsOfVpc(network.vpcId)).map((s) => s.networkId));
 }
 
 /** Other ports of the same VPC whose allowed_address_pairs name this port's address. */
@@ -20,7 +39,7 @@ export async function portsPointingAt(tx: Tx, port: Port): Promise<Port[]> {
 }
 
 /** Deleting a VIP: the NICs' pairs for its address go in the same transaction. */
-export async function detachVipFromNics(tx: Tx, vip: Port, now: string): Promise<void> {
+async function detachVipFromNics(tx: Tx, vip: Port, now: string): Promise<void> {
   const ip = primaryFixedIp(vip);
   for (const pointing of await portsPointingAt(tx, vip)) {
     const locked = (await tx.getPort(pointing.id, { forUpdate: true })) ?? pointing;
@@ -30,7 +49,7 @@ export async function detachVipFromNics(tx: Tx, vip: Port, now: string): Promise
 }
 
 /** Deleting a NIC (or its server): its IP/MAC pair leaves every VIP port in the same transaction. */
-export async function detachNicFromVips(tx: Tx, nic: Port, now: string): Promise<void> {
+async function detachNicFromVips(tx: Tx, nic: Port, now: string): Promise<void> {
   const ip = primaryFixedIp(nic);
   if (ip === undefined) return;
   // Lock the NIC before looking for VIPs that carry its pair: a bind with reverse_binding holds this lock while it

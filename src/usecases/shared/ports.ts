@@ -1,0 +1,161 @@
+import { type AddressPair, isVipCapableOwner, type Port, type VIP_DEVICE_OWNER } from "../../domain/model.js";
+import { type PairInput, resolvePairs } from "../../domain/ports/address-pairs.js";
+import type { PortFilter } from "../../store/store.js";
+import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { Allocators } from "./allocate-address.js";
+import { newPort } from "./new-port.js";
+import { removePort } from "./remove-port.js";
+
+/**
+ * Ports as both Neutron (`/v2.0/ports`) and VPC v1 (`/v1/{project_id}/ports`) manage them: one set of rules over the
+ * same ports, so a VIP made through one API is the port the other (and the ECS bind) sees. Each service passes how
+ * it answers each reason for refusing.
+ */
+export type PortRefusal =
+  | "port-not-found"
+  | "network-not-found"
+  | "subnet-not-in-network"
+  | "ip-invalid"
+  | "ip-in-use"
+  | "ip-exhausted"
+  | "pairs-exhausted"
+  | "port-in-use";
+
+export type PortRefusals = (reason: PortRefusal, detail: string) => never;
+
+export interface CreatePortInput {
+  networkId: string;
+  name: string;
+  description: string;
+  adminStateUp: boolean;
+  deviceOwner: "" | typeof VIP_DEVICE_OWNER;
+  fixedIp?: { subnetId?: string; ipAddress?: string };
+  allowedAddressPairs?: PairInput[];
+}
+
+export interface UpdatePortInput {
+  name?: string;
+  description?: string;
+  allowedAddressPairs?: PairInput[];
+}
+
+function pairsOf(port: Pick<Port, "macAddress">, inputs: PairInput[], max: number, refuse: PortRefusals) {
+  const resolved = resolvePairs(port.macAddress, inputs, max);
+  if (!resolved.ok) refuse("pairs-exhausted", `The number of allowed address pairs exceeds the maximum ${max}.`);
+  return resolved.pairs;
+}
+
+export async function listPorts(context: UseCaseContext, filter: PortFilter): Promise<Port[]> {
+  return context.store.read((tx) => tx.listPorts(filter));
+}
+
+export async function showPort(context: UseCaseContext, caller: Caller, id: string, refuse: PortRefusals) {
+  const port = await context.store.read((tx) => tx.getPort(id));
+  if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
+  return port;
+}
+
+export async function createPort(
+  context: UseCaseContext,
+  caller: Caller,
+  input: CreatePortInput,
+  refuse: PortRefusals,
+): Promise<Port> {
+  return context.store.write(async (tx) => {
+    const network = await tx.getNetwork(input.networkId);
+    if (!network || network.projectId !== caller.projectId) {
+      refuse("network-not-found", `Network ${input.networkId} could not be found.`);
+    }
+    const subnets = await tx.listSubnetsOfNetwork(network.id);
+    const requested = input.fixedIp;
+    const subnet =
+      requested?.subnetId === undefined
+        ? subnets[0]
+        : subnets.find((candidate) => candidate.neutronSubnetId === requested.subnetId);
+    if (requested?.subnetId !== undefined && !subnet) {
+      refuse("subnet-not-in-network", `Subnet ${requested.subnetId} is not a subnet of network ${network.id}.`);
+    }
+    let fixedIps: Port["fixedIps"] = [];
+    if (subnet) {
+      const allocation = (await new Allocators(tx).for(subnet)).take(requested?.ipAddress);
+      if (!allocation.ok) {
+        if (allocation.reason === "invalid") {
+          refuse("ip-invalid", `IP address ${requested?.ipAddress} is not a valid IP for the specified subnet.`);
+        }
+        if (allocation.reason === "in-use") {
+          refuse(
+            "ip-in-use",
+            `Unable to complete operation for network ${network.id}. The IP address ${requested?.ipAddress} is in use.`,
+          );
+        }
+        refuse("ip-exhausted", `No more IP addresses available on network ${network.id}.`);
+      }
+      fixedIps = [{ subnetId: subnet.neutronSubnetId, ipAddress: allocation.ipAddress }];
+    } else if (requested?.ipAddress !== undefined) {
+      refuse("ip-invalid", `Network ${network.id} has no subnet for IP address ${requested.ipAddress}.`);
+    }
+    const port = newPort(context, {
+      projectId: caller.projectId,
+      networkId: network.id,
+      fixedIps,
+      name: input.name,
+      description: input.description,
+      adminStateUp: input.adminStateUp,
+      deviceOwner: input.deviceOwner,
+    });
+    port.allowedAddressPairs = pairsOf(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs, refuse);
+    await tx.insertPort(port);
+    return port;
+  });
+}
+
+function samePairs(a: AddressPair[], b: AddressPair[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export async function updatePort(
+  context: UseCaseContext,
+  caller: Caller,
+  id: string,
+  input: UpdatePortInput,
+  refuse: PortRefusals,
+): Promise<Port> {
+  return context.store.write(async (tx) => {
+    const port = await tx.getPort(id, { forUpdate: true });
+    if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
+    const next: Port = {
+      ...port,
+      name: input.name ?? port.name,
+      description: input.description ?? port.description,
+      allowedAddressPairs:
+        input.allowedAddressPairs === undefined
+          ? port.allowedAddressPairs
+          : pairsOf(port, input.allowedAddressPairs, context.limits.maxAddressPairs, refuse),
+    };
+    const changed =
+      next.name !== port.name ||
+      next.description !== port.description ||
+      !samePairs(next.allowedAddressPairs, port.allowedAddressPairs);
+    if (!changed) return port;
+    const updated = { ...next, revisionNumber: port.revisionNumber + 1, updatedAt: isoNow(context) };
+    await tx.updatePort(updated);
+    return updated;
+  });
+}
+
+/** Unowned and VIP ports can be deleted; NICs using a VIP lose their pairs for it in the same transaction. */
+export async function deletePort(
+  context: UseCaseContext,
+  caller: Caller,
+  id: string,
+  refuse: PortRefusals,
+): Promise<void> {
+  await context.store.write(async (tx) => {
+    const port = await tx.getPort(id, { forUpdate: true });
+    if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
+    if (!isVipCapableOwner(port.deviceOwner) || port.deviceId !== "") {
+      refuse("port-in-use", `Port ${id} is owned by ${port.deviceOwner || "a device"} and cannot be deleted.`);
+    }
+    await removePort(tx, port, isoNow(context));
+  });
+}
