@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
-import type { ServeConfig } from "../config.js";
+import { ConfigError, type ServeConfig } from "../config.js";
+import { DataplaneUnavailableError } from "../dataplane/prerequisites.js";
+import { type RunningDataplane, startDataplane } from "../dataplane/start.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
@@ -44,6 +46,16 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
     context,
     logger: options.logger === false ? false : { level: config.logLevel },
   });
+  let dataplane: RunningDataplane | undefined;
+  if (config.dataplane === "netns") {
+    try {
+      dataplane = await startDataplane(store, config.dataplanePrefix ?? "ecsvip", app.log);
+    } catch (error) {
+      await app.close();
+      await store.close();
+      throw error instanceof DataplaneUnavailableError ? new ConfigError(error.message) : error;
+    }
+  }
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -82,6 +94,7 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
       for (const response of inFlight) closeAfterAnswer(response);
       await app.close();
       await ticking;
+      await dataplane?.stop();
       await store.close();
     })();
     return stopping;
