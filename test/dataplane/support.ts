@@ -123,3 +123,23 @@ export function addressesIn(namespace: string): string[] {
     (link.addr_info ?? []).map((info) => info.local),
   );
 }
+
+/** The port-security table in the data plane's namespace, or "" when it is missing. */
+export function rulesetOf(prefix: string): string {
+  try {
+    return execFileSync("ip", ["netns", "exec", `${prefix}-dp`, "nft", "list", "table", "bridge", "ecs_vip_portsec"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+  } catch {
+    return "";
+  }
+}
+
+/** Interfaces of a namespace with their state, `lo` left out. */
+export function linksIn(namespace: string): { ifname: string; up: boolean; alias?: string }[] {
+  const out = execFileSync("ip", ["-n", namespace, "-j", "link"], { encoding: "utf8" });
+  return (JSON.parse(out) as { ifname: string; flags: string[]; ifalias?: string }[])
+    .filter((link) => link.ifname !== "lo")
+    .map((link) => ({ ifname: link.ifname, up: link.flags.includes("UP"), alias: link.ifalias }));
+}
