@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
 import { ConfigError, type ServeConfig } from "../config.js";
-import { DataplaneUnavailableError } from "../dataplane/prerequisites.js";
+import { checkPrerequisites, DataplaneUnavailableError } from "../dataplane/prerequisites.js";
 import { type RunningDataplane, startDataplane } from "../dataplane/start.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
@@ -31,6 +31,12 @@ function writeCredentials(config: ServeConfig, credentials: BootstrapCredentials
 
 /** Opens the store, bootstraps identity on first start, serves, and completes server builds in the background. */
 export async function startServer(config: ServeConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
+  if (config.dataplane === "netns") {
+    // Refuse before touching anything (no store, no credentials file) when the machine cannot run the data plane.
+    await checkPrerequisites().catch((error: unknown) => {
+      throw error instanceof DataplaneUnavailableError ? new ConfigError(error.message) : error;
+    });
+  }
   const store = await openStore(config.db, { synchronous: config.synchronous });
   const context = defaultContext(store, { serverBuildMs: config.serverBuildMs });
   const result = await bootstrap(context, { projectName: config.projectName, ...config.bootstrap });

@@ -54,9 +54,6 @@ export function diffWire(plan: WirePlan, observed: ObservedWire): WireOp[] {
   const wanted = new Set<string>([dp]);
   for (const segment of plan.segments) wanted.add(segment.gatewayNamespace);
   for (const server of plan.servers) wanted.add(server.namespace);
-  for (const namespace of [...observed.namespaces].sort()) {
-    if (!wanted.has(namespace)) out.ops.push({ what: `remove namespace ${namespace}`, removeNamespace: namespace });
-  }
 
   const ifacesOf = (namespace: string) => observed.namespaceIfaces.get(namespace) ?? new Map<string, ObservedIface>();
   const keep = new Set<string>();
@@ -82,6 +79,10 @@ export function diffWire(plan: WirePlan, observed: ObservedWire): WireOp[] {
     out.ip(`remove link ${link.ifname}`, "-n", dp, "link", "del", link.ifname);
   }
   const removedAliases = new Set(stale.map((link) => link.ifname));
+  // Namespaces after their links (removing a namespace also removes the bridge-side ends of its veths).
+  for (const namespace of [...observed.namespaces].sort()) {
+    if (!wanted.has(namespace)) out.ops.push({ what: `remove namespace ${namespace}`, removeNamespace: namespace });
+  }
 
   // Bridges, then the rules: a bridge-family table loaded before a bridge existed was seen not to filter that
   // bridge's traffic, so the rules are loaded again whenever a bridge is created. No new NIC link exists yet here.

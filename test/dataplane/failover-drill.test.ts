@@ -12,6 +12,7 @@ import {
   cli,
   type DataplaneServer,
   hostSnapshot,
+  linksIn,
   namespaces,
   pingFrom,
   SKIP_REASON,
@@ -98,7 +99,11 @@ describe.skipIf(SKIP_REASON !== undefined)(`fail-over drill${SKIP_TITLE}`, () =>
     if (!a || !b || !c) throw new Error("three servers expected");
     const nsOf = async (serverId: string) => (await cli(["dataplane", "ns", "--db", dp.db, serverId])).stdout.trim();
     const [nsA, nsB, nsC] = [await nsOf(a.serverId), await nsOf(b.serverId), await nsOf(c.serverId)];
-    expect(namespaces(dp.prefix)).toEqual(expect.arrayContaining([nsA, nsB, nsC]));
+    // Namespaces follow the background commit that makes the servers ACTIVE.
+    await until(
+      () => [nsA, nsB, nsC].every((ns) => namespaces(dp.prefix).includes(ns) && linksIn(ns)[0]?.up === true),
+      10_000,
+    );
     // Servers are on the wire with their fixed IPs; the gateway answers.
     expect(pingFrom(nsC, a.ip)).toBe(true);
     expect(pingFrom(nsC, net.subnet.gateway_ip)).toBe(true);

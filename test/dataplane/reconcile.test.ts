@@ -18,6 +18,7 @@ import {
   SKIP_TITLE,
   startDataplaneServer,
   uniquePrefix,
+  until,
 } from "./support.js";
 
 const VIP = "192.168.8.100";
@@ -88,7 +89,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`data plane reconciliation${SKIP_TITL
       if (!a || !c) throw new Error("two servers expected");
       const nsOf = async (id: string) => (await cli(["dataplane", "ns", "--db", dp.db, id])).stdout.trim();
       const [nsA, nsC] = [await nsOf(a.serverId), await nsOf(c.serverId)];
-      expect(pingFrom(nsC, a.ip)).toBe(true);
+      await until(() => pingFrom(nsC, a.ip), 10_000);
 
       const link = linksIn(nsA)[0]?.alias as string;
       execFileSync("ip", ["-n", `${dp.prefix}-dp`, "link", "del", link]);
