@@ -16,8 +16,9 @@ type Row = Record<string, unknown>;
  */
 export async function writeChange(db: SqlExecutor, recorded: ChangeRecorder, at: string): Promise<Change | undefined> {
   if (recorded.empty) return undefined;
-  const rows = await db.all<Row>("UPDATE change_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision");
-  const revision = Number(rows[0]?.revision);
+  // UPDATE then SELECT (no RETURNING, to keep the SQL portable): the UPDATE's row lock makes the read our own value.
+  await db.run("UPDATE change_revision SET revision = revision + 1 WHERE id = 1");
+  const revision = await currentRevision(db);
   const change: Change = {
     revision,
     ports: [...recorded.ports].sort(),
