@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { quotasFromEnv } from "./config-quotas.js";
+import { DEFAULT_PREFIX, isValidPrefix } from "./domain/portsec/names.js";
 import type { Quotas } from "./domain/quotas/quotas.js";
 import type { SqliteSynchronous } from "./store/sqlite/sqlite-store.js";
 import { DEFAULT_LIMITS } from "./usecases/context.js";
@@ -24,6 +25,10 @@ export interface ServeConfig {
   logLevel: string;
   /** Per-project quotas (ECS_VIP_QUOTA_*); defaults where unset. */
   quotas?: Quotas;
+  /** `netns`: bound virtual IPs carry traffic between network namespaces (root only); `off` by default. */
+  dataplane?: "off" | "netns";
+  /** Prefix of every namespace the data plane creates. */
+  dataplanePrefix?: string;
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
@@ -58,6 +63,12 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
     throw new ConfigError("ECS_VIP_BOOTSTRAP_PROJECT_ID must be 32 lowercase hex characters");
   }
   const db = flagValue(args, "db") ?? env.ECS_VIP_DB ?? DEFAULT_DB;
+  const dataplane = flagValue(args, "dataplane") ?? env.ECS_VIP_DATAPLANE ?? "off";
+  if (dataplane !== "off" && dataplane !== "netns") throw new ConfigError(`--dataplane must be off or netns`);
+  const dataplanePrefix = env.ECS_VIP_DATAPLANE_PREFIX ?? DEFAULT_PREFIX;
+  if (!isValidPrefix(dataplanePrefix)) {
+    throw new ConfigError("ECS_VIP_DATAPLANE_PREFIX must be a lowercase letter then up to 11 letters or digits");
+  }
   return {
     host: flagValue(args, "host") ?? env.ECS_VIP_HOST ?? "127.0.0.1",
     port,
@@ -74,6 +85,8 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
     },
     logLevel: flagValue(args, "log-level") ?? env.ECS_VIP_LOG_LEVEL ?? "info",
     quotas: quotasFromEnv(env),
+    dataplane,
+    dataplanePrefix,
   };
 }
 

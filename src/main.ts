@@ -1,12 +1,15 @@
 #!/usr/bin/env node
+import { Command } from "commander";
 import { checkCommand } from "./cli/check.js";
+import { registerDataplaneCommands } from "./cli/dataplane.js";
 import { startServer } from "./cli/serve.js";
 import { ConfigError, serveConfig } from "./config.js";
 
 const USAGE = `usage: ecs-vip serve [--host H] [--port P] [--db sqlite:PATH|postgres://…] [--sync full|normal]
        ecs-vip check [--db sqlite:PATH|postgres://…]
          checks a store's invariants (running or stopped); prints one line per violation and exits 1,
-         exits 0 when the store is sound, 2 when it cannot be reached`;
+         exits 0 when the store is sound, 2 when it cannot be reached
+       ecs-vip dataplane ns|exec|sync|down [--db URL] …   (see ecs-vip dataplane --help)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = "serve", ...args] = argv;
@@ -15,6 +18,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "check") return checkCommand(args, process.env);
+  if (command === "dataplane") {
+    const program = new Command("ecs-vip");
+    registerDataplaneCommands(program);
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  }
   if (command !== "serve") {
     process.stderr.write(`ecs-vip: unknown command ${command}\n${USAGE}\n`);
     return 2;

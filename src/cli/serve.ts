@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
-import type { ServeConfig } from "../config.js";
+import { ConfigError, type ServeConfig } from "../config.js";
+import { checkPrerequisites, DataplaneUnavailableError } from "../dataplane/prerequisites.js";
+import { type RunningDataplane, startDataplane } from "../dataplane/start.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
@@ -29,6 +31,12 @@ function writeCredentials(config: ServeConfig, credentials: BootstrapCredentials
 
 /** Opens the store, bootstraps identity on first start, serves, and completes server builds in the background. */
 export async function startServer(config: ServeConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
+  if (config.dataplane === "netns") {
+    // Refuse before touching anything (no store, no credentials file) when the machine cannot run the data plane.
+    await checkPrerequisites().catch((error: unknown) => {
+      throw error instanceof DataplaneUnavailableError ? new ConfigError(error.message) : error;
+    });
+  }
   const store = await openStore(config.db, { synchronous: config.synchronous });
   const context = defaultContext(store, {
     serverBuildMs: config.serverBuildMs,
@@ -47,6 +55,16 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
     context,
     logger: options.logger === false ? false : { level: config.logLevel },
   });
+  let dataplane: RunningDataplane | undefined;
+  if (config.dataplane === "netns") {
+    try {
+      dataplane = await startDataplane(store, config.dataplanePrefix ?? "ecsvip", app.log);
+    } catch (error) {
+      await app.close();
+      await store.close();
+      throw error instanceof DataplaneUnavailableError ? new ConfigError(error.message) : error;
+    }
+  }
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -85,6 +103,7 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
       for (const response of inFlight) closeAfterAnswer(response);
       await app.close();
       await ticking;
+      await dataplane?.stop();
       await store.close();
     })();
     return stopping;

@@ -11,8 +11,8 @@ import type {
   User,
   Vpc,
 } from "../domain/model.js";
-
 import type { ProjectUsage } from "../domain/quotas/quotas.js";
+import type { ChangeFeed } from "./change-feed.js";
 
 export interface Page {
   limit: number;
@@ -110,13 +110,23 @@ export interface Tx {
 
   /** What a project holds, counted for its quotas. */
   projectUsage(projectId: string): Promise<ProjectUsage>;
+  /** Every subnet, server and port of every project, by id: what the data plane lays on the wire. */
+  listNetworkState(): Promise<NetworkState>;
 
   /** Every row of every table in a stable order: for invariant checks and "nothing changed" assertions. */
   dump(): Promise<Record<string, Record<string, unknown>[]>>;
 }
 
+export interface NetworkState {
+  subnets: Subnet[];
+  servers: Server[];
+  ports: Port[];
+}
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
+  /** Which ports, servers and subnets each committed write touched, with its revision (see change-feed.ts). */
+  readonly changes: ChangeFeed;
   /** Runs `work` in one read-write transaction: it commits completely or not at all, retried on conflicts. */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `work` in one read-only transaction with a consistent snapshot. */

@@ -1,12 +1,15 @@
 import pg from "pg";
+import type { Change, ChangeFeed } from "../change-feed.js";
 import { type ConflictReason, StoreConflictError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
+import { changesSince, currentRevision } from "../sql/change-log.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
 import { SqlTx } from "../sql/sql-tx.js";
 import type { Store, Tx } from "../store.js";
+import { PostgresChangeFeed } from "./change-follower.js";
 
 export interface PostgresStoreOptions {
   url: string;
@@ -125,8 +128,30 @@ async function migrate(pool: pg.Pool): Promise<void> {
  */
 export class PostgresStore implements Store {
   readonly kind = "postgres" as const;
+  private readonly feed: PostgresChangeFeed;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    url: string,
+  ) {
+    this.feed = new PostgresChangeFeed(url, {
+      since: (revision, limit) => this.withClient((client) => changesSince(new PgExecutor(client), revision, limit)),
+      current: () => this.withClient((client) => currentRevision(new PgExecutor(client))),
+    });
+  }
+
+  get changes(): ChangeFeed {
+    return this.feed;
+  }
+
+  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
@@ -137,32 +162,43 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw error;
     }
-    return new PostgresStore(pool);
+    const store = new PostgresStore(pool, options.url);
+    if (options.migrate !== false) await store.feed.start();
+    return store;
   }
 
   private async once<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     // A connection whose ROLLBACK failed is in an unknown state: it leaves the pool instead of serving the next request.
     let broken: Error | undefined;
+    let released = false;
     try {
       await client.query(begin).catch((error: unknown) => {
         broken = error instanceof Error ? error : new Error(String(error));
         throw error;
       });
+      let change: Change | undefined;
+      let result: T;
       try {
-        const result = await work(new SqlTx(withFaultInjection(new PgExecutor(client))));
+        const tx = new SqlTx(withFaultInjection(new PgExecutor(client)));
+        result = await work(tx);
+        change = await tx.flushChanges(new Date().toISOString());
         await client.query("COMMIT").catch((error: unknown) => {
           throw classify(error);
         });
-        return result;
       } catch (error) {
         await client.query("ROLLBACK").catch((rollbackError: unknown) => {
           broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
         });
         throw error;
       }
+      client.release();
+      released = true;
+      // Answered once this process's subscribers have seen the change (the data plane applies it there).
+      if (change) await this.feed.catchUp(change.revision);
+      return result;
     } finally {
-      client.release(broken);
+      if (!released) client.release(broken);
     }
   }
 
@@ -184,6 +220,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.feed.stop();
     await this.pool.end();
   }
 }

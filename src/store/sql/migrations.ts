@@ -201,6 +201,21 @@ export const MIGRATIONS: Migration[] = [
     name: "networks apart from subnets",
     statements: NETWORKS_MIGRATION,
   },
+  // The change feed: which ports, servers and subnets each committed unit of work touched, by revision.
+  {
+    version: 3,
+    name: "change feed",
+    statements: [
+      `CREATE TABLE change_revision (id INTEGER PRIMARY KEY, revision BIGINT NOT NULL)`,
+      `INSERT INTO change_revision (id, revision) VALUES (1, 0)`,
+      `CREATE TABLE change_log (
+        revision BIGINT PRIMARY KEY,
+        ports TEXT NOT NULL,
+        servers TEXT NOT NULL,
+        subnets TEXT NOT NULL,
+        committed_at TEXT NOT NULL)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -13,7 +13,9 @@ import type {
   Vpc,
 } from "../../domain/model.js";
 import type { ProjectUsage } from "../../domain/quotas/quotas.js";
-import type { NetworkFilter, Page, PortFilter, ReadOptions, Tx } from "../store.js";
+import { ChangeRecorder } from "../change-feed.js";
+import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, Tx } from "../store.js";
+import { writeChange } from "./change-log.js";
 import type { SqlExecutor } from "./executor.js";
 import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
 
@@ -40,7 +42,15 @@ const DUMP_ORDER: [string, string][] = [
 
 /** The whole store contract in portable SQL; the dialects differ only in their executor. */
 export class SqlTx implements Tx {
+  /** Ids of ports, servers and subnets this unit of work wrote (also through cascades), for the change feed. */
+  readonly changes = new ChangeRecorder();
+
   constructor(private readonly db: SqlExecutor) {}
+
+  /** Writes what this unit of work touched as the next change; the store calls it last, just before COMMIT. */
+  flushChanges(at: string) {
+    return writeChange(this.db, this.changes, at);
+  }
 
   private lock(options?: ReadOptions): string {
     return options?.forUpdate && this.db.dialect === "postgres" ? " FOR UPDATE" : "";
@@ -186,6 +196,7 @@ export class SqlTx implements Tx {
   }
 
   async insertSubnet(s: Subnet): Promise<void> {
+    this.changes.subnets.add(s.id);
     await this.db.run(
       `INSERT INTO subnets (id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip,
         dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at, network_id)
@@ -232,6 +243,7 @@ export class SqlTx implements Tx {
   }
 
   async deleteSubnet(id: string): Promise<void> {
+    this.changes.subnets.add(id);
     await this.db.run("DELETE FROM subnets WHERE id = ?", [id]);
   }
 
@@ -295,6 +307,7 @@ export class SqlTx implements Tx {
   }
 
   async insertPort(port: Port): Promise<void> {
+    this.changes.ports.add(port.id);
     await this.db.run(`INSERT INTO ports (${PORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       port.id,
       port.projectId,
@@ -431,6 +444,7 @@ export class SqlTx implements Tx {
   }
 
   async updatePort(port: Port): Promise<void> {
+    this.changes.ports.add(port.id);
     await this.db.run(
       `UPDATE ports SET name = ?, description = ?, device_owner = ?, device_id = ?, status = ?, admin_state_up = ?,
         nic_index = ?, revision_number = ?, updated_at = ? WHERE id = ?`,
@@ -452,10 +466,12 @@ export class SqlTx implements Tx {
   }
 
   async deletePort(id: string): Promise<void> {
+    this.changes.ports.add(id);
     await this.db.run("DELETE FROM ports WHERE id = ?", [id]);
   }
 
   async insertServer(s: Server): Promise<void> {
+    this.changes.servers.add(s.id);
     await this.db.run(
       `INSERT INTO servers (id, project_id, name, status, vpc_id, flavor_ref, image_ref, availability_zone,
         root_volume_type, root_volume_size, metadata, job_id, created_at, updated_at)
@@ -485,6 +501,7 @@ export class SqlTx implements Tx {
   }
 
   async updateServer(s: Server): Promise<void> {
+    this.changes.servers.add(s.id);
     await this.db.run("UPDATE servers SET name = ?, status = ?, metadata = ?, updated_at = ? WHERE id = ?", [
       s.name,
       s.status,
@@ -495,6 +512,7 @@ export class SqlTx implements Tx {
   }
 
   async deleteServer(id: string): Promise<void> {
+    this.changes.servers.add(id);
     await this.db.run("DELETE FROM servers WHERE id = ?", [id]);
   }
 
@@ -519,6 +537,15 @@ export class SqlTx implements Tx {
       [serverId],
     );
     return this.hydrate(rows);
+  }
+
+  // --- the data plane's view ---
+
+  async listNetworkState(): Promise<NetworkState> {
+    const subnets = (await this.db.all<Row>("SELECT * FROM subnets ORDER BY id")).map(subnetFromRow);
+    const servers = (await this.db.all<Row>("SELECT * FROM servers ORDER BY id")).map(serverFromRow);
+    const ports = await this.hydrate(await this.db.all<Row>(`SELECT ${PORT_COLUMNS} FROM ports ORDER BY id`));
+    return { subnets, servers, ports };
   }
 
   async insertJob(job: Job): Promise<void> {

@@ -1,8 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { type Change, type ChangeFeed, ChangeHub, type ChangeListener } from "../change-feed.js";
 import { StoreConflictError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
+import { changesSince, currentRevision } from "../sql/change-log.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
@@ -102,10 +104,17 @@ export class SqliteStore implements Store {
   private readonly queue = new SerialQueue();
   private readonly pendingWrites: PendingWrite[] = [];
   private closed = false;
+  private readonly hub = new ChangeHub();
+  readonly changes: ChangeFeed;
 
   private constructor(private readonly db: Database.Database) {
     this.executor = withFaultInjection(new SqliteExecutor(db));
     this.tx = new SqlTx(this.executor);
+    this.changes = {
+      currentRevision: () => this.queue.enqueue(() => currentRevision(this.executor)),
+      since: (revision: number, limit = 1000) => this.queue.enqueue(() => changesSince(this.executor, revision, limit)),
+      subscribe: (listener: ChangeListener) => this.hub.subscribe(listener),
+    };
   }
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
@@ -120,6 +129,7 @@ export class SqliteStore implements Store {
     await store.write(async () => {
       await applyMigrations(store.executor, () => new Date().toISOString());
     });
+    store.hub.deliveredRevision = await store.changes.currentRevision();
     return store;
   }
 
@@ -173,14 +183,16 @@ export class SqliteStore implements Store {
       for (const unit of group) unit.reject(new Error("store is closed"));
       return;
     }
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const outcomes: ({ ok: true; value: unknown; change?: Change } | { ok: false; error: unknown })[] = [];
     this.db.exec("BEGIN IMMEDIATE");
     for (const [index, unit] of group.entries()) {
       this.db.exec("SAVEPOINT unit_of_work");
+      this.tx.changes.clear();
       try {
         const value = await unit.work(this.tx);
+        const change = await this.tx.flushChanges(new Date().toISOString());
         this.db.exec("RELEASE unit_of_work");
-        outcomes.push({ ok: true, value });
+        outcomes.push({ ok: true, value, change });
       } catch (error) {
         if (!this.db.inTransaction) {
           // SQLite gave up the whole transaction (I/O error, disk full): nothing of the group is written.
@@ -201,9 +213,14 @@ export class SqliteStore implements Store {
       for (const unit of group) unit.reject(error);
       return;
     }
+    // Each write is answered once its change has reached this process's subscribers (the data plane applies it
+    // there), outside the queue so that they can read the store meanwhile.
     for (const [index, unit] of group.entries()) {
       const outcome = outcomes[index];
-      if (outcome?.ok) unit.resolve(outcome.value);
+      if (outcome?.ok && outcome.change) {
+        const { value } = outcome;
+        void this.hub.deliver([outcome.change]).then(() => unit.resolve(value));
+      } else if (outcome?.ok) unit.resolve(outcome.value);
       else unit.reject(outcome?.error);
     }
   }

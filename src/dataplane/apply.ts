@@ -1,0 +1,25 @@
+import { run } from "./command.js";
+import type { WireOp } from "./diff.js";
+
+/** Kills whatever still runs in a namespace (a deleted server's keepalived, say), then removes the namespace. */
+export async function removeNamespace(namespace: string): Promise<void> {
+  const pids = (await run(["ip", "netns", "pids", namespace]).catch(() => ""))
+    .split(/\s+/)
+    .filter((pid) => /^\d+$/.test(pid));
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  await run(["ip", "netns", "del", namespace]);
+}
+
+/** Runs the steps in order and stops at the first failure (the next reconciliation starts from what is there). */
+export async function applyOps(ops: readonly WireOp[]): Promise<void> {
+  for (const op of ops) {
+    if ("removeNamespace" in op) await removeNamespace(op.removeNamespace);
+    else await run(op.argv, op.input);
+  }
+}

@@ -1,0 +1,25 @@
+import { run } from "./command.js";
+
+export class DataplaneUnavailableError extends Error {}
+
+/**
+ * The data plane needs root (network namespaces, links, nftables) and the `ip` and `nft` programs. Throws one line
+ * naming everything that is missing.
+ */
+export async function checkPrerequisites(): Promise<void> {
+  const missing: string[] = [];
+  if (typeof process.getuid === "function" && process.getuid() !== 0) missing.push("root privileges");
+  for (const [tool, argv, pkg] of [
+    ["ip", ["ip", "-V"], "iproute2"],
+    ["nft", ["nft", "--version"], "nftables"],
+  ] as const) {
+    try {
+      await run(argv);
+    } catch {
+      missing.push(`the ${tool} command (Debian package ${pkg})`);
+    }
+  }
+  if (missing.length > 0) {
+    throw new DataplaneUnavailableError(`--dataplane netns needs ${missing.join(" and ")}; not starting`);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Change, ChangeRecorder } from "../change-feed.js";
+import type { SqlExecutor } from "./executor.js";
+
+/** PostgreSQL channel a commit notifies with its revision, so other processes follow without polling. */
+export const CHANGE_CHANNEL = "ecs_vip_changes";
+/** How many changes the log keeps; older ones are pruned every PRUNE_EVERY revisions. */
+const RETAINED_CHANGES = 10_000;
+const PRUNE_EVERY = 1_000;
+
+type Row = Record<string, unknown>;
+
+/**
+ * Writes the recorded ids as the next revision, inside the caller's transaction and as its last statements. The
+ * one-row counter is locked until commit, so on PostgreSQL revisions are taken in commit order (the lock is held only
+ * from here to COMMIT); on SQLite writers never overlap anyway.
+ */
+export async function writeChange(db: SqlExecutor, recorded: ChangeRecorder, at: string): Promise<Change | undefined> {
+  if (recorded.empty) return undefined;
+  // UPDATE then SELECT (no RETURNING, to keep the SQL portable): the UPDATE's row lock makes the read our own value.
+  await db.run("UPDATE change_revision SET revision = revision + 1 WHERE id = 1");
+  const revision = await currentRevision(db);
+  const change: Change = {
+    revision,
+    ports: [...recorded.ports].sort(),
+    servers: [...recorded.servers].sort(),
+    subnets: [...recorded.subnets].sort(),
+    at,
+  };
+  await db.run("INSERT INTO change_log (revision, ports, servers, subnets, committed_at) VALUES (?, ?, ?, ?, ?)", [
+    revision,
+    JSON.stringify(change.ports),
+    JSON.stringify(change.servers),
+    JSON.stringify(change.subnets),
+    at,
+  ]);
+  if (revision % PRUNE_EVERY === 0) {
+    await db.run("DELETE FROM change_log WHERE revision <= ?", [revision - RETAINED_CHANGES]);
+  }
+  if (db.dialect === "postgres") await db.all("SELECT pg_notify(?, ?)", [CHANGE_CHANNEL, String(revision)]);
+  recorded.clear();
+  return change;
+}
+
+export async function changesSince(db: SqlExecutor, revision: number, limit: number): Promise<Change[]> {
+  const rows = await db.all<Row>(
+    "SELECT revision, ports, servers, subnets, committed_at FROM change_log WHERE revision > ? ORDER BY revision LIMIT ?",
+    [revision, limit],
+  );
+  return rows.map((row) => ({
+    revision: Number(row.revision),
+    ports: JSON.parse(String(row.ports)) as string[],
+    servers: JSON.parse(String(row.servers)) as string[],
+    subnets: JSON.parse(String(row.subnets)) as string[],
+    at: String(row.committed_at),
+  }));
+}
+
+export async function currentRevision(db: SqlExecutor): Promise<number> {
+  const rows = await db.all<Row>("SELECT revision FROM change_revision WHERE id = 1");
+  return Number(rows[0]?.revision ?? 0);
+}
