@@ -1,6 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
 import type { ServeConfig } from "../config.js";
@@ -8,7 +6,7 @@ import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
 import { completeDueJobs } from "../usecases/ecs/jobs.js";
-import { type BootstrapCredentials, bootstrap } from "../usecases/iam/bootstrap.js";
+import { bootstrapIdentity } from "./first-start.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -18,22 +16,16 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-function writeCredentials(config: ServeConfig, credentials: BootstrapCredentials): string {
-  const dir = config.dataDir;
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, "credentials.json");
-  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return file;
-}
-
 /** Opens the store, bootstraps identity on first start, serves, and completes server builds in the background. */
 export async function startServer(config: ServeConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
   const store = await openStore(config.db, { synchronous: config.synchronous });
   const context = defaultContext(store, { serverBuildMs: config.serverBuildMs });
-  const result = await bootstrap(context, { projectName: config.projectName, ...config.bootstrap });
+  const result = await bootstrapIdentity(context, config).catch(async (error: unknown) => {
+    await store.close().catch(() => undefined);
+    throw error;
+  });
   if (result.created && result.credentials) {
-    const file = writeCredentials(config, result.credentials);
+    const file = result.file;
     const { accessKey, projectId, projectName } = result.credentials;
     process.stdout.write(
       `ecs-vip: first start, created account "default", user "admin", project ${projectName} (${projectId}), ` +
@@ -44,7 +36,13 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
     context,
     logger: options.logger === false ? false : { level: config.logLevel },
   });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;

@@ -7,6 +7,7 @@ import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
 import { SqlTx } from "../sql/sql-tx.js";
 import type { Store, Tx } from "../store.js";
+import { pgTimeouts } from "./timeouts.js";
 
 export interface PostgresStoreOptions {
   url: string;
@@ -129,7 +130,11 @@ export class PostgresStore implements Store {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      ...pgTimeouts(options.url),
+    });
     pool.on("error", () => undefined);
     try {
       if (options.migrate !== false) await migrate(pool);
