@@ -96,7 +96,7 @@ describe("ecs-vip seed, export and import", () => {
     );
     const after = await ecsVip(["export", "--db", db()]);
     expect(after.stdout).toBe(before.stdout);
-  });
+  }, 300_000);
 
   it("a broken seed file is named by its place and changes nothing", async () => {
     writeFileSync(
@@ -115,10 +115,21 @@ describe("ecs-vip seed, export and import", () => {
     expect(state.servers).toHaveLength(3);
     writeFileSync(join(dir, "state.json"), exported.stdout);
 
-    // An empty store: a fresh server's first start bootstraps another identity, then stops.
+    // An empty store: a fresh server's first start bootstraps the same project (other keys), then stops.
     const emptyDb = `sqlite:${join(dir, "b", "ecs-vip.db")}`;
-    const empty = await spawnServer({ db: emptyDb, identity: newIdentity(), dataDir: join(dir, "b") });
+    const otherKeys = { ...newIdentity(), projectId: identity.projectId };
+    const empty = await spawnServer({ db: emptyDb, identity: otherKeys, dataDir: join(dir, "b") });
     expect((await empty.terminate()).code).toBe(0);
+
+    // A store whose project of that name has another id is refused with the way out, and left as it was.
+    const otherDb = `sqlite:${join(dir, "c", "ecs-vip.db")}`;
+    const other = await spawnServer({ db: otherDb, identity: newIdentity(), dataDir: join(dir, "c") });
+    expect((await other.terminate()).code).toBe(0);
+    const refused = await ecsVip(["import", join(dir, "state.json"), "--db", otherDb]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`ECS_VIP_BOOTSTRAP_PROJECT_ID=${identity.projectId}`);
+    expect((await resourceDump(otherDb)).vpcs).toEqual([]);
+
     const imported = await ecsVip(["import", join(dir, "state.json"), "--db", emptyDb]);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).toContain("3 servers");
@@ -134,5 +145,5 @@ describe("ecs-vip seed, export and import", () => {
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/^ecs-vip: vpc \S+ already exists in the store: import into an empty project\n$/);
     expect(await resourceDump(emptyDb)).toEqual(await resourceDump(db()));
-  });
+  }, 300_000);
 });

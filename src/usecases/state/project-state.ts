@@ -90,6 +90,13 @@ export async function importProject(
           `the store has no account "${BOOTSTRAP_ACCOUNT}": start "ecs-vip serve" on it once, then import`,
         );
       }
+      const [sameName] = await tx.listProjects(account.id, { name: state.project.name });
+      if (sameName) {
+        throw new StateError(
+          `the store's project ${sameName.name} has another id (${sameName.id}); import into a store bootstrapped ` +
+            `with ECS_VIP_BOOTSTRAP_PROJECT_ID=${state.project.id}, or with another ECS_VIP_PROJECT_NAME`,
+        );
+      }
       await tx.insertProject({
         id: state.project.id,
         accountId: account.id,
