@@ -264,7 +264,10 @@ export async function listVipBindings(client: SignedClient): Promise<VipBinding[
       });
     }
   }
-  return bindings.sort((a, b) => (a.ip === b.ip ? (a.server_name < b.server_name ? -1 : 1) : compareIp(a.ip, b.ip)));
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return bindings.sort(
+    (a, b) => compareIp(a.ip, b.ip) || text(a.server_name, b.server_name) || text(a.nic_port_id, b.nic_port_id),
+  );
 }
 
 function compareIp(a: string, b: string): number {

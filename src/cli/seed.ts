@@ -79,10 +79,9 @@ export async function seed(client: SignedClient, file: SeedFile, progress: Progr
   const subnetIds = new Map<string, string[]>();
   const existingVpcs = await listVpcs(client);
   for (const vpc of file.vpcs) {
-    let id = existingVpcs.find((found) => found.name === vpc.name)?.id;
-    record({ kind: "vpc", name: vpc.name, id: id ?? "", action: id ? "unchanged" : "created" });
-    id ??= (await createVpc(client, { name: vpc.name, cidr: vpc.cidr })).id;
-    (steps[steps.length - 1] as SeedStep).id = id;
+    const found = existingVpcs.find((existing) => existing.name === vpc.name)?.id;
+    const id = found ?? (await createVpc(client, { name: vpc.name, cidr: vpc.cidr })).id;
+    record({ kind: "vpc", name: vpc.name, id, action: found ? "unchanged" : "created" });
     vpcIds.set(vpc.name, id);
     const existingSubnets = await listSubnets(client, id);
     for (const subnet of vpc.subnets) {

@@ -141,6 +141,15 @@ describe("ecs-vip API commands", () => {
     expect(busy.stderr).toMatch(/^ecs-vip: VPC\.0208: .*request id [0-9a-f-]+\)$/m);
   }, 600_000);
 
+  it("deletes a subnet, then its VPC", async () => {
+    const vpc = await json<{ id: string }>("vpc", "create", "vpc-2", "--cidr", "10.1.0.0/16");
+    const subnet = await json<{ id: string }>("subnet", "create", "sub-2", "--vpc", vpc.id, "--cidr", "10.1.2.0/24");
+    expect(await json("subnet", "delete", subnet.id)).toEqual({ id: subnet.id, deleted: true });
+    expect((await cli("vpc", "delete", vpc.id)).code).toBe(0);
+    const left = await json<{ name: string }[]>("vpc", "list");
+    expect(left.map((v) => v.name)).not.toContain("vpc-2");
+  }, 300_000);
+
   it("a cloud error is exit 1 with its code and message on stderr", async () => {
     const run = await cli("vip", "bind", "no-such-nic", "10.0.0.1", "--subnet", "no-such-subnet");
     expect(run.code).toBe(1);
