@@ -1,6 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
 import { ConfigError, type ServeConfig } from "../config.js";
@@ -10,7 +8,7 @@ import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
 import { completeDueJobs } from "../usecases/ecs/jobs.js";
-import { type BootstrapCredentials, bootstrap } from "../usecases/iam/bootstrap.js";
+import { bootstrapIdentity } from "./first-start.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -18,15 +16,6 @@ export interface RunningServer {
   context: UseCaseContext;
   url: string;
   stop: () => Promise<void>;
-}
-
-function writeCredentials(config: ServeConfig, credentials: BootstrapCredentials): string {
-  const dir = config.dataDir;
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, "credentials.json");
-  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return file;
 }
 
 /** Opens the store, bootstraps identity on first start, serves, and completes server builds in the background. */
@@ -42,9 +31,12 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
     serverBuildMs: config.serverBuildMs,
     ...(config.quotas ? { quotas: config.quotas } : {}),
   });
-  const result = await bootstrap(context, { projectName: config.projectName, ...config.bootstrap });
+  const result = await bootstrapIdentity(context, config).catch(async (error: unknown) => {
+    await store.close().catch(() => undefined);
+    throw error;
+  });
   if (result.created && result.credentials) {
-    const file = writeCredentials(config, result.credentials);
+    const file = result.file;
     const { accessKey, projectId, projectName } = result.credentials;
     process.stdout.write(
       `ecs-vip: first start, created account "default", user "admin", project ${projectName} (${projectId}), ` +
@@ -65,7 +57,14 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
       throw error instanceof DataplaneUnavailableError ? new ConfigError(error.message) : error;
     }
   }
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await dataplane?.stop().catch(() => undefined);
+    await app.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;

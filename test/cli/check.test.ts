@@ -158,7 +158,7 @@ describe("ecs-vip check on SQLite", () => {
     expect(() => statSync(file("missing.db"))).toThrow();
     const wrong = await runCli(["check", "--dbx", "sqlite:x.db"]);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain("unknown argument --dbx");
+    expect(wrong.stderr).toContain("unknown option '--dbx'");
   });
 });
 

@@ -22,8 +22,9 @@ it("serve --dataplane netns refuses to start with one line naming what is missin
   }
 }, 60_000);
 
-it("rejects an unknown --dataplane mode", async () => {
+it("rejects an unknown --dataplane mode as a usage error", async () => {
   const result = await runCli(["serve", "--dataplane", "vxlan", "--port", "0"]);
-  expect(result.code).toBe(1);
-  expect(result.stderr.trim()).toBe("ecs-vip: --dataplane must be off or netns");
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("error: --dataplane must be off or netns");
+  expect(result.stderr).toContain("usage: ecs-vip serve");
 }, 60_000);

@@ -10,6 +10,7 @@ import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
 import { SqlTx } from "../sql/sql-tx.js";
 import type { Store, Tx } from "../store.js";
 import { PostgresChangeFeed } from "./change-follower.js";
+import { pgTimeouts } from "./timeouts.js";
 
 export interface PostgresStoreOptions {
   url: string;
@@ -154,7 +155,11 @@ export class PostgresStore implements Store {
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      ...pgTimeouts(options.url),
+    });
     pool.on("error", () => undefined);
     try {
       if (options.migrate !== false) await migrate(pool);

@@ -12,6 +12,8 @@ export interface BootstrapInput {
   secretKey?: string;
   projectId?: string;
   adminPassword?: string;
+  /** On a store bootstrapped before: register `accessKey` for admin when missing (default true). */
+  addKeyIfExisting?: boolean;
 }
 
 export interface BootstrapCredentials {
@@ -37,7 +39,12 @@ export async function bootstrap(
   return context.store.write(async (tx) => {
     const existing = await tx.getAccountByName(BOOTSTRAP_ACCOUNT);
     if (existing) {
-      if (input.accessKey && input.secretKey && !(await tx.getAccessKey(input.accessKey))) {
+      if (
+        input.addKeyIfExisting !== false &&
+        input.accessKey &&
+        input.secretKey &&
+        !(await tx.getAccessKey(input.accessKey))
+      ) {
         const admin = await tx.getUserByName(existing.id, BOOTSTRAP_USER);
         if (admin)
           await tx.insertAccessKey({

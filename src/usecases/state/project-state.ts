@@ -1,0 +1,132 @@
+import type { Job, Port, Project, Server, Subnet, Vpc } from "../../domain/model.js";
+import type { Store } from "../../store/store.js";
+import { BOOTSTRAP_ACCOUNT } from "../iam/bootstrap.js";
+
+export const STATE_FORMAT = "ecs-vip-project-state";
+export const STATE_VERSION = 1;
+
+/** A project's resources with their ids, as `ecs-vip export` writes and `ecs-vip import` reads them. */
+export interface ProjectState {
+  format: typeof STATE_FORMAT;
+  version: typeof STATE_VERSION;
+  project: { id: string; name: string; description: string };
+  vpcs: Vpc[];
+  subnets: Subnet[];
+  servers: Server[];
+  /** Every port of the project: NICs, VIP ports, private IPs and the subnets' own ports, with pairs. */
+  ports: Port[];
+  /** The jobs the servers name (their creation jobs). */
+  jobs: Job[];
+}
+
+/** Refused import: the reason is the message. */
+export class StateError extends Error {}
+
+const ALL = { limit: 1_000_000_000 };
+const byId = <T extends { id: string }>(items: T[]) =>
+  [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+/** The projects of the bootstrap account, for choosing the one to export. */
+export async function listStoreProjects(store: Store): Promise<Project[]> {
+  return store.read(async (tx) => {
+    const account = await tx.getAccountByName(BOOTSTRAP_ACCOUNT);
+    return account ? tx.listProjects(account.id, {}) : [];
+  });
+}
+
+/** One consistent snapshot of a project's resources, sorted by id so two exports of the same state are equal. */
+export async function exportProject(store: Store, projectId: string): Promise<ProjectState> {
+  return store.read(async (tx) => {
+    const project = await tx.getProject(projectId);
+    if (!project) throw new StateError(`no project ${projectId} in the store`);
+    const servers = await tx.listServers(projectId, {});
+    const jobIds = [...new Set(servers.map((server) => server.jobId).filter((id) => id !== ""))];
+    const jobs: Job[] = [];
+    for (const id of jobIds) {
+      const job = await tx.getJob(id);
+      if (job) jobs.push(job);
+    }
+    return {
+      format: STATE_FORMAT,
+      version: STATE_VERSION,
+      project: { id: project.id, name: project.name, description: project.description },
+      vpcs: byId(await tx.listVpcs(projectId, ALL)),
+      subnets: byId(await tx.listSubnets(projectId, { page: ALL })),
+      servers: byId(servers),
+      ports: byId(await tx.listPorts({ projectId })),
+      jobs: byId(jobs),
+    };
+  });
+}
+
+function assertState(value: unknown): asserts value is ProjectState {
+  const state = value as Partial<ProjectState> | null;
+  if (typeof state !== "object" || state === null || state.format !== STATE_FORMAT) {
+    throw new StateError(`not an ecs-vip export (no "format": "${STATE_FORMAT}")`);
+  }
+  if (state.version !== STATE_VERSION) throw new StateError(`unsupported export version ${String(state.version)}`);
+  for (const key of ["vpcs", "subnets", "servers", "ports", "jobs"] as const) {
+    if (!Array.isArray(state[key])) throw new StateError(`"${key}" must be an array`);
+  }
+  if (typeof state.project?.id !== "string") throw new StateError(`"project.id" must be a string`);
+}
+
+/**
+ * Restores an export with its ids in one transaction: all of it or nothing. The project is created under the
+ * account `default` when the store lacks it; any resource whose id already exists refuses the whole import, so
+ * importing into a store that holds other resources of the project cannot mix two states.
+ */
+export async function importProject(
+  store: Store,
+  value: unknown,
+): Promise<{ projectId: string; counts: Record<string, number> }> {
+  assertState(value);
+  const state = value;
+  return store.write(async (tx) => {
+    if (!(await tx.getProject(state.project.id))) {
+      const account = await tx.getAccountByName(BOOTSTRAP_ACCOUNT);
+      if (!account) {
+        throw new StateError(
+          `the store has no account "${BOOTSTRAP_ACCOUNT}": start "ecs-vip serve" on it once, then import`,
+        );
+      }
+      const [sameName] = await tx.listProjects(account.id, { name: state.project.name });
+      if (sameName) {
+        throw new StateError(
+          `the store's project ${sameName.name} has another id (${sameName.id}); import into a store bootstrapped ` +
+            `with ECS_VIP_BOOTSTRAP_PROJECT_ID=${state.project.id}, or with another ECS_VIP_PROJECT_NAME`,
+        );
+      }
+      await tx.insertProject({
+        id: state.project.id,
+        accountId: account.id,
+        name: state.project.name,
+        description: state.project.description ?? "",
+      });
+    }
+    const taken = async (kind: string, id: string, found: unknown) => {
+      if (found) throw new StateError(`${kind} ${id} already exists in the store: import into an empty project`);
+    };
+    for (const vpc of state.vpcs) await taken("vpc", vpc.id, await tx.getVpc(vpc.id));
+    for (const subnet of state.subnets) await taken("subnet", subnet.id, await tx.getSubnet(subnet.id));
+    for (const server of state.servers) await taken("server", server.id, await tx.getServer(server.id));
+    for (const port of state.ports) await taken("port", port.id, await tx.getPort(port.id));
+    for (const job of state.jobs) await taken("job", job.id, await tx.getJob(job.id));
+    const mine = <T extends { projectId: string }>(item: T) => ({ ...item, projectId: state.project.id });
+    for (const vpc of state.vpcs) await tx.insertVpc(mine(vpc));
+    for (const subnet of state.subnets) await tx.insertSubnet(mine(subnet));
+    for (const server of state.servers) await tx.insertServer(mine(server));
+    for (const job of state.jobs) await tx.insertJob(mine(job));
+    for (const port of state.ports) await tx.insertPort(mine(port));
+    return {
+      projectId: state.project.id,
+      counts: {
+        vpcs: state.vpcs.length,
+        subnets: state.subnets.length,
+        servers: state.servers.length,
+        ports: state.ports.length,
+        jobs: state.jobs.length,
+      },
+    };
+  });
+}
