@@ -30,7 +30,10 @@ function writeCredentials(config: ServeConfig, credentials: BootstrapCredentials
 /** Opens the store, bootstraps identity on first start, serves, and completes server builds in the background. */
 export async function startServer(config: ServeConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
   const store = await openStore(config.db, { synchronous: config.synchronous });
-  const context = defaultContext(store, { serverBuildMs: config.serverBuildMs });
+  const context = defaultContext(store, {
+    serverBuildMs: config.serverBuildMs,
+    ...(config.eipPool === undefined ? {} : { eipPool: config.eipPool }),
+  });
   const result = await bootstrap(context, { projectName: config.projectName, ...config.bootstrap });
   if (result.created && result.credentials) {
     const file = writeCredentials(config, result.credentials);

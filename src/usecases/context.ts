@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { DEFAULT_EIP_POOL } from "../domain/eips/model.js";
 import type { Store } from "../store/store.js";
 
 /** Who is calling: resolved by authentication before any use case runs. */
@@ -15,6 +16,8 @@ export interface Limits {
   maxPrivateIpsPerRequest: number;
   /** How long a server stays in BUILD before its creation job completes. */
   serverBuildMs: number;
+  /** The IPv4 block EIPs are assigned from (CIDR). */
+  eipPool: string;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -23,6 +26,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxServersPerRequest: 500,
   maxPrivateIpsPerRequest: 20,
   serverBuildMs: 300,
+  eipPool: DEFAULT_EIP_POOL,
 };
 
 export interface UseCaseContext {

@@ -111,6 +111,8 @@ export function neutronRoutes(context: UseCaseContext) {
           deviceOwner: port.device_owner ?? "",
           fixedIps,
           allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+          securityGroups: port.security_groups,
+          portSecurityEnabled: port.port_security_enabled,
         });
         return reply.code(201).send({ port: portBody(created) });
       },
@@ -124,6 +126,8 @@ export function neutronRoutes(context: UseCaseContext) {
           name: port.name,
           description: port.description,
           allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+          securityGroups: port.security_groups,
+          portSecurityEnabled: port.port_security_enabled,
         });
         return { port: portBody(updated) };
       },

@@ -3,6 +3,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { Allocators } from "../shared/allocate-address.js";
+import { releasePortAttachments } from "../shared/port-attachments.js";
 import { detachNicFromVips } from "../shared/vip-links.js";
 import { finishedJob } from "./jobs.js";
 import { buildNic, type NicInput } from "./nic-allocation.js";
@@ -63,6 +64,7 @@ export async function deleteServerNics(
       if (!nic) fail("ecsNotServerNic", `The server does not have the interface ${id}.`);
       if (nic.id === primary?.id) fail("ecsPrimaryNicUndeletable");
       await detachNicFromVips(tx, nic, now);
+      await releasePortAttachments(tx, nic.id, now);
       await tx.deletePort(nic.id);
     }
     const job = finishedJob(context, caller, "deleteNics", [serverId]);

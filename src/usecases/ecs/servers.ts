@@ -2,7 +2,9 @@ import type { Job, Port, Server } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { groupsForNewPort } from "../security-groups/port-groups.js";
 import { Allocators } from "../shared/allocate-address.js";
+import { releasePortAttachments } from "../shared/port-attachments.js";
 import { detachNicFromVips } from "../shared/vip-links.js";
 import { projectZone } from "../vpc/subnets.js";
 import { finishedJob } from "./jobs.js";
@@ -19,6 +21,8 @@ export interface CreateServersInput {
   count: number;
   availabilityZone?: string;
   metadata: Record<string, string>;
+  /** Ids of the security groups every NIC joins; omitted: the project's default group. */
+  securityGroups?: string[];
   /** Check everything, create nothing. */
   dryRun?: boolean;
 }
@@ -62,6 +66,10 @@ export async function createServers(
       endTime: null,
       readyAt,
     };
+    const groups = await groupsForNewPort(context, tx, caller.projectId, input.securityGroups, true, {
+      notFound: "ecsVpcMismatch",
+      portSecurityRequired: "ecsVpcMismatch",
+    });
     const servers: Server[] = [];
     const nics: Port[] = [];
     for (let index = 0; index < input.count; index++) {
@@ -89,7 +97,7 @@ export async function createServers(
     job.serverIds = servers.map((server) => server.id);
     await tx.insertJob(job);
     for (const server of servers) await tx.insertServer(server);
-    for (const nic of nics) await tx.insertPort(nic);
+    for (const nic of nics) await tx.insertPort({ ...nic, securityGroupIds: groups });
     if (input.dryRun) throw new DryRunPassed();
     return { job, servers };
   });
@@ -102,13 +110,25 @@ export async function createServers(
 export interface ServerView {
   server: Server;
   nics: Port[];
+  /** The groups of the server's primary NIC, as ECS shows a server's groups. */
+  securityGroups: { id: string; name: string }[];
+}
+
+async function serverGroups(tx: Tx, nics: Port[]): Promise<{ id: string; name: string }[]> {
+  const groups: { id: string; name: string }[] = [];
+  for (const id of nics[0]?.securityGroupIds ?? []) {
+    const group = await tx.getSecurityGroup(id);
+    if (group) groups.push({ id: group.id, name: group.name });
+  }
+  return groups;
 }
 
 export async function showServer(context: UseCaseContext, caller: Caller, id: string): Promise<ServerView> {
   return context.store.read(async (tx) => {
     const server = await tx.getServer(id);
     if (!server || server.projectId !== caller.projectId) fail("ecsServerNotFound");
-    return { server, nics: await tx.listServerNics(id) };
+    const nics = await tx.listServerNics(id);
+    return { server, nics, securityGroups: await serverGroups(tx, nics) };
   });
 }
 
@@ -122,7 +142,8 @@ export async function listServers(
     const start = (filter.page - 1) * filter.limit;
     const views: ServerView[] = [];
     for (const server of servers.slice(start, start + filter.limit)) {
-      views.push({ server, nics: await tx.listServerNics(server.id) });
+      const nics = await tx.listServerNics(server.id);
+      views.push({ server, nics, securityGroups: await serverGroups(tx, nics) });
     }
     return { total: servers.length, views };
   });
@@ -131,6 +152,7 @@ export async function listServers(
 async function deleteServerIn(tx: Tx, server: Server, now: string): Promise<void> {
   for (const nic of await tx.listServerNics(server.id)) {
     await detachNicFromVips(tx, nic, now);
+    await releasePortAttachments(tx, nic.id, now);
     await tx.deletePort(nic.id);
   }
   await tx.deleteServer(server.id);

@@ -3,8 +3,10 @@ import { dedupePairs } from "../../domain/ports/address-pairs.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { PortFilter } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { checkedGroups, groupsForNewPort } from "../security-groups/port-groups.js";
 import { Allocators } from "../shared/allocate-address.js";
 import { newPort } from "../shared/new-port.js";
+import { releasePortAttachments } from "../shared/port-attachments.js";
 import { detachVipFromNics } from "../shared/vip-links.js";
 
 /** A pair as the client sent it: the MAC may be left out, and then means the port's own MAC. */
@@ -21,13 +23,23 @@ export interface CreatePortInput {
   deviceOwner: "" | typeof VIP_DEVICE_OWNER;
   fixedIps?: { subnetId?: string; ipAddress?: string }[];
   allowedAddressPairs?: PairInput[];
+  /** Omitted: the project's default group (when port security is on). */
+  securityGroups?: string[];
+  portSecurityEnabled?: boolean;
 }
 
 export interface UpdatePortInput {
   name?: string;
   description?: string;
   allowedAddressPairs?: PairInput[];
+  securityGroups?: string[];
+  portSecurityEnabled?: boolean;
 }
+
+const PORT_GROUP_ERRORS = {
+  notFound: "neutronSgNotFound",
+  portSecurityRequired: "neutronPortSecurityRequired",
+} as const;
 
 function resolvePairs(port: Pick<Port, "macAddress">, pairs: PairInput[], max: number): AddressPair[] {
   const resolved = dedupePairs(
@@ -80,6 +92,15 @@ export async function createPort(context: UseCaseContext, caller: Caller, input:
       deviceOwner: input.deviceOwner,
     });
     port.allowedAddressPairs = resolvePairs(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs);
+    port.portSecurityEnabled = input.portSecurityEnabled ?? true;
+    port.securityGroupIds = await groupsForNewPort(
+      context,
+      tx,
+      caller.projectId,
+      input.securityGroups,
+      port.portSecurityEnabled,
+      PORT_GROUP_ERRORS,
+    );
     await tx.insertPort(port);
     return port;
   });
@@ -102,14 +123,30 @@ export async function updatePort(
         input.allowedAddressPairs === undefined
           ? port.allowedAddressPairs
           : resolvePairs(port, input.allowedAddressPairs, context.limits.maxAddressPairs),
+      portSecurityEnabled: input.portSecurityEnabled ?? port.portSecurityEnabled,
     };
+    if (input.securityGroups !== undefined) {
+      next.securityGroupIds = await checkedGroups(
+        tx,
+        caller.projectId,
+        input.securityGroups,
+        next.portSecurityEnabled,
+        PORT_GROUP_ERRORS,
+      );
+    } else if (!next.portSecurityEnabled && port.securityGroupIds.length > 0) {
+      fail("neutronPortHasSecurityGroup");
+    }
+    const groupsChanged = JSON.stringify(next.securityGroupIds) !== JSON.stringify(port.securityGroupIds);
     const changed =
+      groupsChanged ||
       next.name !== port.name ||
       next.description !== port.description ||
+      next.portSecurityEnabled !== port.portSecurityEnabled ||
       JSON.stringify(next.allowedAddressPairs) !== JSON.stringify(port.allowedAddressPairs);
     if (!changed) return port;
     const updated = { ...next, revisionNumber: port.revisionNumber + 1, updatedAt: isoNow(context) };
     await tx.updatePort(updated);
+    if (groupsChanged) await tx.setPortSecurityGroups(updated.id, updated.securityGroupIds);
     return updated;
   });
 }
@@ -123,6 +160,7 @@ export async function deletePort(context: UseCaseContext, caller: Caller, id: st
       fail("neutronPortInUse", `Port ${id} is owned by ${port.deviceOwner || "a device"} and cannot be deleted.`);
     }
     await detachVipFromNics(tx, port, isoNow(context));
+    await releasePortAttachments(tx, id, isoNow(context));
     await tx.deletePort(id);
   });
 }

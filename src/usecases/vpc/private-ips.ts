@@ -1,9 +1,10 @@
 import { isVipCapableOwner, type Port } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Page } from "../../store/store.js";
-import type { Caller, UseCaseContext } from "../context.js";
+import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { Allocators } from "../shared/allocate-address.js";
 import { newPort } from "../shared/new-port.js";
+import { releasePortAttachments } from "../shared/port-attachments.js";
 import { portsPointingAt } from "../shared/vip-links.js";
 
 export interface PrivateIpRequest {
@@ -68,6 +69,7 @@ export async function deletePrivateIp(context: UseCaseContext, caller: Caller, i
     if (!port || port.projectId !== caller.projectId) fail("privateIpNotFound");
     if (!isVipCapableOwner(port.deviceOwner)) fail("privateIpBound", "The private IP address is used by a device.");
     if ((await portsPointingAt(tx, port)).length > 0) fail("privateIpBound");
+    await releasePortAttachments(tx, id, isoNow(context));
     await tx.deletePort(id);
   });
 }

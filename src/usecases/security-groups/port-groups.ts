@@ -1,0 +1,45 @@
+import { fail } from "../../errors/cloud-error.js";
+import type { ErrorId } from "../../errors/registry.js";
+import type { Tx } from "../../store/store.js";
+import type { UseCaseContext } from "../context.js";
+import { ensureDefaultSecurityGroup } from "./default-group.js";
+
+/**
+ * The groups a new port (or server NIC) joins: the ones asked for, each of the project, without repeats; the
+ * project's default group when none were named and port security is on; none when port security is off.
+ */
+export async function groupsForNewPort(
+  context: UseCaseContext,
+  tx: Tx,
+  projectId: string,
+  requested: string[] | undefined,
+  portSecurityEnabled: boolean,
+  errors: { notFound: ErrorId; portSecurityRequired: ErrorId },
+): Promise<string[]> {
+  if (requested === undefined) {
+    return portSecurityEnabled ? [(await ensureDefaultSecurityGroup(context, tx, projectId)).id] : [];
+  }
+  return checkedGroups(tx, projectId, requested, portSecurityEnabled, errors);
+}
+
+/** Requested groups, checked: each must be the project's, and port security must be on to carry any. */
+export async function checkedGroups(
+  tx: Tx,
+  projectId: string,
+  requested: string[],
+  portSecurityEnabled: boolean,
+  errors: { notFound: ErrorId; portSecurityRequired: ErrorId },
+): Promise<string[]> {
+  const ids = [...new Set(requested)];
+  for (const id of ids) {
+    const group = await tx.getSecurityGroup(id);
+    if (!group || group.projectId !== projectId) fail(errors.notFound, `Security group ${id} does not exist.`);
+  }
+  if (ids.length > 0 && !portSecurityEnabled) {
+    fail(
+      errors.portSecurityRequired,
+      "Port security must be enabled and port must have an IP address in order to use security groups.",
+    );
+  }
+  return ids;
+}
