@@ -2,9 +2,12 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import { consoleRoutes } from "./http/console/routes.js";
 import { ecsLimitRoutes } from "./http/ecs/limits.js";
 import { ecsRoutes } from "./http/ecs/routes.js";
+import { eipRoutes } from "./http/eip/routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
+import { neutronFloatingIpRoutes } from "./http/neutron/floating-ips.js";
 import { neutronNetworkRoutes } from "./http/neutron/networks.js";
 import { neutronRoutes } from "./http/neutron/routes.js";
+import { neutronSecurityGroupRoutes } from "./http/neutron/security-groups.js";
 import { registerAuthentication } from "./http/plugins/authenticate.js";
 import { registerBodyParsing } from "./http/plugins/body-parsing.js";
 import { clientErrorHandler, registerHostCheck } from "./http/plugins/client-errors.js";
@@ -15,6 +18,7 @@ import { registerValidation } from "./http/plugins/validation.js";
 import { vpcPortRoutes } from "./http/vpc/ports.js";
 import { vpcQuotaRoutes } from "./http/vpc/quotas.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
+import { vpcSecurityGroupRoutes } from "./http/vpc/security-groups.js";
 import type { UseCaseContext } from "./usecases/context.js";
 import { IdentityCache } from "./usecases/iam/authenticate.js";
 import "./http/request-context.js";
@@ -60,5 +64,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(neutronNetworkRoutes(options.context));
   await app.register(ecsRoutes(options.context));
   await app.register(consoleRoutes(options.context));
+  // Security groups and EIPs
+  await app.register(vpcSecurityGroupRoutes(options.context));
+  await app.register(neutronSecurityGroupRoutes(options.context));
+  await app.register(eipRoutes(options.context));
+  await app.register(neutronFloatingIpRoutes(options.context));
   return app;
 }

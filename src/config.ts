@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { quotasFromEnv } from "./config-quotas.js";
+import { parsePool } from "./domain/eips/model.js";
 import { DEFAULT_PREFIX, isValidPrefix } from "./domain/portsec/names.js";
 import type { Quotas } from "./domain/quotas/quotas.js";
 import type { SqliteSynchronous } from "./store/sqlite/sqlite-store.js";
@@ -15,6 +16,8 @@ export interface ServeConfig {
   synchronous: SqliteSynchronous;
   /** How long a new server stays in BUILD before its creation job completes. */
   serverBuildMs: number;
+  /** `--eip-pool` / `ECS_VIP_EIP_POOL`: the IPv4 block EIPs are assigned from (default 198.51.100.0/24). */
+  eipPool?: string;
   projectName: string;
   bootstrap: {
     accessKey?: string;
@@ -58,6 +61,8 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
   if (!Number.isInteger(serverBuildMs) || serverBuildMs < 0 || serverBuildMs > 3_600_000) {
     throw new ConfigError(`--build-ms must be an integer from 0 to 3600000, got ${serverBuildMs}`);
   }
+  const eipPool = flagValue(args, "eip-pool") ?? env.ECS_VIP_EIP_POOL ?? DEFAULT_LIMITS.eipPool;
+  if (!parsePool(eipPool)) throw new ConfigError(`--eip-pool must be an IPv4 CIDR from /8 to /30, got ${eipPool}`);
   const projectId = env.ECS_VIP_BOOTSTRAP_PROJECT_ID;
   if (projectId !== undefined && !/^[0-9a-f]{32}$/.test(projectId)) {
     throw new ConfigError("ECS_VIP_BOOTSTRAP_PROJECT_ID must be 32 lowercase hex characters");
@@ -76,6 +81,7 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
     dataDir: resolve(flagValue(args, "data-dir") ?? env.ECS_VIP_DATA_DIR ?? defaultDataDir(db)),
     synchronous,
     serverBuildMs,
+    eipPool,
     projectName: env.ECS_VIP_PROJECT_NAME ?? "local-1",
     bootstrap: {
       accessKey: env.ECS_VIP_BOOTSTRAP_AK,

@@ -30,6 +30,7 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
   const context = defaultContext(store, {
     serverBuildMs: config.serverBuildMs,
     ...(config.quotas ? { quotas: config.quotas } : {}),
+    ...(config.eipPool === undefined ? {} : { eipPool: config.eipPool }),
   });
   const result = await bootstrapIdentity(context, config).catch(async (error: unknown) => {
     await store.close().catch(() => undefined);

@@ -102,6 +102,10 @@ export interface Port {
   revisionNumber: number;
   createdAt: string;
   updatedAt: string;
+  /** Ids of the security groups the port is a member of, in the order they were given. */
+  securityGroupIds: string[];
+  /** Neutron's port-security switch: off, the port may carry no security groups (and no filtering applies). */
+  portSecurityEnabled: boolean;
 }
 
 export type ServerStatus = "BUILD" | "ACTIVE" | "SHUTOFF" | "ERROR" | "DELETED";

@@ -109,6 +109,25 @@ export const ERRORS = {
   portNotFoundV1: vpc("VPC.2501", 404, "Port does not exist."),
   portInUseV1: vpc("VPC.2502", 409, "Port is in use by a device and cannot be deleted."),
 
+  // VPC v1 security groups (the v1 pages name no code for "in use" and rules: the V3 API's codes are used)
+  sgInvalidParameter: vpc("VPC.0601", 400, "Invalid security group parameter."),
+  sgNotFound: vpc("VPC.0603", 404, "Security group does not exist."),
+  sgInUse: vpc("VPC.9902", 409, "Security group is in use."),
+  sgDefaultUndeletable: vpc("VPC.9902", 409, "The default security group cannot be deleted."),
+  sgRuleExists: vpc("VPC.9902", 409, "Security group rule already exists."),
+  sgRuleNotFound: vpc("VPC.9904", 404, "Security group rule could not be found."),
+
+  // EIPs (VPC v1 publicips)
+  eipInvalidParameter: vpc("VPC.0501", 400, "Invalid EIP parameters."),
+  eipNotFound: vpc("VPC.0504", 404, "Floating IP could not be found."),
+  eipAlreadyBound: vpc("VPC.0510", 409, "EIP has already been bound to a port."),
+  eipPortHasEip: vpc("VPC.0511", 409, "The port has already been bound with an EIP."),
+  eipBusy: vpc("VPC.0512", 409, "Resource status is busy, try it again later."),
+  eipInternal: vpc("VPC.0514", 500, "Neutron error."),
+  eipBoundNotReleasable: vpc("VPC.0517", 409, "EIP is bound to a port. Unbind it first."),
+  eipAddressInUse: vpc("VPC.0522", 409, "The IP address is in use."),
+  eipPoolExhausted: vpc("VPC.0532", 409, "No more IP addresses available on network."),
+
   // Neutron v2.0
   portNotFound: neutron("PortNotFound", 404, "Port could not be found."),
   networkNotFound: neutron("NetworkNotFound", 404, "Network could not be found."),
@@ -126,6 +145,35 @@ export const ERRORS = {
   neutronPairsExhausted: neutron("AllowedAddressPairExhausted", 400, "Too many allowed address pairs."),
   neutronConflict: neutron("Conflict", 409, "The request conflicted with a concurrent change; try again."),
   neutronInternal: neutron("HTTPInternalServerError", 500, "Request failed: internal server error."),
+
+  // Neutron v2.0 security groups, port security and floating IPs
+  neutronSgNotFound: neutron("SecurityGroupNotFound", 404, "Security group could not be found."),
+  neutronSgRuleNotFound: neutron("SecurityGroupRuleNotFound", 404, "Security group rule could not be found."),
+  neutronSgInUse: neutron("SecurityGroupInUse", 409, "Security Group in use."),
+  neutronSgRuleExists: neutron("SecurityGroupRuleExists", 409, "Security group rule already exists."),
+  neutronSgDefaultUndeletable: neutron(
+    "SecurityGroupCannotRemoveDefault",
+    409,
+    "Insufficient rights for removing default security group.",
+  ),
+  neutronSgDefaultExists: neutron("SecurityGroupDefaultAlreadyExists", 409, "Default security group already exists."),
+  neutronSgDefaultUnchangeable: neutron(
+    "SecurityGroupCannotUpdateDefault",
+    409,
+    "Updating default security group not allowed.",
+  ),
+  neutronPortSecurityRequired: neutron(
+    "PortSecurityAndIPRequiredForSecurityGroups",
+    400,
+    "Port security must be enabled and port must have an IP address in order to use security groups.",
+  ),
+  neutronPortHasSecurityGroup: neutron(
+    "PortSecurityPortHasSecurityGroup",
+    409,
+    "Port has security group associated. Cannot disable port security or ip address until security group is removed.",
+  ),
+  neutronFloatingIpNotFound: neutron("FloatingIPNotFound", 404, "Floating IP could not be found."),
+  neutronFloatingIpPortTaken: neutron("FloatingIPPortAlreadyAssociated", 409, "The port already has a floating IP."),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorId = keyof typeof ERRORS;

@@ -13,6 +13,8 @@ import type {
 } from "../domain/model.js";
 import type { ProjectUsage } from "../domain/quotas/quotas.js";
 import type { ChangeFeed } from "./change-feed.js";
+import type { EipTx } from "./eips.js";
+import type { SecurityGroupTx } from "./security-groups.js";
 
 export interface Page {
   limit: number;
@@ -48,7 +50,7 @@ export interface ReadOptions {
 }
 
 /** One unit of work. Every method runs inside the transaction that `Store.write`/`Store.read` opened. */
-export interface Tx {
+export interface Tx extends SecurityGroupTx, EipTx {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
 
@@ -91,7 +93,10 @@ export interface Tx {
   usedAddresses(networkId: string): Promise<Set<string>>;
   /** Ports of the project whose allowed_address_pairs contain the pair (any MAC when `macAddress` is omitted). */
   listPortsWithPair(projectId: string, pair: { ipAddress: string; macAddress?: string }): Promise<Port[]>;
-  /** Replaces name, description, status, device fields, pairs, revision and updated_at of an existing port. */
+  /**
+   * Replaces name, description, status, device fields, pairs, port_security_enabled, revision and updated_at of an
+   * existing port (security group memberships change through `setPortSecurityGroups`).
+   */
   updatePort(port: Port): Promise<void>;
   deletePort(id: string): Promise<void>;
 

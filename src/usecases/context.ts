@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { DEFAULT_EIP_POOL } from "../domain/eips/model.js";
 import { DEFAULT_QUOTAS, type Quotas } from "../domain/quotas/quotas.js";
 import type { Store } from "../store/store.js";
 
@@ -17,6 +18,8 @@ export interface Limits {
   /** How long a server stays in BUILD before its creation job completes. */
   serverBuildMs: number;
   quotas: Quotas;
+  /** The IPv4 block EIPs are assigned from (CIDR). */
+  eipPool: string;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -26,6 +29,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxPrivateIpsPerRequest: 20,
   serverBuildMs: 300,
   quotas: DEFAULT_QUOTAS,
+  eipPool: DEFAULT_EIP_POOL,
 };
 
 export interface UseCaseContext {

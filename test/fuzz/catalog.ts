@@ -43,6 +43,7 @@ export function serviceOfPath(path: string): Service | undefined {
   if (/^\/v2\.0(\/|$)/.test(clean)) return "neutron";
   if (/^\/v1(\.1)?\/[^/]*\/(cloudservers|jobs)(\/|$)/.test(clean)) return "ecs";
   if (/^\/v1\/[^/]*\/(vpcs|subnets|privateips)(\/|$)/.test(clean)) return "vpc";
+  if (/^\/v1\/[^/]*\/(security-groups|security-group-rules|publicips)(\/|$)/.test(clean)) return "vpc";
   return undefined;
 }
 
@@ -320,7 +321,6 @@ export function validBody(world: FuzzWorld, route: Route): unknown {
           adminPass: "Secret-123",
           metadata: { team: "fuzz" },
           tags: ["a"],
-          security_groups: [{ id: "sg" }],
           description: "fuzz",
         },
         dry_run: false,

@@ -91,6 +91,8 @@ function world(tag = randomBytes(4).toString("hex")) {
     adminStateUp: true,
     fixedIps: [{ subnetId: subnet.neutronSubnetId, ipAddress: ip }],
     allowedAddressPairs: [],
+    securityGroupIds: [],
+    portSecurityEnabled: true,
     nicIndex: null,
     revisionNumber: 0,
     createdAt: T0,

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Eip } from "../../src/domain/eips/model.js";
 import type {
   AccessKey,
   Account,
@@ -21,6 +22,7 @@ import type {
   User,
   Vpc,
 } from "../../src/domain/model.js";
+import type { SecurityGroup, SecurityGroupRule } from "../../src/domain/security-groups/model.js";
 import { StoreConflictError, StoreRetriesExhaustedError } from "../../src/store/errors.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "../../src/store/sql/migrations.js";
@@ -236,6 +238,8 @@ function portOf(world: World, name: string, ip: string, fields: Partial<Port> = 
     revisionNumber: 0,
     createdAt: T0,
     updatedAt: T0,
+    securityGroupIds: [],
+    portSecurityEnabled: true,
     ...fields,
   };
 }
@@ -418,6 +422,8 @@ describe.each(KINDS)("store contract: $name", (kind) => {
           adminStateUp: true,
           fixedIps: [{ subnetId: "ns", ipAddress: "10.0.0.5" }],
           allowedAddressPairs: [],
+          securityGroupIds: [],
+          portSecurityEnabled: true,
           nicIndex: null,
           revisionNumber: 0,
           createdAt: T0,
@@ -1009,6 +1015,10 @@ describe.each(KINDS)("store contract: $name", (kind) => {
         "address_pairs",
         "servers",
         "jobs",
+        "security_groups",
+        "security_group_rules",
+        "port_security_groups",
+        "eips",
       ]);
       expect(dump).toEqual({
         meta: [{ key: "token_secret", value: "s" }],
@@ -1105,6 +1115,7 @@ describe.each(KINDS)("store contract: $name", (kind) => {
             revision_number: 0,
             created_at: T0,
             updated_at: T0,
+            port_security_enabled: 1,
           },
         ],
         fixed_ips: [
@@ -1146,6 +1157,209 @@ describe.each(KINDS)("store contract: $name", (kind) => {
             fail_reason: null,
           },
         ],
+        security_groups: [],
+        security_group_rules: [],
+        port_security_groups: [],
+        eips: [],
+      });
+    });
+  });
+
+  describe("security groups and EIPs", () => {
+    const groupOf = (world: World, name: string, fields: Partial<SecurityGroup> = {}): SecurityGroup => ({
+      id: `${world.tag}-sg-${name}`,
+      projectId: world.project.id,
+      name,
+      description: "",
+      vpcId: "",
+      revisionNumber: 0,
+      createdAt: T0,
+      updatedAt: T0,
+      ...fields,
+    });
+    const ruleOf = (world: World, name: string, fields: Partial<SecurityGroupRule> = {}): SecurityGroupRule => ({
+      id: `${world.tag}-rule-${name}`,
+      projectId: world.project.id,
+      securityGroupId: `${world.tag}-sg-a`,
+      direction: "ingress",
+      ethertype: "IPv4",
+      protocol: null,
+      portRangeMin: null,
+      portRangeMax: null,
+      remoteIpPrefix: null,
+      remoteGroupId: null,
+      description: "",
+      revisionNumber: 0,
+      createdAt: T0,
+      updatedAt: T0,
+      ...fields,
+    });
+    const eipOf = (world: World, name: string, ip: string, fields: Partial<Eip> = {}): Eip => ({
+      id: `${world.tag}-eip-${name}`,
+      projectId: world.project.id,
+      publicIpAddress: ip,
+      type: "5_bgp",
+      alias: name,
+      portId: null,
+      bandwidthId: `${world.tag}-bw-${name}`,
+      bandwidthName: "bw",
+      bandwidthSize: 10,
+      bandwidthShareType: "PER",
+      bandwidthChargeMode: "bandwidth",
+      createdAt: T0,
+      updatedAt: T0,
+      ...fields,
+    });
+
+    it("round-trips groups and rules (nulls included), finds the default group, filters and pages", async () => {
+      const world = await seedWorld(store);
+      const a = groupOf(world, "a", { vpcId: world.vpc.id, description: "first" });
+      const b = groupOf(world, "b");
+      const full = ruleOf(world, "full", {
+        protocol: "tcp",
+        portRangeMin: 80,
+        portRangeMax: 81,
+        remoteIpPrefix: "10.0.0.0/8",
+        description: "web",
+      });
+      const remote = ruleOf(world, "remote", { direction: "egress", ethertype: "IPv6", remoteGroupId: b.id });
+      await store.write(async (tx) => {
+        await tx.insertSecurityGroup(a, false);
+        await tx.insertSecurityGroup(b, true);
+        await tx.insertSecurityGroupRule(full);
+        await tx.insertSecurityGroupRule(remote);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getSecurityGroup(a.id)).toEqual(a);
+        expect(await tx.getDefaultSecurityGroup(world.project.id)).toEqual(b);
+        expect(await tx.getSecurityGroupRule(full.id)).toEqual(full);
+        expect(await tx.getSecurityGroupRule(remote.id)).toEqual(remote);
+        expect(ids(await tx.listSecurityGroups(world.project.id, {}))).toEqual([a.id, b.id]);
+        expect(ids(await tx.listSecurityGroups(world.project.id, { vpcId: world.vpc.id }))).toEqual([a.id]);
+        expect(ids(await tx.listSecurityGroups(world.project.id, { name: "b" }))).toEqual([b.id]);
+        expect(ids(await tx.listSecurityGroups(world.project.id, { ids: [] }))).toEqual([]);
+        expect(ids(await tx.listSecurityGroups(world.project.id, { page: { limit: 1, marker: a.id } }))).toEqual([
+          b.id,
+        ]);
+        expect(ids(await tx.listSecurityGroups("other", {}))).toEqual([]);
+        const rules = (filter: object) => tx.listSecurityGroupRules(world.project.id, filter).then(ids);
+        expect(await rules({ securityGroupId: a.id })).toEqual([full.id, remote.id]);
+        expect(await rules({ direction: "egress" })).toEqual([remote.id]);
+        expect(await rules({ protocol: "tcp", portRangeMin: 80, portRangeMax: 81 })).toEqual([full.id]);
+        expect(await rules({ remoteGroupId: b.id })).toEqual([remote.id]);
+        expect(await rules({ remoteIpPrefix: "10.0.0.0/8", page: { limit: 5 } })).toEqual([full.id]);
+      });
+      await store.write(async (tx) => {
+        await tx.updateSecurityGroup({ ...a, name: "renamed", description: "d", revisionNumber: 1, updatedAt: T1 });
+        await tx.deleteSecurityGroupRule(full.id);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getSecurityGroup(a.id)).toEqual({
+          ...a,
+          name: "renamed",
+          description: "d",
+          revisionNumber: 1,
+          updatedAt: T1,
+        });
+        expect(await tx.getSecurityGroupRule(full.id)).toBeUndefined();
+      });
+      // Deleting a group takes its rules and the rules of other groups naming it as remote group.
+      await store.write((tx) => tx.deleteSecurityGroup(b.id));
+      await store.read(async (tx) => {
+        expect(await tx.getSecurityGroup(b.id)).toBeUndefined();
+        expect(await tx.getSecurityGroupRule(remote.id)).toBeUndefined();
+        expect(await tx.getDefaultSecurityGroup(world.project.id)).toBeUndefined();
+      });
+    });
+
+    it("allows one default group per project, as a StoreConflictError", async () => {
+      const world = await seedWorld(store);
+      await store.write((tx) => tx.insertSecurityGroup(groupOf(world, "d1"), true));
+      const error = await txError(store, (tx) => tx.insertSecurityGroup(groupOf(world, "d2"), true));
+      expect(error).toBeInstanceOf(StoreConflictError);
+      await store.write((tx) => tx.insertSecurityGroup(groupOf(world, "d3"), false));
+    });
+
+    it("keeps a port's groups in order through insert, set, detach and port deletion, and counts members", async () => {
+      const world = await seedWorld(store);
+      const a = groupOf(world, "a");
+      const b = groupOf(world, "b");
+      const port = portOf(world, "p", "10.0.0.20", { securityGroupIds: [b.id, a.id], portSecurityEnabled: false });
+      const other = portOf(world, "q", "10.0.0.21", { securityGroupIds: [a.id] });
+      await store.write(async (tx) => {
+        await tx.insertSecurityGroup(a, false);
+        await tx.insertSecurityGroup(b, false);
+        await tx.insertPort(port);
+        await tx.insertPort(other);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getPort(port.id)).toEqual(port);
+        expect(
+          (await tx.listPorts({ projectId: world.project.id, ids: [port.id, other.id] })).map(
+            (p) => p.securityGroupIds,
+          ),
+        ).toEqual([[b.id, a.id], [a.id]]);
+        expect(await tx.countSecurityGroupPorts(a.id)).toBe(2);
+        expect(await tx.countSecurityGroupPorts(b.id)).toBe(1);
+      });
+      await store.write(async (tx) => {
+        await tx.setPortSecurityGroups(port.id, [a.id]);
+        await tx.updatePort({ ...port, securityGroupIds: [a.id], portSecurityEnabled: true, revisionNumber: 1 });
+      });
+      expect(await store.read((tx) => tx.getPort(port.id))).toMatchObject({
+        securityGroupIds: [a.id],
+        portSecurityEnabled: true,
+      });
+      // A group with members cannot be deleted, by the schema too.
+      expect(await txError(store, (tx) => tx.deleteSecurityGroup(a.id))).toBeInstanceOf(StoreConflictError);
+      await store.write(async (tx) => {
+        await tx.detachPortFromSecurityGroups(port.id);
+        await tx.deletePort(other.id);
+      });
+      await store.read(async (tx) => {
+        expect((await tx.getPort(port.id))?.securityGroupIds).toEqual([]);
+        expect(await tx.countSecurityGroupPorts(a.id)).toBe(0);
+      });
+      await store.write((tx) => tx.deleteSecurityGroup(a.id));
+    });
+
+    it("round-trips EIPs, lists them by port and address, unbinds a port's EIP, and releases", async () => {
+      const world = await seedWorld(store);
+      const port = portOf(world, "p", "10.0.0.30");
+      const e1 = eipOf(world, "one", `${world.tag}-ip1`);
+      const e2 = eipOf(world, "two", `${world.tag}-ip2`, { portId: port.id });
+      await store.write(async (tx) => {
+        await tx.insertPort(port);
+        await tx.insertEip(e1);
+        await tx.insertEip(e2);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getEip(e1.id)).toEqual(e1);
+        expect(await tx.getEip(e2.id)).toEqual(e2);
+        expect(ids(await tx.listEips(world.project.id, {}))).toEqual([e1.id, e2.id]);
+        expect(ids(await tx.listEips(world.project.id, { portId: port.id }))).toEqual([e2.id]);
+        expect(ids(await tx.listEips(world.project.id, { publicIpAddress: e1.publicIpAddress }))).toEqual([e1.id]);
+        expect(ids(await tx.listEips(world.project.id, { page: { limit: 1 } }))).toEqual([e1.id]);
+        expect(await tx.usedEipAddresses()).toEqual(expect.any(Set));
+        expect((await tx.usedEipAddresses()).has(e2.publicIpAddress)).toBe(true);
+      });
+      // A bound port cannot go before its EIP is unbound.
+      expect(await txError(store, (tx) => tx.deletePort(port.id))).toBeInstanceOf(StoreConflictError);
+      // One EIP per port and one EIP per address.
+      expect(await txError(store, (tx) => tx.updateEip({ ...e1, portId: port.id }))).toBeInstanceOf(StoreConflictError);
+      expect(await txError(store, (tx) => tx.insertEip(eipOf(world, "dup", e1.publicIpAddress)))).toBeInstanceOf(
+        StoreConflictError,
+      );
+      expect(await store.write((tx) => tx.unbindEipsOfPort(port.id, T1))).toBe(1);
+      expect(await store.read((tx) => tx.getEip(e2.id))).toEqual({ ...e2, portId: null, updatedAt: T1 });
+      expect(await store.write((tx) => tx.unbindEipsOfPort(port.id, T1))).toBe(0);
+      await store.write(async (tx) => {
+        await tx.updateEip({ ...e1, alias: "renamed", portId: port.id, updatedAt: T1 });
+        await tx.deleteEip(e2.id);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getEip(e1.id)).toEqual({ ...e1, alias: "renamed", portId: port.id, updatedAt: T1 });
+        expect(await tx.getEip(e2.id)).toBeUndefined();
       });
     });
   });

@@ -5,6 +5,7 @@ import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
 import { defaultContext, type Limits, type UseCaseContext } from "../../src/usecases/context.js";
 import { bootstrap } from "../../src/usecases/iam/bootstrap.js";
+import { ensureDefaultSecurityGroup } from "../../src/usecases/security-groups/default-group.js";
 
 /**
  * The whole app in-process (app.inject: no sockets) over an in-memory SQLite store that can be swapped for a fresh one
@@ -99,7 +100,20 @@ export interface InjectAppOptions {
 }
 
 /** Everything but identity, in an order TRUNCATE accepts with CASCADE. */
-const DATA_TABLES = ["address_pairs", "fixed_ips", "ports", "servers", "jobs", "subnets", "networks", "vpcs"];
+const DATA_TABLES = [
+  "eips",
+  "port_security_groups",
+  "security_group_rules",
+  "security_groups",
+  "address_pairs",
+  "fixed_ips",
+  "ports",
+  "servers",
+  "jobs",
+  "subnets",
+  "networks",
+  "vpcs",
+];
 
 export async function createInjectApp(options: InjectAppOptions = {}) {
   const postgres = options.postgresUrl;
@@ -160,11 +174,15 @@ export async function createInjectApp(options: InjectAppOptions = {}) {
         await client.connect();
         await client.query(`TRUNCATE ${DATA_TABLES.join(", ")} CASCADE`);
         await client.end();
-        return;
+      } else {
+        const previous = context.store;
+        context.store = await freshStore(identity);
+        await previous.close();
       }
-      const previous = context.store;
-      context.store = await freshStore(identity);
-      await previous.close();
+      // Every project starts with its default security group, as bootstrap gives it.
+      await context.store.write(async (tx) => {
+        for (const row of identity.projects ?? []) await ensureDefaultSecurityGroup(context, tx, String(row.id));
+      });
     },
     async call(method, url, body, headers = {}) {
       const response = await app.inject({

@@ -42,7 +42,12 @@ export function interfaceBody(nic: Port) {
 
 const POWER_STATE: Record<string, number> = { ACTIVE: 1, SHUTOFF: 4 };
 
-export function serverBody(server: Server, nics: Port[], projectId: string) {
+export function serverBody(
+  server: Server,
+  nics: Port[],
+  projectId: string,
+  securityGroups: { id: string; name: string }[] = [],
+) {
   const addresses = {
     [server.vpcId]: nics.map((nic, index) => ({
       version: "4",
@@ -79,7 +84,7 @@ export function serverBody(server: Server, nics: Port[], projectId: string) {
     "OS-EXT-SRV-ATTR:hostname": server.name,
     "OS-DCF:diskConfig": "MANUAL",
     "os-extended-volumes:volumes_attached": [],
-    security_groups: [],
+    security_groups: securityGroups.map((group) => ({ name: group.name, id: group.id })),
     enterprise_project_id: "0",
     sys_tags: [{ key: "_sys_enterprise_project_id", value: "0" }],
   };

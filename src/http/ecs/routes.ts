@@ -85,6 +85,7 @@ export function ecsRoutes(context: UseCaseContext) {
         count: server.count ?? 1,
         availabilityZone: server.availability_zone,
         metadata: server.metadata ?? {},
+        securityGroups: server.security_groups?.map((group) => group.id),
         dryRun: request.body.dry_run === true,
       });
       if (result === "dry-run-passed") return reply.code(202).send({});
@@ -113,7 +114,7 @@ export function ecsRoutes(context: UseCaseContext) {
         const { total, views } = await listServers(context, caller, { name, status, limit, page: offset });
         return {
           count: total,
-          servers: views.map((view) => serverBody(view.server, view.nics, caller.projectId)),
+          servers: views.map((view) => serverBody(view.server, view.nics, caller.projectId, view.securityGroups)),
         };
       },
     );
@@ -124,7 +125,7 @@ export function ecsRoutes(context: UseCaseContext) {
       async (request) => {
         const caller = callerOf(request);
         const view = await showServer(context, caller, request.params.server_id);
-        return { server: serverBody(view.server, view.nics, caller.projectId) };
+        return { server: serverBody(view.server, view.nics, caller.projectId, view.securityGroups) };
       },
     );
 

@@ -70,7 +70,15 @@ export const createServersSchema = {
         },
         tags: { type: "array", maxItems: 10, items: { type: "string", maxLength: 80 } },
         extendparam: { type: "object" },
-        security_groups: { type: "array", items: { type: "object" } },
+        security_groups: {
+          type: "array",
+          maxItems: 10,
+          items: {
+            type: "object",
+            required: ["id"],
+            properties: { id: { type: "string", minLength: 1, maxLength: 64 } },
+          },
+        },
         description: { type: "string", maxLength: 85 },
       },
     },
@@ -89,6 +97,7 @@ export interface CreateServersBody {
     count?: number;
     availability_zone?: string;
     metadata?: Record<string, string>;
+    security_groups?: { id: string }[];
   };
 }
 

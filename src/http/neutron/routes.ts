@@ -110,6 +110,8 @@ export function neutronRoutes(context: UseCaseContext) {
           deviceOwner: port.device_owner ?? "",
           fixedIp: fixedIp && { subnetId: fixedIp.subnet_id, ipAddress: fixedIp.ip_address },
           allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+          securityGroups: port.security_groups,
+          portSecurityEnabled: port.port_security_enabled,
         });
         return reply.code(201).send({ port: portBody(created) });
       },
@@ -123,6 +125,8 @@ export function neutronRoutes(context: UseCaseContext) {
           name: port.name,
           description: port.description,
           allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+          securityGroups: port.security_groups,
+          portSecurityEnabled: port.port_security_enabled,
         });
         return { port: portBody(updated) };
       },

@@ -11,7 +11,7 @@ const writable = {
   name: { type: "string", maxLength: 255 },
   description: { type: "string", maxLength: 255 },
   allowed_address_pairs: { type: "array", maxItems: 1000, items: pair },
-  security_groups: { type: "array", items: { type: "string" } },
+  security_groups: { type: "array", maxItems: 10, items: { type: "string", minLength: 1, maxLength: 64 } },
   extra_dhcp_opts: { type: "array", items: { type: "object" } },
   port_security_enabled: { type: "boolean" },
   "binding:profile": { type: "object" },
@@ -66,11 +66,19 @@ export interface CreatePortBody {
     device_owner?: "" | "neutron:VIP_PORT";
     fixed_ips?: { subnet_id?: string; ip_address?: string }[];
     allowed_address_pairs?: PairBody[];
+    security_groups?: string[];
+    port_security_enabled?: boolean;
   };
 }
 
 export interface UpdatePortBody {
-  port: { name?: string; description?: string; allowed_address_pairs?: PairBody[] };
+  port: {
+    name?: string;
+    description?: string;
+    allowed_address_pairs?: PairBody[];
+    security_groups?: string[];
+    port_security_enabled?: boolean;
+  };
 }
 
 /** One value or a list; a list is bounded, as each id becomes a parameter of one SQL statement. */

@@ -45,6 +45,9 @@ const VPC_PORT_CODES: Record<PortRefusal, ErrorId> = {
   "ip-exhausted": "privateIpExhausted",
   "pairs-exhausted": "portInvalidParameter",
   "port-in-use": "portInUseV1",
+  "security-group-not-found": "sgNotFound",
+  "port-security-required": "portInvalidParameter",
+  "port-has-security-group": "portInvalidParameter",
 };
 
 const vpcPortRefusals: PortRefusals = (reason, detail) => fail(VPC_PORT_CODES[reason], detail);

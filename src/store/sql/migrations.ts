@@ -216,6 +216,67 @@ export const MIGRATIONS: Migration[] = [
         committed_at TEXT NOT NULL)`,
     ],
   },
+  {
+    version: 4,
+    name: "security groups and EIPs",
+    statements: [
+      // default_for_project holds the project id for the project's one default group (NULL for every other group).
+      `CREATE TABLE security_groups (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        vpc_id TEXT NOT NULL,
+        default_for_project TEXT UNIQUE,
+        revision_number INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL)`,
+      `CREATE INDEX security_groups_by_project ON security_groups (project_id, id)`,
+      `CREATE TABLE security_group_rules (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL,
+        security_group_id TEXT NOT NULL REFERENCES security_groups(id),
+        direction TEXT NOT NULL,
+        ethertype TEXT NOT NULL,
+        protocol TEXT,
+        port_range_min INTEGER,
+        port_range_max INTEGER,
+        remote_ip_prefix TEXT,
+        remote_group_id TEXT REFERENCES security_groups(id),
+        description TEXT NOT NULL,
+        revision_number INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL)`,
+      `CREATE INDEX security_group_rules_by_project ON security_group_rules (project_id, id)`,
+      `CREATE INDEX security_group_rules_by_group ON security_group_rules (security_group_id)`,
+      `CREATE INDEX security_group_rules_by_remote ON security_group_rules (remote_group_id)`,
+      // No cascade from the group: a group with member ports cannot be deleted, by the schema too.
+      `CREATE TABLE port_security_groups (
+        port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,
+        security_group_id TEXT NOT NULL REFERENCES security_groups(id),
+        position INTEGER NOT NULL,
+        UNIQUE (port_id, security_group_id))`,
+      `CREATE INDEX port_security_groups_by_group ON port_security_groups (security_group_id)`,
+      `ALTER TABLE ports ADD COLUMN port_security_enabled INTEGER NOT NULL DEFAULT 1`,
+      // One EIP per address of the pool across projects, and at most one EIP per port; a bound port cannot be
+      // deleted before its EIP is unbound.
+      `CREATE TABLE eips (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        public_ip_address TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        port_id TEXT UNIQUE REFERENCES ports(id),
+        bandwidth_id TEXT NOT NULL,
+        bandwidth_name TEXT NOT NULL,
+        bandwidth_size INTEGER NOT NULL,
+        bandwidth_share_type TEXT NOT NULL,
+        bandwidth_charge_mode TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL)`,
+      `CREATE INDEX eips_by_project ON eips (project_id, id)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -63,7 +63,12 @@ export function subnetFromRow(row: Row): Subnet {
   };
 }
 
-export function portFromRow(row: Row, fixedIps: FixedIp[], pairs: AddressPair[]): Port {
+export function portFromRow(
+  row: Row,
+  fixedIps: FixedIp[],
+  pairs: AddressPair[],
+  securityGroupIds: string[] = [],
+): Port {
   return {
     id: text(row.id),
     projectId: text(row.project_id),
@@ -81,6 +86,8 @@ export function portFromRow(row: Row, fixedIps: FixedIp[], pairs: AddressPair[])
     updatedAt: text(row.updated_at),
     fixedIps,
     allowedAddressPairs: pairs,
+    securityGroupIds,
+    portSecurityEnabled: row.port_security_enabled === undefined || integer(row.port_security_enabled) === 1,
   };
 }
 

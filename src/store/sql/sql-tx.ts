@@ -16,13 +16,13 @@ import type { ProjectUsage } from "../../domain/quotas/quotas.js";
 import { ChangeRecorder } from "../change-feed.js";
 import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, Tx } from "../store.js";
 import { writeChange } from "./change-log.js";
-import type { SqlExecutor } from "./executor.js";
 import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
+import { SECURITY_GROUP_AND_EIP_TABLES, SecurityGroupSql } from "./security-groups-sql.js";
 
 type Row = Record<string, unknown>;
 
 const PORT_COLUMNS =
-  "id, project_id, network_id, name, description, mac_address, device_owner, device_id, status, admin_state_up, nic_index, revision_number, created_at, updated_at";
+  "id, project_id, network_id, name, description, mac_address, device_owner, device_id, status, admin_state_up, nic_index, revision_number, created_at, updated_at, port_security_enabled";
 const CHUNK = 400;
 const DUMP_ORDER: [string, string][] = [
   ["meta", "key"],
@@ -38,14 +38,13 @@ const DUMP_ORDER: [string, string][] = [
   ["address_pairs", "port_id, ip_address, mac_address"],
   ["servers", "id"],
   ["jobs", "id"],
+  ...SECURITY_GROUP_AND_EIP_TABLES,
 ];
 
 /** The whole store contract in portable SQL; the dialects differ only in their executor. */
-export class SqlTx implements Tx {
+export class SqlTx extends SecurityGroupSql implements Tx {
   /** Ids of ports, servers and subnets this unit of work wrote (also through cascades), for the change feed. */
   readonly changes = new ChangeRecorder();
-
-  constructor(private readonly db: SqlExecutor) {}
 
   /** Writes what this unit of work touched as the next change; the store calls it last, just before COMMIT. */
   flushChanges(at: string) {
@@ -308,7 +307,7 @@ export class SqlTx implements Tx {
 
   async insertPort(port: Port): Promise<void> {
     this.changes.ports.add(port.id);
-    await this.db.run(`INSERT INTO ports (${PORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    await this.db.run(`INSERT INTO ports (${PORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       port.id,
       port.projectId,
       port.networkId,
@@ -323,6 +322,7 @@ export class SqlTx implements Tx {
       port.revisionNumber,
       port.createdAt,
       port.updatedAt,
+      port.portSecurityEnabled ? 1 : 0,
     ]);
     for (const [position, fixedIp] of port.fixedIps.entries()) {
       await this.db.run(
@@ -331,6 +331,7 @@ export class SqlTx implements Tx {
       );
     }
     await this.insertPairs(port.id, port.allowedAddressPairs);
+    await this.insertPortSecurityGroups(port.id, port.securityGroupIds);
   }
 
   private async insertPairs(portId: string, pairs: AddressPair[]): Promise<void> {
@@ -372,7 +373,10 @@ export class SqlTx implements Tx {
         pairs.set(String(row.port_id), list);
       }
     }
-    return rows.map((row) => portFromRow(row, fixedIps.get(String(row.id)) ?? [], pairs.get(String(row.id)) ?? []));
+    const groups = await this.loadPortSecurityGroups(ids);
+    return rows.map((row) =>
+      portFromRow(row, fixedIps.get(String(row.id)) ?? [], pairs.get(String(row.id)) ?? [], groups.get(String(row.id))),
+    );
   }
 
   async getPort(id: string, options?: ReadOptions): Promise<Port | undefined> {
@@ -447,7 +451,7 @@ export class SqlTx implements Tx {
     this.changes.ports.add(port.id);
     await this.db.run(
       `UPDATE ports SET name = ?, description = ?, device_owner = ?, device_id = ?, status = ?, admin_state_up = ?,
-        nic_index = ?, revision_number = ?, updated_at = ? WHERE id = ?`,
+        nic_index = ?, revision_number = ?, updated_at = ?, port_security_enabled = ? WHERE id = ?`,
       [
         port.name,
         port.description,
@@ -458,6 +462,7 @@ export class SqlTx implements Tx {
         port.nicIndex,
         port.revisionNumber,
         port.updatedAt,
+        port.portSecurityEnabled ? 1 : 0,
         port.id,
       ],
     );

@@ -3,6 +3,7 @@ import { checkServerQuota } from "../../domain/quotas/quotas.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { groupsForNewPort } from "../security-groups/port-groups.js";
 import { Allocators } from "../shared/allocate-address.js";
 import { removePort } from "../shared/remove-port.js";
 import { projectZone } from "../vpc/subnets.js";
@@ -20,6 +21,8 @@ export interface CreateServersInput {
   count: number;
   availabilityZone?: string;
   metadata: Record<string, string>;
+  /** Ids of the security groups every NIC joins; omitted: the project's default group. */
+  securityGroups?: string[];
   /** Check everything, create nothing. */
   dryRun?: boolean;
 }
@@ -70,6 +73,9 @@ export async function createServers(
       endTime: null,
       readyAt,
     };
+    const groups = await groupsForNewPort(context, tx, caller.projectId, input.securityGroups, true, (_, detail) =>
+      fail("ecsVpcMismatch", detail),
+    );
     const servers: Server[] = [];
     const nics: Port[] = [];
     for (let index = 0; index < input.count; index++) {
@@ -97,7 +103,7 @@ export async function createServers(
     job.serverIds = servers.map((server) => server.id);
     await tx.insertJob(job);
     for (const server of servers) await tx.insertServer(server);
-    for (const nic of nics) await tx.insertPort(nic);
+    for (const nic of nics) await tx.insertPort({ ...nic, securityGroupIds: groups });
     if (input.dryRun) throw new DryRunPassed();
     return { job, servers };
   });
@@ -110,13 +116,25 @@ export async function createServers(
 export interface ServerView {
   server: Server;
   nics: Port[];
+  /** The groups of the server's primary NIC, as ECS shows a server's groups. */
+  securityGroups: { id: string; name: string }[];
+}
+
+async function serverGroups(tx: Tx, nics: Port[]): Promise<{ id: string; name: string }[]> {
+  const groups: { id: string; name: string }[] = [];
+  for (const id of nics[0]?.securityGroupIds ?? []) {
+    const group = await tx.getSecurityGroup(id);
+    if (group) groups.push({ id: group.id, name: group.name });
+  }
+  return groups;
 }
 
 export async function showServer(context: UseCaseContext, caller: Caller, id: string): Promise<ServerView> {
   return context.store.read(async (tx) => {
     const server = await tx.getServer(id);
     if (!server || server.projectId !== caller.projectId) fail("ecsServerNotFound");
-    return { server, nics: await tx.listServerNics(id) };
+    const nics = await tx.listServerNics(id);
+    return { server, nics, securityGroups: await serverGroups(tx, nics) };
   });
 }
 
@@ -130,7 +148,8 @@ export async function listServers(
     const start = (filter.page - 1) * filter.limit;
     const views: ServerView[] = [];
     for (const server of servers.slice(start, start + filter.limit)) {
-      views.push({ server, nics: await tx.listServerNics(server.id) });
+      const nics = await tx.listServerNics(server.id);
+      views.push({ server, nics, securityGroups: await serverGroups(tx, nics) });
     }
     return { total: servers.length, views };
   });

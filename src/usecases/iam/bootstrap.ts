@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../../auth/passwords.js";
 import type { UseCaseContext } from "../context.js";
+import { ensureDefaultSecurityGroup, ensureDefaultSecurityGroups } from "../security-groups/default-group.js";
 
 export const BOOTSTRAP_ACCOUNT = "default";
 export const BOOTSTRAP_USER = "admin";
@@ -53,6 +54,8 @@ export async function bootstrap(
             userId: admin.id,
           });
       }
+      // Stores from before security groups existed: every project gets its default group at this start.
+      await ensureDefaultSecurityGroups(context, tx, existing.id);
       return { created: false };
     }
     const credentials: BootstrapCredentials = {
@@ -79,6 +82,7 @@ export async function bootstrap(
       name: credentials.projectName,
       description: "",
     });
+    await ensureDefaultSecurityGroup(context, tx, credentials.projectId);
     await tx.insertAccessKey({ accessKey: credentials.accessKey, secretKey: credentials.secretKey, userId });
     await tx.setMeta(TOKEN_SECRET_KEY, randomText(32, "hex"));
     return { created: true, credentials };

@@ -16,6 +16,9 @@ const NEUTRON_CODES: Record<ports.PortRefusal, ErrorId> = {
   "ip-exhausted": "neutronIpExhausted",
   "pairs-exhausted": "neutronPairsExhausted",
   "port-in-use": "neutronPortInUse",
+  "security-group-not-found": "neutronSgNotFound",
+  "port-security-required": "neutronPortSecurityRequired",
+  "port-has-security-group": "neutronPortHasSecurityGroup",
 };
 
 /** How Neutron answers each reason the port rules give for refusing a request. */

@@ -18,6 +18,8 @@ export function newPort(context: UseCaseContext, fields: PortFields): Port {
     adminStateUp: true,
     allowedAddressPairs: [],
     nicIndex: null,
+    securityGroupIds: [],
+    portSecurityEnabled: true,
     revisionNumber: 0,
     createdAt: now,
     updatedAt: now,

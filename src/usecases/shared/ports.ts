@@ -2,6 +2,7 @@ import { type AddressPair, isVipCapableOwner, type Port, type VIP_DEVICE_OWNER }
 import { type PairInput, resolvePairs } from "../../domain/ports/address-pairs.js";
 import type { PortFilter } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { checkedGroups, type GroupRefusal, groupsForNewPort } from "../security-groups/port-groups.js";
 import { Allocators } from "./allocate-address.js";
 import { newPort } from "./new-port.js";
 import { removePort } from "./remove-port.js";
@@ -19,7 +20,9 @@ export type PortRefusal =
   | "ip-in-use"
   | "ip-exhausted"
   | "pairs-exhausted"
-  | "port-in-use";
+  | "port-in-use"
+  | GroupRefusal
+  | "port-has-security-group";
 
 export type PortRefusals = (reason: PortRefusal, detail: string) => never;
 
@@ -31,12 +34,17 @@ export interface CreatePortInput {
   deviceOwner: "" | typeof VIP_DEVICE_OWNER;
   fixedIp?: { subnetId?: string; ipAddress?: string };
   allowedAddressPairs?: PairInput[];
+  /** Omitted: the project's default group (when port security is on). */
+  securityGroups?: string[];
+  portSecurityEnabled?: boolean;
 }
 
 export interface UpdatePortInput {
   name?: string;
   description?: string;
   allowedAddressPairs?: PairInput[];
+  securityGroups?: string[];
+  portSecurityEnabled?: boolean;
 }
 
 function pairsOf(port: Pick<Port, "macAddress">, inputs: PairInput[], max: number, refuse: PortRefusals) {
@@ -104,6 +112,15 @@ export async function createPort(
       deviceOwner: input.deviceOwner,
     });
     port.allowedAddressPairs = pairsOf(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs, refuse);
+    port.portSecurityEnabled = input.portSecurityEnabled ?? true;
+    port.securityGroupIds = await groupsForNewPort(
+      context,
+      tx,
+      caller.projectId,
+      input.securityGroups,
+      port.portSecurityEnabled,
+      refuse,
+    );
     await tx.insertPort(port);
     return port;
   });
@@ -131,14 +148,33 @@ export async function updatePort(
         input.allowedAddressPairs === undefined
           ? port.allowedAddressPairs
           : pairsOf(port, input.allowedAddressPairs, context.limits.maxAddressPairs, refuse),
+      portSecurityEnabled: input.portSecurityEnabled ?? port.portSecurityEnabled,
     };
+    if (input.securityGroups !== undefined) {
+      next.securityGroupIds = await checkedGroups(
+        tx,
+        caller.projectId,
+        input.securityGroups,
+        next.portSecurityEnabled,
+        refuse,
+      );
+    } else if (!next.portSecurityEnabled && port.securityGroupIds.length > 0) {
+      refuse(
+        "port-has-security-group",
+        "Port has security group associated. Cannot disable port security or ip address until security group is removed.",
+      );
+    }
+    const groupsChanged = JSON.stringify(next.securityGroupIds) !== JSON.stringify(port.securityGroupIds);
     const changed =
+      groupsChanged ||
       next.name !== port.name ||
       next.description !== port.description ||
+      next.portSecurityEnabled !== port.portSecurityEnabled ||
       !samePairs(next.allowedAddressPairs, port.allowedAddressPairs);
     if (!changed) return port;
     const updated = { ...next, revisionNumber: port.revisionNumber + 1, updatedAt: isoNow(context) };
     await tx.updatePort(updated);
+    if (groupsChanged) await tx.setPortSecurityGroups(updated.id, updated.securityGroupIds);
     return updated;
   });
 }

@@ -11,16 +11,12 @@ import type { Tx } from "../../store/store.js";
 export async function removePort(tx: Tx, port: Port, now: string): Promise<void> {
   if (isServerNic(port)) await detachNicFromVips(tx, port, now);
   else if (isVipCapableOwner(port.deviceOwner)) await detachVipFromNics(tx, port, now);
-  await detachPortAttachments(tx, port);
+  // Its EIP is unbound (the EIP stays with the project) and it leaves its security groups.
+  await tx.unbindEipsOfPort(port.id, now);
+  await tx.detachPortFromSecurityGroups(port.id);
   // The port's fixed IPs and its own pairs go with its row (ON DELETE CASCADE).
   await tx.deletePort(port.id);
 }
-
-/**
- * Security-group links and an EIP bound to the port are let go here, before the row goes: this is where their Tx
- * methods (security groups, EIPs) are called from.
- */
-async function detachPortAttachments(_tx: Tx, _port: Port): Promise<void> {}
 
 /** Networks of the VPC a port sits in: VIPs and the NICs that use them always share a VPC. */
 async function vpcNetworksOf(tx: Tx, port: Port): Promise<Set<string>> {

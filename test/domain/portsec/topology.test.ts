@@ -40,6 +40,8 @@ function port(id: string, networkId: string, ip: string, mac: string, fields: Pa
     adminStateUp: true,
     fixedIps: [{ subnetId: `${networkId}-n`, ipAddress: ip }],
     allowedAddressPairs: [],
+    securityGroupIds: [],
+    portSecurityEnabled: true,
     nicIndex: null,
     revisionNumber: 0,
     createdAt: T,

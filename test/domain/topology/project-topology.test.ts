@@ -67,6 +67,8 @@ function port(id: string, ip: string, over: Partial<Port> = {}): Port {
     adminStateUp: true,
     fixedIps: [{ subnetId: "n-sub-a", ipAddress: ip }],
     allowedAddressPairs: [],
+    securityGroupIds: [],
+    portSecurityEnabled: true,
     nicIndex: null,
     revisionNumber: 1,
     createdAt: NOW,

@@ -47,6 +47,8 @@ function port(over: Partial<Port> = {}): Port {
     revisionNumber: 0,
     createdAt: NOW,
     updatedAt: NOW,
+    securityGroupIds: [],
+    portSecurityEnabled: true,
     ...over,
   };
 }

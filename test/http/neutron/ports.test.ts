@@ -47,8 +47,11 @@ describe("Neutron ports", () => {
       admin_state_up: true,
       fixed_ips: [{ subnet_id: net.subnet.neutron_subnet_id, ip_address: "192.168.0.77" }],
       allowed_address_pairs: [],
-      security_groups: [],
+      port_security_enabled: true,
     });
+    // A port created without groups joins the project's default group.
+    const groups = await api.call("GET", "/v2.0/security-groups?name=default");
+    expect(created.body.port.security_groups).toEqual([groups.body.security_groups[0].id]);
     expect(created.body.port.mac_address).toMatch(/^fa:16:3e(:[0-9a-f]{2}){3}$/);
     expect(created.body.port.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
   });

@@ -1,0 +1,52 @@
+import { eipStatus } from "../../domain/eips/model.js";
+import { primaryFixedIp } from "../../domain/ports/port-changes.js";
+import type { EipView } from "../../usecases/eips/eips.js";
+import { vpcTime } from "../vpc/mappers.js";
+
+/** EIP times: `2015-07-16 04:10:52` (UTC, no zone). */
+function eipTime(iso: string): string {
+  return iso.slice(0, 19).replace("T", " ");
+}
+
+export function publicIpBody(view: EipView) {
+  const { eip, port } = view;
+  return {
+    id: eip.id,
+    status: eipStatus(eip),
+    profile: {},
+    type: eip.type,
+    public_ip_address: eip.publicIpAddress,
+    ip_version: 4,
+    ...(port ? { port_id: port.id, private_ip_address: primaryFixedIp(port) ?? "" } : {}),
+    tenant_id: eip.projectId,
+    create_time: eipTime(eip.createdAt),
+    bandwidth_id: eip.bandwidthId,
+    bandwidth_size: eip.bandwidthSize,
+    bandwidth_share_type: eip.bandwidthShareType,
+    bandwidth_name: eip.bandwidthName,
+    alias: eip.alias,
+    enterprise_project_id: "0",
+    public_border_group: "center",
+    allow_share_bandwidth_types: [],
+    tags: [],
+  };
+}
+
+export function floatingIpBody(view: EipView, externalNetworkId: string) {
+  const { eip, port } = view;
+  return {
+    id: eip.id,
+    status: eipStatus(eip),
+    router_id: null,
+    tenant_id: eip.projectId,
+    project_id: eip.projectId,
+    floating_network_id: externalNetworkId,
+    floating_ip_address: eip.publicIpAddress,
+    fixed_ip_address: port ? (primaryFixedIp(port) ?? null) : null,
+    port_id: port?.id ?? null,
+    dns_name: "",
+    dns_domain: "",
+    created_at: vpcTime(eip.createdAt),
+    updated_at: vpcTime(eip.updatedAt),
+  };
+}

@@ -1,0 +1,94 @@
+import type { FastifyInstance } from "fastify";
+import { EXTERNAL_NETWORK_ID } from "../../domain/eips/model.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { UseCaseContext } from "../../usecases/context.js";
+import { allocateEip, listEips, releaseEip, showEip, updateEip } from "../../usecases/eips/eips.js";
+import { NEUTRON_FLOATING_IP_ERRORS as ERR } from "../../usecases/eips/errors.js";
+import { floatingIpBody } from "../eip/mappers.js";
+import {
+  type CreateFloatingIpBody,
+  createFloatingIpSchema,
+  type ListFloatingIpsQuery,
+  listFloatingIpsQuerySchema,
+  type UpdateFloatingIpBody,
+  updateFloatingIpSchema,
+} from "../eip/schemas.js";
+import { callerOf, type RouteErrors } from "../request-context.js";
+
+const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
+
+/** Neutron `/v2.0/floatingips`: the same EIPs as `/v1/{project_id}/publicips`, from one external network. */
+export function neutronFloatingIpRoutes(context: UseCaseContext) {
+  const body = (view: Parameters<typeof floatingIpBody>[0]) => floatingIpBody(view, EXTERNAL_NETWORK_ID);
+  return async (app: FastifyInstance) => {
+    app.post<{ Body: CreateFloatingIpBody }>(
+      "/v2.0/floatingips",
+      { schema: { body: createFloatingIpSchema }, config: { errors } },
+      async (request, reply) => {
+        const { floatingip } = request.body;
+        if (floatingip.floating_network_id !== EXTERNAL_NETWORK_ID) {
+          fail("networkNotFound", `External network ${floatingip.floating_network_id} could not be found.`);
+        }
+        const view = await allocateEip(
+          context,
+          callerOf(request),
+          {
+            type: "5_bgp",
+            alias: "",
+            ipAddress: floatingip.floating_ip_address,
+            portId: floatingip.port_id ?? undefined,
+            bandwidth: { name: "", size: 5, shareType: "PER", chargeMode: "bandwidth" },
+          },
+          ERR,
+        );
+        return reply.code(201).send({ floatingip: body(view) });
+      },
+    );
+    app.get<{ Querystring: ListFloatingIpsQuery }>(
+      "/v2.0/floatingips",
+      { schema: { querystring: listFloatingIpsQuerySchema }, config: { errors } },
+      async (request) => {
+        const caller = callerOf(request);
+        const { query } = request;
+        const owner = query.project_id ?? query.tenant_id;
+        const impossible =
+          (owner !== undefined && owner !== caller.projectId) ||
+          (query.floating_network_id !== undefined && query.floating_network_id !== EXTERNAL_NETWORK_ID) ||
+          (query.router_id !== undefined && query.router_id !== "");
+        if (impossible) return { floatingips: [] };
+        const views = await listEips(context, caller, {
+          ids: query.id === undefined ? undefined : [query.id].flat(),
+          portId: query.port_id,
+          publicIpAddress: query.floating_ip_address,
+          page: query.limit ? { limit: query.limit, marker: query.marker } : undefined,
+        });
+        const fixed = query.fixed_ip_address;
+        const matching = fixed === undefined ? views : views.filter((view) => body(view).fixed_ip_address === fixed);
+        return { floatingips: matching.map(body) };
+      },
+    );
+    app.get<{ Params: { id: string } }>("/v2.0/floatingips/:id", { config: { errors } }, async (request) => ({
+      floatingip: body(await showEip(context, callerOf(request), request.params.id, ERR)),
+    }));
+    app.put<{ Params: { id: string }; Body: UpdateFloatingIpBody }>(
+      "/v2.0/floatingips/:id",
+      { schema: { body: updateFloatingIpSchema }, config: { errors } },
+      async (request) => {
+        const { floatingip } = request.body;
+        const view = await updateEip(
+          context,
+          callerOf(request),
+          request.params.id,
+          { portId: floatingip.port_id === undefined ? undefined : floatingip.port_id || null },
+          ERR,
+          { moveBound: true },
+        );
+        return { floatingip: body(view) };
+      },
+    );
+    app.delete<{ Params: { id: string } }>("/v2.0/floatingips/:id", { config: { errors } }, async (request, reply) => {
+      await releaseEip(context, callerOf(request), request.params.id, ERR, { refuseBound: false });
+      return reply.code(204).send();
+    });
+  };
+}

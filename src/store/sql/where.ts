@@ -1,0 +1,40 @@
+import type { Page } from "../store.js";
+
+/** Builds `WHERE project_id = ? AND …` from equality terms, an id list and a page. */
+export class Where {
+  readonly params: unknown[];
+  sql: string;
+  empty = false;
+
+  constructor(projectId: string) {
+    this.sql = " WHERE project_id = ?";
+    this.params = [projectId];
+  }
+
+  equal(column: string, value: unknown): this {
+    if (value === undefined) return this;
+    this.sql += ` AND ${column} = ?`;
+    this.params.push(value);
+    return this;
+  }
+
+  ids(ids: string[] | undefined): this {
+    if (ids === undefined) return this;
+    if (ids.length === 0) this.empty = true;
+    else {
+      this.sql += ` AND id IN (${ids.map(() => "?").join(", ")})`;
+      this.params.push(...ids);
+    }
+    return this;
+  }
+
+  page(page: Page | undefined): string {
+    if (!page) return `${this.sql} ORDER BY id`;
+    if (page.marker !== undefined) {
+      this.sql += " AND id > ?";
+      this.params.push(page.marker);
+    }
+    this.params.push(page.limit);
+    return `${this.sql} ORDER BY id LIMIT ?`;
+  }
+}

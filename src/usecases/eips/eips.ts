@@ -1,0 +1,145 @@
+import { type Eip, parsePool, takeFromPool } from "../../domain/eips/model.js";
+import { isSystemOwner } from "../../domain/ipam/subnet-addresses.js";
+import type { Port } from "../../domain/model.js";
+import { fail } from "../../errors/cloud-error.js";
+import type { EipFilter } from "../../store/eips.js";
+import type { Tx } from "../../store/store.js";
+import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import type { EipErrors } from "./errors.js";
+
+export interface EipView {
+  eip: Eip;
+  /** The port it is bound to, for the private address both APIs show. */
+  port?: Port;
+}
+
+export interface AllocateEipInput {
+  type: string;
+  alias: string;
+  ipAddress?: string;
+  portId?: string;
+  bandwidth: { name: string; size: number; shareType: string; chargeMode: string };
+}
+
+async function viewOf(tx: Tx, eip: Eip): Promise<EipView> {
+  return { eip, port: eip.portId === null ? undefined : await tx.getPort(eip.portId) };
+}
+
+async function requireEip(tx: Tx, caller: Caller, id: string, errors: EipErrors, forUpdate = false): Promise<Eip> {
+  const eip = await tx.getEip(id, { forUpdate });
+  if (!eip || eip.projectId !== caller.projectId) fail(errors.notFound, `Floating IP ${id} could not be found.`);
+  return eip;
+}
+
+/** A port of the project that can carry an EIP: a server NIC, a VIP port or an unowned port — no system port. */
+async function bindablePort(tx: Tx, caller: Caller, portId: string, errors: EipErrors): Promise<Port> {
+  const port = await tx.getPort(portId, { forUpdate: true });
+  if (!port || port.projectId !== caller.projectId) fail(errors.portNotFound, `Port ${portId} could not be found.`);
+  if (isSystemOwner(port.deviceOwner) || port.fixedIps.length === 0) {
+    fail(errors.portInvalid, `Port ${portId} has owner ${port.deviceOwner} and cannot take an EIP.`);
+  }
+  const holders = await tx.listEips(caller.projectId, { portId });
+  if (holders.length > 0) fail(errors.portHasEip, `Port ${portId} already has EIP ${holders[0]?.publicIpAddress}.`);
+  return port;
+}
+
+export async function allocateEip(
+  context: UseCaseContext,
+  caller: Caller,
+  input: AllocateEipInput,
+  errors: EipErrors,
+): Promise<EipView> {
+  const pool = parsePool(context.limits.eipPool);
+  if (!pool) throw new Error(`invalid EIP pool ${context.limits.eipPool}`);
+  return context.store.write(async (tx) => {
+    const taken = takeFromPool(pool, await tx.usedEipAddresses(), input.ipAddress);
+    if (!taken.ok) {
+      if (taken.reason === "invalid") fail(errors.invalid, `${input.ipAddress} is not an address of the EIP pool.`);
+      if (taken.reason === "in-use") fail(errors.addressInUse, `The IP address ${input.ipAddress} is in use.`);
+      fail(errors.exhausted);
+    }
+    const port = input.portId === undefined ? undefined : await bindablePort(tx, caller, input.portId, errors);
+    const now = isoNow(context);
+    const eip: Eip = {
+      id: context.newId(),
+      projectId: caller.projectId,
+      publicIpAddress: taken.ipAddress,
+      type: input.type,
+      alias: input.alias,
+      portId: port?.id ?? null,
+      bandwidthId: context.newId(),
+      bandwidthName: input.bandwidth.name,
+      bandwidthSize: input.bandwidth.size,
+      bandwidthShareType: input.bandwidth.shareType,
+      bandwidthChargeMode: input.bandwidth.chargeMode,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insertEip(eip);
+    return { eip, port };
+  });
+}
+
+export async function listEips(context: UseCaseContext, caller: Caller, filter: EipFilter): Promise<EipView[]> {
+  return context.store.read(async (tx) => {
+    const views: EipView[] = [];
+    for (const eip of await tx.listEips(caller.projectId, filter)) views.push(await viewOf(tx, eip));
+    return views;
+  });
+}
+
+export async function showEip(
+  context: UseCaseContext,
+  caller: Caller,
+  id: string,
+  errors: EipErrors,
+): Promise<EipView> {
+  return context.store.read(async (tx) => viewOf(tx, await requireEip(tx, caller, id, errors)));
+}
+
+/**
+ * Binds (`portId` a port id), unbinds (`portId` null) or renames. VPC v1 refuses to move a bound EIP to another
+ * port (unbind first); Neutron moves it.
+ */
+export async function updateEip(
+  context: UseCaseContext,
+  caller: Caller,
+  id: string,
+  input: { portId?: string | null; alias?: string },
+  errors: EipErrors,
+  options: { moveBound: boolean },
+): Promise<EipView> {
+  return context.store.write(async (tx) => {
+    const eip = await requireEip(tx, caller, id, errors, true);
+    const next: Eip = { ...eip, alias: input.alias ?? eip.alias };
+    if (input.portId !== undefined && input.portId !== eip.portId) {
+      if (input.portId === null) next.portId = null;
+      else {
+        if (eip.portId !== null && !options.moveBound) {
+          fail(errors.alreadyBound, `EIP ${eip.publicIpAddress} is bound to port ${eip.portId}.`);
+        }
+        next.portId = (await bindablePort(tx, caller, input.portId, errors)).id;
+      }
+    }
+    if (next.portId !== eip.portId || next.alias !== eip.alias) {
+      next.updatedAt = isoNow(context);
+      await tx.updateEip(next);
+    }
+    return viewOf(tx, next);
+  });
+}
+
+/** Returns the address to the pool; VPC v1 refuses while it is bound, Neutron unbinds it first. */
+export async function releaseEip(
+  context: UseCaseContext,
+  caller: Caller,
+  id: string,
+  errors: EipErrors,
+  options: { refuseBound: boolean },
+): Promise<void> {
+  await context.store.write(async (tx) => {
+    const eip = await requireEip(tx, caller, id, errors, true);
+    if (eip.portId !== null && options.refuseBound) fail(errors.boundNotReleasable);
+    await tx.deleteEip(id);
+  });
+}
