@@ -4,6 +4,7 @@
  * request to start mutating from. Path parameters are filled with ids of a small live world.
  */
 import type { FastifyInstance } from "fastify";
+import { EXTERNAL_NETWORK_ID } from "../../src/domain/eips/model.js";
 import type { InjectApp } from "../support/inject-app.js";
 
 export type Service = "ecs" | "vpc" | "neutron" | "iam";
@@ -329,6 +330,14 @@ export function validBody(world: FuzzWorld, route: Route): unknown {
       return { nics: [{ subnet_id: world.subnetId, ip_address: "192.168.0.90" }] };
     case "POST /v1/:project_id/cloudservers/:server_id/nics/delete":
       return { nics: [{ id: world.secondNicId }] };
+    case "POST /v1/:project_id/security-groups":
+      return { security_group: { name: "fz-sg", vpc_id: world.vpcId } };
+    case "POST /v2.0/security-groups":
+      return { security_group: { name: "fz-sg", description: "fuzz" } };
+    case "POST /v1/:project_id/publicips":
+      return { publicip: { type: "5_bgp", alias: "fz" }, bandwidth: { name: "fz-bw", size: 5, share_type: "PER" } };
+    case "POST /v2.0/floatingips":
+      return { floatingip: { floating_network_id: EXTERNAL_NETWORK_ID, port_id: world.vipPortId } };
     case "POST /v1/:project_id/cloudservers/delete":
       return { servers: [{ id: world.otherServerId }], delete_publicip: false, delete_volume: true };
     default:
