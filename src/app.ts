@@ -14,6 +14,7 @@ import { registerValidation } from "./http/plugins/validation.js";
 import { vpcPortRoutes } from "./http/vpc/ports.js";
 import { vpcQuotaRoutes } from "./http/vpc/quotas.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
+import { vpcUpdateRoutes } from "./http/vpc/updates.js";
 import type { UseCaseContext } from "./usecases/context.js";
 import { IdentityCache } from "./usecases/iam/authenticate.js";
 import "./http/request-context.js";
@@ -54,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(vpcRoutes(options.context));
   await app.register(vpcPortRoutes(options.context));
   await app.register(vpcQuotaRoutes(options.context));
+  await app.register(vpcUpdateRoutes(options.context));
   await app.register(ecsLimitRoutes(options.context));
   await app.register(neutronRoutes(options.context));
   await app.register(neutronNetworkRoutes(options.context));

@@ -97,6 +97,7 @@ export const ERRORS = {
   ),
   subnetNotInVpc: vpc("VPC.0207", 400, "Subnet does not belong to the VPC."),
   subnetHasPorts: vpc("VPC.0208", 409, "The subnet cannot be deleted because it has private IP addresses in use."),
+  subnetUsedByServers: vpc("VPC.0209", 409, "The subnet is being used by an ECS or a load balancer."),
   subnetInvalidCidr: vpc("VPC.0212", 400, "Invalid subnet CIDR block."),
   privateIpInUse: vpc("VPC.0701", 409, "The IP address is in use."),
   privateIpInvalidQuery: vpc("VPC.0702", 400, "Private IP address query error."),
