@@ -62,6 +62,8 @@ export const ERRORS = {
   ecsJobNotFound: ecs("Common.0011", 400, "Failed to query system tasks."),
   ecsInternal: ecs("Common.0001", 500, "A system exception occurred. Try again later."),
   ecsInvalidParameter: ecs("Ecs.0005", 400, "Invalid parameter values."),
+  ecsWeakPassword: ecs("Ecs.0011", 400, "Ensure the password meets the password complexity requirements."),
+  ecsInvalidDescription: ecs("Ecs.0041", 400, "Invalid description field."),
   ecsIpInUse: ecs("Ecs.0010", 400, "The private IP address is already being used. Select another IP address."),
   ecsSubnetExhausted: ecs("Ecs.0012", 400, "The subnet does not contain enough IP addresses."),
   ecsVpcMismatch: ecs("Ecs.0014", 400, "Incorrect VPC, subnet, or security group parameter values."),

@@ -71,7 +71,7 @@ export const createServersSchema = {
         tags: { type: "array", maxItems: 10, items: { type: "string", maxLength: 80 } },
         extendparam: { type: "object" },
         security_groups: { type: "array", items: { type: "object" } },
-        description: { type: "string", maxLength: 85 },
+        description: { type: "string", maxLength: 1024 },
       },
     },
   },
@@ -89,6 +89,8 @@ export interface CreateServersBody {
     count?: number;
     availability_zone?: string;
     metadata?: Record<string, string>;
+    adminPass?: string;
+    description?: string;
   };
 }
 
@@ -152,14 +154,14 @@ export interface ServerActionBody {
   reboot?: { servers: { id: string }[] };
 }
 
-/** Paging as the ECS API does it: `offset` is a page number from 1, `limit` the page size. */
+/** Paging as the ECS API does it: `offset` is a page number from 1 (0 means the first page), `limit` the page size. */
 export const listServersQuerySchema = {
   type: "object",
   properties: {
     name: { type: "string", maxLength: 255 },
     status: { enum: ["BUILD", "ACTIVE", "SHUTOFF", "ERROR"] },
     limit: { type: "integer", minimum: 1, maximum: 1000 },
-    offset: { type: "integer", minimum: 1, maximum: 1000000 },
+    offset: { type: "integer", minimum: 0, maximum: 1000000 },
   },
 } as const;
 
