@@ -35,8 +35,8 @@ describe("administrator password and description rules", () => {
     expect(isStrongAdminPass("Root-Passw0rd")).toBe(false);
     expect(isStrongAdminPass("Toor-Passw0rd")).toBe(false);
     expect(isStrongAdminPass("Has space-123A")).toBe(false);
-    expect(isStrongAdminPass("A".repeat(24) + "a1")).toBe(true);
-    expect(isStrongAdminPass("A".repeat(25) + "a1")).toBe(false);
+    expect(isStrongAdminPass(`${"A".repeat(24)}a1`)).toBe(true);
+    expect(isStrongAdminPass(`${"A".repeat(25)}a1`)).toBe(false);
   });
 
   it("refuses a weak adminPass with Ecs.0011 and a description with < or > with Ecs.0041, creating nothing", async () => {
