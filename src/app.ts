@@ -19,6 +19,7 @@ import { vpcPortRoutes } from "./http/vpc/ports.js";
 import { vpcQuotaRoutes } from "./http/vpc/quotas.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
 import { vpcSecurityGroupRoutes } from "./http/vpc/security-groups.js";
+import { vpcUpdateRoutes } from "./http/vpc/updates.js";
 import type { UseCaseContext } from "./usecases/context.js";
 import { IdentityCache } from "./usecases/iam/authenticate.js";
 import "./http/request-context.js";
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(vpcRoutes(options.context));
   await app.register(vpcPortRoutes(options.context));
   await app.register(vpcQuotaRoutes(options.context));
+  await app.register(vpcUpdateRoutes(options.context));
   await app.register(ecsLimitRoutes(options.context));
   await app.register(neutronRoutes(options.context));
   await app.register(neutronNetworkRoutes(options.context));

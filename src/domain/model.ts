@@ -69,9 +69,18 @@ export interface Subnet {
   dhcpEnable: boolean;
   primaryDns: string;
   secondaryDns: string;
+  /** Every DNS server of the subnet, in order (the first two are also primary and secondary DNS). */
+  dnsList: string[];
+  extraDhcpOpts: DhcpOption[];
   availabilityZone: string;
   status: string;
   createdAt: string;
+}
+
+/** A DHCP option of a subnet (`ntp`, `addresstime`, …). */
+export interface DhcpOption {
+  optName: string;
+  optValue: string;
 }
 
 export interface FixedIp {

@@ -69,11 +69,15 @@ export interface Tx extends SecurityGroupTx, EipTx {
   getVpc(id: string, options?: ReadOptions): Promise<Vpc | undefined>;
   listVpcs(projectId: string, page: Page): Promise<Vpc[]>;
   deleteVpc(id: string): Promise<void>;
+  /** Replaces name, description and CIDR. */
+  updateVpc(vpc: Vpc): Promise<void>;
 
   insertSubnet(subnet: Subnet): Promise<void>;
   getSubnet(id: string, options?: ReadOptions): Promise<Subnet | undefined>;
   listSubnets(projectId: string, filter: { vpcId?: string; page: Page }): Promise<Subnet[]>;
   listSubnetsOfVpc(vpcId: string): Promise<Subnet[]>;
+  /** Replaces name, description, DHCP flag, DNS servers and DHCP options. */
+  updateSubnet(subnet: Subnet): Promise<void>;
   /** Deletes the subnet row only: its ports are removed first, one by one (see usecases/shared/remove-port). */
   deleteSubnet(id: string): Promise<void>;
 

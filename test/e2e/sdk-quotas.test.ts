@@ -1,4 +1,7 @@
-/** Quotas and server limits read through the official SDKs' own calls (VpcClient.listQuotas, EcsClient.showServerLimits). */
+/**
+ * Quotas and server limits read, and VPCs and subnets updated, through the official SDKs' own calls
+ * (VpcClient.showQuota / updateVpc / updateSubnet, EcsClient.showServerLimits).
+ */
 import { BasicCredentials } from "@huaweicloud/huaweicloud-sdk-core";
 import { Logger4jInstance } from "@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger.js";
 import * as ecs from "@huaweicloud/huaweicloud-sdk-ecs/v2/public-api.js";
@@ -11,10 +14,11 @@ import { createNetwork, createServers } from "../support/world.js";
 
 Logger4jInstance.level = "off";
 
-describe("quotas and limits through the official SDK", () => {
+describe("quotas, limits and VPC updates through the official SDK", () => {
   let server: TestServer;
   let vpcClient: vpc.VpcClient;
   let ecsClient: ecs.EcsClient;
+  let net: Awaited<ReturnType<typeof createNetwork>>;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -25,7 +29,7 @@ describe("quotas and limits through the official SDK", () => {
     vpcClient = vpc.VpcClient.newBuilder().withCredential(credentials).withEndpoint(server.url).build();
     ecsClient = ecs.EcsClient.newBuilder().withCredential(credentials).withEndpoint(server.url).build();
     const api = await ApiClient.login(server.url, server.projectId, server.password);
-    const net = await createNetwork(api);
+    net = await createNetwork(api);
     await createServers(api, net.vpcId, net.subnetId, 2);
   });
   afterAll(async () => server?.dispose());
@@ -44,6 +48,31 @@ describe("quotas and limits through the official SDK", () => {
       totalInstancesUsed: 2,
       totalCoresUsed: 2,
       totalRAMUsed: 2048,
+    });
+  });
+
+  it("updates a VPC and a subnet, DNS list and DHCP options included", async () => {
+    const vpcUpdated: any = await vpcClient.updateVpc(
+      new vpc.UpdateVpcRequest(net.vpcId).withBody(
+        new vpc.UpdateVpcRequestBody(new vpc.UpdateVpcOption().withName("vpc-renamed").withDescription("sdk")),
+      ),
+    );
+    expect(vpcUpdated.vpc).toMatchObject({ id: net.vpcId, name: "vpc-renamed", description: "sdk" });
+    const subnetUpdated: any = await vpcClient.updateSubnet(
+      new vpc.UpdateSubnetRequest(net.vpcId, net.subnetId).withBody(
+        new vpc.UpdateSubnetRequestBody(
+          new vpc.UpdateSubnetOption("subnet-renamed")
+            .withDnsList(["100.125.1.250"])
+            .withExtraDhcpOpts([new vpc.ExtraDhcpOption("ntp").withOptValue("192.168.0.20")]),
+        ),
+      ),
+    );
+    expect(subnetUpdated.subnet).toEqual({ id: net.subnetId, status: "ACTIVE" });
+    const shown: any = await vpcClient.showSubnet(new vpc.ShowSubnetRequest(net.subnetId));
+    expect(shown.subnet).toMatchObject({
+      name: "subnet-renamed",
+      dnsList: ["100.125.1.250"],
+      extra_dhcp_opts: [{ opt_name: "ntp", opt_value: "192.168.0.20" }],
     });
   });
 });

@@ -601,6 +601,7 @@ export class CloudModel {
     if (subnet.vpcId !== vpcId) return err(400, "VPC.0207");
     const ports = Object.values(this.state.ports).filter((p) => p.networkId === subnetId);
     const isSystem = (p: MPort) => (p.owner === DHCP_OWNER || p.owner === ROUTER_OWNER) && p.deviceId === subnetId;
+    if (ports.some((p) => isNic(p.owner))) return err(409, "VPC.0209");
     if (!ports.every(isSystem)) return err(409, "VPC.0208");
     for (const port of ports) this.deletePortRecord(port);
     subnet.gone = true;

@@ -64,6 +64,8 @@ function world(tag = randomBytes(4).toString("hex")) {
   const subnet: Subnet = {
     id: `${tag}-net`,
     networkId: `${tag}-net`,
+    dnsList: [],
+    extraDhcpOpts: [],
     neutronSubnetId: `${tag}-nsub`,
     projectId,
     vpcId: `${tag}-vpc`,

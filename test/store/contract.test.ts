@@ -157,6 +157,8 @@ function worldRecords(tag: string): World {
     dhcpEnable: true,
     primaryDns: "100.125.1.250",
     secondaryDns: "",
+    dnsList: ["100.125.1.250"],
+    extraDhcpOpts: [{ optName: "ntp", optValue: "10.0.0.2" }],
     availabilityZone: "local-1a",
     status: "ACTIVE",
     createdAt: T0,
@@ -172,6 +174,8 @@ function worldRecords(tag: string): World {
     gatewayIp: "10.0.1.1",
     dhcpEnable: false,
     primaryDns: "",
+    dnsList: [],
+    extraDhcpOpts: [],
   };
   return { tag, account, user, project, key, vpc, subnet, subnet2 };
 }
@@ -552,6 +556,30 @@ describe.each(KINDS)("store contract: $name", (kind) => {
         expect(ids(await tx.listSubnetsOfVpc(otherVpc.id))).toEqual([third.id]);
       });
       expect(await store.write((tx) => tx.getSubnet(third.id, { forUpdate: true }))).toEqual(third);
+    });
+
+    it("updates a VPC's name, description and CIDR, and a subnet's mutable fields, leaving the rest", async () => {
+      const world = await seedWorld(store);
+      const vpc = { ...world.vpc, name: "renamed", description: "d", cidr: "10.0.0.0/8" };
+      const subnet = {
+        ...world.subnet,
+        name: "sub-renamed",
+        description: "changed",
+        dhcpEnable: false,
+        primaryDns: "8.8.8.8",
+        secondaryDns: "8.8.4.4",
+        dnsList: ["8.8.8.8", "8.8.4.4", "1.1.1.1"],
+        extraDhcpOpts: [{ optName: "addresstime", optValue: "24h" }],
+      };
+      await store.write(async (tx) => {
+        await tx.updateVpc({ ...vpc, status: "ignored", createdAt: T1 });
+        await tx.updateSubnet({ ...subnet, cidr: "10.0.9.0/24", status: "ignored" });
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getVpc(world.vpc.id)).toEqual(vpc);
+        expect(await tx.getSubnet(world.subnet.id)).toEqual(subnet);
+        expect(await tx.getSubnet(world.subnet2.id)).toEqual(world.subnet2);
+      });
     });
 
     it("deletes a port with its addresses and pairs, then the subnet row, then its network", async () => {
@@ -1080,6 +1108,8 @@ describe.each(KINDS)("store contract: $name", (kind) => {
             status: "ACTIVE",
             created_at: T0,
             network_id: "t-net1",
+            dns_list: '["100.125.1.250"]',
+            extra_dhcp_opts: '[{"optName":"ntp","optValue":"10.0.0.2"}]',
           },
           {
             id: "t-net2",
@@ -1097,6 +1127,8 @@ describe.each(KINDS)("store contract: $name", (kind) => {
             status: "ACTIVE",
             created_at: T0,
             network_id: "t-net2",
+            dns_list: "[]",
+            extra_dhcp_opts: "[]",
           },
         ],
         ports: [

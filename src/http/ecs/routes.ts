@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isStrongAdminPass, isValidServerDescription } from "../../domain/ecs/admin-pass.js";
 import { isIpv4 } from "../../domain/net/ipv4.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { UseCaseContext } from "../../usecases/context.js";
@@ -74,6 +75,10 @@ export function ecsRoutes(context: UseCaseContext) {
 
     const create = async (request: FastifyRequest<{ Body: CreateServersBody }>, reply: FastifyReply) => {
       const { server } = request.body;
+      if (server.description !== undefined && !isValidServerDescription(server.description)) {
+        fail("ecsInvalidDescription", "description must be at most 85 characters, without < or >.");
+      }
+      if (server.adminPass !== undefined && !isStrongAdminPass(server.adminPass)) fail("ecsWeakPassword");
       const result = await createServers(context, callerOf(request), {
         name: server.name,
         imageRef: server.imageRef,
@@ -111,7 +116,12 @@ export function ecsRoutes(context: UseCaseContext) {
       async (request) => {
         const caller = callerOf(request);
         const { name, status, limit = 25, offset = 1 } = request.query;
-        const { total, views } = await listServers(context, caller, { name, status, limit, page: offset });
+        const { total, views } = await listServers(context, caller, {
+          name,
+          status,
+          limit,
+          page: Math.max(offset, 1),
+        });
         return {
           count: total,
           servers: views.map((view) => serverBody(view.server, view.nics, caller.projectId, view.securityGroups)),

@@ -79,7 +79,8 @@ export const createServersSchema = {
             properties: { id: { type: "string", minLength: 1, maxLength: 64 } },
           },
         },
-        description: { type: "string", maxLength: 85 },
+        // Longer than 85 or with < / > is Ecs.0041, decided in the route, so the schema only bounds the size.
+        description: { type: "string", maxLength: 1024 },
       },
     },
   },
@@ -98,6 +99,8 @@ export interface CreateServersBody {
     availability_zone?: string;
     metadata?: Record<string, string>;
     security_groups?: { id: string }[];
+    adminPass?: string;
+    description?: string;
   };
 }
 
@@ -161,14 +164,14 @@ export interface ServerActionBody {
   reboot?: { servers: { id: string }[] };
 }
 
-/** Paging as the ECS API does it: `offset` is a page number from 1, `limit` the page size. */
+/** Paging as the ECS API does it: `offset` is a page number from 1 (0 means the first page), `limit` the page size. */
 export const listServersQuerySchema = {
   type: "object",
   properties: {
     name: { type: "string", maxLength: 255 },
     status: { enum: ["BUILD", "ACTIVE", "SHUTOFF", "ERROR"] },
     limit: { type: "integer", minimum: 1, maximum: 1000 },
-    offset: { type: "integer", minimum: 1, maximum: 1000000 },
+    offset: { type: "integer", minimum: 0, maximum: 1000000 },
   },
 } as const;
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Project } from "../../domain/model.js";
 import type { IssuedToken } from "../../usecases/iam/issue-token.js";
 
@@ -14,14 +15,24 @@ export function projectBody(project: Project, baseUrl: string) {
   };
 }
 
+/** A stable 32-hex id for a catalog entry: the same service and region always get the same id. */
+function catalogId(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32);
+}
+
 /** The catalog points every service at this one server; the OpenStack client needs `network` and `identity`. */
 function catalog(baseUrl: string, region: string) {
-  const endpoint = (url: string) => [{ interface: "public", region, region_id: region, url }];
+  const service = (type: string, name: string, url: string) => ({
+    id: catalogId("service", type),
+    type,
+    name,
+    endpoints: [{ id: catalogId("endpoint", type, region), interface: "public", region, region_id: region, url }],
+  });
   return [
-    { type: "identity", name: "iam", endpoints: endpoint(`${baseUrl}/v3`) },
-    { type: "network", name: "neutron", endpoints: endpoint(baseUrl) },
-    { type: "vpc", name: "vpc", endpoints: endpoint(baseUrl) },
-    { type: "ecs", name: "ecs", endpoints: endpoint(baseUrl) },
+    service("identity", "iam", `${baseUrl}/v3`),
+    service("network", "neutron", baseUrl),
+    service("vpc", "vpc", baseUrl),
+    service("ecs", "ecs", baseUrl),
   ];
 }
 

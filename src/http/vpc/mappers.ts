@@ -23,7 +23,6 @@ export function vpcBody(vpc: Vpc) {
 }
 
 export function subnetBody(subnet: Subnet) {
-  const dnsList = [subnet.primaryDns, subnet.secondaryDns].filter((dns) => dns !== "");
   return {
     id: subnet.id,
     name: subnet.name,
@@ -34,13 +33,13 @@ export function subnetBody(subnet: Subnet) {
     dhcp_enable: subnet.dhcpEnable,
     primary_dns: subnet.primaryDns,
     secondary_dns: subnet.secondaryDns,
-    dnsList,
+    dnsList: subnet.dnsList,
     availability_zone: subnet.availabilityZone,
     vpc_id: subnet.vpcId,
     status: subnet.status,
-    neutron_network_id: subnet.id,
+    neutron_network_id: subnet.networkId,
     neutron_subnet_id: subnet.neutronSubnetId,
-    extra_dhcp_opts: [],
+    extra_dhcp_opts: subnet.extraDhcpOpts.map((opt) => ({ opt_name: opt.optName, opt_value: opt.optValue })),
     scope: "center",
     tenant_id: subnet.projectId,
     created_at: vpcTime(subnet.createdAt),

@@ -31,7 +31,7 @@ function page(query: PageQuery): Page {
   return { limit: query.limit || DEFAULT_LIMIT, marker: query.marker };
 }
 
-function optionalIp(value: string | undefined, field: string): string | undefined {
+export function optionalIp(value: string | undefined, field: string): string | undefined {
   if (value === undefined || value === "") return undefined;
   if (!isIpv4(value)) fail("subnetInvalidParameter", `${field} ${value} is invalid.`);
   return value;
@@ -88,6 +88,11 @@ export function vpcRoutes(context: UseCaseContext) {
           dhcpEnable: subnet.dhcp_enable ?? true,
           primaryDns: optionalIp(subnet.primary_dns, "primary_dns"),
           secondaryDns: optionalIp(subnet.secondary_dns, "secondary_dns"),
+          dnsList: subnet.dnsList?.flatMap((dns) => optionalIp(dns, "dnsList") ?? []),
+          extraDhcpOpts: subnet.extra_dhcp_opts?.map((opt) => ({
+            optName: opt.opt_name,
+            optValue: opt.opt_value ?? "",
+          })),
           availabilityZone: subnet.availability_zone,
         });
         return { subnet: subnetBody(created) };

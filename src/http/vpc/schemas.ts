@@ -24,6 +24,24 @@ export interface CreateVpcBody {
 
 const ip = { type: "string", maxLength: 64 } as const;
 
+export const extraDhcpOpts = {
+  type: "array",
+  maxItems: 20,
+  items: {
+    type: "object",
+    required: ["opt_name"],
+    properties: {
+      opt_name: { enum: ["ntp", "addresstime", "domainname"] },
+      opt_value: { type: "string", maxLength: 255 },
+    },
+  },
+} as const;
+
+export interface DhcpOptionBody {
+  opt_name: string;
+  opt_value?: string;
+}
+
 export const createSubnetSchema = {
   type: "object",
   required: ["subnet"],
@@ -43,7 +61,7 @@ export const createSubnetSchema = {
         secondary_dns: ip,
         dnsList: { type: "array", maxItems: 2, items: ip },
         availability_zone: { type: "string", maxLength: 128 },
-        extra_dhcp_opts: { type: "array", items: { type: "object" } },
+        extra_dhcp_opts: extraDhcpOpts,
       },
     },
   },
@@ -59,7 +77,56 @@ export interface CreateSubnetBody {
     dhcp_enable?: boolean;
     primary_dns?: string;
     secondary_dns?: string;
+    dnsList?: string[];
+    extra_dhcp_opts?: DhcpOptionBody[];
     availability_zone?: string;
+  };
+}
+
+export const updateVpcSchema = {
+  type: "object",
+  required: ["vpc"],
+  properties: {
+    vpc: {
+      type: "object",
+      properties: { name, description, cidr: { type: "string", maxLength: 64 }, routes: { type: "array" } },
+    },
+  },
+} as const;
+
+export interface UpdateVpcBody {
+  vpc: { name?: string; description?: string; cidr?: string };
+}
+
+export const updateSubnetSchema = {
+  type: "object",
+  required: ["subnet"],
+  properties: {
+    subnet: {
+      type: "object",
+      required: ["name"],
+      properties: {
+        name: { ...name, minLength: 1 },
+        description,
+        dhcp_enable: { type: "boolean" },
+        primary_dns: ip,
+        secondary_dns: ip,
+        dnsList: { type: "array", maxItems: 2, items: ip },
+        extra_dhcp_opts: extraDhcpOpts,
+      },
+    },
+  },
+} as const;
+
+export interface UpdateSubnetBody {
+  subnet: {
+    name: string;
+    description?: string;
+    dhcp_enable?: boolean;
+    primary_dns?: string;
+    secondary_dns?: string;
+    dnsList?: string[];
+    extra_dhcp_opts?: DhcpOptionBody[];
   };
 }
 

@@ -277,6 +277,14 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX eips_by_project ON eips (project_id, id)`,
     ],
   },
+  {
+    version: 5,
+    name: "subnet DNS list and DHCP options",
+    statements: [
+      `ALTER TABLE subnets ADD COLUMN dns_list TEXT NOT NULL DEFAULT '[]'`,
+      `ALTER TABLE subnets ADD COLUMN extra_dhcp_opts TEXT NOT NULL DEFAULT '[]'`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -57,6 +57,8 @@ export function subnetFromRow(row: Row): Subnet {
     dhcpEnable: integer(row.dhcp_enable) === 1,
     primaryDns: text(row.primary_dns),
     secondaryDns: text(row.secondary_dns),
+    dnsList: JSON.parse(text(row.dns_list) || "[]") as string[],
+    extraDhcpOpts: JSON.parse(text(row.extra_dhcp_opts) || "[]") as Subnet["extraDhcpOpts"],
     availabilityZone: text(row.availability_zone),
     status: text(row.status),
     createdAt: text(row.created_at),

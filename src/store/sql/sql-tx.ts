@@ -198,8 +198,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     this.changes.subnets.add(s.id);
     await this.db.run(
       `INSERT INTO subnets (id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip,
-        dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at, network_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at, network_id, dns_list,
+        extra_dhcp_opts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.neutronSubnetId,
@@ -216,8 +217,36 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.status,
         s.createdAt,
         s.networkId,
+        JSON.stringify(s.dnsList),
+        JSON.stringify(s.extraDhcpOpts),
       ],
     );
+  }
+
+  async updateSubnet(s: Subnet): Promise<void> {
+    await this.db.run(
+      `UPDATE subnets SET name = ?, description = ?, dhcp_enable = ?, primary_dns = ?, secondary_dns = ?,
+        dns_list = ?, extra_dhcp_opts = ? WHERE id = ?`,
+      [
+        s.name,
+        s.description,
+        s.dhcpEnable ? 1 : 0,
+        s.primaryDns,
+        s.secondaryDns,
+        JSON.stringify(s.dnsList),
+        JSON.stringify(s.extraDhcpOpts),
+        s.id,
+      ],
+    );
+  }
+
+  async updateVpc(vpc: Vpc): Promise<void> {
+    await this.db.run("UPDATE vpcs SET name = ?, description = ?, cidr = ? WHERE id = ?", [
+      vpc.name,
+      vpc.description,
+      vpc.cidr,
+      vpc.id,
+    ]);
   }
 
   async getSubnet(id: string, options?: ReadOptions): Promise<Subnet | undefined> {

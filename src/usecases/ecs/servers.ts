@@ -144,7 +144,10 @@ export async function listServers(
   filter: { name?: string; status?: string; limit: number; page: number },
 ): Promise<{ total: number; views: ServerView[] }> {
   return context.store.read(async (tx) => {
-    const servers = await tx.listServers(caller.projectId, { name: filter.name, status: filter.status });
+    // The cloud matches `name` fuzzily: any server whose name contains it.
+    const servers = (await tx.listServers(caller.projectId, { status: filter.status })).filter(
+      (server) => filter.name === undefined || server.name.includes(filter.name),
+    );
     const start = (filter.page - 1) * filter.limit;
     const views: ServerView[] = [];
     for (const server of servers.slice(start, start + filter.limit)) {

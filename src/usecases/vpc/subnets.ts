@@ -4,7 +4,7 @@ import {
   SUBNET_MAX_PREFIX,
   systemAddresses,
 } from "../../domain/ipam/subnet-addresses.js";
-import type { Subnet } from "../../domain/model.js";
+import { type DhcpOption, isServerNic, type Subnet } from "../../domain/model.js";
 import { cidrsOverlap, cidrWithin, parseCidr } from "../../domain/net/cidr.js";
 import { parseVpcCidr } from "../../domain/vpc/address-space.js";
 import { fail } from "../../errors/cloud-error.js";
@@ -22,7 +22,19 @@ export interface SubnetInput {
   dhcpEnable: boolean;
   primaryDns?: string;
   secondaryDns?: string;
+  dnsList?: string[];
+  extraDhcpOpts?: DhcpOption[];
   availabilityZone?: string;
+}
+
+/** primary_dns, secondary_dns and dnsList describe one list: dnsList wins, its first two are primary and secondary. */
+export function dnsServers(input: { primaryDns?: string; secondaryDns?: string; dnsList?: string[] }) {
+  if (input.dnsList !== undefined && input.dnsList.length > 0) {
+    return { primaryDns: input.dnsList[0] ?? "", secondaryDns: input.dnsList[1] ?? "", dnsList: [...input.dnsList] };
+  }
+  const primaryDns = input.primaryDns ?? input.secondaryDns ?? "";
+  const secondaryDns = input.primaryDns === undefined ? "" : (input.secondaryDns ?? "");
+  return { primaryDns, secondaryDns, dnsList: [primaryDns, secondaryDns].filter((dns) => dns !== "") };
 }
 
 /** Every project has one availability zone, named after the project. */
@@ -64,8 +76,8 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
       cidr: cidr.text,
       gatewayIp: input.gatewayIp,
       dhcpEnable: input.dhcpEnable,
-      primaryDns: input.primaryDns ?? input.secondaryDns ?? "",
-      secondaryDns: input.primaryDns === undefined ? "" : (input.secondaryDns ?? ""),
+      ...dnsServers(input),
+      extraDhcpOpts: input.extraDhcpOpts ?? [],
       availabilityZone: zone,
       status: "ACTIVE",
       createdAt: now,
@@ -120,6 +132,7 @@ export async function deleteSubnet(context: UseCaseContext, caller: Caller, vpcI
     if (!subnet || subnet.projectId !== caller.projectId) fail("subnetNotFound");
     if (subnet.vpcId !== vpcId) fail("subnetNotInVpc");
     const ports = await tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
+    if (ports.some(isServerNic)) fail("subnetUsedByServers");
     if (ports.some((port) => !isSystemOwner(port.deviceOwner) || port.deviceId !== id)) fail("subnetHasPorts");
     const now = isoNow(context);
     for (const port of ports) await removePort(tx, port, now);

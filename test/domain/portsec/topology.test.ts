@@ -10,6 +10,8 @@ function subnet(id: string, cidr: string, gatewayIp: string): Subnet {
   return {
     id,
     networkId: id,
+    dnsList: [],
+    extraDhcpOpts: [],
     neutronSubnetId: `${id}-n`,
     projectId: "p",
     vpcId: "v",

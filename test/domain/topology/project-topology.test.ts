@@ -18,6 +18,8 @@ function subnet(id: string, cidr: string): Subnet {
   return {
     id,
     networkId: id,
+    dnsList: [],
+    extraDhcpOpts: [],
     neutronSubnetId: `n-${id}`,
     projectId: "p1",
     vpcId: "vpc-1",

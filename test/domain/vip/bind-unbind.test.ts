@@ -22,6 +22,8 @@ function subnet(over: Partial<Subnet> = {}): Subnet {
     dhcpEnable: true,
     primaryDns: "",
     secondaryDns: "",
+    dnsList: [],
+    extraDhcpOpts: [],
     availabilityZone: "local-1a",
     status: "ACTIVE",
     createdAt: NOW,

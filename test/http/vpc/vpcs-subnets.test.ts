@@ -112,7 +112,7 @@ describe("subnets", () => {
   it("a subnet with server NICs cannot be deleted; an empty one can", async () => {
     const net = await createNetwork(api, "192.168.30.0/24", "192.168.0.0/16");
     const [srv] = await createServers(api, net.vpcId, net.subnetId, 1);
-    await expectRejected("DELETE", api.p(`/vpcs/${net.vpcId}/subnets/${net.subnetId}`), undefined, 409, "VPC.0208");
+    await expectRejected("DELETE", api.p(`/vpcs/${net.vpcId}/subnets/${net.subnetId}`), undefined, 409, "VPC.0209");
     await api.call("POST", api.p("/cloudservers/delete"), { servers: [{ id: srv!.serverId }] });
     expect((await api.call("DELETE", api.p(`/vpcs/${net.vpcId}/subnets/${net.subnetId}`))).status).toBe(204);
     expect((await api.call("GET", `/v2.0/ports?network_id=${net.subnetId}`)).body.ports).toEqual([]);
