@@ -6,6 +6,7 @@ import { startServer } from "./cli/serve.js";
 import { ConfigError, serveConfig } from "./config.js";
 
 const USAGE = `usage: ecs-vip serve [--host H] [--port P] [--db sqlite:PATH|postgres://…] [--sync full|normal]
+                     [--dataplane off|netns]
        ecs-vip check [--db sqlite:PATH|postgres://…]
          checks a store's invariants (running or stopped); prints one line per violation and exits 1,
          exits 0 when the store is sound, 2 when it cannot be reached
