@@ -7,6 +7,8 @@ import { registerAuthentication } from "./http/plugins/authenticate.js";
 import { registerBodyParsing } from "./http/plugins/body-parsing.js";
 import { clientErrorHandler, registerHostCheck } from "./http/plugins/client-errors.js";
 import { registerErrorHandler, sendError } from "./http/plugins/error-handler.js";
+import { registerOpenApi } from "./http/plugins/openapi.js";
+import { registerOperationIds } from "./http/plugins/operation-ids.js";
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
 import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
@@ -14,6 +16,7 @@ import { vpcRoutes } from "./http/vpc/routes.js";
 import type { UseCaseContext } from "./usecases/context.js";
 import { IdentityCache } from "./usecases/iam/authenticate.js";
 import "./http/request-context.js";
+import { packageVersion } from "./version.js";
 
 export interface AppOptions {
   context: UseCaseContext;
@@ -47,6 +50,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandler(app);
   registerAuthentication(app, options.context, cache);
   registerTextGuard(app);
+  // Before any route: both collect routes as they are added.
+  registerOperationIds(app);
+  await registerOpenApi(app, packageVersion());
   await app.register(iamRoutes(options.context, cache));
   await app.register(vpcRoutes(options.context));
   await app.register(neutronRoutes(options.context));
