@@ -7,12 +7,17 @@ import { registerAuthentication } from "./http/plugins/authenticate.js";
 import { registerBodyParsing } from "./http/plugins/body-parsing.js";
 import { clientErrorHandler, registerHostCheck } from "./http/plugins/client-errors.js";
 import { registerErrorHandler, sendError } from "./http/plugins/error-handler.js";
+import { registerHealth } from "./http/plugins/health.js";
+import { registerMetrics } from "./http/plugins/metrics.js";
 import { registerOpenApi } from "./http/plugins/openapi.js";
 import { registerOperationIds } from "./http/plugins/operation-ids.js";
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
 import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
+import { AppMetrics } from "./operations/metrics.js";
+import { observedContext } from "./operations/observed-context.js";
+import { Readiness } from "./operations/readiness.js";
 import type { UseCaseContext } from "./usecases/context.js";
 import { IdentityCache } from "./usecases/iam/authenticate.js";
 import "./http/request-context.js";
@@ -22,6 +27,17 @@ export interface AppOptions {
   context: UseCaseContext;
   logger?: FastifyServerOptions["logger"];
   bodyLimit?: number;
+  /** What `/readyz` checks; the store checks are added to it. A new one when not given. */
+  readiness?: Readiness;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** This app's Prometheus registry and metrics. */
+    metrics: AppMetrics;
+    /** `/readyz`'s checks: add one with `app.readiness.set(name, check)`. */
+    readiness: Readiness;
+  }
 }
 
 /** The whole API on one origin, as the cloud's services appear to a client pointed at one endpoint. */
@@ -43,20 +59,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   const cache = new IdentityCache();
+  const metrics = new AppMetrics();
+  const context = observedContext(options.context, metrics);
+  const readiness = options.readiness ?? new Readiness();
+  readiness.checkStore(() => options.context.store);
+  app.decorate("metrics", metrics);
+  app.decorate("readiness", readiness);
   registerRequestId(app);
   registerHostCheck(app);
   registerBodyParsing(app, bodyLimit);
   registerValidation(app);
   registerErrorHandler(app);
-  registerAuthentication(app, options.context, cache);
+  registerAuthentication(app, context, cache);
   registerTextGuard(app);
   // Before any route: both collect routes as they are added.
   registerOperationIds(app);
   await registerOpenApi(app, packageVersion());
-  await app.register(iamRoutes(options.context, cache));
-  await app.register(vpcRoutes(options.context));
-  await app.register(neutronRoutes(options.context));
-  await app.register(neutronNetworkRoutes(options.context));
-  await app.register(ecsRoutes(options.context));
+  registerHealth(app, readiness);
+  registerMetrics(app, metrics);
+  await app.register(iamRoutes(context, cache));
+  await app.register(vpcRoutes(context));
+  await app.register(neutronRoutes(context));
+  await app.register(neutronNetworkRoutes(context));
+  await app.register(ecsRoutes(context));
   return app;
 }

@@ -2,6 +2,7 @@
  * `/docs`: the OpenAPI document rendered as one self-contained HTML page (no script, font or style from elsewhere),
  * grouped by tag, with each operation's id, parameters, request body and responses.
  */
+// biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document read loosely, only to print it
 type Json = Record<string, any>;
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
