@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { type FaultRuleInput, FaultRules } from "./faults/rules.js";
 import { ecsRoutes } from "./http/ecs/routes.js";
+import { faultRoutes } from "./http/faults/routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
 import { neutronNetworkRoutes } from "./http/neutron/networks.js";
 import { neutronRoutes } from "./http/neutron/routes.js";
@@ -7,6 +9,7 @@ import { registerAuthentication } from "./http/plugins/authenticate.js";
 import { registerBodyParsing } from "./http/plugins/body-parsing.js";
 import { clientErrorHandler, registerHostCheck } from "./http/plugins/client-errors.js";
 import { registerErrorHandler, sendError } from "./http/plugins/error-handler.js";
+import { registerFaultInjection } from "./http/plugins/fault-injection.js";
 import { registerHealth } from "./http/plugins/health.js";
 import { registerMetrics } from "./http/plugins/metrics.js";
 import { registerOpenApi } from "./http/plugins/openapi.js";
@@ -29,6 +32,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** What `/readyz` checks; the store checks are added to it. A new one when not given. */
   readiness?: Readiness;
+  /** Fault rules in force from the start (`--faults FILE`); checked like rules added at run time. */
+  faults?: FaultRuleInput[];
 }
 
 declare module "fastify" {
@@ -37,6 +42,8 @@ declare module "fastify" {
     metrics: AppMetrics;
     /** `/readyz`'s checks: add one with `app.readiness.set(name, check)`. */
     readiness: Readiness;
+    /** The fault rules in force in this process. */
+    faults: FaultRules;
   }
 }
 
@@ -73,14 +80,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuthentication(app, context, cache);
   registerTextGuard(app);
   // Before any route: both collect routes as they are added.
-  registerOperationIds(app);
+  const operationIds = registerOperationIds(app);
+  const faults = new FaultRules(() => operationIds);
+  app.decorate("faults", faults);
   await registerOpenApi(app, packageVersion());
   registerHealth(app, readiness);
   registerMetrics(app, metrics);
+  registerFaultInjection(app, faults, metrics);
+  await app.register(faultRoutes(context, faults));
   await app.register(iamRoutes(context, cache));
   await app.register(vpcRoutes(context));
   await app.register(neutronRoutes(context));
   await app.register(neutronNetworkRoutes(context));
   await app.register(ecsRoutes(context));
+  for (const rule of options.faults ?? []) faults.add(rule);
   return app;
 }

@@ -20,6 +20,8 @@ export interface ServeConfig {
     adminPassword?: string;
   };
   logLevel: string;
+  /** `--faults FILE`: fault rules (JSON or YAML) in force from the start. */
+  faultsFile?: string;
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
@@ -69,6 +71,7 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
       adminPassword: env.ECS_VIP_ADMIN_PASSWORD,
     },
     logLevel: flagValue(args, "log-level") ?? env.ECS_VIP_LOG_LEVEL ?? "info",
+    faultsFile: flagValue(args, "faults"),
   };
 }
 

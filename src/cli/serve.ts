@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
-import type { ServeConfig } from "../config.js";
+import { ConfigError, type ServeConfig } from "../config.js";
+import { loadFaultFile } from "../faults/load-file.js";
+import { FaultRuleError, type FaultRuleInput } from "../faults/rules.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
@@ -27,8 +29,17 @@ function writeCredentials(config: ServeConfig, credentials: BootstrapCredentials
   return file;
 }
 
+function readFaults(file: string): FaultRuleInput[] {
+  try {
+    return loadFaultFile(file);
+  } catch (error) {
+    throw new ConfigError(`--faults ${file}: ${(error as Error).message}`);
+  }
+}
+
 /** Opens the store, bootstraps identity on first start, serves, and completes server builds in the background. */
 export async function startServer(config: ServeConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
+  const faults = config.faultsFile ? readFaults(config.faultsFile) : undefined;
   const store = await openStore(config.db, { synchronous: config.synchronous });
   const context = defaultContext(store, { serverBuildMs: config.serverBuildMs });
   const result = await bootstrap(context, { projectName: config.projectName, ...config.bootstrap });
@@ -43,6 +54,10 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
   const app = await buildApp({
     context,
     logger: options.logger === false ? false : { level: config.logLevel },
+    faults,
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error instanceof FaultRuleError ? new ConfigError(`--faults ${config.faultsFile}: ${error.message}`) : error;
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -319,6 +319,35 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     response: "health",
   },
   "GET /metrics": { operationId: "showMetrics", tag: "Operations", summary: "Prometheus metrics", response: "text" },
+  "GET /ecs-vip/v1/faults": {
+    operationId: "listFaults",
+    tag: "Fault injection",
+    summary: "List fault rules (admin user only)",
+    response: "faultRules",
+    errors: ["forbidden"],
+  },
+  "POST /ecs-vip/v1/faults": {
+    operationId: "addFault",
+    tag: "Fault injection",
+    summary: "Add a fault rule (admin user only)",
+    status: 201,
+    response: "faultRule",
+    errors: ["forbidden"],
+  },
+  "DELETE /ecs-vip/v1/faults": {
+    operationId: "clearFaults",
+    tag: "Fault injection",
+    summary: "Remove every fault rule (admin user only)",
+    response: "faultsCleared",
+    errors: ["forbidden"],
+  },
+  "DELETE /ecs-vip/v1/faults/:rule_id": {
+    operationId: "deleteFault",
+    tag: "Fault injection",
+    summary: "Remove one fault rule (admin user only)",
+    response: "faultsCleared",
+    errors: ["forbidden", "faultRuleNotFound"],
+  },
 };
 
 /** Routes nobody listed (yet) still get a stable id: method and path, e.g. `get_v2_0_security_groups_id`. */
