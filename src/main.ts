@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { checkCommand } from "./cli/check.js";
+import { runFaultsCli } from "./cli/faults.js";
 import { startServer } from "./cli/serve.js";
 import { ConfigError, serveConfig } from "./config.js";
 
-const USAGE = `usage: ecs-vip serve [--host H] [--port P] [--db sqlite:PATH|postgres://…] [--sync full|normal]
+const USAGE = `usage: ecs-vip serve [--host H] [--port P] [--db sqlite:PATH|postgres://…] [--sync full|normal] [--faults FILE]
+       ecs-vip faults add|list|clear [--help]   fault rules of a running server
        ecs-vip check [--db sqlite:PATH|postgres://…]
          checks a store's invariants (running or stopped); prints one line per violation and exits 1,
          exits 0 when the store is sound, 2 when it cannot be reached`;
@@ -15,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "check") return checkCommand(args, process.env);
+  if (command === "faults") return runFaultsCli(argv);
   if (command !== "serve") {
     process.stderr.write(`ecs-vip: unknown command ${command}\n${USAGE}\n`);
     return 2;
