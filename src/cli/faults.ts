@@ -28,9 +28,22 @@ function withConnection(command: Command): Command {
     .option("--json", "print JSON for scripts");
 }
 
+/** A rule as `/ecs-vip/v1/faults` shows it. */
+interface RuleBody {
+  id: string;
+  operation: string;
+  project: string;
+  error?: string;
+  latency_ms?: number;
+  drop?: boolean;
+  remaining: number | null;
+  expires_at: string | null;
+  injected: number;
+}
+
 type Options = ConnectionOptions & { json?: boolean } & Record<string, unknown>;
 
-async function call(command: Command, method: string, path: string, body?: unknown): Promise<any> {
+async function call<T>(command: Command, method: string, path: string, body?: unknown): Promise<T | undefined> {
   const options = command.optsWithGlobals<Options>();
   let connection: ReturnType<typeof resolveConnection>;
   try {
@@ -46,16 +59,16 @@ async function call(command: Command, method: string, path: string, body?: unkno
     process.exitCode = 1;
     return undefined;
   }
-  return response.body;
+  return response.body as T;
 }
 
-function describeAction(rule: any): string {
+function describeAction(rule: RuleBody): string {
   if (rule.error) return `error ${rule.error}`;
   if (rule.latency_ms !== undefined) return `latency ${rule.latency_ms} ms`;
   return "drop";
 }
 
-function describeLimit(rule: any): string {
+function describeLimit(rule: RuleBody): string {
   if (rule.remaining !== null && rule.remaining !== undefined) return `${rule.remaining} left`;
   if (rule.expires_at) return `until ${rule.expires_at}`;
   return "until cleared";
@@ -101,14 +114,14 @@ export function registerFaultsCommands(program: Command): void {
       ...(options.count !== undefined ? { count: options.count } : {}),
       ...(options.forSeconds !== undefined ? { for_seconds: options.forSeconds } : {}),
     };
-    const body = await call(command, "POST", FAULTS_PATH, rule);
+    const body = await call<{ rule: RuleBody }>(command, "POST", FAULTS_PATH, rule);
     if (!body) return;
     process.stdout.write(options.json ? `${JSON.stringify(body.rule, null, 2)}\n` : `${body.rule.id}\n`);
   });
 
   withConnection(faults.command("list").description("list the fault rules in force")).action(
     async (options: Options, command: Command) => {
-      const body = await call(command, "GET", FAULTS_PATH);
+      const body = await call<{ rules: RuleBody[] }>(command, "GET", FAULTS_PATH);
       if (!body) return;
       if (options.json) {
         process.stdout.write(`${JSON.stringify(body.rules, null, 2)}\n`);
@@ -131,7 +144,7 @@ export function registerFaultsCommands(program: Command): void {
 
   withConnection(faults.command("clear").description("remove every fault rule")).action(
     async (options: Options, command: Command) => {
-      const body = await call(command, "DELETE", FAULTS_PATH);
+      const body = await call<{ cleared: number }>(command, "DELETE", FAULTS_PATH);
       if (!body) return;
       process.stdout.write(options.json ? `${JSON.stringify(body)}\n` : `cleared ${body.cleared} rule(s)\n`);
     },

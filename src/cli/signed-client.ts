@@ -54,7 +54,7 @@ function sdkDate(now: Date): string {
 
 export interface CliResponse {
   status: number;
-  body: any;
+  body: unknown;
   requestId: string;
 }
 
@@ -102,8 +102,17 @@ export async function signedRequest(
 }
 
 /** The cloud's code and message from any of its envelopes. */
-export function cloudError(body: any): { code: string; message: string } {
-  const code = body?.error_code ?? body?.error?.code ?? body?.code ?? body?.NeutronError?.type ?? "unknown";
-  const message = body?.error_msg ?? body?.error?.message ?? body?.message ?? body?.NeutronError?.message ?? "";
+export function cloudError(body: unknown): { code: string; message: string } {
+  type Envelopes = {
+    error_code?: string;
+    error_msg?: string;
+    code?: string;
+    message?: string;
+    error?: { code?: string; message?: string };
+    NeutronError?: { type?: string; message?: string };
+  };
+  const e = (body ?? {}) as Envelopes;
+  const code = e.error_code ?? e.error?.code ?? e.code ?? e.NeutronError?.type ?? "unknown";
+  const message = e.error_msg ?? e.error?.message ?? e.message ?? e.NeutronError?.message ?? "";
   return { code: String(code), message: String(message) };
 }
