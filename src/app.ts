@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { type FaultRuleInput, FaultRules } from "./faults/rules.js";
 import { consoleRoutes } from "./http/console/routes.js";
 import { ecsLimitRoutes } from "./http/ecs/limits.js";
 import { ecsRoutes } from "./http/ecs/routes.js";
 import { eipRoutes } from "./http/eip/routes.js";
+import { faultRoutes } from "./http/faults/routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
 import { neutronFloatingIpRoutes } from "./http/neutron/floating-ips.js";
 import { neutronNetworkRoutes } from "./http/neutron/networks.js";
@@ -12,6 +14,11 @@ import { registerAuthentication } from "./http/plugins/authenticate.js";
 import { registerBodyParsing } from "./http/plugins/body-parsing.js";
 import { clientErrorHandler, registerHostCheck } from "./http/plugins/client-errors.js";
 import { registerErrorHandler, sendError } from "./http/plugins/error-handler.js";
+import { registerFaultInjection } from "./http/plugins/fault-injection.js";
+import { registerHealth } from "./http/plugins/health.js";
+import { registerMetrics } from "./http/plugins/metrics.js";
+import { registerOpenApi } from "./http/plugins/openapi.js";
+import { registerOperationIds } from "./http/plugins/operation-ids.js";
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
 import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
@@ -20,14 +27,33 @@ import { vpcQuotaRoutes } from "./http/vpc/quotas.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
 import { vpcSecurityGroupRoutes } from "./http/vpc/security-groups.js";
 import { vpcUpdateRoutes } from "./http/vpc/updates.js";
+import { AppMetrics } from "./operations/metrics.js";
+import { observedContext } from "./operations/observed-context.js";
+import { Readiness } from "./operations/readiness.js";
 import type { UseCaseContext } from "./usecases/context.js";
 import { IdentityCache } from "./usecases/iam/authenticate.js";
 import "./http/request-context.js";
+import { packageVersion } from "./version.js";
 
 export interface AppOptions {
   context: UseCaseContext;
   logger?: FastifyServerOptions["logger"];
   bodyLimit?: number;
+  /** What `/readyz` checks; the store checks are added to it. A new one when not given. */
+  readiness?: Readiness;
+  /** Fault rules in force from the start (`--faults FILE`); checked like rules added at run time. */
+  faults?: FaultRuleInput[];
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** This app's Prometheus registry and metrics. */
+    metrics: AppMetrics;
+    /** `/readyz`'s checks: add one with `app.readiness.set(name, check)`. */
+    readiness: Readiness;
+    /** The fault rules in force in this process. */
+    faults: FaultRules;
+  }
 }
 
 /** The whole API on one origin, as the cloud's services appear to a client pointed at one endpoint. */
@@ -49,27 +75,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   const cache = new IdentityCache();
+  const metrics = new AppMetrics();
+  const context = observedContext(options.context, metrics);
+  const readiness = options.readiness ?? new Readiness();
+  readiness.checkStore(() => options.context.store);
+  app.decorate("metrics", metrics);
+  app.decorate("readiness", readiness);
   registerRequestId(app);
   registerHostCheck(app);
   registerBodyParsing(app, bodyLimit);
   registerValidation(app);
   registerErrorHandler(app);
-  registerAuthentication(app, options.context, cache);
+  registerAuthentication(app, context, cache);
   registerTextGuard(app);
-  await app.register(iamRoutes(options.context, cache));
-  await app.register(vpcRoutes(options.context));
-  await app.register(vpcPortRoutes(options.context));
-  await app.register(vpcQuotaRoutes(options.context));
-  await app.register(vpcUpdateRoutes(options.context));
-  await app.register(ecsLimitRoutes(options.context));
-  await app.register(neutronRoutes(options.context));
-  await app.register(neutronNetworkRoutes(options.context));
-  await app.register(ecsRoutes(options.context));
-  await app.register(consoleRoutes(options.context));
-  // Security groups and EIPs
-  await app.register(vpcSecurityGroupRoutes(options.context));
-  await app.register(neutronSecurityGroupRoutes(options.context));
-  await app.register(eipRoutes(options.context));
-  await app.register(neutronFloatingIpRoutes(options.context));
+  // Before any route: both collect routes as they are added.
+  const operationIds = registerOperationIds(app);
+  const faults = new FaultRules(() => operationIds);
+  app.decorate("faults", faults);
+  await registerOpenApi(app, packageVersion());
+  registerHealth(app, readiness);
+  registerMetrics(app, metrics);
+  registerFaultInjection(app, faults, metrics);
+  await app.register(faultRoutes(context, faults));
+  await app.register(iamRoutes(context, cache));
+  await app.register(vpcRoutes(context));
+  await app.register(vpcPortRoutes(context));
+  await app.register(vpcQuotaRoutes(context));
+  await app.register(vpcUpdateRoutes(context));
+  await app.register(vpcSecurityGroupRoutes(context));
+  await app.register(eipRoutes(context));
+  await app.register(ecsLimitRoutes(context));
+  await app.register(neutronRoutes(context));
+  await app.register(neutronNetworkRoutes(context));
+  await app.register(neutronSecurityGroupRoutes(context));
+  await app.register(neutronFloatingIpRoutes(context));
+  await app.register(ecsRoutes(context));
+  await app.register(consoleRoutes(context));
+  for (const rule of options.faults ?? []) faults.add(rule);
   return app;
 }

@@ -32,6 +32,8 @@ export interface ServeConfig {
   dataplane?: "off" | "netns";
   /** Prefix of every namespace the data plane creates. */
   dataplanePrefix?: string;
+  /** `--faults FILE`: fault rules (JSON or YAML) in force from the start. */
+  faultsFile?: string;
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
@@ -93,6 +95,7 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
     quotas: quotasFromEnv(env),
     dataplane,
     dataplanePrefix,
+    faultsFile: flagValue(args, "faults"),
   };
 }
 

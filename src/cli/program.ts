@@ -4,6 +4,7 @@ import { CloudApiError } from "./api-client.js";
 import { registerCheckCommands } from "./check-command.js";
 import { registerDataplaneCommands } from "./dataplane.js";
 import { describeFailure, UsageError } from "./failure.js";
+import { registerFaultsCommands } from "./faults.js";
 import { registerNicCommands } from "./nic.js";
 import { registerPortCommands } from "./port.js";
 import { registerSeedCommands } from "./seed.js";
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   registerSeedCommands(program);
   registerStateCommands(program);
   registerDataplaneCommands(program);
+  registerFaultsCommands(program);
 
   finishCommands(program, "ecs-vip");
   return program;

@@ -4,6 +4,8 @@ import { buildApp } from "../app.js";
 import { ConfigError, type ServeConfig } from "../config.js";
 import { checkPrerequisites, DataplaneUnavailableError } from "../dataplane/prerequisites.js";
 import { type RunningDataplane, startDataplane } from "../dataplane/start.js";
+import { loadFaultFile } from "../faults/load-file.js";
+import { FaultRuleError, type FaultRuleInput } from "../faults/rules.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
@@ -18,8 +20,17 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
+function readFaults(file: string): FaultRuleInput[] {
+  try {
+    return loadFaultFile(file);
+  } catch (error) {
+    throw new ConfigError(`--faults ${file}: ${(error as Error).message}`);
+  }
+}
+
 /** Opens the store, bootstraps identity on first start, serves, and completes server builds in the background. */
 export async function startServer(config: ServeConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
+  const faults = config.faultsFile ? readFaults(config.faultsFile) : undefined;
   if (config.dataplane === "netns") {
     // Refuse before touching anything (no store, no credentials file) when the machine cannot run the data plane.
     await checkPrerequisites().catch((error: unknown) => {
@@ -47,6 +58,10 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
   const app = await buildApp({
     context,
     logger: options.logger === false ? false : { level: config.logLevel },
+    faults,
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error instanceof FaultRuleError ? new ConfigError(`--faults ${config.faultsFile}: ${error.message}`) : error;
   });
   let dataplane: RunningDataplane | undefined;
   if (config.dataplane === "netns") {

@@ -49,6 +49,9 @@ export const ERRORS = {
   requestTooLarge: apigw("APIGW.0201", 413, "Request entity too large."),
   malformedRequest: apigw("APIGW.0201", 400, "API request error."),
   gatewayInternal: apigw("APIGW.0601", 500, "Internal server error."),
+  // ecs-vip's own admin endpoints (fault injection), in the gateway's envelope.
+  forbidden: apigw("APIGW.0302", 403, "The IAM user is not authorized to access the API."),
+  faultRuleNotFound: apigw("APIGW.0101", 404, "The fault rule does not exist."),
 
   // IAM
   iamInvalidRequest: iam("IAM.0001", 400, "The request body is invalid."),

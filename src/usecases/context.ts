@@ -32,12 +32,19 @@ export const DEFAULT_LIMITS: Limits = {
   eipPool: DEFAULT_EIP_POOL,
 };
 
+/** Told of outcomes worth counting (metrics), after their transaction committed. */
+export interface UseCaseObserver {
+  vipBound(): void;
+  vipUnbound(): void;
+}
+
 export interface UseCaseContext {
   store: Store;
   limits: Limits;
   now: () => Date;
   newId: () => string;
   randomByte: () => number;
+  observer?: UseCaseObserver;
 }
 
 export function defaultContext(store: Store, limits: Partial<Limits> = {}): UseCaseContext {

@@ -27,6 +27,8 @@ export interface TestServerOptions {
   buildMs?: number;
   /** The admin password; pass the first server's when reopening its store (bootstrap keeps the stored one). */
   password?: string;
+  /** `--faults FILE`: fault rules in force from the start. */
+  faultsFile?: string;
 }
 
 export function testIdentity() {
@@ -58,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       adminPassword: identity.password,
     },
     logLevel: "silent",
+    faultsFile: options.faultsFile,
   };
   const server = await startServer(config, { logger: false });
   return {

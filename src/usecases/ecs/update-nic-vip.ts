@@ -28,12 +28,15 @@ export async function updateNicVip(
   nicId: string,
   request: NicVipRequest,
 ): Promise<{ portId: string }> {
-  return context.store.write(async (tx) => {
+  const result = await context.store.write(async (tx) => {
     const { nic } = await loadNic(tx, caller, nicId);
     if (request.kind === "bind") await bind(context, tx, caller, nic, request);
     else await unbind(context, tx, caller, nic);
     return { portId: nic.id };
   });
+  if (request.kind === "bind") context.observer?.vipBound();
+  else context.observer?.vipUnbound();
+  return result;
 }
 
 async function bind(

@@ -1,0 +1,121 @@
+/**
+ * The shapes of successful answers, for the OpenAPI document only: answers are serialized as the mappers build them,
+ * these describe the keys clients read. Objects stay open (`additionalProperties` allowed) like the cloud's.
+ */
+type Schema = Record<string, unknown>;
+
+const str = { type: "string" };
+const int = { type: "integer" };
+const bool = { type: "boolean" };
+const anyObject = { type: "object" };
+
+/** An object whose listed keys are strings unless `typed` says otherwise. */
+function shape(keys: string, typed: Record<string, Schema> = {}): Schema {
+  const properties: Record<string, Schema> = {};
+  for (const key of keys.split(/\s+/).filter(Boolean)) properties[key] = str;
+  return { type: "object", properties: { ...properties, ...typed } };
+}
+
+const arrayOf = (items: Schema): Schema => ({ type: "array", items });
+const wrap = (key: string, value: Schema): Schema => ({
+  type: "object",
+  required: [key],
+  properties: { [key]: value },
+});
+
+const pair = shape("ip_address mac_address");
+const fixedIp = shape("subnet_id ip_address");
+
+export const vpc = shape("id name description cidr status enterprise_project_id tenant_id created_at updated_at", {
+  routes: arrayOf(anyObject),
+  enable_shared_snat: bool,
+});
+export const subnet = shape(
+  "id name description cidr gateway_ip primary_dns secondary_dns availability_zone vpc_id status " +
+    "neutron_network_id neutron_subnet_id scope tenant_id created_at updated_at",
+  { ipv6_enable: bool, dhcp_enable: bool, dnsList: arrayOf(str), extra_dhcp_opts: arrayOf(anyObject) },
+);
+export const privateIp = shape("id status subnet_id tenant_id device_owner ip_address");
+export const port = shape(
+  "id name description network_id tenant_id project_id device_id device_owner mac_address status " +
+    "binding:vnic_type created_at updated_at",
+  {
+    admin_state_up: bool,
+    fixed_ips: arrayOf(fixedIp),
+    allowed_address_pairs: arrayOf(pair),
+    security_groups: arrayOf(str),
+    extra_dhcp_opts: arrayOf(anyObject),
+    "binding:profile": anyObject,
+    "binding:vif_details": anyObject,
+  },
+);
+export const network = shape("id name status tenant_id project_id created_at updated_at", {
+  admin_state_up: bool,
+  shared: bool,
+  subnets: arrayOf(str),
+});
+export const server = shape("id name status tenant_id created updated description key_name", {
+  addresses: { type: "object", additionalProperties: arrayOf(anyObject) },
+  flavor: anyObject,
+  image: anyObject,
+  metadata: { type: "object", additionalProperties: str },
+  progress: int,
+  locked: bool,
+  tags: arrayOf(str),
+});
+export const nicInterface = shape("port_state net_id port_id mac_addr", {
+  fixed_ips: arrayOf(fixedIp),
+  delete_on_termination: bool,
+});
+export const job = shape("status job_id job_type begin_time end_time fail_reason", {
+  entities: anyObject,
+  error_code: { type: ["string", "null"] },
+});
+export const project = shape("id name description domain_id parent_id", {
+  enabled: bool,
+  is_domain: bool,
+  links: anyObject,
+});
+const version = shape("id status updated", { links: arrayOf(anyObject), "media-types": arrayOf(anyObject) });
+
+export const faultRule = shape("id operation project error", {
+  latency_ms: int,
+  drop: bool,
+  count: int,
+  for_seconds: int,
+  remaining: { type: ["integer", "null"] },
+  expires_at: { type: ["string", "null"] },
+  injected: int,
+});
+
+export const RESPONSES = {
+  vpc: wrap("vpc", vpc),
+  vpcs: wrap("vpcs", arrayOf(vpc)),
+  subnet: wrap("subnet", subnet),
+  subnets: wrap("subnets", arrayOf(subnet)),
+  privateip: wrap("privateip", privateIp),
+  privateips: wrap("privateips", arrayOf(privateIp)),
+  port: wrap("port", port),
+  ports: wrap("ports", arrayOf(port)),
+  network: wrap("network", network),
+  networks: wrap("networks", arrayOf(network)),
+  extensions: wrap("extensions", arrayOf(anyObject)),
+  server: wrap("server", server),
+  servers: { type: "object", properties: { count: int, servers: arrayOf(server) } },
+  interfaces: wrap("interfaceAttachments", arrayOf(nicInterface)),
+  job,
+  jobId: wrap("job_id", str),
+  createdServers: { type: "object", properties: { job_id: str, serverIds: arrayOf(str) } },
+  portId: wrap("port_id", str),
+  token: wrap("token", anyObject),
+  project: wrap("project", project),
+  projects: { type: "object", properties: { projects: arrayOf(project), links: anyObject } },
+  version: wrap("version", version),
+  versions: wrap("versions", shape("", { values: arrayOf(version) })),
+  empty: { type: "object" },
+  faultRule: wrap("rule", faultRule),
+  faultRules: wrap("rules", arrayOf(faultRule)),
+  faultsCleared: wrap("cleared", int),
+  health: shape("status", { checks: { type: "object", additionalProperties: str } }),
+  text: str,
+} as const satisfies Record<string, Schema>;
