@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/child-server.js";
 import { ApiClient } from "../support/client.js";
-import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
+import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { createNetwork, createServers } from "../support/world.js";
 
@@ -162,52 +162,50 @@ describe("ecs-vip check on SQLite", () => {
   });
 });
 
-if (TEST_PG_URL) {
-  describe("ecs-vip check on PostgreSQL", () => {
-    let database: Awaited<ReturnType<typeof createTestDatabase>>;
-    let server: TestServer;
-    let world: Awaited<ReturnType<typeof populate>>;
+describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("ecs-vip check on PostgreSQL"), () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let server: TestServer;
+  let world: Awaited<ReturnType<typeof populate>>;
 
-    beforeAll(async () => {
-      database = await createTestDatabase();
-      server = await startTestServer({ db: database.url });
-      world = await populate(server);
-    });
-    afterAll(async () => {
-      await server?.dispose();
-      await database?.drop();
-    });
-
-    it("exits 0 for a sound store while its server is running", async () => {
-      expect(await check(database.url)).toMatchObject({ code: 0, stdout: "" });
-    });
-
-    it("exits 1 with one line per violation for a store broken by direct SQL", async () => {
-      await server.stop();
-      const [a] = world.nics;
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      await client.query("UPDATE fixed_ips SET ip_address = '192.168.0.0' WHERE port_id = $1", [world.privateIpId]);
-      await client.query("UPDATE ports SET mac_address = 'fa:16:3e:ff:ff:ff' WHERE id = $1", [a.nicId]);
-      await client.end();
-      const result = await check(database.url);
-      expect(result.code).toBe(1);
-      expect(lines(result.stdout)).toEqual([
-        `ip-reserved: port ${world.privateIpId} holds 192.168.0.0, the network address of subnet ${world.net.subnetId} (192.168.0.0/24)`,
-        expect.stringMatching(
-          new RegExp(`^dangling-reverse-binding: port \\S+ \\(192\\.168\\.0\\.100\\) has pair ${a.ip}/${a.mac}, but`),
-        ),
-      ]);
-    });
-
-    it("reports migrations behind the latest version", async () => {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      await client.query("DELETE FROM schema_migrations");
-      await client.end();
-      const result = await check(database.url);
-      expect(result.code).toBe(1);
-      expect(lines(result.stdout)).toEqual([expect.stringMatching(/^schema-version: migrations not at latest/)]);
-    });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startTestServer({ db: database.url });
+    world = await populate(server);
   });
-}
+  afterAll(async () => {
+    await server?.dispose();
+    await database?.drop();
+  });
+
+  it("exits 0 for a sound store while its server is running", async () => {
+    expect(await check(database.url)).toMatchObject({ code: 0, stdout: "" });
+  });
+
+  it("exits 1 with one line per violation for a store broken by direct SQL", async () => {
+    await server.stop();
+    const [a] = world.nics;
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query("UPDATE fixed_ips SET ip_address = '192.168.0.0' WHERE port_id = $1", [world.privateIpId]);
+    await client.query("UPDATE ports SET mac_address = 'fa:16:3e:ff:ff:ff' WHERE id = $1", [a.nicId]);
+    await client.end();
+    const result = await check(database.url);
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout)).toEqual([
+      `ip-reserved: port ${world.privateIpId} holds 192.168.0.0, the network address of subnet ${world.net.subnetId} (192.168.0.0/24)`,
+      expect.stringMatching(
+        new RegExp(`^dangling-reverse-binding: port \\S+ \\(192\\.168\\.0\\.100\\) has pair ${a.ip}/${a.mac}, but`),
+      ),
+    ]);
+  });
+
+  it("reports migrations behind the latest version", async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query("DELETE FROM schema_migrations");
+    await client.end();
+    const result = await check(database.url);
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout)).toEqual([expect.stringMatching(/^schema-version: migrations not at latest/)]);
+  });
+});

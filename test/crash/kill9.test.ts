@@ -4,7 +4,16 @@ import { runCli, spawnServer } from "../support/child-server.js";
 import { ApiClient } from "../support/client.js";
 import { testIdentity } from "../support/server.js";
 import { createNetwork, createServers } from "../support/world.js";
-import { CRASH_STORES, type CrashStore, crashStore, inspectStore, pairsOf, type Row, table } from "./support.js";
+import {
+  CRASH_STORES,
+  type CrashStore,
+  crashStore,
+  crashStoreNeeds,
+  inspectStore,
+  pairsOf,
+  type Row,
+  table,
+} from "./support.js";
 
 /**
  * kill -9 under load. Several clients each own one server (its NICs), a few VIP addresses and a few private IPs, and
@@ -247,7 +256,8 @@ async function runClient(
 }
 
 for (const kind of CRASH_STORES) {
-  describe(`kill -9 under load on ${kind}`, () => {
+  const needs = crashStoreNeeds(kind);
+  describe.skipIf(needs.skip)(needs.title(`kill -9 under load on ${kind}`), () => {
     let store: CrashStore;
     const identity = testIdentity();
     let subnetId = "";

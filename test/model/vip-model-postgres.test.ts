@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
-import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
+import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
 import { finalCheck, type Real, sequentialCommands } from "./commands.js";
 import { batchStats, concurrentCommands } from "./concurrent.js";
 import { MODEL_LIMITS, modelAppLimits } from "./limits.js";
@@ -15,7 +15,7 @@ import { buildWorld, perform, seedServers } from "./runner.js";
 const SEQUENTIAL_RUNS = Number(process.env.MODEL_PG_RUNS ?? 60);
 const CONCURRENT_RUNS = Number(process.env.MODEL_PG_CONCURRENT_RUNS ?? 80);
 
-describe.skipIf(!TEST_PG_URL)("the model-based tests on PostgreSQL", () => {
+describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("the model-based tests on PostgreSQL"), () => {
   let app: InjectApp;
   let drop: () => Promise<void>;
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/store/sql/migrations.js";
 import { type ChildServer, spawnServer } from "../support/child-server.js";
 import { ApiClient, type ApiResponse } from "../support/client.js";
-import { createTestDatabase, PG_SKIP_REASON, TEST_PG_URL } from "../support/postgres.js";
+import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
 import { testIdentity } from "../support/server.js";
 import { createNetwork, createServers } from "../support/world.js";
 
@@ -38,7 +38,7 @@ function expectNo5xx(responses: ApiResponse[]): void {
   expect(failures.map((response) => ({ status: response.status, body: response.body }))).toEqual([]);
 }
 
-describe.skipIf(!TEST_PG_URL)(`${PROCESSES} server processes on one PostgreSQL database`, () => {
+describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title(`${PROCESSES} server processes on one PostgreSQL database`), () => {
   const identity = testIdentity();
   const children: ChildServer[] = [];
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -215,5 +215,3 @@ describe.skipIf(!TEST_PG_URL)(`${PROCESSES} server processes on one PostgreSQL d
     }
   });
 });
-
-if (!TEST_PG_URL) console.warn(`postgres-multiprocess: ${PG_SKIP_REASON}`);

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { type Needs, POSTGRES, requires } from "./requirements.js";
 
 /** The PostgreSQL server tests may use, from ECS_VIP_TEST_PG (CI sets it); undefined means skip with a reason. */
 export const TEST_PG_URL = process.env.ECS_VIP_TEST_PG;
-export const PG_SKIP_REASON = "PostgreSQL tests skipped: set ECS_VIP_TEST_PG=postgres://user@host:port/db to run them";
-
-// Only in a test run: the benchmarks import createDatabase from here and take their server from elsewhere.
-if (!TEST_PG_URL && process.env.VITEST) console.warn(PG_SKIP_REASON);
+/** Skip PostgreSQL tests with this: `describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("..."), ...)`. */
+export const NEEDS_PG: Needs = requires(POSTGRES);
+export const PG_SKIP_REASON = NEEDS_PG.reason;
 
 /** A fresh, empty database on the server `baseUrl` points at (named `prefix` + random hex); `drop()` removes it. */
 export async function createDatabase(
@@ -40,22 +40,21 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 /** A database a whole-server test runs on: the default SQLite file, or a fresh PostgreSQL database. */
 export interface ServerStoreKind {
   name: "sqlite" | "postgres";
+  /** Whether this machine can run it, and why not: `describe.skipIf(kind.needs.skip)(kind.needs.title(...))`. */
+  needs: Needs;
   /** `db` is the URL to pass to the server (undefined: its own SQLite file); `drop` cleans up afterwards. */
   open: () => Promise<{ db?: string; drop: () => Promise<void> }>;
 }
 
-/** SQLite always, and PostgreSQL when ECS_VIP_TEST_PG names a server. */
+/** SQLite, and PostgreSQL (skipped with its reason unless ECS_VIP_TEST_PG names a server). */
 export const SERVER_STORE_KINDS: ServerStoreKind[] = [
-  { name: "sqlite", open: async () => ({ drop: async () => {} }) },
-  ...(TEST_PG_URL
-    ? [
-        {
-          name: "postgres" as const,
-          open: async () => {
-            const database = await createTestDatabase();
-            return { db: database.url, drop: database.drop };
-          },
-        },
-      ]
-    : []),
+  { name: "sqlite", needs: requires(), open: async () => ({ drop: async () => {} }) },
+  {
+    name: "postgres",
+    needs: NEEDS_PG,
+    open: async () => {
+      const database = await createTestDatabase();
+      return { db: database.url, drop: database.drop };
+    },
+  },
 ];
