@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
 import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
-import { runFuzz } from "./run-fuzz.js";
+import { expectFuzzDidWork, runFuzz } from "./run-fuzz.js";
 
 const TOTAL = Number(process.env.FUZZ_PG_REQUESTS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -30,5 +30,6 @@ describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("fuzzing every route on PostgreSQL
     console.log(result.summary);
     expect(result.failures).toEqual([]);
     expect(result.counts.c5xx).toBe(0);
+    expectFuzzDidWork(result, TOTAL, "PostgreSQL");
   }, 600_000);
 });
