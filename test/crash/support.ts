@@ -50,7 +50,7 @@ export async function crashStore(kind: CrashStore["kind"]): Promise<CrashStore> 
  * kill) and a dump of it, read while no server is running: exactly the state a restarted server would find.
  */
 export async function inspectStore(db: string): Promise<{ violations: string[]; dump: StoreDump }> {
-  const store = await openStore(db, { migrate: false, mustExist: true });
+  const store = await openStore(db, { readOnly: true });
   try {
     const violations = await checkStore(store);
     const dump = await store.read((tx) => tx.dump());

@@ -1178,29 +1178,59 @@ for (const kind of KINDS)
         );
       });
 
-      it("reads see committed data only", async () => {
+      /**
+       * Isolation, on both stores: a read issued while a write is open must not see the write's uncommitted change. The
+       * writer renames a committed port and inserts a second one, then waits; the read is issued meanwhile. PostgreSQL
+       * reads around the open transaction, SQLite queues the read behind it; either way the read must return the
+       * committed state when the write is abandoned, and all or nothing of the write when it commits.
+       */
+      async function readDuringOpenWrite(outcome: "abandon" | "commit") {
         const world = await seedWorld(store);
+        const committed = portOf(world, "committed", "10.0.0.160");
+        await store.write((tx) => tx.insertPort(committed));
         let release: () => void = () => undefined;
         const gate = new Promise<void>((resolve) => {
           release = resolve;
         });
-        let inserted: () => void = () => undefined;
-        const insertedSignal = new Promise<void>((resolve) => {
-          inserted = resolve;
+        let changed: () => void = () => undefined;
+        const changedSignal = new Promise<void>((resolve) => {
+          changed = resolve;
         });
         const writing = store.write(async (tx) => {
-          await tx.insertPort(portOf(world, "pending", "10.0.0.160"));
-          inserted();
+          await tx.updatePort({ ...committed, name: "uncommitted" });
+          await tx.insertPort(portOf(world, "uncommitted-new", "10.0.0.161"));
+          changed();
           await gate;
+          if (outcome === "abandon") throw new Error("abandoned");
         });
-        await insertedSignal;
-        // SQLite runs units of work one after another, so this read waits for the commit; PostgreSQL reads around it.
-        const reading = store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.160"));
-        const early = await Promise.race([reading, new Promise((resolve) => setTimeout(() => resolve("waiting"), 50))]);
-        expect(early === "waiting" || early === undefined).toBe(true);
+        await changedSignal;
+        const reading = store.read(async (tx) => ({
+          name: (await tx.getPortByFixedIp(world.subnet.id, "10.0.0.160"))?.name,
+          added: (await tx.getPortByFixedIp(world.subnet.id, "10.0.0.161"))?.name,
+        }));
+        // Give the read every chance to run while the write is still open (it does on PostgreSQL).
+        await new Promise((resolve) => setTimeout(resolve, 50));
         release();
-        await writing;
-        expect((await store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.160")))?.name).toBe("pending");
+        if (outcome === "abandon") await expect(writing).rejects.toThrow("abandoned");
+        else await writing;
+        return reading;
+      }
+
+      it("reads never see a concurrent writer's uncommitted change: an abandoned write leaves the committed value", async () => {
+        expect(await readDuringOpenWrite("abandon")).toEqual({ name: "committed", added: undefined });
+      });
+
+      it("reads see a concurrent write all or nothing: before its commit, or all of it after", async () => {
+        expect([
+          { name: "committed", added: undefined },
+          { name: "uncommitted", added: "uncommitted-new" },
+        ]).toContainEqual(await readDuringOpenWrite("commit"));
+      });
+
+      it("a read transaction cannot write: the attempt fails and nothing is stored", async () => {
+        const world = await seedWorld(store);
+        await expect(store.read((tx) => tx.insertPort(portOf(world, "sneaky", "10.0.0.162")))).rejects.toThrow();
+        expect(await store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.162"))).toBeUndefined();
       });
     });
   });

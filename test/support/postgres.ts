@@ -12,11 +12,13 @@ export const PG_SKIP_REASON = NEEDS_PG.reason;
 export async function createDatabase(
   baseUrl: string,
   prefix = "ecs_vip_test_",
+  /** Copy this database (which nobody may be connected to) instead of starting empty. */
+  template?: string,
 ): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
@@ -35,6 +37,12 @@ export async function createDatabase(
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!TEST_PG_URL) throw new Error(PG_SKIP_REASON);
   return createDatabase(TEST_PG_URL);
+}
+
+/** A copy of the test database `url` names (nobody may be connected to it), to change without touching the original. */
+export async function cloneTestDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!TEST_PG_URL) throw new Error(PG_SKIP_REASON);
+  return createDatabase(TEST_PG_URL, "ecs_vip_test_", new URL(url).pathname.slice(1));
 }
 
 /** A database a whole-server test runs on: the default SQLite file, or a fresh PostgreSQL database. */
