@@ -112,7 +112,8 @@ describe("SIGTERM right when the server reports it is serving", () => {
     } finally {
       await store.dispose();
     }
-  });
+    // Six process starts: minutes on a loaded machine (no timing is asserted).
+  }, 300_000);
 });
 
 for (const kind of CRASH_STORES) {
