@@ -365,6 +365,7 @@ for (const kind of CRASH_STORES) {
       );
       expect(totals.acknowledged).toBeGreaterThan(KILLS);
       expectDidWork(`kill -9 on ${kind}: kills that landed during a write`, killsDuringWrites, KILLS, 0.8);
-    });
+      // A server start per kill: minutes on a loaded machine (no timing is asserted).
+    }, 900_000);
   });
 }
