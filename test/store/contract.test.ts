@@ -8,14 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AccessKey, Account, Job, Port, Project, Server, Subnet, User, Vpc } from "../../src/domain/model.js";
 import { StoreConflictError, StoreRetriesExhaustedError } from "../../src/store/errors.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "../../src/store/sql/migrations.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store, Tx } from "../../src/store/store.js";
-import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
+import { createTestDatabase, NEEDS_PG, PG_LABEL } from "../support/postgres.js";
 import { type Needs, requires } from "../support/requirements.js";
 
 /** One database a store lives in: it can be opened again, and its migration log read behind the store's back. */
@@ -28,13 +28,17 @@ interface Backing {
 
 interface StoreKind {
   name: string;
+  /** Whether this machine provides the store, and why not. */
   needs: Needs;
+  /** The name, plus the reason when the store's tests are skipped. */
+  label: string;
   backing(): Promise<Backing>;
 }
 
 const sqliteKind: StoreKind = {
   name: "sqlite",
   needs: requires(),
+  label: "sqlite",
   backing: async () => {
     const dir = mkdtempSync(join(tmpdir(), "ecs-vip-contract-"));
     const path = join(dir, "store.db");
@@ -59,6 +63,7 @@ const sqliteKind: StoreKind = {
 const postgresKind: StoreKind = {
   name: "postgres",
   needs: NEEDS_PG,
+  label: PG_LABEL,
   backing: async () => {
     const database = await createTestDatabase();
     return {
@@ -257,980 +262,978 @@ async function txError(store: Store, work: (tx: Tx) => Promise<unknown>): Promis
 
 // ---------------------------------------------------------------------------------------------------------------
 
-for (const kind of KINDS)
-  describe.skipIf(kind.needs.skip)(kind.needs.title(`store contract: ${kind.name}`), () => {
-    const backings: Backing[] = [];
-    const opened: Store[] = [];
-    let store: Store;
+describe.each(KINDS)("store contract: $label", (kind) => {
+  const backings: Backing[] = [];
+  const opened: Store[] = [];
+  let store: Store;
 
-    /** A new, empty database and a store on it; everything is closed and removed after the suite. */
-    async function fresh(): Promise<{ store: Store; backing: Backing }> {
-      const backing = await kind.backing();
-      backings.push(backing);
-      const created = await backing.open();
-      opened.push(created);
-      return { store: created, backing };
-    }
+  /** A new, empty database and a store on it; everything is closed and removed after the suite. */
+  async function fresh(): Promise<{ store: Store; backing: Backing }> {
+    const backing = await kind.backing();
+    backings.push(backing);
+    const created = await backing.open();
+    opened.push(created);
+    return { store: created, backing };
+  }
 
-    async function reopen(backing: Backing): Promise<Store> {
-      const again = await backing.open();
-      opened.push(again);
-      return again;
-    }
+  async function reopen(backing: Backing): Promise<Store> {
+    const again = await backing.open();
+    opened.push(again);
+    return again;
+  }
 
-    beforeAll(async () => {
-      store = (await fresh()).store;
+  beforeAll(async () => {
+    if (kind.needs.skip) return;
+    store = (await fresh()).store;
+  });
+
+  // A store this machine lacks: every test is reported as skipped, the reason in the suite's title.
+  beforeEach((context) => {
+    if (kind.needs.skip) context.skip(kind.needs.reason);
+  });
+
+  afterAll(async () => {
+    for (const each of opened) await each.close().catch(() => undefined);
+    for (const backing of backings) await backing.drop();
+  });
+
+  describe("schema", () => {
+    it("is at the latest version after open, and reopening migrates nothing twice", async () => {
+      const { store: first, backing } = await fresh();
+      expect(first.kind).toBe(kind.name);
+      expect(await first.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
+      const versions = MIGRATIONS.map((migration) => migration.version);
+      expect(await backing.migrationLog()).toEqual(versions);
+
+      const world = await seedWorld(first);
+      await first.write((tx) => tx.setMeta("kept", "yes"));
+      const before = await first.read((tx) => tx.dump());
+      await first.close();
+
+      const second = await reopen(backing);
+      expect(await second.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
+      expect(await backing.migrationLog()).toEqual(versions);
+      expect(await second.read((tx) => tx.dump())).toEqual(before);
+      expect(await second.read((tx) => tx.getVpc(world.vpc.id))).toEqual(world.vpc);
+      await second.close();
+
+      const third = await reopen(backing);
+      expect(await backing.migrationLog()).toEqual(versions);
+      expect(await third.read((tx) => tx.getMeta("kept"))).toBe("yes");
     });
+  });
 
-    afterAll(async () => {
-      for (const each of opened) await each.close().catch(() => undefined);
-      for (const backing of backings) await backing.drop();
+  describe("meta", () => {
+    it("reads undefined for a missing key, then the last value set", async () => {
+      const key = `k-${newTag()}`;
+      expect(await store.read((tx) => tx.getMeta(key))).toBeUndefined();
+      await store.write((tx) => tx.setMeta(key, "one"));
+      expect(await store.read((tx) => tx.getMeta(key))).toBe("one");
+      await store.write((tx) => tx.setMeta(key, "two"));
+      expect(await store.read((tx) => tx.getMeta(key))).toBe("two");
+      await store.write((tx) => tx.setMeta(key, ""));
+      expect(await store.read((tx) => tx.getMeta(key))).toBe("");
     });
+  });
 
-    describe("schema", () => {
-      it("is at the latest version after open, and reopening migrates nothing twice", async () => {
-        const { store: first, backing } = await fresh();
-        expect(first.kind).toBe(kind.name);
-        expect(await first.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
-        const versions = MIGRATIONS.map((migration) => migration.version);
-        expect(await backing.migrationLog()).toEqual(versions);
-
-        const world = await seedWorld(first);
-        await first.write((tx) => tx.setMeta("kept", "yes"));
-        const before = await first.read((tx) => tx.dump());
-        await first.close();
-
-        const second = await reopen(backing);
-        expect(await second.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
-        expect(await backing.migrationLog()).toEqual(versions);
-        expect(await second.read((tx) => tx.dump())).toEqual(before);
-        expect(await second.read((tx) => tx.getVpc(world.vpc.id))).toEqual(world.vpc);
-        await second.close();
-
-        const third = await reopen(backing);
-        expect(await backing.migrationLog()).toEqual(versions);
-        expect(await third.read((tx) => tx.getMeta("kept"))).toBe("yes");
-      });
-    });
-
-    describe("meta", () => {
-      it("reads undefined for a missing key, then the last value set", async () => {
-        const key = `k-${newTag()}`;
-        expect(await store.read((tx) => tx.getMeta(key))).toBeUndefined();
-        await store.write((tx) => tx.setMeta(key, "one"));
-        expect(await store.read((tx) => tx.getMeta(key))).toBe("one");
-        await store.write((tx) => tx.setMeta(key, "two"));
-        expect(await store.read((tx) => tx.getMeta(key))).toBe("two");
-        await store.write((tx) => tx.setMeta(key, ""));
-        expect(await store.read((tx) => tx.getMeta(key))).toBe("");
-      });
-    });
-
-    describe("identity records", () => {
-      it("stores accounts, users, projects and access keys, and finds them by their keys", async () => {
-        const world = await seedWorld(store);
-        const other = await seedWorld(store);
-        await store.read(async (tx) => {
-          expect(await tx.getAccountByName(world.account.name)).toEqual(world.account);
-          expect(await tx.getAccountByName("nobody")).toBeUndefined();
-          expect(await tx.getUser(world.user.id)).toEqual(world.user);
-          expect(await tx.getUser("missing")).toBeUndefined();
-          expect(await tx.getUserByName(world.account.id, "admin")).toEqual(world.user);
-          expect(await tx.getUserByName(other.account.id, "admin")).toEqual(other.user);
-          expect(await tx.getUserByName(world.account.id, "ADMIN")).toBeUndefined();
-          expect(await tx.getProject(world.project.id)).toEqual(world.project);
-          expect(await tx.getProject("missing")).toBeUndefined();
-          expect(await tx.getAccessKey(world.key.accessKey)).toEqual(world.key);
-          expect(await tx.getAccessKey("missing")).toBeUndefined();
-        });
-      });
-
-      it("lists an account's projects by name, filtered by name and id", async () => {
-        const world = await seedWorld(store);
-        const extra: Project[] = ["b-proj", "B-proj", "a-proj"].map((name, index) => ({
-          id: `${world.tag}-extra-${index}`,
-          accountId: world.account.id,
-          name: `${name}-${world.tag}`,
-          description: "",
-        }));
-        await store.write(async (tx) => {
-          for (const project of extra) await tx.insertProject(project);
-        });
-        await store.read(async (tx) => {
-          const all = await tx.listProjects(world.account.id, {});
-          // Byte order (upper case first), the same on every store.
-          expect(all.map((p) => p.name)).toEqual(
-            [world.project.name, ...extra.map((p) => p.name)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-          );
-          expect(await tx.listProjects(world.account.id, { name: extra[0]!.name })).toEqual([extra[0]]);
-          expect(await tx.listProjects(world.account.id, { id: extra[2]!.id })).toEqual([extra[2]]);
-          expect(await tx.listProjects(world.account.id, { id: extra[2]!.id, name: extra[0]!.name })).toEqual([]);
-          expect(await tx.listProjects("no-account", {})).toEqual([]);
-        });
+  describe("identity records", () => {
+    it("stores accounts, users, projects and access keys, and finds them by their keys", async () => {
+      const world = await seedWorld(store);
+      const other = await seedWorld(store);
+      await store.read(async (tx) => {
+        expect(await tx.getAccountByName(world.account.name)).toEqual(world.account);
+        expect(await tx.getAccountByName("nobody")).toBeUndefined();
+        expect(await tx.getUser(world.user.id)).toEqual(world.user);
+        expect(await tx.getUser("missing")).toBeUndefined();
+        expect(await tx.getUserByName(world.account.id, "admin")).toEqual(world.user);
+        expect(await tx.getUserByName(other.account.id, "admin")).toEqual(other.user);
+        expect(await tx.getUserByName(world.account.id, "ADMIN")).toBeUndefined();
+        expect(await tx.getProject(world.project.id)).toEqual(world.project);
+        expect(await tx.getProject("missing")).toBeUndefined();
+        expect(await tx.getAccessKey(world.key.accessKey)).toEqual(world.key);
+        expect(await tx.getAccessKey("missing")).toBeUndefined();
       });
     });
 
-    describe("vpcs and subnets", () => {
-      it("round-trips VPCs, pages them by id, and deletes them", async () => {
-        const world = await seedWorld(store);
-        const more: Vpc[] = ["c", "a", "d", "b"].map((suffix) => ({ ...world.vpc, id: `${world.tag}-vpc-${suffix}` }));
-        await store.write(async (tx) => {
-          for (const vpc of more) await tx.insertVpc(vpc);
-        });
-        const sorted = [world.vpc, ...more].map((v) => v.id).sort();
-        await store.read(async (tx) => {
-          expect(await tx.getVpc(world.vpc.id)).toEqual(world.vpc);
-          expect(await tx.getVpc("missing")).toBeUndefined();
-          expect((await tx.listVpcs(world.project.id, { limit: 100 })).map((v) => v.id)).toEqual(sorted);
-          expect((await tx.listVpcs(world.project.id, { limit: 2 })).map((v) => v.id)).toEqual(sorted.slice(0, 2));
-          expect((await tx.listVpcs(world.project.id, { limit: 2, marker: sorted[1] })).map((v) => v.id)).toEqual(
-            sorted.slice(2, 4),
-          );
-          expect(await tx.listVpcs(world.project.id, { limit: 2, marker: sorted[4] })).toEqual([]);
-        });
-        expect(await store.write((tx) => tx.getVpc(world.vpc.id, { forUpdate: true }))).toEqual(world.vpc);
-        await store.write((tx) => tx.deleteVpc(more[0]!.id));
-        expect(await store.read((tx) => tx.getVpc(more[0]!.id))).toBeUndefined();
+    it("lists an account's projects by name, filtered by name and id", async () => {
+      const world = await seedWorld(store);
+      const extra: Project[] = ["b-proj", "B-proj", "a-proj"].map((name, index) => ({
+        id: `${world.tag}-extra-${index}`,
+        accountId: world.account.id,
+        name: `${name}-${world.tag}`,
+        description: "",
+      }));
+      await store.write(async (tx) => {
+        for (const project of extra) await tx.insertProject(project);
       });
-
-      it("round-trips subnets with their boolean, lists them by project and VPC, and pages them", async () => {
-        const world = await seedWorld(store);
-        const otherVpc: Vpc = { ...world.vpc, id: `${world.tag}-vpc-2` };
-        const third: Subnet = {
-          ...world.subnet,
-          id: `${world.tag}-net3`,
-          neutronSubnetId: `${world.tag}-nsub3`,
-          vpcId: otherVpc.id,
-        };
-        await store.write(async (tx) => {
-          await tx.insertVpc(otherVpc);
-          await tx.insertSubnet(third);
-        });
-        await store.read(async (tx) => {
-          expect(await tx.getSubnet(world.subnet.id)).toEqual(world.subnet);
-          expect(await tx.getSubnet(world.subnet2.id)).toEqual(world.subnet2);
-          expect(await tx.getSubnet(world.subnet.neutronSubnetId)).toBeUndefined();
-          expect(ids(await tx.listSubnets(world.project.id, { page: { limit: 10 } }))).toEqual([
-            world.subnet.id,
-            world.subnet2.id,
-            third.id,
-          ]);
-          expect(ids(await tx.listSubnets(world.project.id, { vpcId: world.vpc.id, page: { limit: 10 } }))).toEqual([
-            world.subnet.id,
-            world.subnet2.id,
-          ]);
-          expect(ids(await tx.listSubnets(world.project.id, { page: { limit: 1, marker: world.subnet.id } }))).toEqual([
-            world.subnet2.id,
-          ]);
-          expect(ids(await tx.listSubnetsOfVpc(world.vpc.id))).toEqual([world.subnet.id, world.subnet2.id]);
-          expect(ids(await tx.listSubnetsOfVpc(otherVpc.id))).toEqual([third.id]);
-        });
-        expect(await store.write((tx) => tx.getSubnet(third.id, { forUpdate: true }))).toEqual(third);
-      });
-
-      it("deletes a subnet together with its ports, their addresses and pairs", async () => {
-        const world = await seedWorld(store);
-        const gone = portOf(world, "gone", "10.0.1.5", {
-          networkId: world.subnet2.id,
-          allowedAddressPairs: [{ ipAddress: "10.0.1.100", macAddress: "fa:16:3e:00:00:01" }],
-        });
-        const kept = portOf(world, "kept", "10.0.0.5");
-        await store.write(async (tx) => {
-          await tx.insertPort(gone);
-          await tx.insertPort(kept);
-        });
-        await store.write((tx) => tx.deleteSubnet(world.subnet2.id));
-        await store.read(async (tx) => {
-          expect(await tx.getSubnet(world.subnet2.id)).toBeUndefined();
-          expect(await tx.getPort(gone.id)).toBeUndefined();
-          expect(await tx.getPort(kept.id)).toEqual(kept);
-          expect(await tx.usedAddresses(world.subnet2.id)).toEqual(new Set());
-          expect(await tx.listPortsWithPair(world.project.id, { ipAddress: "10.0.1.100" })).toEqual([]);
-          const dump = await tx.dump();
-          expect(dump.fixed_ips!.filter((row) => row.port_id === gone.id)).toEqual([]);
-          expect(dump.address_pairs!.filter((row) => row.port_id === gone.id)).toEqual([]);
-        });
-      });
-    });
-
-    describe("ports", () => {
-      it("round-trips a port exactly, keeping the order of fixed IPs and pairs as written", async () => {
-        const world = await seedWorld(store);
-        const port = portOf(world, "multi", "10.0.0.9", {
-          name: "ünïcode name",
-          description: "with 'quotes' and ?",
-          deviceOwner: "compute:local-1a",
-          deviceId: `${world.tag}-srv-x`,
-          status: "ACTIVE",
-          adminStateUp: false,
-          nicIndex: 3,
-          revisionNumber: 7,
-          updatedAt: T1,
-          fixedIps: [
-            { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.9" },
-            { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.10" },
-            { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.2" },
-          ],
-          allowedAddressPairs: [
-            { ipAddress: "10.0.0.200", macAddress: "fa:16:3e:ff:00:01" },
-            { ipAddress: "10.0.0.100", macAddress: "fa:16:3e:00:00:02" },
-            { ipAddress: "10.0.0.100", macAddress: "fa:16:3e:00:00:01" },
-            { ipAddress: "10.0.0.0/24", macAddress: "fa:16:3e:00:00:01" },
-          ],
-        });
-        const plain = portOf(world, "plain", "10.0.0.3");
-        await store.write(async (tx) => {
-          await tx.insertPort(port);
-          await tx.insertPort(plain);
-        });
-        await store.read(async (tx) => {
-          expect(await tx.getPort(port.id)).toEqual(port);
-          expect(await tx.getPort(plain.id)).toEqual(plain);
-          expect(await tx.getPort("missing")).toBeUndefined();
-          expect(await tx.listPorts({ projectId: world.project.id, ids: [port.id] })).toEqual([port]);
-        });
-        expect(await store.write((tx) => tx.getPort(port.id, { forUpdate: true }))).toEqual(port);
-      });
-
-      it("updates the mutable fields and replaces the pairs in their new order; the rest stays", async () => {
-        const world = await seedWorld(store);
-        const port = portOf(world, "upd", "10.0.0.20", {
-          allowedAddressPairs: [
-            { ipAddress: "10.0.0.100", macAddress: "fa:16:3e:00:00:01" },
-            { ipAddress: "10.0.0.101", macAddress: "fa:16:3e:00:00:01" },
-          ],
-        });
-        await store.write((tx) => tx.insertPort(port));
-        const changed: Port = {
-          ...port,
-          name: "renamed",
-          description: "described",
-          deviceOwner: "neutron:VIP_PORT",
-          deviceId: "dev",
-          status: "ACTIVE",
-          adminStateUp: false,
-          nicIndex: 1,
-          revisionNumber: 1,
-          updatedAt: T1,
-          allowedAddressPairs: [
-            { ipAddress: "10.0.0.102", macAddress: "fa:16:3e:00:00:01" },
-            { ipAddress: "10.0.0.100", macAddress: "fa:16:3e:00:00:01" },
-          ],
-        };
-        // Fields updatePort does not own: a caller passing other values must not change them.
-        await store.write((tx) =>
-          tx.updatePort({
-            ...changed,
-            macAddress: "fa:16:3e:99:99:99",
-            createdAt: T1,
-            fixedIps: [{ subnetId: "x", ipAddress: "10.0.0.250" }],
-          }),
+      await store.read(async (tx) => {
+        const all = await tx.listProjects(world.account.id, {});
+        // Byte order (upper case first), the same on every store.
+        expect(all.map((p) => p.name)).toEqual(
+          [world.project.name, ...extra.map((p) => p.name)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
         );
-        expect(await store.read((tx) => tx.getPort(port.id))).toEqual(changed);
-        await store.write((tx) => tx.updatePort({ ...changed, allowedAddressPairs: [] }));
-        expect((await store.read((tx) => tx.getPort(port.id)))?.allowedAddressPairs).toEqual([]);
-      });
-
-      it("deletes a port with its addresses and pairs", async () => {
-        const world = await seedWorld(store);
-        const port = portOf(world, "del", "10.0.0.30", {
-          allowedAddressPairs: [{ ipAddress: "10.0.0.130", macAddress: "fa:16:3e:00:00:01" }],
-        });
-        await store.write((tx) => tx.insertPort(port));
-        await store.write((tx) => tx.deletePort(port.id));
-        await store.read(async (tx) => {
-          expect(await tx.getPort(port.id)).toBeUndefined();
-          expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.30")).toBeUndefined();
-          expect(await tx.usedAddresses(world.subnet.id)).toEqual(new Set());
-          expect(await tx.listPortsWithPair(world.project.id, { ipAddress: "10.0.0.130" })).toEqual([]);
-        });
-        // The address is free again.
-        await store.write((tx) => tx.insertPort({ ...port, id: `${port.id}-2` }));
-        expect((await store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.30")))?.id).toBe(`${port.id}-2`);
-      });
-
-      it("filters listPorts by every field, alone and combined, within the project, ordered by id", async () => {
-        const world = await seedWorld(store);
-        const other = await seedWorld(store);
-        const a = portOf(world, "a", "10.0.0.11", {
-          name: "web",
-          deviceId: "dev-1",
-          deviceOwner: "compute:local-1a",
-          status: "ACTIVE",
-          nicIndex: 0,
-        });
-        const b = portOf(world, "b", "10.0.0.12", { name: "web", deviceOwner: "neutron:VIP_PORT" });
-        const c = portOf(world, "c", "10.0.1.11", { networkId: world.subnet2.id, name: "db", deviceId: "dev-1" });
-        const d = portOf(world, "d", "10.0.0.14", { status: "ACTIVE" });
-        const foreign = portOf(other, "a", "10.0.0.11", { name: "web" });
-        await store.write(async (tx) => {
-          for (const port of [d, b, a, c, foreign]) await tx.insertPort(port);
-        });
-        const project = world.project.id;
-        await store.read(async (tx) => {
-          const list = async (filter: Omit<Parameters<Tx["listPorts"]>[0], "projectId">) =>
-            ids(await tx.listPorts({ projectId: project, ...filter }));
-          expect(await list({})).toEqual([a.id, b.id, c.id, d.id]);
-          expect(await list({ ids: [d.id, a.id, foreign.id] })).toEqual([a.id, d.id]);
-          expect(await list({ ids: [] })).toEqual([]);
-          expect(await list({ name: "web" })).toEqual([a.id, b.id]);
-          expect(await list({ networkId: world.subnet2.id })).toEqual([c.id]);
-          expect(await list({ deviceId: "dev-1" })).toEqual([a.id, c.id]);
-          expect(await list({ deviceOwner: "neutron:VIP_PORT" })).toEqual([b.id]);
-          expect(await list({ deviceOwner: "" })).toEqual([c.id, d.id]);
-          expect(await list({ macAddress: b.macAddress })).toEqual([b.id]);
-          expect(await list({ ipAddress: "10.0.1.11" })).toEqual([c.id]);
-          expect(await list({ ipAddress: "10.0.0.99" })).toEqual([]);
-          expect(await list({ fixedIpSubnetId: world.subnet.neutronSubnetId })).toEqual([a.id, b.id, d.id]);
-          expect(await list({ fixedIpSubnetId: world.subnet.id })).toEqual([]);
-          expect(await list({ status: "ACTIVE" })).toEqual([a.id, d.id]);
-          expect(await list({ name: "web", status: "ACTIVE", deviceId: "dev-1" })).toEqual([a.id]);
-          expect(await list({ networkId: world.subnet.id, ipAddress: "10.0.0.12", name: "web" })).toEqual([b.id]);
-          expect(await list({ name: "web", ipAddress: "10.0.1.11" })).toEqual([]);
-          // Full ports come back, hydrated.
-          expect(await tx.listPorts({ projectId: project, deviceOwner: "compute:local-1a" })).toEqual([a]);
-          expect(ids(await tx.listPorts({ projectId: other.project.id }))).toEqual([foreign.id]);
-        });
-      });
-
-      it("pages listPorts by id with a marker, also together with a filter", async () => {
-        const world = await seedWorld(store);
-        const ports = Array.from({ length: 7 }, (_, i) =>
-          portOf(world, `pg${String(6 - i).padStart(2, "0")}`, `10.0.0.${40 + i}`, { name: i % 2 ? "odd" : "even" }),
-        );
-        await store.write(async (tx) => {
-          for (const port of ports) await tx.insertPort(port);
-        });
-        const sorted = ids(ports).sort();
-        const project = world.project.id;
-        const walk = async (limit: number, name?: string) => {
-          const seen: string[] = [];
-          let marker: string | undefined;
-          for (;;) {
-            const page = await store.read((tx) => tx.listPorts({ projectId: project, name, page: { limit, marker } }));
-            expect(page.length).toBeLessThanOrEqual(limit);
-            seen.push(...ids(page));
-            if (page.length < limit) return seen;
-            marker = page[page.length - 1]!.id;
-          }
-        };
-        expect(await walk(3)).toEqual(sorted);
-        expect(await walk(1)).toEqual(sorted);
-        expect(await walk(100)).toEqual(sorted);
-        expect(await walk(2, "odd")).toEqual(ids(ports.filter((p) => p.name === "odd")).sort());
-        const firstPage = await store.read((tx) => tx.listPorts({ projectId: project, page: { limit: 2 } }));
-        expect(firstPage).toEqual([ports[6], ports[5]]);
-      });
-
-      it("finds the port holding an address in a network and the used addresses of a network", async () => {
-        const world = await seedWorld(store);
-        const a = portOf(world, "a", "10.0.0.50", {
-          fixedIps: [
-            { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.50" },
-            { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.51" },
-          ],
-        });
-        const b = portOf(world, "b", "10.0.1.50", { networkId: world.subnet2.id });
-        await store.write(async (tx) => {
-          await tx.insertPort(a);
-          await tx.insertPort(b);
-        });
-        await store.read(async (tx) => {
-          expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.50")).toEqual(a);
-          expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.51")).toEqual(a);
-          expect(await tx.getPortByFixedIp(world.subnet2.id, "10.0.0.50")).toBeUndefined();
-          expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.1.50")).toBeUndefined();
-          expect(await tx.usedAddresses(world.subnet.id)).toEqual(new Set(["10.0.0.50", "10.0.0.51"]));
-          expect(await tx.usedAddresses(world.subnet2.id)).toEqual(new Set(["10.0.1.50"]));
-          expect(await tx.usedAddresses("missing")).toEqual(new Set());
-        });
-        expect(
-          await store.write((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.50", { forUpdate: true })),
-        ).toEqual(a);
-      });
-
-      it("lists the ports carrying a pair, with or without its MAC, within the project", async () => {
-        const world = await seedWorld(store);
-        const other = await seedWorld(store);
-        const macA = "fa:16:3e:aa:aa:aa";
-        const macB = "fa:16:3e:bb:bb:bb";
-        const p2 = portOf(world, "p2", "10.0.0.61", {
-          allowedAddressPairs: [
-            { ipAddress: "10.0.0.5", macAddress: macB },
-            { ipAddress: "10.0.0.200", macAddress: macA },
-          ],
-        });
-        const p1 = portOf(world, "p1", "10.0.0.60", {
-          allowedAddressPairs: [{ ipAddress: "10.0.0.200", macAddress: macB }],
-        });
-        const p3 = portOf(world, "p3", "10.0.0.62", {
-          allowedAddressPairs: [{ ipAddress: "10.0.0.201", macAddress: macA }],
-        });
-        const foreign = portOf(other, "p1", "10.0.0.60", {
-          allowedAddressPairs: [{ ipAddress: "10.0.0.200", macAddress: macA }],
-        });
-        await store.write(async (tx) => {
-          for (const port of [p2, p1, p3, foreign]) await tx.insertPort(port);
-        });
-        await store.read(async (tx) => {
-          const project = world.project.id;
-          expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.200" })).toEqual([p1, p2]);
-          expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.200", macAddress: macA })).toEqual([p2]);
-          expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.200", macAddress: macB })).toEqual([p1]);
-          expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.5", macAddress: macA })).toEqual([]);
-          expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.60" })).toEqual([]);
-          expect(ids(await tx.listPortsWithPair(other.project.id, { ipAddress: "10.0.0.200" }))).toEqual([foreign.id]);
-        });
-      });
-    });
-
-    describe("servers and jobs", () => {
-      it("round-trips servers, updates name, status, metadata and time only, and deletes them", async () => {
-        const world = await seedWorld(store);
-        const server = serverOf(world, "one");
-        await store.write((tx) => tx.insertServer(server));
-        expect(await store.read((tx) => tx.getServer(server.id))).toEqual(server);
-        expect(await store.read((tx) => tx.getServer("missing"))).toBeUndefined();
-        expect(await store.write((tx) => tx.getServer(server.id, { forUpdate: true }))).toEqual(server);
-        const updated: Server = { ...server, name: "two", status: "SHUTOFF", metadata: {}, updatedAt: T1 };
-        await store.write((tx) => tx.updateServer({ ...updated, flavorRef: "other", createdAt: T1, jobId: "other" }));
-        expect(await store.read((tx) => tx.getServer(server.id))).toEqual(updated);
-        await store.write((tx) => tx.deleteServer(server.id));
-        expect(await store.read((tx) => tx.getServer(server.id))).toBeUndefined();
-      });
-
-      it("lists a project's servers by creation time then id, filtered by name and status", async () => {
-        const world = await seedWorld(store);
-        const b = serverOf(world, "b", { createdAt: T0 });
-        const a = serverOf(world, "a", { createdAt: T1, status: "SHUTOFF" });
-        const c = serverOf(world, "c", { createdAt: T0, name: "b" });
-        await store.write(async (tx) => {
-          for (const server of [a, b, c]) await tx.insertServer(server);
-        });
-        const list = (filter = {}) => store.read((tx) => tx.listServers(world.project.id, filter));
-        expect(ids(await list())).toEqual([b.id, c.id, a.id]);
-        expect(ids(await list({ name: "b" }))).toEqual([b.id, c.id]);
-        expect(ids(await list({ status: "SHUTOFF" }))).toEqual([a.id]);
-        expect(await store.read((tx) => tx.listServers("other-project", {}))).toEqual([]);
-      });
-
-      it("lists a server's NICs by NIC index, leaving out other ports of the same device", async () => {
-        const world = await seedWorld(store);
-        const server = serverOf(world, "nics");
-        const nic = (index: number, ip: string) =>
-          portOf(world, `nic${index}`, ip, { deviceId: server.id, deviceOwner: "compute:local-1a", nicIndex: index });
-        const nics = [nic(2, "10.0.0.72"), nic(0, "10.0.0.70"), nic(10, "10.0.0.80"), nic(1, "10.0.0.71")];
-        const notNic = portOf(world, "other", "10.0.0.79", { deviceId: server.id });
-        await store.write(async (tx) => {
-          await tx.insertServer(server);
-          for (const port of [...nics, notNic]) await tx.insertPort(port);
-        });
-        const listed = await store.read((tx) => tx.listServerNics(server.id));
-        expect(listed.map((p) => p.nicIndex)).toEqual([0, 1, 2, 10]);
-        expect(listed[0]).toEqual(nics[1]);
-        expect(await store.read((tx) => tx.listServerNics("missing"))).toEqual([]);
-      });
-
-      it("round-trips jobs, updates their outcome, and lists the due RUNNING ones by ready time", async () => {
-        const { store: own } = await fresh();
-        const world = await seedWorld(own);
-        const late = jobOf(world, "late", { readyAt: "2024-01-01T00:00:03.000Z" });
-        const early = jobOf(world, "early", { readyAt: "2024-01-01T00:00:01.000Z" });
-        const middle = jobOf(world, "middle", { readyAt: "2024-01-01T00:00:02.000Z", serverIds: [] });
-        const future = jobOf(world, "future", { readyAt: "2024-01-01T00:01:00.000Z" });
-        const done = jobOf(world, "done", {
-          status: "SUCCESS",
-          endTime: T1,
-          readyAt: "2024-01-01T00:00:00.500Z",
-        });
-        await own.write(async (tx) => {
-          for (const job of [late, early, middle, future, done]) await tx.insertJob(job);
-        });
-        await own.read(async (tx) => {
-          expect(await tx.getJob(early.id)).toEqual(early);
-          expect(await tx.getJob(done.id)).toEqual(done);
-          expect(await tx.getJob(middle.id)).toEqual(middle);
-          expect(await tx.getJob("missing")).toBeUndefined();
-          const now = "2024-01-01T00:00:03.000Z";
-          expect(ids(await tx.listDueJobs(now, 10))).toEqual([early.id, middle.id, late.id]);
-          expect(ids(await tx.listDueJobs(now, 2))).toEqual([early.id, middle.id]);
-          expect(ids(await tx.listDueJobs("2024-01-01T00:00:00.000Z", 10))).toEqual([]);
-        });
-        // Jobs due at the same instant come in id order, so every process completes them (and locks) in one order.
-        const ties = ["c", "a", "b"].map((name) =>
-          jobOf(world, `tie-${name}`, { readyAt: "2024-01-01T00:00:00.100Z" }),
-        );
-        await own.write(async (tx) => {
-          for (const job of ties) await tx.insertJob(job);
-        });
-        expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:00.100Z", 10)))).toEqual(ids(ties).sort());
-        await own.write(async (tx) => {
-          for (const job of ties) await tx.updateJob({ ...job, status: "SUCCESS", endTime: T1 });
-        });
-        const failed: Job = { ...early, status: "FAIL", endTime: "2024-01-01T00:00:04.000Z", failReason: "boom" };
-        await own.write((tx) => tx.updateJob({ ...failed, jobType: "other", serverIds: ["x"] }));
-        expect(await own.read((tx) => tx.getJob(early.id))).toEqual(failed);
-        expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([
-          middle.id,
-          late.id,
-        ]);
-      });
-    });
-
-    describe("dump", () => {
-      it("holds every row of every table in a stable order, encoded the same way on every store", async () => {
-        const { store: own } = await fresh();
-        const world = await seedWorld(own, "t");
-        const port = portOf(world, "x", "10.0.0.9", {
-          macAddress: "fa:16:3e:00:00:09",
-          deviceOwner: "compute:local-1a",
-          deviceId: "t-srv-s",
-          nicIndex: 0,
-          adminStateUp: false,
-          fixedIps: [
-            { subnetId: "t-nsub1", ipAddress: "10.0.0.9" },
-            { subnetId: "t-nsub1", ipAddress: "10.0.0.10" },
-          ],
-          allowedAddressPairs: [
-            { ipAddress: "10.0.0.8", macAddress: "fa:16:3e:00:00:09" },
-            { ipAddress: "10.0.0.7", macAddress: "fa:16:3e:00:00:09" },
-          ],
-        });
-        await own.write(async (tx) => {
-          await tx.setMeta("token_secret", "s");
-          await tx.insertPort(port);
-          await tx.insertServer(serverOf(world, "s", { metadata: { a: "1" } }));
-          await tx.insertJob(jobOf(world, "j", { serverIds: ["t-srv-s"] }));
-        });
-        const dump = await own.read((tx) => tx.dump());
-        expect(Object.keys(dump)).toEqual([
-          "meta",
-          "accounts",
-          "users",
-          "projects",
-          "access_keys",
-          "vpcs",
-          "subnets",
-          "ports",
-          "fixed_ips",
-          "address_pairs",
-          "servers",
-          "jobs",
-        ]);
-        expect(dump).toEqual({
-          meta: [{ key: "token_secret", value: "s" }],
-          accounts: [{ id: "t-acct", name: "account-t" }],
-          users: [{ id: "t-user", account_id: "t-acct", name: "admin", password_hash: "hash$1" }],
-          projects: [{ id: "t-proj", account_id: "t-acct", name: "project-t", description: "p" }],
-          access_keys: [{ access_key: "AKt", secret_key: "secret", user_id: "t-user" }],
-          vpcs: [
-            {
-              id: "t-vpc",
-              project_id: "t-proj",
-              name: "vpc",
-              description: "",
-              cidr: "10.0.0.0/16",
-              status: "OK",
-              created_at: T0,
-            },
-          ],
-          subnets: [
-            {
-              id: "t-net1",
-              neutron_subnet_id: "t-nsub1",
-              project_id: "t-proj",
-              vpc_id: "t-vpc",
-              name: "subnet-1",
-              description: "first",
-              cidr: "10.0.0.0/24",
-              gateway_ip: "10.0.0.1",
-              dhcp_enable: 1,
-              primary_dns: "100.125.1.250",
-              secondary_dns: "",
-              availability_zone: "local-1a",
-              status: "ACTIVE",
-              created_at: T0,
-            },
-            {
-              id: "t-net2",
-              neutron_subnet_id: "t-nsub2",
-              project_id: "t-proj",
-              vpc_id: "t-vpc",
-              name: "subnet-2",
-              description: "",
-              cidr: "10.0.1.0/24",
-              gateway_ip: "10.0.1.1",
-              dhcp_enable: 0,
-              primary_dns: "",
-              secondary_dns: "",
-              availability_zone: "local-1a",
-              status: "ACTIVE",
-              created_at: T0,
-            },
-          ],
-          ports: [
-            {
-              id: "t-port-x",
-              project_id: "t-proj",
-              network_id: "t-net1",
-              name: "x",
-              description: "",
-              mac_address: "fa:16:3e:00:00:09",
-              device_owner: "compute:local-1a",
-              device_id: "t-srv-s",
-              status: "DOWN",
-              admin_state_up: 0,
-              nic_index: 0,
-              revision_number: 0,
-              created_at: T0,
-              updated_at: T0,
-            },
-          ],
-          fixed_ips: [
-            { port_id: "t-port-x", network_id: "t-net1", subnet_id: "t-nsub1", ip_address: "10.0.0.10", position: 1 },
-            { port_id: "t-port-x", network_id: "t-net1", subnet_id: "t-nsub1", ip_address: "10.0.0.9", position: 0 },
-          ],
-          address_pairs: [
-            { port_id: "t-port-x", ip_address: "10.0.0.7", mac_address: "fa:16:3e:00:00:09", position: 1 },
-            { port_id: "t-port-x", ip_address: "10.0.0.8", mac_address: "fa:16:3e:00:00:09", position: 0 },
-          ],
-          servers: [
-            {
-              id: "t-srv-s",
-              project_id: "t-proj",
-              name: "s",
-              status: "ACTIVE",
-              vpc_id: "t-vpc",
-              flavor_ref: "s6.small.1",
-              image_ref: "image-1",
-              availability_zone: "local-1a",
-              root_volume_type: "SSD",
-              root_volume_size: 40,
-              metadata: '{"a":"1"}',
-              job_id: "t-job",
-              created_at: T0,
-              updated_at: T0,
-            },
-          ],
-          jobs: [
-            {
-              id: "tjobj",
-              project_id: "t-proj",
-              job_type: "createServer",
-              status: "RUNNING",
-              server_ids: '["t-srv-s"]',
-              begin_time: T0,
-              end_time: null,
-              ready_at: T1,
-              fail_reason: null,
-            },
-          ],
-        });
-      });
-    });
-
-    describe("constraints", () => {
-      it("rejects a second port on the same address of a network as a StoreConflictError", async () => {
-        const world = await seedWorld(store);
-        await store.write((tx) => tx.insertPort(portOf(world, "first", "10.0.0.90")));
-        const error = await txError(store, (tx) => tx.insertPort(portOf(world, "second", "10.0.0.90")));
-        expect(error).toBeInstanceOf(StoreConflictError);
-        expect(error).toMatchObject({ reason: "unique", constraint: "fixed_ips(network_id, ip_address)" });
-        // The same address in another network is another address.
-        await store.write((tx) =>
-          tx.insertPort(
-            portOf(world, "elsewhere", "10.0.0.90", {
-              networkId: world.subnet2.id,
-              fixedIps: [{ subnetId: world.subnet2.neutronSubnetId, ipAddress: "10.0.0.90" }],
-            }),
-          ),
-        );
-        expect(ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })))).toEqual([
-          `${world.tag}-port-elsewhere`,
-          `${world.tag}-port-first`,
-        ]);
-      });
-
-      it("rejects a duplicate (port, IP, MAC) pair, on insert and on update, and allows the IP with another MAC", async () => {
-        const world = await seedWorld(store);
-        const pair = { ipAddress: "10.0.0.150", macAddress: "fa:16:3e:00:00:01" };
-        const insertError = await txError(store, (tx) =>
-          tx.insertPort(portOf(world, "dup", "10.0.0.91", { allowedAddressPairs: [pair, { ...pair }] })),
-        );
-        expect(insertError).toBeInstanceOf(StoreConflictError);
-        expect(insertError).toMatchObject({
-          reason: "unique",
-          constraint: "address_pairs(port_id, ip_address, mac_address)",
-        });
-        const port = portOf(world, "ok", "10.0.0.92", {
-          allowedAddressPairs: [pair, { ipAddress: pair.ipAddress, macAddress: "fa:16:3e:00:00:02" }],
-        });
-        await store.write((tx) => tx.insertPort(port));
-        expect(await store.read((tx) => tx.getPort(port.id))).toEqual(port);
-        const updateError = await txError(store, (tx) => tx.updatePort({ ...port, allowedAddressPairs: [pair, pair] }));
-        expect(updateError).toBeInstanceOf(StoreConflictError);
-        expect(await store.read((tx) => tx.getPort(port.id))).toEqual(port);
-        expect(await store.read((tx) => tx.getPort(`${world.tag}-port-dup`))).toBeUndefined();
-      });
-
-      it("rejects a second port with the same MAC in a network, and allows it in another network", async () => {
-        const world = await seedWorld(store);
-        const mac = "fa:16:3e:12:34:56";
-        await store.write((tx) => tx.insertPort(portOf(world, "m1", "10.0.0.93", { macAddress: mac })));
-        const error = await txError(store, (tx) =>
-          tx.insertPort(portOf(world, "m2", "10.0.0.94", { macAddress: mac })),
-        );
-        expect(error).toBeInstanceOf(StoreConflictError);
-        expect(error).toMatchObject({ reason: "unique", constraint: "ports(network_id, mac_address)" });
-        await store.write((tx) =>
-          tx.insertPort(
-            portOf(world, "m3", "10.0.1.94", {
-              macAddress: mac,
-              networkId: world.subnet2.id,
-              fixedIps: [{ subnetId: world.subnet2.neutronSubnetId, ipAddress: "10.0.1.94" }],
-            }),
-          ),
-        );
-      });
-
-      it("rejects duplicate keys and names the same way", async () => {
-        const world = await seedWorld(store);
-        const duplicateId = await txError(store, (tx) => tx.insertVpc({ ...world.vpc }));
-        expect(duplicateId).toBeInstanceOf(StoreConflictError);
-        expect(duplicateId).toMatchObject({ reason: "unique", constraint: "vpcs(id)" });
-        const duplicateName = await txError(store, (tx) =>
-          tx.insertAccount({ id: `${world.tag}-2`, name: world.account.name }),
-        );
-        expect(duplicateName).toMatchObject({ reason: "unique", constraint: "accounts(name)" });
-        const duplicateUser = await txError(store, (tx) => tx.insertUser({ ...world.user, id: `${world.tag}-u2` }));
-        expect(duplicateUser).toMatchObject({ reason: "unique", constraint: "users(account_id, name)" });
-        const duplicatePort = await txError(store, async (tx) => {
-          const port = portOf(world, "pk", "10.0.0.95");
-          await tx.insertPort(port);
-          await tx.insertPort({ ...port, macAddress: nextMac(), fixedIps: [] });
-        });
-        expect(duplicatePort).toMatchObject({ reason: "unique", constraint: "ports(id)" });
-      });
-
-      it("rejects a row whose parent is missing as a StoreConflictError (someone deleted it first)", async () => {
-        const world = await seedWorld(store);
-        const error = await txError(store, (tx) =>
-          tx.insertPort(portOf(world, "orphan", "10.0.0.96", { networkId: "gone" })),
-        );
-        expect(error).toBeInstanceOf(StoreConflictError);
-        expect(error).toMatchObject({ reason: "foreign-key" });
-      });
-    });
-
-    describe("units of work", () => {
-      it("rolls back everything a failed unit of work wrote, and passes its error on unchanged", async () => {
-        const world = await seedWorld(store);
-        const port = portOf(world, "rb", "10.0.0.100", {
-          allowedAddressPairs: [{ ipAddress: "10.0.0.101", macAddress: "fa:16:3e:00:00:01" }],
-        });
-        await store.write((tx) => tx.insertPort(port));
-        const before = await store.read((tx) => tx.dump());
-        const boom = new Error("boom");
-        await expect(
-          store.write(async (tx) => {
-            await tx.setMeta(`rb-${world.tag}`, "x");
-            await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-rb` });
-            await tx.insertSubnet({
-              ...world.subnet,
-              id: `${world.tag}-net-rb`,
-              neutronSubnetId: `${world.tag}-ns-rb`,
-              vpcId: `${world.tag}-vpc-rb`,
-            });
-            await tx.insertPort(portOf(world, "rb2", "10.0.0.102"));
-            await tx.updatePort({ ...port, name: "changed", allowedAddressPairs: [] });
-            await tx.insertServer(serverOf(world, "rb"));
-            await tx.insertJob(jobOf(world, "rb"));
-            await tx.deletePort(port.id);
-            throw boom;
-          }),
-        ).rejects.toBe(boom);
-        expect(await store.read((tx) => tx.dump())).toEqual(before);
-      });
-
-      it("rolls back the statements before a constraint violation too", async () => {
-        const world = await seedWorld(store);
-        await store.write((tx) => tx.insertPort(portOf(world, "taken", "10.0.0.110")));
-        const before = await store.read((tx) => tx.dump());
-        const error = await txError(store, async (tx) => {
-          await tx.insertPort(portOf(world, "fine", "10.0.0.111"));
-          await tx.setMeta(`cv-${world.tag}`, "x");
-          await tx.insertPort(portOf(world, "clash", "10.0.0.110"));
-        });
-        expect(error).toBeInstanceOf(StoreConflictError);
-        expect(await store.read((tx) => tx.dump())).toEqual(before);
-      });
-
-      it("re-runs a unit of work that lost a race, and gives up cleanly after the bounded retries", async () => {
-        const world = await seedWorld(store);
-        let attempts = 0;
-        const result = await store.write(async (tx) => {
-          attempts++;
-          await tx.insertPort(portOf(world, `try${attempts}`, `10.0.0.${120 + attempts}`));
-          if (attempts < 3) throw new StoreConflictError("simulated lost race");
-          return "done";
-        });
-        expect(result).toBe("done");
-        expect(attempts).toBe(3);
-        expect(ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })))).toEqual([
-          `${world.tag}-port-try3`,
-        ]);
-
-        await store.write((tx) => tx.insertPort(portOf(world, "held", "10.0.0.130")));
-        const before = await store.read((tx) => tx.dump());
-        let runs = 0;
-        const failure = await store
-          .write(async (tx) => {
-            runs++;
-            await tx.setMeta(`ex-${world.tag}`, String(runs));
-            await tx.insertPort(portOf(world, `clash${runs}`, "10.0.0.130"));
-          })
-          .catch((error: unknown) => error);
-        expect(failure).toBeInstanceOf(StoreRetriesExhaustedError);
-        expect((failure as StoreRetriesExhaustedError).attempts).toBe(runs);
-        expect(runs).toBeGreaterThan(1);
-        expect((failure as Error).cause).toBeInstanceOf(StoreConflictError);
-        expect(await store.read((tx) => tx.dump())).toEqual(before);
-      });
-
-      it("does not re-run a unit of work that failed for any other reason", async () => {
-        let runs = 0;
-        await expect(
-          store.write(async () => {
-            runs++;
-            throw new TypeError("bug");
-          }),
-        ).rejects.toThrow(TypeError);
-        expect(runs).toBe(1);
-      });
-
-      it("loses no update when concurrent units of work read-modify-write one port under a row lock", async () => {
-        const world = await seedWorld(store);
-        const port = portOf(world, "hot", "10.0.0.140");
-        await store.write((tx) => tx.insertPort(port));
-        const writers = 16;
-        await Promise.all(
-          Array.from({ length: writers }, (_, i) =>
-            store.write(async (tx) => {
-              const current = await tx.getPort(port.id, { forUpdate: true });
-              if (!current) throw new Error("port vanished");
-              await tx.updatePort({
-                ...current,
-                revisionNumber: current.revisionNumber + 1,
-                allowedAddressPairs: [
-                  ...current.allowedAddressPairs,
-                  { ipAddress: `10.1.0.${i}`, macAddress: current.macAddress },
-                ],
-              });
-            }),
-          ),
-        );
-        const after = await store.read((tx) => tx.getPort(port.id));
-        expect(after?.revisionNumber).toBe(writers);
-        expect(after?.allowedAddressPairs.map((p) => p.ipAddress).sort()).toEqual(
-          Array.from({ length: writers }, (_, i) => `10.1.0.${i}`).sort(),
-        );
-      });
-
-      it("creates one port when concurrent units of work claim the same new address (unique index + retry)", async () => {
-        const world = await seedWorld(store);
-        const claims = await Promise.all(
-          Array.from({ length: 16 }, (_, i) =>
-            store.write(async (tx) => {
-              const holder = await tx.getPortByFixedIp(world.subnet.id, "10.0.0.250");
-              if (holder) return holder.id;
-              const port = portOf(world, `claim${i}`, "10.0.0.250");
-              await tx.insertPort(port);
-              return port.id;
-            }),
-          ),
-        );
-        const ports = await store.read((tx) => tx.listPorts({ projectId: world.project.id, ipAddress: "10.0.0.250" }));
-        expect(ports).toHaveLength(1);
-        expect(new Set(claims)).toEqual(new Set([ports[0]!.id]));
-      });
-
-      it("keeps concurrent units of work apart: a failing one takes nothing of the others with it", async () => {
-        const world = await seedWorld(store);
-        const boom = new Error("boom");
-        const outcomes = await Promise.allSettled(
-          Array.from({ length: 12 }, (_, i) =>
-            store.write(async (tx) => {
-              await tx.insertPort(portOf(world, `mix${i}`, `10.0.0.${150 + i}`));
-              if (i % 3 === 1) throw boom;
-              return i;
-            }),
-          ),
-        );
-        expect(outcomes.map((outcome) => outcome.status)).toEqual(
-          Array.from({ length: 12 }, (_, i) => (i % 3 === 1 ? "rejected" : "fulfilled")),
-        );
-        const kept = ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })));
-        expect(kept).toEqual(
-          Array.from({ length: 12 }, (_, i) => i)
-            .filter((i) => i % 3 !== 1)
-            .map((i) => `${world.tag}-port-mix${i}`)
-            .sort(),
-        );
-      });
-
-      /**
-       * Isolation, on both stores: a read issued while a write is open must not see the write's uncommitted change. The
-       * writer renames a committed port and inserts a second one, then waits; the read is issued meanwhile. PostgreSQL
-       * reads around the open transaction, SQLite queues the read behind it; either way the read must return the
-       * committed state when the write is abandoned, and all or nothing of the write when it commits.
-       */
-      async function readDuringOpenWrite(outcome: "abandon" | "commit") {
-        const world = await seedWorld(store);
-        const committed = portOf(world, "committed", "10.0.0.160");
-        await store.write((tx) => tx.insertPort(committed));
-        let release: () => void = () => undefined;
-        const gate = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        let changed: () => void = () => undefined;
-        const changedSignal = new Promise<void>((resolve) => {
-          changed = resolve;
-        });
-        const writing = store.write(async (tx) => {
-          await tx.updatePort({ ...committed, name: "uncommitted" });
-          await tx.insertPort(portOf(world, "uncommitted-new", "10.0.0.161"));
-          changed();
-          await gate;
-          if (outcome === "abandon") throw new Error("abandoned");
-        });
-        await changedSignal;
-        const reading = store.read(async (tx) => ({
-          name: (await tx.getPortByFixedIp(world.subnet.id, "10.0.0.160"))?.name,
-          added: (await tx.getPortByFixedIp(world.subnet.id, "10.0.0.161"))?.name,
-        }));
-        // Give the read every chance to run while the write is still open (it does on PostgreSQL).
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        release();
-        if (outcome === "abandon") await expect(writing).rejects.toThrow("abandoned");
-        else await writing;
-        return reading;
-      }
-
-      it("reads never see a concurrent writer's uncommitted change: an abandoned write leaves the committed value", async () => {
-        expect(await readDuringOpenWrite("abandon")).toEqual({ name: "committed", added: undefined });
-      });
-
-      it("reads see a concurrent write all or nothing: before its commit, or all of it after", async () => {
-        expect([
-          { name: "committed", added: undefined },
-          { name: "uncommitted", added: "uncommitted-new" },
-        ]).toContainEqual(await readDuringOpenWrite("commit"));
-      });
-
-      it("a read transaction cannot write: the attempt fails and nothing is stored", async () => {
-        const world = await seedWorld(store);
-        await expect(store.read((tx) => tx.insertPort(portOf(world, "sneaky", "10.0.0.162")))).rejects.toThrow();
-        expect(await store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.162"))).toBeUndefined();
+        expect(await tx.listProjects(world.account.id, { name: extra[0]!.name })).toEqual([extra[0]]);
+        expect(await tx.listProjects(world.account.id, { id: extra[2]!.id })).toEqual([extra[2]]);
+        expect(await tx.listProjects(world.account.id, { id: extra[2]!.id, name: extra[0]!.name })).toEqual([]);
+        expect(await tx.listProjects("no-account", {})).toEqual([]);
       });
     });
   });
+
+  describe("vpcs and subnets", () => {
+    it("round-trips VPCs, pages them by id, and deletes them", async () => {
+      const world = await seedWorld(store);
+      const more: Vpc[] = ["c", "a", "d", "b"].map((suffix) => ({ ...world.vpc, id: `${world.tag}-vpc-${suffix}` }));
+      await store.write(async (tx) => {
+        for (const vpc of more) await tx.insertVpc(vpc);
+      });
+      const sorted = [world.vpc, ...more].map((v) => v.id).sort();
+      await store.read(async (tx) => {
+        expect(await tx.getVpc(world.vpc.id)).toEqual(world.vpc);
+        expect(await tx.getVpc("missing")).toBeUndefined();
+        expect((await tx.listVpcs(world.project.id, { limit: 100 })).map((v) => v.id)).toEqual(sorted);
+        expect((await tx.listVpcs(world.project.id, { limit: 2 })).map((v) => v.id)).toEqual(sorted.slice(0, 2));
+        expect((await tx.listVpcs(world.project.id, { limit: 2, marker: sorted[1] })).map((v) => v.id)).toEqual(
+          sorted.slice(2, 4),
+        );
+        expect(await tx.listVpcs(world.project.id, { limit: 2, marker: sorted[4] })).toEqual([]);
+      });
+      expect(await store.write((tx) => tx.getVpc(world.vpc.id, { forUpdate: true }))).toEqual(world.vpc);
+      await store.write((tx) => tx.deleteVpc(more[0]!.id));
+      expect(await store.read((tx) => tx.getVpc(more[0]!.id))).toBeUndefined();
+    });
+
+    it("round-trips subnets with their boolean, lists them by project and VPC, and pages them", async () => {
+      const world = await seedWorld(store);
+      const otherVpc: Vpc = { ...world.vpc, id: `${world.tag}-vpc-2` };
+      const third: Subnet = {
+        ...world.subnet,
+        id: `${world.tag}-net3`,
+        neutronSubnetId: `${world.tag}-nsub3`,
+        vpcId: otherVpc.id,
+      };
+      await store.write(async (tx) => {
+        await tx.insertVpc(otherVpc);
+        await tx.insertSubnet(third);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getSubnet(world.subnet.id)).toEqual(world.subnet);
+        expect(await tx.getSubnet(world.subnet2.id)).toEqual(world.subnet2);
+        expect(await tx.getSubnet(world.subnet.neutronSubnetId)).toBeUndefined();
+        expect(ids(await tx.listSubnets(world.project.id, { page: { limit: 10 } }))).toEqual([
+          world.subnet.id,
+          world.subnet2.id,
+          third.id,
+        ]);
+        expect(ids(await tx.listSubnets(world.project.id, { vpcId: world.vpc.id, page: { limit: 10 } }))).toEqual([
+          world.subnet.id,
+          world.subnet2.id,
+        ]);
+        expect(ids(await tx.listSubnets(world.project.id, { page: { limit: 1, marker: world.subnet.id } }))).toEqual([
+          world.subnet2.id,
+        ]);
+        expect(ids(await tx.listSubnetsOfVpc(world.vpc.id))).toEqual([world.subnet.id, world.subnet2.id]);
+        expect(ids(await tx.listSubnetsOfVpc(otherVpc.id))).toEqual([third.id]);
+      });
+      expect(await store.write((tx) => tx.getSubnet(third.id, { forUpdate: true }))).toEqual(third);
+    });
+
+    it("deletes a subnet together with its ports, their addresses and pairs", async () => {
+      const world = await seedWorld(store);
+      const gone = portOf(world, "gone", "10.0.1.5", {
+        networkId: world.subnet2.id,
+        allowedAddressPairs: [{ ipAddress: "10.0.1.100", macAddress: "fa:16:3e:00:00:01" }],
+      });
+      const kept = portOf(world, "kept", "10.0.0.5");
+      await store.write(async (tx) => {
+        await tx.insertPort(gone);
+        await tx.insertPort(kept);
+      });
+      await store.write((tx) => tx.deleteSubnet(world.subnet2.id));
+      await store.read(async (tx) => {
+        expect(await tx.getSubnet(world.subnet2.id)).toBeUndefined();
+        expect(await tx.getPort(gone.id)).toBeUndefined();
+        expect(await tx.getPort(kept.id)).toEqual(kept);
+        expect(await tx.usedAddresses(world.subnet2.id)).toEqual(new Set());
+        expect(await tx.listPortsWithPair(world.project.id, { ipAddress: "10.0.1.100" })).toEqual([]);
+        const dump = await tx.dump();
+        expect(dump.fixed_ips!.filter((row) => row.port_id === gone.id)).toEqual([]);
+        expect(dump.address_pairs!.filter((row) => row.port_id === gone.id)).toEqual([]);
+      });
+    });
+  });
+
+  describe("ports", () => {
+    it("round-trips a port exactly, keeping the order of fixed IPs and pairs as written", async () => {
+      const world = await seedWorld(store);
+      const port = portOf(world, "multi", "10.0.0.9", {
+        name: "ünïcode name",
+        description: "with 'quotes' and ?",
+        deviceOwner: "compute:local-1a",
+        deviceId: `${world.tag}-srv-x`,
+        status: "ACTIVE",
+        adminStateUp: false,
+        nicIndex: 3,
+        revisionNumber: 7,
+        updatedAt: T1,
+        fixedIps: [
+          { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.9" },
+          { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.10" },
+          { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.2" },
+        ],
+        allowedAddressPairs: [
+          { ipAddress: "10.0.0.200", macAddress: "fa:16:3e:ff:00:01" },
+          { ipAddress: "10.0.0.100", macAddress: "fa:16:3e:00:00:02" },
+          { ipAddress: "10.0.0.100", macAddress: "fa:16:3e:00:00:01" },
+          { ipAddress: "10.0.0.0/24", macAddress: "fa:16:3e:00:00:01" },
+        ],
+      });
+      const plain = portOf(world, "plain", "10.0.0.3");
+      await store.write(async (tx) => {
+        await tx.insertPort(port);
+        await tx.insertPort(plain);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getPort(port.id)).toEqual(port);
+        expect(await tx.getPort(plain.id)).toEqual(plain);
+        expect(await tx.getPort("missing")).toBeUndefined();
+        expect(await tx.listPorts({ projectId: world.project.id, ids: [port.id] })).toEqual([port]);
+      });
+      expect(await store.write((tx) => tx.getPort(port.id, { forUpdate: true }))).toEqual(port);
+    });
+
+    it("updates the mutable fields and replaces the pairs in their new order; the rest stays", async () => {
+      const world = await seedWorld(store);
+      const port = portOf(world, "upd", "10.0.0.20", {
+        allowedAddressPairs: [
+          { ipAddress: "10.0.0.100", macAddress: "fa:16:3e:00:00:01" },
+          { ipAddress: "10.0.0.101", macAddress: "fa:16:3e:00:00:01" },
+        ],
+      });
+      await store.write((tx) => tx.insertPort(port));
+      const changed: Port = {
+        ...port,
+        name: "renamed",
+        description: "described",
+        deviceOwner: "neutron:VIP_PORT",
+        deviceId: "dev",
+        status: "ACTIVE",
+        adminStateUp: false,
+        nicIndex: 1,
+        revisionNumber: 1,
+        updatedAt: T1,
+        allowedAddressPairs: [
+          { ipAddress: "10.0.0.102", macAddress: "fa:16:3e:00:00:01" },
+          { ipAddress: "10.0.0.100", macAddress: "fa:16:3e:00:00:01" },
+        ],
+      };
+      // Fields updatePort does not own: a caller passing other values must not change them.
+      await store.write((tx) =>
+        tx.updatePort({
+          ...changed,
+          macAddress: "fa:16:3e:99:99:99",
+          createdAt: T1,
+          fixedIps: [{ subnetId: "x", ipAddress: "10.0.0.250" }],
+        }),
+      );
+      expect(await store.read((tx) => tx.getPort(port.id))).toEqual(changed);
+      await store.write((tx) => tx.updatePort({ ...changed, allowedAddressPairs: [] }));
+      expect((await store.read((tx) => tx.getPort(port.id)))?.allowedAddressPairs).toEqual([]);
+    });
+
+    it("deletes a port with its addresses and pairs", async () => {
+      const world = await seedWorld(store);
+      const port = portOf(world, "del", "10.0.0.30", {
+        allowedAddressPairs: [{ ipAddress: "10.0.0.130", macAddress: "fa:16:3e:00:00:01" }],
+      });
+      await store.write((tx) => tx.insertPort(port));
+      await store.write((tx) => tx.deletePort(port.id));
+      await store.read(async (tx) => {
+        expect(await tx.getPort(port.id)).toBeUndefined();
+        expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.30")).toBeUndefined();
+        expect(await tx.usedAddresses(world.subnet.id)).toEqual(new Set());
+        expect(await tx.listPortsWithPair(world.project.id, { ipAddress: "10.0.0.130" })).toEqual([]);
+      });
+      // The address is free again.
+      await store.write((tx) => tx.insertPort({ ...port, id: `${port.id}-2` }));
+      expect((await store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.30")))?.id).toBe(`${port.id}-2`);
+    });
+
+    it("filters listPorts by every field, alone and combined, within the project, ordered by id", async () => {
+      const world = await seedWorld(store);
+      const other = await seedWorld(store);
+      const a = portOf(world, "a", "10.0.0.11", {
+        name: "web",
+        deviceId: "dev-1",
+        deviceOwner: "compute:local-1a",
+        status: "ACTIVE",
+        nicIndex: 0,
+      });
+      const b = portOf(world, "b", "10.0.0.12", { name: "web", deviceOwner: "neutron:VIP_PORT" });
+      const c = portOf(world, "c", "10.0.1.11", { networkId: world.subnet2.id, name: "db", deviceId: "dev-1" });
+      const d = portOf(world, "d", "10.0.0.14", { status: "ACTIVE" });
+      const foreign = portOf(other, "a", "10.0.0.11", { name: "web" });
+      await store.write(async (tx) => {
+        for (const port of [d, b, a, c, foreign]) await tx.insertPort(port);
+      });
+      const project = world.project.id;
+      await store.read(async (tx) => {
+        const list = async (filter: Omit<Parameters<Tx["listPorts"]>[0], "projectId">) =>
+          ids(await tx.listPorts({ projectId: project, ...filter }));
+        expect(await list({})).toEqual([a.id, b.id, c.id, d.id]);
+        expect(await list({ ids: [d.id, a.id, foreign.id] })).toEqual([a.id, d.id]);
+        expect(await list({ ids: [] })).toEqual([]);
+        expect(await list({ name: "web" })).toEqual([a.id, b.id]);
+        expect(await list({ networkId: world.subnet2.id })).toEqual([c.id]);
+        expect(await list({ deviceId: "dev-1" })).toEqual([a.id, c.id]);
+        expect(await list({ deviceOwner: "neutron:VIP_PORT" })).toEqual([b.id]);
+        expect(await list({ deviceOwner: "" })).toEqual([c.id, d.id]);
+        expect(await list({ macAddress: b.macAddress })).toEqual([b.id]);
+        expect(await list({ ipAddress: "10.0.1.11" })).toEqual([c.id]);
+        expect(await list({ ipAddress: "10.0.0.99" })).toEqual([]);
+        expect(await list({ fixedIpSubnetId: world.subnet.neutronSubnetId })).toEqual([a.id, b.id, d.id]);
+        expect(await list({ fixedIpSubnetId: world.subnet.id })).toEqual([]);
+        expect(await list({ status: "ACTIVE" })).toEqual([a.id, d.id]);
+        expect(await list({ name: "web", status: "ACTIVE", deviceId: "dev-1" })).toEqual([a.id]);
+        expect(await list({ networkId: world.subnet.id, ipAddress: "10.0.0.12", name: "web" })).toEqual([b.id]);
+        expect(await list({ name: "web", ipAddress: "10.0.1.11" })).toEqual([]);
+        // Full ports come back, hydrated.
+        expect(await tx.listPorts({ projectId: project, deviceOwner: "compute:local-1a" })).toEqual([a]);
+        expect(ids(await tx.listPorts({ projectId: other.project.id }))).toEqual([foreign.id]);
+      });
+    });
+
+    it("pages listPorts by id with a marker, also together with a filter", async () => {
+      const world = await seedWorld(store);
+      const ports = Array.from({ length: 7 }, (_, i) =>
+        portOf(world, `pg${String(6 - i).padStart(2, "0")}`, `10.0.0.${40 + i}`, { name: i % 2 ? "odd" : "even" }),
+      );
+      await store.write(async (tx) => {
+        for (const port of ports) await tx.insertPort(port);
+      });
+      const sorted = ids(ports).sort();
+      const project = world.project.id;
+      const walk = async (limit: number, name?: string) => {
+        const seen: string[] = [];
+        let marker: string | undefined;
+        for (;;) {
+          const page = await store.read((tx) => tx.listPorts({ projectId: project, name, page: { limit, marker } }));
+          expect(page.length).toBeLessThanOrEqual(limit);
+          seen.push(...ids(page));
+          if (page.length < limit) return seen;
+          marker = page[page.length - 1]!.id;
+        }
+      };
+      expect(await walk(3)).toEqual(sorted);
+      expect(await walk(1)).toEqual(sorted);
+      expect(await walk(100)).toEqual(sorted);
+      expect(await walk(2, "odd")).toEqual(ids(ports.filter((p) => p.name === "odd")).sort());
+      const firstPage = await store.read((tx) => tx.listPorts({ projectId: project, page: { limit: 2 } }));
+      expect(firstPage).toEqual([ports[6], ports[5]]);
+    });
+
+    it("finds the port holding an address in a network and the used addresses of a network", async () => {
+      const world = await seedWorld(store);
+      const a = portOf(world, "a", "10.0.0.50", {
+        fixedIps: [
+          { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.50" },
+          { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.51" },
+        ],
+      });
+      const b = portOf(world, "b", "10.0.1.50", { networkId: world.subnet2.id });
+      await store.write(async (tx) => {
+        await tx.insertPort(a);
+        await tx.insertPort(b);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.50")).toEqual(a);
+        expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.51")).toEqual(a);
+        expect(await tx.getPortByFixedIp(world.subnet2.id, "10.0.0.50")).toBeUndefined();
+        expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.1.50")).toBeUndefined();
+        expect(await tx.usedAddresses(world.subnet.id)).toEqual(new Set(["10.0.0.50", "10.0.0.51"]));
+        expect(await tx.usedAddresses(world.subnet2.id)).toEqual(new Set(["10.0.1.50"]));
+        expect(await tx.usedAddresses("missing")).toEqual(new Set());
+      });
+      expect(await store.write((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.50", { forUpdate: true }))).toEqual(
+        a,
+      );
+    });
+
+    it("lists the ports carrying a pair, with or without its MAC, within the project", async () => {
+      const world = await seedWorld(store);
+      const other = await seedWorld(store);
+      const macA = "fa:16:3e:aa:aa:aa";
+      const macB = "fa:16:3e:bb:bb:bb";
+      const p2 = portOf(world, "p2", "10.0.0.61", {
+        allowedAddressPairs: [
+          { ipAddress: "10.0.0.5", macAddress: macB },
+          { ipAddress: "10.0.0.200", macAddress: macA },
+        ],
+      });
+      const p1 = portOf(world, "p1", "10.0.0.60", {
+        allowedAddressPairs: [{ ipAddress: "10.0.0.200", macAddress: macB }],
+      });
+      const p3 = portOf(world, "p3", "10.0.0.62", {
+        allowedAddressPairs: [{ ipAddress: "10.0.0.201", macAddress: macA }],
+      });
+      const foreign = portOf(other, "p1", "10.0.0.60", {
+        allowedAddressPairs: [{ ipAddress: "10.0.0.200", macAddress: macA }],
+      });
+      await store.write(async (tx) => {
+        for (const port of [p2, p1, p3, foreign]) await tx.insertPort(port);
+      });
+      await store.read(async (tx) => {
+        const project = world.project.id;
+        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.200" })).toEqual([p1, p2]);
+        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.200", macAddress: macA })).toEqual([p2]);
+        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.200", macAddress: macB })).toEqual([p1]);
+        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.5", macAddress: macA })).toEqual([]);
+        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.60" })).toEqual([]);
+        expect(ids(await tx.listPortsWithPair(other.project.id, { ipAddress: "10.0.0.200" }))).toEqual([foreign.id]);
+      });
+    });
+  });
+
+  describe("servers and jobs", () => {
+    it("round-trips servers, updates name, status, metadata and time only, and deletes them", async () => {
+      const world = await seedWorld(store);
+      const server = serverOf(world, "one");
+      await store.write((tx) => tx.insertServer(server));
+      expect(await store.read((tx) => tx.getServer(server.id))).toEqual(server);
+      expect(await store.read((tx) => tx.getServer("missing"))).toBeUndefined();
+      expect(await store.write((tx) => tx.getServer(server.id, { forUpdate: true }))).toEqual(server);
+      const updated: Server = { ...server, name: "two", status: "SHUTOFF", metadata: {}, updatedAt: T1 };
+      await store.write((tx) => tx.updateServer({ ...updated, flavorRef: "other", createdAt: T1, jobId: "other" }));
+      expect(await store.read((tx) => tx.getServer(server.id))).toEqual(updated);
+      await store.write((tx) => tx.deleteServer(server.id));
+      expect(await store.read((tx) => tx.getServer(server.id))).toBeUndefined();
+    });
+
+    it("lists a project's servers by creation time then id, filtered by name and status", async () => {
+      const world = await seedWorld(store);
+      const b = serverOf(world, "b", { createdAt: T0 });
+      const a = serverOf(world, "a", { createdAt: T1, status: "SHUTOFF" });
+      const c = serverOf(world, "c", { createdAt: T0, name: "b" });
+      await store.write(async (tx) => {
+        for (const server of [a, b, c]) await tx.insertServer(server);
+      });
+      const list = (filter = {}) => store.read((tx) => tx.listServers(world.project.id, filter));
+      expect(ids(await list())).toEqual([b.id, c.id, a.id]);
+      expect(ids(await list({ name: "b" }))).toEqual([b.id, c.id]);
+      expect(ids(await list({ status: "SHUTOFF" }))).toEqual([a.id]);
+      expect(await store.read((tx) => tx.listServers("other-project", {}))).toEqual([]);
+    });
+
+    it("lists a server's NICs by NIC index, leaving out other ports of the same device", async () => {
+      const world = await seedWorld(store);
+      const server = serverOf(world, "nics");
+      const nic = (index: number, ip: string) =>
+        portOf(world, `nic${index}`, ip, { deviceId: server.id, deviceOwner: "compute:local-1a", nicIndex: index });
+      const nics = [nic(2, "10.0.0.72"), nic(0, "10.0.0.70"), nic(10, "10.0.0.80"), nic(1, "10.0.0.71")];
+      const notNic = portOf(world, "other", "10.0.0.79", { deviceId: server.id });
+      await store.write(async (tx) => {
+        await tx.insertServer(server);
+        for (const port of [...nics, notNic]) await tx.insertPort(port);
+      });
+      const listed = await store.read((tx) => tx.listServerNics(server.id));
+      expect(listed.map((p) => p.nicIndex)).toEqual([0, 1, 2, 10]);
+      expect(listed[0]).toEqual(nics[1]);
+      expect(await store.read((tx) => tx.listServerNics("missing"))).toEqual([]);
+    });
+
+    it("round-trips jobs, updates their outcome, and lists the due RUNNING ones by ready time", async () => {
+      const { store: own } = await fresh();
+      const world = await seedWorld(own);
+      const late = jobOf(world, "late", { readyAt: "2024-01-01T00:00:03.000Z" });
+      const early = jobOf(world, "early", { readyAt: "2024-01-01T00:00:01.000Z" });
+      const middle = jobOf(world, "middle", { readyAt: "2024-01-01T00:00:02.000Z", serverIds: [] });
+      const future = jobOf(world, "future", { readyAt: "2024-01-01T00:01:00.000Z" });
+      const done = jobOf(world, "done", {
+        status: "SUCCESS",
+        endTime: T1,
+        readyAt: "2024-01-01T00:00:00.500Z",
+      });
+      await own.write(async (tx) => {
+        for (const job of [late, early, middle, future, done]) await tx.insertJob(job);
+      });
+      await own.read(async (tx) => {
+        expect(await tx.getJob(early.id)).toEqual(early);
+        expect(await tx.getJob(done.id)).toEqual(done);
+        expect(await tx.getJob(middle.id)).toEqual(middle);
+        expect(await tx.getJob("missing")).toBeUndefined();
+        const now = "2024-01-01T00:00:03.000Z";
+        expect(ids(await tx.listDueJobs(now, 10))).toEqual([early.id, middle.id, late.id]);
+        expect(ids(await tx.listDueJobs(now, 2))).toEqual([early.id, middle.id]);
+        expect(ids(await tx.listDueJobs("2024-01-01T00:00:00.000Z", 10))).toEqual([]);
+      });
+      // Jobs due at the same instant come in id order, so every process completes them (and locks) in one order.
+      const ties = ["c", "a", "b"].map((name) => jobOf(world, `tie-${name}`, { readyAt: "2024-01-01T00:00:00.100Z" }));
+      await own.write(async (tx) => {
+        for (const job of ties) await tx.insertJob(job);
+      });
+      expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:00.100Z", 10)))).toEqual(ids(ties).sort());
+      await own.write(async (tx) => {
+        for (const job of ties) await tx.updateJob({ ...job, status: "SUCCESS", endTime: T1 });
+      });
+      const failed: Job = { ...early, status: "FAIL", endTime: "2024-01-01T00:00:04.000Z", failReason: "boom" };
+      await own.write((tx) => tx.updateJob({ ...failed, jobType: "other", serverIds: ["x"] }));
+      expect(await own.read((tx) => tx.getJob(early.id))).toEqual(failed);
+      expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([middle.id, late.id]);
+    });
+  });
+
+  describe("dump", () => {
+    it("holds every row of every table in a stable order, encoded the same way on every store", async () => {
+      const { store: own } = await fresh();
+      const world = await seedWorld(own, "t");
+      const port = portOf(world, "x", "10.0.0.9", {
+        macAddress: "fa:16:3e:00:00:09",
+        deviceOwner: "compute:local-1a",
+        deviceId: "t-srv-s",
+        nicIndex: 0,
+        adminStateUp: false,
+        fixedIps: [
+          { subnetId: "t-nsub1", ipAddress: "10.0.0.9" },
+          { subnetId: "t-nsub1", ipAddress: "10.0.0.10" },
+        ],
+        allowedAddressPairs: [
+          { ipAddress: "10.0.0.8", macAddress: "fa:16:3e:00:00:09" },
+          { ipAddress: "10.0.0.7", macAddress: "fa:16:3e:00:00:09" },
+        ],
+      });
+      await own.write(async (tx) => {
+        await tx.setMeta("token_secret", "s");
+        await tx.insertPort(port);
+        await tx.insertServer(serverOf(world, "s", { metadata: { a: "1" } }));
+        await tx.insertJob(jobOf(world, "j", { serverIds: ["t-srv-s"] }));
+      });
+      const dump = await own.read((tx) => tx.dump());
+      expect(Object.keys(dump)).toEqual([
+        "meta",
+        "accounts",
+        "users",
+        "projects",
+        "access_keys",
+        "vpcs",
+        "subnets",
+        "ports",
+        "fixed_ips",
+        "address_pairs",
+        "servers",
+        "jobs",
+      ]);
+      expect(dump).toEqual({
+        meta: [{ key: "token_secret", value: "s" }],
+        accounts: [{ id: "t-acct", name: "account-t" }],
+        users: [{ id: "t-user", account_id: "t-acct", name: "admin", password_hash: "hash$1" }],
+        projects: [{ id: "t-proj", account_id: "t-acct", name: "project-t", description: "p" }],
+        access_keys: [{ access_key: "AKt", secret_key: "secret", user_id: "t-user" }],
+        vpcs: [
+          {
+            id: "t-vpc",
+            project_id: "t-proj",
+            name: "vpc",
+            description: "",
+            cidr: "10.0.0.0/16",
+            status: "OK",
+            created_at: T0,
+          },
+        ],
+        subnets: [
+          {
+            id: "t-net1",
+            neutron_subnet_id: "t-nsub1",
+            project_id: "t-proj",
+            vpc_id: "t-vpc",
+            name: "subnet-1",
+            description: "first",
+            cidr: "10.0.0.0/24",
+            gateway_ip: "10.0.0.1",
+            dhcp_enable: 1,
+            primary_dns: "100.125.1.250",
+            secondary_dns: "",
+            availability_zone: "local-1a",
+            status: "ACTIVE",
+            created_at: T0,
+          },
+          {
+            id: "t-net2",
+            neutron_subnet_id: "t-nsub2",
+            project_id: "t-proj",
+            vpc_id: "t-vpc",
+            name: "subnet-2",
+            description: "",
+            cidr: "10.0.1.0/24",
+            gateway_ip: "10.0.1.1",
+            dhcp_enable: 0,
+            primary_dns: "",
+            secondary_dns: "",
+            availability_zone: "local-1a",
+            status: "ACTIVE",
+            created_at: T0,
+          },
+        ],
+        ports: [
+          {
+            id: "t-port-x",
+            project_id: "t-proj",
+            network_id: "t-net1",
+            name: "x",
+            description: "",
+            mac_address: "fa:16:3e:00:00:09",
+            device_owner: "compute:local-1a",
+            device_id: "t-srv-s",
+            status: "DOWN",
+            admin_state_up: 0,
+            nic_index: 0,
+            revision_number: 0,
+            created_at: T0,
+            updated_at: T0,
+          },
+        ],
+        fixed_ips: [
+          { port_id: "t-port-x", network_id: "t-net1", subnet_id: "t-nsub1", ip_address: "10.0.0.10", position: 1 },
+          { port_id: "t-port-x", network_id: "t-net1", subnet_id: "t-nsub1", ip_address: "10.0.0.9", position: 0 },
+        ],
+        address_pairs: [
+          { port_id: "t-port-x", ip_address: "10.0.0.7", mac_address: "fa:16:3e:00:00:09", position: 1 },
+          { port_id: "t-port-x", ip_address: "10.0.0.8", mac_address: "fa:16:3e:00:00:09", position: 0 },
+        ],
+        servers: [
+          {
+            id: "t-srv-s",
+            project_id: "t-proj",
+            name: "s",
+            status: "ACTIVE",
+            vpc_id: "t-vpc",
+            flavor_ref: "s6.small.1",
+            image_ref: "image-1",
+            availability_zone: "local-1a",
+            root_volume_type: "SSD",
+            root_volume_size: 40,
+            metadata: '{"a":"1"}',
+            job_id: "t-job",
+            created_at: T0,
+            updated_at: T0,
+          },
+        ],
+        jobs: [
+          {
+            id: "tjobj",
+            project_id: "t-proj",
+            job_type: "createServer",
+            status: "RUNNING",
+            server_ids: '["t-srv-s"]',
+            begin_time: T0,
+            end_time: null,
+            ready_at: T1,
+            fail_reason: null,
+          },
+        ],
+      });
+    });
+  });
+
+  describe("constraints", () => {
+    it("rejects a second port on the same address of a network as a StoreConflictError", async () => {
+      const world = await seedWorld(store);
+      await store.write((tx) => tx.insertPort(portOf(world, "first", "10.0.0.90")));
+      const error = await txError(store, (tx) => tx.insertPort(portOf(world, "second", "10.0.0.90")));
+      expect(error).toBeInstanceOf(StoreConflictError);
+      expect(error).toMatchObject({ reason: "unique", constraint: "fixed_ips(network_id, ip_address)" });
+      // The same address in another network is another address.
+      await store.write((tx) =>
+        tx.insertPort(
+          portOf(world, "elsewhere", "10.0.0.90", {
+            networkId: world.subnet2.id,
+            fixedIps: [{ subnetId: world.subnet2.neutronSubnetId, ipAddress: "10.0.0.90" }],
+          }),
+        ),
+      );
+      expect(ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })))).toEqual([
+        `${world.tag}-port-elsewhere`,
+        `${world.tag}-port-first`,
+      ]);
+    });
+
+    it("rejects a duplicate (port, IP, MAC) pair, on insert and on update, and allows the IP with another MAC", async () => {
+      const world = await seedWorld(store);
+      const pair = { ipAddress: "10.0.0.150", macAddress: "fa:16:3e:00:00:01" };
+      const insertError = await txError(store, (tx) =>
+        tx.insertPort(portOf(world, "dup", "10.0.0.91", { allowedAddressPairs: [pair, { ...pair }] })),
+      );
+      expect(insertError).toBeInstanceOf(StoreConflictError);
+      expect(insertError).toMatchObject({
+        reason: "unique",
+        constraint: "address_pairs(port_id, ip_address, mac_address)",
+      });
+      const port = portOf(world, "ok", "10.0.0.92", {
+        allowedAddressPairs: [pair, { ipAddress: pair.ipAddress, macAddress: "fa:16:3e:00:00:02" }],
+      });
+      await store.write((tx) => tx.insertPort(port));
+      expect(await store.read((tx) => tx.getPort(port.id))).toEqual(port);
+      const updateError = await txError(store, (tx) => tx.updatePort({ ...port, allowedAddressPairs: [pair, pair] }));
+      expect(updateError).toBeInstanceOf(StoreConflictError);
+      expect(await store.read((tx) => tx.getPort(port.id))).toEqual(port);
+      expect(await store.read((tx) => tx.getPort(`${world.tag}-port-dup`))).toBeUndefined();
+    });
+
+    it("rejects a second port with the same MAC in a network, and allows it in another network", async () => {
+      const world = await seedWorld(store);
+      const mac = "fa:16:3e:12:34:56";
+      await store.write((tx) => tx.insertPort(portOf(world, "m1", "10.0.0.93", { macAddress: mac })));
+      const error = await txError(store, (tx) => tx.insertPort(portOf(world, "m2", "10.0.0.94", { macAddress: mac })));
+      expect(error).toBeInstanceOf(StoreConflictError);
+      expect(error).toMatchObject({ reason: "unique", constraint: "ports(network_id, mac_address)" });
+      await store.write((tx) =>
+        tx.insertPort(
+          portOf(world, "m3", "10.0.1.94", {
+            macAddress: mac,
+            networkId: world.subnet2.id,
+            fixedIps: [{ subnetId: world.subnet2.neutronSubnetId, ipAddress: "10.0.1.94" }],
+          }),
+        ),
+      );
+    });
+
+    it("rejects duplicate keys and names the same way", async () => {
+      const world = await seedWorld(store);
+      const duplicateId = await txError(store, (tx) => tx.insertVpc({ ...world.vpc }));
+      expect(duplicateId).toBeInstanceOf(StoreConflictError);
+      expect(duplicateId).toMatchObject({ reason: "unique", constraint: "vpcs(id)" });
+      const duplicateName = await txError(store, (tx) =>
+        tx.insertAccount({ id: `${world.tag}-2`, name: world.account.name }),
+      );
+      expect(duplicateName).toMatchObject({ reason: "unique", constraint: "accounts(name)" });
+      const duplicateUser = await txError(store, (tx) => tx.insertUser({ ...world.user, id: `${world.tag}-u2` }));
+      expect(duplicateUser).toMatchObject({ reason: "unique", constraint: "users(account_id, name)" });
+      const duplicatePort = await txError(store, async (tx) => {
+        const port = portOf(world, "pk", "10.0.0.95");
+        await tx.insertPort(port);
+        await tx.insertPort({ ...port, macAddress: nextMac(), fixedIps: [] });
+      });
+      expect(duplicatePort).toMatchObject({ reason: "unique", constraint: "ports(id)" });
+    });
+
+    it("rejects a row whose parent is missing as a StoreConflictError (someone deleted it first)", async () => {
+      const world = await seedWorld(store);
+      const error = await txError(store, (tx) =>
+        tx.insertPort(portOf(world, "orphan", "10.0.0.96", { networkId: "gone" })),
+      );
+      expect(error).toBeInstanceOf(StoreConflictError);
+      expect(error).toMatchObject({ reason: "foreign-key" });
+    });
+  });
+
+  describe("units of work", () => {
+    it("rolls back everything a failed unit of work wrote, and passes its error on unchanged", async () => {
+      const world = await seedWorld(store);
+      const port = portOf(world, "rb", "10.0.0.100", {
+        allowedAddressPairs: [{ ipAddress: "10.0.0.101", macAddress: "fa:16:3e:00:00:01" }],
+      });
+      await store.write((tx) => tx.insertPort(port));
+      const before = await store.read((tx) => tx.dump());
+      const boom = new Error("boom");
+      await expect(
+        store.write(async (tx) => {
+          await tx.setMeta(`rb-${world.tag}`, "x");
+          await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-rb` });
+          await tx.insertSubnet({
+            ...world.subnet,
+            id: `${world.tag}-net-rb`,
+            neutronSubnetId: `${world.tag}-ns-rb`,
+            vpcId: `${world.tag}-vpc-rb`,
+          });
+          await tx.insertPort(portOf(world, "rb2", "10.0.0.102"));
+          await tx.updatePort({ ...port, name: "changed", allowedAddressPairs: [] });
+          await tx.insertServer(serverOf(world, "rb"));
+          await tx.insertJob(jobOf(world, "rb"));
+          await tx.deletePort(port.id);
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
+      expect(await store.read((tx) => tx.dump())).toEqual(before);
+    });
+
+    it("rolls back the statements before a constraint violation too", async () => {
+      const world = await seedWorld(store);
+      await store.write((tx) => tx.insertPort(portOf(world, "taken", "10.0.0.110")));
+      const before = await store.read((tx) => tx.dump());
+      const error = await txError(store, async (tx) => {
+        await tx.insertPort(portOf(world, "fine", "10.0.0.111"));
+        await tx.setMeta(`cv-${world.tag}`, "x");
+        await tx.insertPort(portOf(world, "clash", "10.0.0.110"));
+      });
+      expect(error).toBeInstanceOf(StoreConflictError);
+      expect(await store.read((tx) => tx.dump())).toEqual(before);
+    });
+
+    it("re-runs a unit of work that lost a race, and gives up cleanly after the bounded retries", async () => {
+      const world = await seedWorld(store);
+      let attempts = 0;
+      const result = await store.write(async (tx) => {
+        attempts++;
+        await tx.insertPort(portOf(world, `try${attempts}`, `10.0.0.${120 + attempts}`));
+        if (attempts < 3) throw new StoreConflictError("simulated lost race");
+        return "done";
+      });
+      expect(result).toBe("done");
+      expect(attempts).toBe(3);
+      expect(ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })))).toEqual([
+        `${world.tag}-port-try3`,
+      ]);
+
+      await store.write((tx) => tx.insertPort(portOf(world, "held", "10.0.0.130")));
+      const before = await store.read((tx) => tx.dump());
+      let runs = 0;
+      const failure = await store
+        .write(async (tx) => {
+          runs++;
+          await tx.setMeta(`ex-${world.tag}`, String(runs));
+          await tx.insertPort(portOf(world, `clash${runs}`, "10.0.0.130"));
+        })
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StoreRetriesExhaustedError);
+      expect((failure as StoreRetriesExhaustedError).attempts).toBe(runs);
+      expect(runs).toBeGreaterThan(1);
+      expect((failure as Error).cause).toBeInstanceOf(StoreConflictError);
+      expect(await store.read((tx) => tx.dump())).toEqual(before);
+    });
+
+    it("does not re-run a unit of work that failed for any other reason", async () => {
+      let runs = 0;
+      await expect(
+        store.write(async () => {
+          runs++;
+          throw new TypeError("bug");
+        }),
+      ).rejects.toThrow(TypeError);
+      expect(runs).toBe(1);
+    });
+
+    it("loses no update when concurrent units of work read-modify-write one port under a row lock", async () => {
+      const world = await seedWorld(store);
+      const port = portOf(world, "hot", "10.0.0.140");
+      await store.write((tx) => tx.insertPort(port));
+      const writers = 16;
+      await Promise.all(
+        Array.from({ length: writers }, (_, i) =>
+          store.write(async (tx) => {
+            const current = await tx.getPort(port.id, { forUpdate: true });
+            if (!current) throw new Error("port vanished");
+            await tx.updatePort({
+              ...current,
+              revisionNumber: current.revisionNumber + 1,
+              allowedAddressPairs: [
+                ...current.allowedAddressPairs,
+                { ipAddress: `10.1.0.${i}`, macAddress: current.macAddress },
+              ],
+            });
+          }),
+        ),
+      );
+      const after = await store.read((tx) => tx.getPort(port.id));
+      expect(after?.revisionNumber).toBe(writers);
+      expect(after?.allowedAddressPairs.map((p) => p.ipAddress).sort()).toEqual(
+        Array.from({ length: writers }, (_, i) => `10.1.0.${i}`).sort(),
+      );
+    });
+
+    it("creates one port when concurrent units of work claim the same new address (unique index + retry)", async () => {
+      const world = await seedWorld(store);
+      const claims = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          store.write(async (tx) => {
+            const holder = await tx.getPortByFixedIp(world.subnet.id, "10.0.0.250");
+            if (holder) return holder.id;
+            const port = portOf(world, `claim${i}`, "10.0.0.250");
+            await tx.insertPort(port);
+            return port.id;
+          }),
+        ),
+      );
+      const ports = await store.read((tx) => tx.listPorts({ projectId: world.project.id, ipAddress: "10.0.0.250" }));
+      expect(ports).toHaveLength(1);
+      expect(new Set(claims)).toEqual(new Set([ports[0]!.id]));
+    });
+
+    it("keeps concurrent units of work apart: a failing one takes nothing of the others with it", async () => {
+      const world = await seedWorld(store);
+      const boom = new Error("boom");
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          store.write(async (tx) => {
+            await tx.insertPort(portOf(world, `mix${i}`, `10.0.0.${150 + i}`));
+            if (i % 3 === 1) throw boom;
+            return i;
+          }),
+        ),
+      );
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(
+        Array.from({ length: 12 }, (_, i) => (i % 3 === 1 ? "rejected" : "fulfilled")),
+      );
+      const kept = ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })));
+      expect(kept).toEqual(
+        Array.from({ length: 12 }, (_, i) => i)
+          .filter((i) => i % 3 !== 1)
+          .map((i) => `${world.tag}-port-mix${i}`)
+          .sort(),
+      );
+    });
+
+    /**
+     * Isolation, on both stores: a read issued while a write is open must not see the write's uncommitted change. The
+     * writer renames a committed port and inserts a second one, then waits; the read is issued meanwhile. PostgreSQL
+     * reads around the open transaction, SQLite queues the read behind it; either way the read must return the
+     * committed state when the write is abandoned, and all or nothing of the write when it commits.
+     */
+    async function readDuringOpenWrite(outcome: "abandon" | "commit") {
+      const world = await seedWorld(store);
+      const committed = portOf(world, "committed", "10.0.0.160");
+      await store.write((tx) => tx.insertPort(committed));
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let changed: () => void = () => undefined;
+      const changedSignal = new Promise<void>((resolve) => {
+        changed = resolve;
+      });
+      const writing = store.write(async (tx) => {
+        await tx.updatePort({ ...committed, name: "uncommitted" });
+        await tx.insertPort(portOf(world, "uncommitted-new", "10.0.0.161"));
+        changed();
+        await gate;
+        if (outcome === "abandon") throw new Error("abandoned");
+      });
+      await changedSignal;
+      const reading = store.read(async (tx) => ({
+        name: (await tx.getPortByFixedIp(world.subnet.id, "10.0.0.160"))?.name,
+        added: (await tx.getPortByFixedIp(world.subnet.id, "10.0.0.161"))?.name,
+      }));
+      // Give the read every chance to run while the write is still open (it does on PostgreSQL).
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      if (outcome === "abandon") await expect(writing).rejects.toThrow("abandoned");
+      else await writing;
+      return reading;
+    }
+
+    it("reads never see a concurrent writer's uncommitted change: an abandoned write leaves the committed value", async () => {
+      expect(await readDuringOpenWrite("abandon")).toEqual({ name: "committed", added: undefined });
+    });
+
+    it("reads see a concurrent write all or nothing: before its commit, or all of it after", async () => {
+      expect([
+        { name: "committed", added: undefined },
+        { name: "uncommitted", added: "uncommitted-new" },
+      ]).toContainEqual(await readDuringOpenWrite("commit"));
+    });
+
+    it("a read transaction cannot write: the attempt fails and nothing is stored", async () => {
+      const world = await seedWorld(store);
+      await expect(store.read((tx) => tx.insertPort(portOf(world, "sneaky", "10.0.0.162")))).rejects.toThrow();
+      expect(await store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.162"))).toBeUndefined();
+    });
+  });
+});

@@ -7,6 +7,8 @@ export const TEST_PG_URL = process.env.ECS_VIP_TEST_PG;
 /** Skip PostgreSQL tests with this: `describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("..."), ...)`. */
 export const NEEDS_PG: Needs = requires(POSTGRES);
 export const PG_SKIP_REASON = NEEDS_PG.reason;
+/** "postgres", or a label short enough for a `describe.each` title ($-values are cut at 40 characters) saying why not. */
+export const PG_LABEL = NEEDS_PG.skip ? "postgres: no ECS_VIP_TEST_PG, skipped" : "postgres";
 
 /** A fresh, empty database on the server `baseUrl` points at (named `prefix` + random hex); `drop()` removes it. */
 export async function createDatabase(
@@ -48,18 +50,21 @@ export async function cloneTestDatabase(url: string): Promise<{ url: string; dro
 /** A database a whole-server test runs on: the default SQLite file, or a fresh PostgreSQL database. */
 export interface ServerStoreKind {
   name: "sqlite" | "postgres";
-  /** Whether this machine can run it, and why not: `describe.skipIf(kind.needs.skip)(kind.needs.title(...))`. */
+  /** Whether this machine can run it, and why not (skip each test with `kind.needs.reason` when `kind.needs.skip`). */
   needs: Needs;
+  /** The name, plus the reason when its tests are skipped: use `$label` in a `describe.each` title. */
+  label: string;
   /** `db` is the URL to pass to the server (undefined: its own SQLite file); `drop` cleans up afterwards. */
   open: () => Promise<{ db?: string; drop: () => Promise<void> }>;
 }
 
 /** SQLite, and PostgreSQL (skipped with its reason unless ECS_VIP_TEST_PG names a server). */
 export const SERVER_STORE_KINDS: ServerStoreKind[] = [
-  { name: "sqlite", needs: requires(), open: async () => ({ drop: async () => {} }) },
+  { name: "sqlite", needs: requires(), label: "sqlite", open: async () => ({ drop: async () => {} }) },
   {
     name: "postgres",
     needs: NEEDS_PG,
+    label: PG_LABEL,
     open: async () => {
       const database = await createTestDatabase();
       return { db: database.url, drop: database.drop };
