@@ -49,13 +49,13 @@ export async function checkStore(store: Store): Promise<string[]> {
   return violations;
 }
 
-/** Opens the database as it is (no migration, no new file), checks it and closes it. */
+/** Opens the database read-only, as it is (no migration, no new file, no write of any kind), checks it, closes it. */
 export async function runCheck(db: string): Promise<string[]> {
   const path = sqlitePath(db);
   if (path !== undefined && !existsSync(path)) throw new CheckUnavailableError(`no database at ${path}`);
   let store: Store;
   try {
-    store = await openStore(db, { migrate: false, mustExist: true });
+    store = await openStore(db, { readOnly: true });
   } catch (error) {
     // A file SQLite refuses as damaged is a finding about the store, not a reason to give up.
     if (path !== undefined && isCorruptionError(error)) return [`integrity-check: cannot open: ${describe(error)}`];

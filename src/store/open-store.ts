@@ -10,6 +10,8 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** SQLite: fail instead of creating a new empty database file. */
   mustExist?: boolean;
+  /** Open without writing anything, ever (implies no migration and, for SQLite, an existing file). */
+  readOnly?: boolean;
 }
 
 /** Opens the store a database URL names and (unless told otherwise) brings its schema up to date. */
@@ -21,11 +23,12 @@ export async function openStore(db: string, options: OpenStoreOptions = {}): Pro
       synchronous: options.synchronous,
       migrate: options.migrate,
       mustExist: options.mustExist,
+      readOnly: options.readOnly,
     });
   }
   if (db.startsWith("postgres://") || db.startsWith("postgresql://")) {
     const { PostgresStore } = await import("./postgres/postgres-store.js");
-    return PostgresStore.open({ url: db, migrate: options.migrate });
+    return PostgresStore.open({ url: db, migrate: options.migrate, readOnly: options.readOnly });
   }
   throw new UnsupportedDatabaseError(`unsupported database URL: ${db} (use sqlite:PATH or postgres://…)`);
 }

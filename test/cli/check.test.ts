@@ -1,4 +1,15 @@
-import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -6,7 +17,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/child-server.js";
 import { ApiClient } from "../support/client.js";
-import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
+import { cloneTestDatabase, createTestDatabase, NEEDS_PG } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { createNetwork, createServers } from "../support/world.js";
 
@@ -32,18 +43,49 @@ async function populate(server: TestServer) {
 }
 
 const check = (db: string) => runCli(["check", "--db", db]);
+
+/** The bytes (as a digest) and modification time of a file: what a read-only check must leave as it was. */
+function fileState(path: string) {
+  return { sha256: createHash("sha256").update(readFileSync(path)).digest("hex"), mtimeMs: statSync(path).mtimeMs };
+}
+
+/**
+ * Files beside the store other than SQLite's own coordination files: a read-only connection to a WAL store may create
+ * an empty `-wal` and a `-shm` index (SQLite needs them to read), which hold no data.
+ */
+function besides(path: string): string[] {
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  return readdirSync(dir)
+    .filter((each) => each.startsWith(name))
+    .filter((each) => !(each === `${name}-shm` || (each === `${name}-wal` && statSync(join(dir, each)).size === 0)));
+}
+
+async function tableExists(url: string, table: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM information_schema.tables WHERE table_name = $1", [table]);
+    return found.rows.length > 0;
+  } finally {
+    await client.end();
+  }
+}
 const lines = (text: string) => text.split("\n").filter((line) => line !== "");
 
 describe("ecs-vip check on SQLite", () => {
   let dir: string;
   let server: TestServer;
   let world: Awaited<ReturnType<typeof populate>>;
+  /** `ecs-vip check` run while the server was serving the populated store (here, so no test depends on another). */
+  let whileRunning: Awaited<ReturnType<typeof check>>;
   const file = (name: string) => join(dir, name);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ecs-vip-check-"));
     server = await startTestServer({ dir, db: `sqlite:${join(dir, "live.db")}` });
     world = await populate(server);
+    whileRunning = await check(`sqlite:${file("live.db")}`);
   });
   afterAll(async () => {
     await server?.stop();
@@ -58,10 +100,33 @@ describe("ecs-vip check on SQLite", () => {
   }
 
   it("exits 0 and prints no violation for a sound store while its server is running", async () => {
-    const result = await check(`sqlite:${file("live.db")}`);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toContain("clean");
-    expect(result.code).toBe(0);
+    expect(whileRunning.stdout).toBe("");
+    expect(whileRunning.stderr).toContain("clean");
+    expect(whileRunning.code).toBe(0);
+  });
+
+  it("never writes: a migrated store keeps its bytes and modification time, and no data file appears beside it", async () => {
+    const path = await copyOfStore("untouched.db");
+    const before = fileState(path);
+    expect(await check(`sqlite:${path}`)).toMatchObject({ code: 0, stdout: "" });
+    expect(fileState(path)).toEqual(before);
+    expect(besides(path)).toEqual(["untouched.db"]);
+  });
+
+  it("never writes: an unmigrated store is reported at version 0 and keeps its bytes and modification time", async () => {
+    const path = file("unmigrated.db");
+    const db = new Database(path);
+    db.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('not ecs-vip')");
+    db.close();
+    const before = fileState(path);
+    const result = await check(`sqlite:${path}`);
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout)).toEqual([expect.stringMatching(/^schema-version: migrations not at latest version/)]);
+    expect(fileState(path)).toEqual(before);
+    expect(besides(path)).toEqual(["unmigrated.db"]);
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(["notes"]);
+    after.close();
   });
 
   it("exits 0 for the same store stopped", async () => {
@@ -160,54 +225,89 @@ describe("ecs-vip check on SQLite", () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("unknown option '--dbx'");
   });
+
+  it("exits 2 for a malformed or unsupported database URL and for an unreachable PostgreSQL server", async () => {
+    for (const db of ["mysql://root@127.0.0.1/x", "postgres://[not-a-host", "postgres://postgres@127.0.0.1:1/none"]) {
+      const result = await check(db);
+      expect(result.code, `${db}: ${result.stderr}`).toBe(2);
+      expect(result.stdout).toBe("");
+    }
+  });
 });
 
-if (TEST_PG_URL) {
-  describe("ecs-vip check on PostgreSQL", () => {
-    let database: Awaited<ReturnType<typeof createTestDatabase>>;
-    let server: TestServer;
-    let world: Awaited<ReturnType<typeof populate>>;
+describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("ecs-vip check on PostgreSQL"), () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let server: TestServer;
+  let world: Awaited<ReturnType<typeof populate>>;
+  let whileRunning: Awaited<ReturnType<typeof check>>;
+  const copies: { drop: () => Promise<void> }[] = [];
+  /** A copy of the populated (and stopped) store, so each test breaks its own. */
+  const copy = async () => {
+    const made = await cloneTestDatabase(database.url);
+    copies.push(made);
+    return made.url;
+  };
 
-    beforeAll(async () => {
-      database = await createTestDatabase();
-      server = await startTestServer({ db: database.url });
-      world = await populate(server);
-    });
-    afterAll(async () => {
-      await server?.dispose();
-      await database?.drop();
-    });
-
-    it("exits 0 for a sound store while its server is running", async () => {
-      expect(await check(database.url)).toMatchObject({ code: 0, stdout: "" });
-    });
-
-    it("exits 1 with one line per violation for a store broken by direct SQL", async () => {
-      await server.stop();
-      const [a] = world.nics;
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      await client.query("UPDATE fixed_ips SET ip_address = '192.168.0.0' WHERE port_id = $1", [world.privateIpId]);
-      await client.query("UPDATE ports SET mac_address = 'fa:16:3e:ff:ff:ff' WHERE id = $1", [a.nicId]);
-      await client.end();
-      const result = await check(database.url);
-      expect(result.code).toBe(1);
-      expect(lines(result.stdout)).toEqual([
-        `ip-reserved: port ${world.privateIpId} holds 192.168.0.0, the network address of subnet ${world.net.subnetId} (192.168.0.0/24)`,
-        expect.stringMatching(
-          new RegExp(`^dangling-reverse-binding: port \\S+ \\(192\\.168\\.0\\.100\\) has pair ${a.ip}/${a.mac}, but`),
-        ),
-      ]);
-    });
-
-    it("reports migrations behind the latest version", async () => {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      await client.query("DELETE FROM schema_migrations");
-      await client.end();
-      const result = await check(database.url);
-      expect(result.code).toBe(1);
-      expect(lines(result.stdout)).toEqual([expect.stringMatching(/^schema-version: migrations not at latest/)]);
-    });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startTestServer({ db: database.url });
+    world = await populate(server);
+    whileRunning = await check(database.url);
+    await server.stop();
   });
-}
+  afterAll(async () => {
+    await server?.dispose();
+    for (const made of copies) await made.drop();
+    await database?.drop();
+  });
+
+  it("exits 0 for a sound store while its server is running", async () => {
+    expect(whileRunning).toMatchObject({ code: 0, stdout: "" });
+  });
+
+  it("never writes: an unmigrated database is reported and left without a schema_migrations table", async () => {
+    const empty = await createTestDatabase();
+    copies.push(empty);
+    const result = await check(empty.url);
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout)).toEqual([expect.stringMatching(/^schema-version: migrations not at latest/)]);
+    expect(await tableExists(empty.url, "schema_migrations")).toBe(false);
+  });
+
+  it("exits 2 for a database that does not exist", async () => {
+    const url = new URL(database.url);
+    url.pathname = "/ecs_vip_no_such_database";
+    const result = await check(url.toString());
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toBe("");
+  });
+
+  it("exits 1 with one line per violation for a store broken by direct SQL", async () => {
+    const [a] = world.nics;
+    const broken = await copy();
+    const client = new pg.Client({ connectionString: broken });
+    await client.connect();
+    await client.query("UPDATE fixed_ips SET ip_address = '192.168.0.0' WHERE port_id = $1", [world.privateIpId]);
+    await client.query("UPDATE ports SET mac_address = 'fa:16:3e:ff:ff:ff' WHERE id = $1", [a.nicId]);
+    await client.end();
+    const result = await check(broken);
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout)).toEqual([
+      `ip-reserved: port ${world.privateIpId} holds 192.168.0.0, the network address of subnet ${world.net.subnetId} (192.168.0.0/24)`,
+      expect.stringMatching(
+        new RegExp(`^dangling-reverse-binding: port \\S+ \\(192\\.168\\.0\\.100\\) has pair ${a.ip}/${a.mac}, but`),
+      ),
+    ]);
+  });
+
+  it("reports migrations behind the latest version", async () => {
+    const behind = await copy();
+    const client = new pg.Client({ connectionString: behind });
+    await client.connect();
+    await client.query("DELETE FROM schema_migrations");
+    await client.end();
+    const result = await check(behind);
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout)).toEqual([expect.stringMatching(/^schema-version: migrations not at latest/)]);
+  });
+});

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { checkStore } from "../../src/cli/check.js";
 import type { StoreDump } from "../../src/domain/invariants/dump-view.js";
 import { openStore } from "../../src/store/open-store.js";
-import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
+import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
+import { type Needs, requires } from "../support/requirements.js";
 
 export interface CrashStore {
   kind: "sqlite" | "postgres";
@@ -14,8 +15,13 @@ export interface CrashStore {
   dispose: () => Promise<void>;
 }
 
-/** The stores a crash test runs against: SQLite always, PostgreSQL when ECS_VIP_TEST_PG names a server. */
-export const CRASH_STORES: CrashStore["kind"][] = TEST_PG_URL ? ["sqlite", "postgres"] : ["sqlite"];
+/** The stores a crash test runs against: SQLite, and PostgreSQL (skipped with its reason without ECS_VIP_TEST_PG). */
+export const CRASH_STORES: CrashStore["kind"][] = ["sqlite", "postgres"];
+
+/** What a crash test on `kind` needs: `describe.skipIf(needs.skip)(needs.title(...))`. */
+export function crashStoreNeeds(kind: CrashStore["kind"]): Needs {
+  return kind === "postgres" ? NEEDS_PG : requires();
+}
 
 export async function crashStore(kind: CrashStore["kind"]): Promise<CrashStore> {
   const dir = mkdtempSync(join(tmpdir(), `ecs-vip-crash-${kind}-`));
@@ -44,7 +50,7 @@ export async function crashStore(kind: CrashStore["kind"]): Promise<CrashStore> 
  * kill) and a dump of it, read while no server is running: exactly the state a restarted server would find.
  */
 export async function inspectStore(db: string): Promise<{ violations: string[]; dump: StoreDump }> {
-  const store = await openStore(db, { migrate: false, mustExist: true });
+  const store = await openStore(db, { readOnly: true });
   try {
     const violations = await checkStore(store);
     const dump = await store.read((tx) => tx.dump());

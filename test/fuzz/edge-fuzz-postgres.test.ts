@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
-import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
-import { runFuzz } from "./run-fuzz.js";
+import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
+import { expectFuzzDidWork, runFuzz } from "./run-fuzz.js";
 
 const TOTAL = Number(process.env.FUZZ_PG_REQUESTS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-describe.skipIf(!TEST_PG_URL)("fuzzing every route on PostgreSQL", () => {
+describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("fuzzing every route on PostgreSQL"), () => {
   let app: InjectApp;
   let drop: () => Promise<void>;
 
@@ -30,5 +30,6 @@ describe.skipIf(!TEST_PG_URL)("fuzzing every route on PostgreSQL", () => {
     console.log(result.summary);
     expect(result.failures).toEqual([]);
     expect(result.counts.c5xx).toBe(0);
+    expectFuzzDidWork(result, TOTAL, "PostgreSQL");
   }, 600_000);
 });

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
-import { runFuzz } from "./run-fuzz.js";
+import { expectFuzzDidWork, runFuzz } from "./run-fuzz.js";
 
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 100_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -28,14 +28,9 @@ describe("fuzzing every route", () => {
     const result = await runFuzz(app, { label: "SQLite", total: TOTAL, seed: SEED, verifyShare: VERIFY_SHARE, tally });
     console.log(result.summary);
     if (tally) console.log([...tally.entries()].map(([key, n]) => `${key}: ${n}`).join("\n"));
-    expect(result.routes.length).toBeGreaterThan(30);
-    for (const route of result.routes) {
-      expect(result.perRoute.get(`${route.method} ${route.path}`) ?? 0).toBeGreaterThan(
-        TOTAL / result.routes.length / 2,
-      );
-    }
     expect(result.failures).toEqual([]);
     expect(result.counts.c5xx).toBe(0);
-    expect(result.counts.sent).toBeGreaterThanOrEqual(TOTAL * 0.99);
-  }, 600_000);
+    expectFuzzDidWork(result, TOTAL, "SQLite");
+    // 165 s on an idle 2-core machine; room for a loaded one (no timing is asserted).
+  }, 1_200_000);
 });

@@ -6,6 +6,7 @@
  * rejected request (full dump compared around each one).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectDidWork } from "../support/did-work.js";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
 import { sendRaw } from "../support/raw-http.js";
 import { buildFuzzWorld, discoverRoutes, type FuzzWorld, type Route, repairWorld } from "./catalog.js";
@@ -210,5 +211,7 @@ describe("fuzzing every route over real sockets", () => {
     );
     expect(failures).toEqual([]);
     expect(counts.c5xx).toBe(0);
+    expectDidWork("fuzz (sockets) raw requests answered", counts.sent - counts.noAnswer, TOTAL, 0.99);
+    expectDidWork("fuzz (sockets) rejected requests with the dump verified", counts.verified, counts.c4xx, 1);
   }, 600_000);
 });

@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
-import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
+import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
 import { type RawResponse, sendRaw } from "../support/raw-http.js";
 import { envelopeOf } from "./oracle.js";
 
@@ -187,7 +187,7 @@ function nulSuite(name: string, target: () => InjectApp) {
 
 nulSuite("SQLite", () => app);
 
-describe.skipIf(!TEST_PG_URL)("on PostgreSQL", () => {
+describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("on PostgreSQL"), () => {
   let pgApp: InjectApp;
   let drop: () => Promise<void>;
   beforeAll(async () => {

@@ -4,6 +4,8 @@
  * each one in a `verifyShare` of the run (in blocks of 500), and elsewhere by checking that no write transaction
  * committed. Accepted requests that change the world are followed by a repair (or a new world).
  */
+import { expect } from "vitest";
+import { expectDidWork } from "../support/did-work.js";
 import type { InjectApp } from "../support/inject-app.js";
 import { buildFuzzWorld, discoverRoutes, type FuzzWorld, type Route, repairWorld } from "./catalog.js";
 import { type Credentials, type FuzzRequest, generate } from "./mutate.js";
@@ -15,6 +17,8 @@ import { trackWrites, type WriteCounter } from "./write-tracker.js";
 const NEW_WORLD_EVERY = 2000;
 /** Requests run in blocks; in a verified block the full store dump is compared around every rejected request. */
 const BLOCK = 500;
+/** Errors with which Node refuses to build a request (invalid header name or value): such a request is not sent. */
+const UNSENDABLE_CODES = new Set(["ERR_INVALID_CHAR", "ERR_INVALID_HTTP_TOKEN", "ERR_HTTP_INVALID_HEADER_VALUE"]);
 const isVerifiedBlock = (block: number, share: number) => Math.floor((block + 1) * share) !== Math.floor(block * share);
 
 const safeJson = (text: string) => {
@@ -87,6 +91,7 @@ export async function runFuzz(app: InjectApp, options: FuzzOptions) {
   };
   const writes: WriteCounter = { commits: 0, writesInReads: 0 };
   const failures: Failure[] = [];
+  const unsendableBy = new Map<string, number>();
   let failureCount = 0;
   let world: FuzzWorld | undefined;
   let verifying = false;
@@ -119,9 +124,25 @@ export async function runFuzz(app: InjectApp, options: FuzzOptions) {
         headers: request.headers,
         payload: request.payload,
       });
-    } catch {
-      // The client library refused to build it (e.g. a header value no HTTP client may send).
-      counts.unsendable++;
+    } catch (error) {
+      // Node's HTTP layer refused to build it (a header no HTTP client may send): not sent, counted by reason. Any
+      // other exception is a failure, so a broken app cannot pass as "nothing was sendable".
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === "string" && UNSENDABLE_CODES.has(code)) {
+        counts.unsendable++;
+        unsendableBy.set(code, (unsendableBy.get(code) ?? 0) + 1);
+        continue;
+      }
+      failureCount++;
+      if (failures.length < 25) {
+        failures.push({
+          request: describeRequest(request),
+          mutations: request.mutations,
+          status: 0,
+          body: "",
+          problems: [`inject() threw ${String(error)}`],
+        });
+      }
       continue;
     }
     counts.sent++;
@@ -182,7 +203,22 @@ export async function runFuzz(app: InjectApp, options: FuzzOptions) {
     `fuzz (${options.label}): ${counts.sent} requests sent over ${routes.length} routes (seed ${options.seed}): ` +
     `${counts.c2xx} 2xx, ${counts.c3xx} 3xx, ${counts.c4xx} 4xx, 5xx seen: ${counts.c5xx}; rejected requests with ` +
     `the full store dump verified unchanged: ${counts.dumpVerified}, the others (${counts.writeChecked}) verified ` +
-    `to commit no write; ${counts.worlds} worlds, ${counts.repairs} repairs; ${counts.unsendable} not sendable; ` +
+    `to commit no write; ${counts.worlds} worlds, ${counts.repairs} repairs; ${counts.unsendable} not sendable ` +
+    `(${[...unsendableBy].map(([code, n]) => `${code}: ${n}`).join(", ") || "none"}); ` +
     `${failureCount} answers with problems; ${seconds} s`;
   return { routes, perRoute, counts, failures, failureCount, summary };
+}
+
+/**
+ * The run did its work: at least 99% of the planned requests were sent and judged, and every route got at least half
+ * its share, so a run that sent nothing (or skipped a route) cannot pass for a clean one.
+ */
+export function expectFuzzDidWork(result: Awaited<ReturnType<typeof runFuzz>>, total: number, label: string): void {
+  expectDidWork(`fuzz (${label}) requests sent`, result.counts.sent, total, 0.99);
+  expect(result.routes.length).toBeGreaterThan(30);
+  const share = total / result.routes.length / 2;
+  const starved = result.routes
+    .map((route) => `${route.method} ${route.path}`)
+    .filter((key) => (result.perRoute.get(key) ?? 0) < share);
+  expect(starved, `routes sent fewer than ${share.toFixed(0)} requests`).toEqual([]);
 }

@@ -1,7 +1,7 @@
 /**
  * A small in-memory reference model of the cloud's network: VPCs, subnets with their system ports, servers with NICs,
  * private IPs and VIP ports, and allowed_address_pairs on both sides of a binding. It is written from the behaviour
- * documents (/work/shared/spec/vip-binding.md and the cloud's reference pages), not from src/: it shares no code with
+ * documents (docs/vip-binding.md and the cloud's API reference), not from src/: it shares no code with
  * the server, so a disagreement between the two is a finding.
  *
  * The model interprets requests (`Op`) and answers what the cloud must answer: a status and, for errors, the code.

@@ -135,7 +135,7 @@ function nicOrderDifferences(candidate: CloudModel, orders: Map<string, string[]
 }
 
 /** How many batches ran, and how many only a serial order other than the sending order explains. */
-export const batchStats = { batches: 0, explainedOnlyOutOfOrder: 0 };
+export const batchStats = { batches: 0, explainedOnlyOutOfOrder: 0, ordersRejectedOnlyForNicOrder: 0 };
 
 const turns = (n: number) =>
   new Promise<void>((resolve) => (n <= 0 ? resolve() : setImmediate(() => turns(n - 1).then(resolve))));
@@ -188,7 +188,9 @@ export class Batch implements Cmd {
         continue;
       }
       // Two orders can leave the same ports yet give a server its NICs in another order: the order must match too.
-      const problems = [...stateDifferences(candidate, ports), ...nicOrderDifferences(candidate, nicOrders)];
+      const portProblems = stateDifferences(candidate, ports);
+      const problems = [...portProblems, ...nicOrderDifferences(candidate, nicOrders)];
+      if (portProblems.length === 0 && problems.length > 0) batchStats.ordersRejectedOnlyForNicOrder++;
       if (problems.length > 0) {
         tried.push(`${label} (state: ${problems.join("; ")})`);
         continue;

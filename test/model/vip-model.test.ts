@@ -5,7 +5,8 @@
  * revisions) after every command, and the servers and their NICs at the end.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { expectDidWork } from "../support/did-work.js";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
 import { finalCheck, modelStats, type Real, sequentialCommands } from "./commands.js";
 import { MODEL_LIMITS, modelAppLimits } from "./limits.js";
@@ -48,6 +49,8 @@ describe("the app behaves as the reference model", () => {
         `resources), all agreeing with the model, in ${seconds} s`,
     );
     if (process.env.MODEL_TALLY) console.log(tallyReport());
-    expect(sequences).toBeGreaterThanOrEqual(RUNS);
+    expectDidWork("model: sequences run", sequences, RUNS);
+    // Sequences that were not empty: generated commands, on average at least a quarter of the maximum per sequence.
+    expectDidWork("model: commands generated", commands, (RUNS * MAX_COMMANDS) / 4, 1);
   }, 300_000);
 });

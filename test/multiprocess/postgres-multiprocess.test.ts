@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/store/sql/migrations.js";
 import { type ChildServer, spawnServer } from "../support/child-server.js";
 import { ApiClient, type ApiResponse } from "../support/client.js";
-import { createTestDatabase, PG_SKIP_REASON, TEST_PG_URL } from "../support/postgres.js";
+import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
 import { testIdentity } from "../support/server.js";
 import { createNetwork, createServers } from "../support/world.js";
 
@@ -38,7 +38,7 @@ function expectNo5xx(responses: ApiResponse[]): void {
   expect(failures.map((response) => ({ status: response.status, body: response.body }))).toEqual([]);
 }
 
-describe.skipIf(!TEST_PG_URL)(`${PROCESSES} server processes on one PostgreSQL database`, () => {
+describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title(`${PROCESSES} server processes on one PostgreSQL database`), () => {
   const identity = testIdentity();
   const children: ChildServer[] = [];
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -70,6 +70,15 @@ describe.skipIf(!TEST_PG_URL)(`${PROCESSES} server processes on one PostgreSQL d
     const { token } = await ApiClient.login(children[0]!.url, identity.projectId, identity.password);
     apis = children.map((child) => new ApiClient(child.url, identity.projectId, token));
     net = await createNetwork(api(0));
+  });
+
+  // After every test (not as a last test that would pass trivially when run alone or first): no request exhausted
+  // its retries, no process logged an unexpected failure, and every process still runs.
+  afterEach(() => {
+    for (const child of children) {
+      expect(output(child)).not.toMatch(/kept conflicting|unexpected failure/);
+      expect(child.child.exitCode).toBeNull();
+    }
   });
 
   afterAll(async () => {
@@ -207,13 +216,4 @@ describe.skipIf(!TEST_PG_URL)(`${PROCESSES} server processes on one PostgreSQL d
       expect(leftover.rows[0].n).toBe(0);
     }
   });
-
-  it("no request exhausted its retries and no process logged an unexpected failure", () => {
-    for (const child of children) {
-      expect(output(child)).not.toMatch(/kept conflicting|unexpected failure/);
-      expect(child.child.exitCode).toBeNull();
-    }
-  });
 });
-
-if (!TEST_PG_URL) console.warn(`postgres-multiprocess: ${PG_SKIP_REASON}`);

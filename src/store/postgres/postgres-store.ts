@@ -17,6 +17,11 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Bring the schema up to date on open (default true); `ecs-vip check` opens without, to report the version. */
   migrate?: boolean;
+  /**
+   * Every session read-only (`default_transaction_read_only`, no migration), and the server reached once on open so
+   * an unreachable server or missing database fails here. `ecs-vip check` opens stores this way.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -159,10 +164,12 @@ export class PostgresStore implements Store {
       connectionString: options.url,
       max: options.poolSize ?? 10,
       ...pgTimeouts(options.url),
+      ...(options.readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
     });
     pool.on("error", () => undefined);
     try {
-      if (options.migrate !== false) await migrate(pool);
+      if (options.readOnly) await pool.query("SELECT 1");
+      else if (options.migrate !== false) await migrate(pool);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;

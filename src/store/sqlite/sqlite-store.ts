@@ -23,6 +23,11 @@ export interface SqliteStoreOptions {
   migrate?: boolean;
   /** Fail instead of creating a new empty database file. */
   mustExist?: boolean;
+  /**
+   * Open the file read-only (it must exist; no migration): nothing, not even the journal mode, is written, and every
+   * write is refused by SQLite itself. `ecs-vip check` opens stores this way.
+   */
+  readOnly?: boolean;
 }
 
 /** Most units of work one commit may carry; bounds how long the first of them waits for its answer. */
@@ -118,6 +123,19 @@ export class SqliteStore implements Store {
   }
 
   static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
+    if (options.readOnly) {
+      const db = new Database(options.path, { readonly: true, fileMustExist: true });
+      db.pragma("query_only = ON");
+      db.pragma("busy_timeout = 5000");
+      try {
+        // Reads the whole schema, so a file too damaged to use fails here, as opening it for writing would.
+        db.prepare("SELECT COUNT(*) FROM sqlite_master").get();
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      return new SqliteStore(db);
+    }
     if (options.path !== ":memory:" && !options.mustExist) mkdirSync(dirname(options.path), { recursive: true });
     const db = new Database(options.path, { fileMustExist: options.mustExist === true });
     db.pragma("journal_mode = WAL");
@@ -133,10 +151,16 @@ export class SqliteStore implements Store {
     return store;
   }
 
-  private run<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * A read-only transaction: SQLite has no `BEGIN READ ONLY`, so the connection is switched to query_only for its
+   * duration and any write inside it fails (SQLITE_READONLY) instead of committing.
+   */
+  private runReadOnly<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.queue.enqueue(async () => {
       if (this.closed) throw new Error("store is closed");
-      this.db.exec(begin);
+      const wasQueryOnly = this.db.pragma("query_only", { simple: true }) === 1;
+      if (!wasQueryOnly) this.db.pragma("query_only = ON");
+      this.db.exec("BEGIN");
       try {
         const result = await work(this.tx);
         this.db.exec("COMMIT");
@@ -144,6 +168,8 @@ export class SqliteStore implements Store {
       } catch (error) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         throw error;
+      } finally {
+        if (!wasQueryOnly) this.db.pragma("query_only = OFF");
       }
     });
   }
@@ -226,7 +252,7 @@ export class SqliteStore implements Store {
   }
 
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return withConflictRetry(() => this.run("BEGIN", work));
+    return withConflictRetry(() => this.runReadOnly(work));
   }
 
   async schemaVersion(): Promise<{ current: number; latest: number }> {

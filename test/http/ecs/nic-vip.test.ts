@@ -33,9 +33,15 @@ async function dump() {
   return server.store.read((tx) => tx.dump());
 }
 
+/** NICs of new servers in the shared network, so a test depends on no state another test left behind. */
+type Nic = (typeof nics)[number];
+async function freshNics(count: number): Promise<Nic[]> {
+  return createServers(api, net.vpcId, net.subnetId, count);
+}
+
 describe("binding a virtual IP", () => {
   it("creates the VIP port in the same request and pairs both sides with reverse_binding", async () => {
-    const [a, b] = nics as [(typeof nics)[0], (typeof nics)[0]];
+    const [a, b] = (await freshNics(2)) as [Nic, Nic];
     expect(
       (await bind(a.nicId, { subnet_id: net.subnetId, ip_address: "192.168.0.100", reverse_binding: true })).body,
     ).toEqual({
@@ -61,11 +67,13 @@ describe("binding a virtual IP", () => {
   });
 
   it("is idempotent: binding again answers 200 and changes nothing", async () => {
-    const [a] = nics as [(typeof nics)[0]];
+    const [a] = (await freshNics(1)) as [Nic];
+    const first = await bind(a.nicId, { subnet_id: net.subnetId, ip_address: "192.168.0.101", reverse_binding: true });
+    expect(first.status).toBe(200);
     const before = await dump();
     const again = await bind(a.nicId, {
       subnet_id: net.subnetId,
-      ip_address: "192.168.0.100",
+      ip_address: "192.168.0.101",
       reverse_binding: true,
     });
     expect(again.status).toBe(200);
@@ -73,7 +81,7 @@ describe("binding a virtual IP", () => {
   });
 
   it("reuses an existing unowned private IP and leaves its owner as it is", async () => {
-    const [, , c] = nics as [(typeof nics)[0], (typeof nics)[0], (typeof nics)[0]];
+    const [c] = (await freshNics(1)) as [Nic];
     const assigned = await api.call("POST", api.p("/privateips"), {
       privateips: [{ subnet_id: net.subnetId, ip_address: "192.168.0.50" }],
     });
@@ -86,16 +94,24 @@ describe("binding a virtual IP", () => {
   });
 
   it("unbind removes this NIC's bindings on both sides and keeps hand-set pairs", async () => {
-    const [a, b] = nics as [(typeof nics)[0], (typeof nics)[0]];
+    const [a, b] = (await freshNics(2)) as [Nic, Nic];
+    for (const nic of [a, b]) {
+      const bound = await bind(nic.nicId, {
+        subnet_id: net.subnetId,
+        ip_address: "192.168.0.102",
+        reverse_binding: true,
+      });
+      expect(bound.status).toBe(200);
+    }
     const manual = await api.call("PUT", `/v2.0/ports/${a.nicId}`, {
       port: {
-        allowed_address_pairs: [{ ip_address: "192.168.0.100", mac_address: a.mac }, { ip_address: "10.9.9.9" }],
+        allowed_address_pairs: [{ ip_address: "192.168.0.102", mac_address: a.mac }, { ip_address: "10.9.9.9" }],
       },
     });
     expect(manual.status).toBe(200);
     expect((await bind(a.nicId, { subnet_id: "", ip_address: "" })).status).toBe(200);
     expect((await port(a.nicId)).allowed_address_pairs).toEqual([{ ip_address: "10.9.9.9", mac_address: a.mac }]);
-    expect((await portByIp("192.168.0.100")).allowed_address_pairs).toEqual([{ ip_address: b.ip, mac_address: b.mac }]);
+    expect((await portByIp("192.168.0.102")).allowed_address_pairs).toEqual([{ ip_address: b.ip, mac_address: b.mac }]);
     expect((await bind(a.nicId, { subnet_id: "", ip_address: "" })).status).toBe(200);
   });
 });
@@ -234,7 +250,12 @@ describe("rejected binds answer the cloud's code and change nothing", () => {
   for (const [name, make, status, code] of cases) {
     it(name, async () => {
       let { nicId, body, path } = make();
-      if (nicId === "VIP") nicId = (await portByIp("192.168.0.100")).id;
+      if (nicId === "VIP") {
+        // A VIP port of its own (binding it again changes nothing), whatever ran before.
+        const vip = await bind(nics[1]!.nicId, { subnet_id: net.subnetId, ip_address: "192.168.0.90" });
+        expect(vip.status).toBe(200);
+        nicId = (await portByIp("192.168.0.90")).id;
+      }
       const before = await dump();
       const response = await api.call("PUT", path ?? api.p(`/cloudservers/nics/${nicId}`), body);
       expect(response.status).toBe(status);
@@ -257,8 +278,8 @@ describe("rejected binds answer the cloud's code and change nothing", () => {
   });
 
   it("more than 10 pairs on a port is Ecs.0213 and writes nothing", async () => {
-    const nic = nics[2]!;
-    for (let i = 0; i < 9; i++) {
+    const [nic] = (await freshNics(1)) as [Nic];
+    for (let i = 0; i < 10; i++) {
       expect((await bind(nic.nicId, { subnet_id: net.subnetId, ip_address: `192.168.0.${200 + i}` })).status).toBe(200);
     }
     expect((await port(nic.nicId)).allowed_address_pairs).toHaveLength(10);
