@@ -50,12 +50,21 @@ export const ERRORS = {
   malformedRequest: apigw("APIGW.0201", 400, "API request error."),
   gatewayInternal: apigw("APIGW.0601", 500, "Internal server error."),
 
+  // Gateway protections: throttling and lock-outs (identity and security).
+  throttled: apigw("APIGW.0308", 429, "The throttling threshold has been reached."),
+  accessKeyLocked: apigw(
+    "APIGW.0301",
+    401,
+    "Incorrect IAM authentication information: AK access failed to reach the limit,forbidden.",
+  ),
+
   // IAM
   iamInvalidRequest: iam("IAM.0001", 400, "The request body is invalid."),
   iamWrongCredentials: iam("IAM.0004", 401, "The username or password is wrong."),
   iamProjectNotFound: iam("IAM.0006", 401, "The project in the scope does not exist."),
   iamProjectUnknown: iam("IAM.0011", 404, "Could not find project."),
   iamInternal: iam("IAM.0010", 500, "Internal server error."),
+  iamUserLocked: iam("IAM.0102", 401, "The user is locked after too many failed logins. Try again later."),
 
   // ECS
   ecsBodyBlank: ecs("Common.0002", 400, "The request body cannot be left blank."),

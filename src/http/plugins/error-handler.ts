@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CloudError } from "../../errors/cloud-error.js";
 import { ERRORS, type ErrorId } from "../../errors/registry.js";
+import { ThrottledError } from "../../errors/throttled.js";
 import { StoreRetriesExhaustedError } from "../../store/errors.js";
 import { errorBody } from "../errors/render.js";
 
@@ -20,6 +21,7 @@ function routeErrors(request: FastifyRequest) {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const errors = routeErrors(request);
+    if (error instanceof ThrottledError) reply.header("Retry-After", String(error.retryAfterSeconds));
     if (error instanceof CloudError) return sendError(reply, error.id, error.message);
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

@@ -34,6 +34,9 @@ export async function bootstrap(
   context: UseCaseContext,
   input: BootstrapInput,
 ): Promise<{ created: boolean; credentials?: BootstrapCredentials }> {
+  // Hashed before the transaction: scrypt takes tens of milliseconds and must not hold the store's write lock.
+  const password = input.adminPassword ?? randomText(12, "base64url");
+  const passwordHash = await hashPassword(password);
   return context.store.write(async (tx) => {
     const existing = await tx.getAccountByName(BOOTSTRAP_ACCOUNT);
     if (existing) {
@@ -51,7 +54,7 @@ export async function bootstrap(
     const credentials: BootstrapCredentials = {
       account: BOOTSTRAP_ACCOUNT,
       user: BOOTSTRAP_USER,
-      password: input.adminPassword ?? randomText(12, "base64url"),
+      password,
       projectId: input.projectId ?? randomText(16, "hex"),
       projectName: input.projectName,
       accessKey: input.accessKey ?? randomText(10, "hex").toUpperCase(),
@@ -64,7 +67,7 @@ export async function bootstrap(
       id: userId,
       accountId,
       name: BOOTSTRAP_USER,
-      passwordHash: hashPassword(credentials.password),
+      passwordHash,
     });
     await tx.insertProject({
       id: credentials.projectId,
