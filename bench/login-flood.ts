@@ -39,7 +39,7 @@ async function probe(url: string, token: string, projectId: string, seconds: num
 
 const dir = mkdtempSync(join(tmpdir(), "ecs-vip-bench-flood-"));
 // The rate limit is switched off: this measures the event loop, not the throttle.
-const servers = await startServers(`sqlite:${join(dir, "ecs-vip.db")}`, dir, 1, ["--rate-limit", "0"]);
+const servers = await startServers(`sqlite:${join(dir, "ecs-vip.db")}`, dir, 1);
 echoStderr(servers);
 try {
   const url = (servers[0] as (typeof servers)[number]).url;

@@ -1,4 +1,5 @@
 import { dirname, resolve } from "node:path";
+import { DEFAULT_SECURITY } from "./auth/security-settings.js";
 import type { SqliteSynchronous } from "./store/sqlite/sqlite-store.js";
 import { DEFAULT_LIMITS } from "./usecases/context.js";
 
@@ -20,6 +21,8 @@ export interface ServeConfig {
     adminPassword?: string;
   };
   logLevel: string;
+  /** Requests per second per caller (burst as many); 0 turns the rate limit off. */
+  rateLimit: number;
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
@@ -69,6 +72,7 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
       adminPassword: env.ECS_VIP_ADMIN_PASSWORD,
     },
     logLevel: flagValue(args, "log-level") ?? env.ECS_VIP_LOG_LEVEL ?? "info",
+    rateLimit: rateLimitOf(flagValue(args, "rate-limit") ?? env.ECS_VIP_RATE_LIMIT),
   };
 }
 
@@ -91,4 +95,12 @@ export function sqlitePath(db: string): string | undefined {
 function defaultDataDir(db: string): string {
   const path = sqlitePath(db);
   return path ? dirname(path) : resolve("data");
+}
+
+function rateLimitOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SECURITY.rateLimit;
+  const rate = Number(text);
+  if (!Number.isInteger(rate) || rate < 0)
+    throw new ConfigError(`--rate-limit must be a whole number >= 0, got ${text}`);
+  return rate;
 }

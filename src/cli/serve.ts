@@ -43,6 +43,7 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
   const app = await buildApp({
     context,
     logger: options.logger === false ? false : { level: config.logLevel },
+    security: { rateLimit: config.rateLimit },
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -27,6 +27,8 @@ export interface TestServerOptions {
   buildMs?: number;
   /** The admin password; pass the first server's when reopening its store (bootstrap keeps the stored one). */
   password?: string;
+  /** Requests per second per caller (0: off). */
+  rateLimit?: number;
 }
 
 export function testIdentity() {
@@ -58,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       adminPassword: identity.password,
     },
     logLevel: "silent",
+    rateLimit: options.rateLimit ?? 1000,
   };
   const server = await startServer(config, { logger: false });
   return {

@@ -6,6 +6,8 @@ import {
   signaturesMatch,
 } from "../../auth/aksk-signature.js";
 import { decodedPath, type SignableRequest } from "../../auth/canonical-request.js";
+import { FailureLock } from "../../auth/failure-lock.js";
+import { DEFAULT_SECURITY, type SecuritySettings } from "../../auth/security-settings.js";
 import { verifyToken } from "../../auth/tokens.js";
 import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
@@ -20,6 +22,20 @@ export interface SignedRequest extends SignableRequest {
 
 /** Immutable identity facts worth keeping in memory: the token secret and access keys never change once written. */
 export class IdentityCache {
+  /** The gateway's lock on access keys with consecutive signature failures. */
+  readonly accessKeyLock: FailureLock;
+  /** IAM's login lock-out (login policy), by account and user name, known or not. */
+  readonly loginLock: FailureLock;
+
+  constructor(readonly security: SecuritySettings = DEFAULT_SECURITY) {
+    this.accessKeyLock = new FailureLock(
+      security.accessKeyFailures,
+      Number.POSITIVE_INFINITY,
+      security.accessKeyLockMs,
+    );
+    this.loginLock = new FailureLock(security.loginFailures, security.loginFailureWindowMs, security.loginLockMs);
+  }
+
   tokenSecret: string | undefined;
   readonly keys = new Map<string, { key: AccessKey; user: User }>();
   /** Project ids per account; projects are only created at bootstrap, never deleted. */
@@ -41,6 +57,15 @@ export async function authenticateToken(context: UseCaseContext, cache: Identity
   return { userId: claims.userId, accountId: claims.accountId, projectId: claims.projectId };
 }
 
+/** The user a valid token names, or undefined; no store access beyond the (cached) token secret. */
+export async function userOfToken(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  token: string,
+): Promise<string | undefined> {
+  return verifyToken(token, await tokenSecret(context, cache), context.now())?.userId;
+}
+
 export async function authenticateSignature(
   context: UseCaseContext,
   cache: IdentityCache,
@@ -49,6 +74,8 @@ export async function authenticateSignature(
   const parsed = parseAuthorization(request.authorization);
   if (!parsed)
     fail("authenticationFailed", "Incorrect IAM authentication information: unsupported Authorization header.");
+  // The gateway refuses every request with a locked key, a correctly signed one included, until the lock ends.
+  if (cache.accessKeyLock.lockedFor(parsed.accessKey) > 0) fail("accessKeyLocked");
   const sdkDate = request.header("x-sdk-date") ?? "";
   const signedAt = parseSdkDate(sdkDate);
   if (!signedAt)
@@ -64,8 +91,10 @@ export async function authenticateSignature(
       parsed.signature,
     );
   if (!signs(request.path) && !(request.path.includes("%") && signs(decodedPath(request.path)))) {
+    cache.accessKeyLock.fail(parsed.accessKey);
     fail("authenticationFailed", "Incorrect IAM authentication information: verify aksk signature fail.");
   }
+  cache.accessKeyLock.succeed(parsed.accessKey);
   const projectId = await resolveProject(context, cache, known.user.accountId, request.projectHint);
   return { userId: known.user.id, accountId: known.user.accountId, projectId };
 }

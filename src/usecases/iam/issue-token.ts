@@ -37,6 +37,9 @@ export async function issuePasswordToken(
     const projects = await tx.listProjects(user.accountId, {});
     return { user, account: resolvedAccount, projects };
   });
+  // Locked by account and name whether the user exists or not, so the lock-out does not reveal names either.
+  const lockKey = `${found?.user.accountId ?? JSON.stringify(auth.domain)}:${auth.userName}`;
+  if (cache.loginLock.lockedFor(lockKey) > 0) fail("iamUserLocked");
   // An unknown user costs the same scrypt work as a known one: timing must not reveal which names exist.
   const matches = await verifyPassword(auth.password, found?.user.passwordHash ?? UNKNOWN_USER_HASH).catch(
     (error: unknown) => {
@@ -44,7 +47,11 @@ export async function issuePasswordToken(
       throw error;
     },
   );
-  if (!found || !matches) fail("iamWrongCredentials");
+  if (!found || !matches) {
+    cache.loginLock.fail(lockKey);
+    fail("iamWrongCredentials");
+  }
+  cache.loginLock.succeed(lockKey);
   const { projectId, projectName } = auth.scope;
   const project =
     projectId !== undefined || projectName !== undefined
