@@ -23,6 +23,8 @@ export interface ServeConfig {
   logLevel: string;
   /** Requests per second per caller (burst as many); 0 turns the rate limit off. */
   rateLimit: number;
+  /** 64 hex characters from ECS_VIP_MASTER_KEY; else the key file in the data directory. */
+  masterKey?: string;
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
@@ -73,6 +75,7 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
     },
     logLevel: flagValue(args, "log-level") ?? env.ECS_VIP_LOG_LEVEL ?? "info",
     rateLimit: rateLimitOf(flagValue(args, "rate-limit") ?? env.ECS_VIP_RATE_LIMIT),
+    masterKey: masterKeyOf(env.ECS_VIP_MASTER_KEY),
   };
 }
 
@@ -103,4 +106,10 @@ function rateLimitOf(text: string | undefined): number {
   if (!Number.isInteger(rate) || rate < 0)
     throw new ConfigError(`--rate-limit must be a whole number >= 0, got ${text}`);
   return rate;
+}
+
+function masterKeyOf(text: string | undefined): string | undefined {
+  if (text === undefined || text === "") return undefined;
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new ConfigError("ECS_VIP_MASTER_KEY must be 64 hex characters");
+  return text;
 }

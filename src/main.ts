@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { checkCommand } from "./cli/check.js";
+import { redactDbUrl } from "./cli/redact.js";
 import { startServer } from "./cli/serve.js";
 import { ConfigError, serveConfig } from "./config.js";
 
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     process.once("SIGINT", resolve);
   });
   const server = await startServer(config);
-  process.stdout.write(`ecs-vip: serving on ${server.url} (db ${config.db})\n`);
+  process.stdout.write(`ecs-vip: serving on ${server.url} (db ${redactDbUrl(config.db)})\n`);
   const signal = await stopRequested;
   process.stderr.write(`ecs-vip: ${signal}: finishing requests in flight, then closing the store\n`);
   try {

@@ -3,12 +3,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
-import type { ServeConfig } from "../config.js";
+import { SecretBox } from "../auth/secret-box.js";
+import { type ServeConfig, sqlitePath } from "../config.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
 import { completeDueJobs } from "../usecases/ecs/jobs.js";
 import { type BootstrapCredentials, bootstrap } from "../usecases/iam/bootstrap.js";
+import { sealStoredSecrets } from "../usecases/iam/seal-secrets.js";
+import { loadMasterKey, secureDataDir } from "./data-dir.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -29,8 +32,16 @@ function writeCredentials(config: ServeConfig, credentials: BootstrapCredentials
 
 /** Opens the store, bootstraps identity on first start, serves, and completes server builds in the background. */
 export async function startServer(config: ServeConfig, options: { logger?: boolean } = {}): Promise<RunningServer> {
+  secureDataDir(config.dataDir, sqlitePath(config.db));
+  const secrets = SecretBox.withKey(loadMasterKey(config.dataDir, config.masterKey));
   const store = await openStore(config.db, { synchronous: config.synchronous });
-  const context = defaultContext(store, { serverBuildMs: config.serverBuildMs });
+  const context = { ...defaultContext(store, { serverBuildMs: config.serverBuildMs }), secrets };
+  try {
+    await sealStoredSecrets(context);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const result = await bootstrap(context, { projectName: config.projectName, ...config.bootstrap });
   if (result.created && result.credentials) {
     const file = writeCredentials(config, result.credentials);

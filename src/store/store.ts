@@ -52,6 +52,11 @@ export interface Tx {
   listProjects(accountId: string, filter: { name?: string; id?: string }): Promise<Project[]>;
   insertAccessKey(key: AccessKey): Promise<void>;
   getAccessKey(accessKey: string): Promise<AccessKey | undefined>;
+  // Identity and security: keys listed (all, or one user's), resealed under the master key, deleted.
+  listAccessKeys(userId?: string): Promise<AccessKey[]>;
+  updateAccessKeySecret(accessKey: string, secretKey: string): Promise<void>;
+  /** True when the key existed. */
+  deleteAccessKey(accessKey: string): Promise<boolean>;
 
   insertVpc(vpc: Vpc): Promise<void>;
   getVpc(id: string, options?: ReadOptions): Promise<Vpc | undefined>;

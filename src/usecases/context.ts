@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { SecretBox } from "../auth/secret-box.js";
 import type { Store } from "../store/store.js";
 
 /** Who is calling: resolved by authentication before any use case runs. */
@@ -31,6 +32,8 @@ export interface UseCaseContext {
   now: () => Date;
   newId: () => string;
   randomByte: () => number;
+  /** Seals secrets written to the store and opens them when read (the master key). */
+  secrets: SecretBox;
 }
 
 export function defaultContext(store: Store, limits: Partial<Limits> = {}): UseCaseContext {
@@ -40,6 +43,7 @@ export function defaultContext(store: Store, limits: Partial<Limits> = {}): UseC
     now: () => new Date(),
     newId: () => randomUUID(),
     randomByte: () => randomBytes(1)[0] ?? 0,
+    secrets: SecretBox.clear(),
   };
 }
 

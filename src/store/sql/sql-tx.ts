@@ -13,6 +13,7 @@ import type {
 } from "../../domain/model.js";
 import type { Page, PortFilter, ReadOptions, Tx } from "../store.js";
 import type { SqlExecutor } from "./executor.js";
+import * as iam from "./iam-sql.js";
 import { jobFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
 
 type Row = Record<string, unknown>;
@@ -155,6 +156,19 @@ export class SqlTx implements Tx {
     return row
       ? { accessKey: String(row.access_key), secretKey: String(row.secret_key), userId: String(row.user_id) }
       : undefined;
+  }
+
+  // Identity and security (statements in iam-sql.ts).
+  listAccessKeys(userId?: string): Promise<AccessKey[]> {
+    return iam.listAccessKeys(this.db, userId);
+  }
+
+  updateAccessKeySecret(accessKey: string, secretKey: string): Promise<void> {
+    return iam.updateAccessKeySecret(this.db, accessKey, secretKey);
+  }
+
+  deleteAccessKey(accessKey: string): Promise<boolean> {
+    return iam.deleteAccessKey(this.db, accessKey);
   }
 
   async insertVpc(vpc: Vpc): Promise<void> {

@@ -46,7 +46,7 @@ export async function tokenSecret(context: UseCaseContext, cache: IdentityCache)
   if (cache.tokenSecret === undefined) {
     const secret = await context.store.read((tx) => tx.getMeta(TOKEN_SECRET_KEY));
     if (secret === undefined) throw new Error("store has no token secret: bootstrap did not run");
-    cache.tokenSecret = secret;
+    cache.tokenSecret = context.secrets.open(secret);
   }
   return cache.tokenSecret;
 }
@@ -87,7 +87,7 @@ export async function authenticateSignature(
   if (!known) fail("authenticationFailed", "Incorrect IAM authentication information: ak not exist.");
   const signs = (path: string) =>
     signaturesMatch(
-      signatureFor({ ...request, path }, parsed.signedHeaders, sdkDate, known.key.secretKey),
+      signatureFor({ ...request, path }, parsed.signedHeaders, sdkDate, context.secrets.open(known.key.secretKey)),
       parsed.signature,
     );
   if (!signs(request.path) && !(request.path.includes("%") && signs(decodedPath(request.path)))) {

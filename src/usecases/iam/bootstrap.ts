@@ -45,7 +45,7 @@ export async function bootstrap(
         if (admin)
           await tx.insertAccessKey({
             accessKey: input.accessKey,
-            secretKey: input.secretKey,
+            secretKey: context.secrets.seal(input.secretKey),
             userId: admin.id,
           });
       }
@@ -75,8 +75,12 @@ export async function bootstrap(
       name: credentials.projectName,
       description: "",
     });
-    await tx.insertAccessKey({ accessKey: credentials.accessKey, secretKey: credentials.secretKey, userId });
-    await tx.setMeta(TOKEN_SECRET_KEY, randomText(32, "hex"));
+    await tx.insertAccessKey({
+      accessKey: credentials.accessKey,
+      secretKey: context.secrets.seal(credentials.secretKey),
+      userId,
+    });
+    await tx.setMeta(TOKEN_SECRET_KEY, context.secrets.seal(randomText(32, "hex")));
     return { created: true, credentials };
   });
 }
