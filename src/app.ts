@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { DEFAULT_SECURITY, type SecuritySettings } from "./auth/security-settings.js";
+import { registerPublicUrl } from "./http/base-url.js";
 import { ecsRoutes } from "./http/ecs/routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
 import { neutronNetworkRoutes } from "./http/neutron/networks.js";
@@ -48,6 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       sendError(reply, "malformedRequest", error.message);
     },
   });
+  registerPublicUrl(app, options.publicUrl);
   const cache = new IdentityCache(security);
   registerRequestId(app);
   registerHostCheck(app);

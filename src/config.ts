@@ -25,6 +25,8 @@ export interface ServeConfig {
   rateLimit: number;
   /** 64 hex characters from ECS_VIP_MASTER_KEY; else the key file in the data directory. */
   masterKey?: string;
+  /** Base URL for the token catalog and links; default the listener's `http://host:port`. */
+  publicUrl?: string;
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
@@ -76,6 +78,7 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
     logLevel: flagValue(args, "log-level") ?? env.ECS_VIP_LOG_LEVEL ?? "info",
     rateLimit: rateLimitOf(flagValue(args, "rate-limit") ?? env.ECS_VIP_RATE_LIMIT),
     masterKey: masterKeyOf(env.ECS_VIP_MASTER_KEY),
+    publicUrl: publicUrlOf(flagValue(args, "public-url") ?? env.ECS_VIP_PUBLIC_URL),
   };
 }
 
@@ -112,4 +115,18 @@ function masterKeyOf(text: string | undefined): string | undefined {
   if (text === undefined || text === "") return undefined;
   if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new ConfigError("ECS_VIP_MASTER_KEY must be 64 hex characters");
   return text;
+}
+
+function publicUrlOf(text: string | undefined): string | undefined {
+  if (text === undefined || text === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`--public-url must be an http(s) URL, got ${text}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`--public-url must be an http(s) URL, got ${text}`);
+  }
+  return text.replace(/\/+$/, "");
 }

@@ -55,11 +55,14 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
     context,
     logger: options.logger === false ? false : { level: config.logLevel },
     security: { rateLimit: config.rateLimit },
+    publicUrl: config.publicUrl,
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  // Links and the catalog name the listener unless a public URL is configured (a wildcard host names no one).
+  if (!config.publicUrl && config.host !== "0.0.0.0" && config.host !== "::") app.publicUrl.value = url;
 
   let ticking = Promise.resolve();
   const timer = setInterval(

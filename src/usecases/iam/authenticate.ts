@@ -74,6 +74,13 @@ export async function authenticateSignature(
   const parsed = parseAuthorization(request.authorization);
   if (!parsed)
     fail("authenticationFailed", "Incorrect IAM authentication information: unsupported Authorization header.");
+  // What the signature must cover: the host it was meant for, and the project it acts in when one is named.
+  if (!parsed.signedHeaders.includes("host")) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: the host header must be signed.");
+  }
+  if (request.header("x-project-id") !== undefined && !parsed.signedHeaders.includes("x-project-id")) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: the X-Project-Id header must be signed.");
+  }
   // The gateway refuses every request with a locked key, a correctly signed one included, until the lock ends.
   if (cache.accessKeyLock.lockedFor(parsed.accessKey) > 0) fail("accessKeyLocked");
   const sdkDate = request.header("x-sdk-date") ?? "";
