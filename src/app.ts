@@ -2,9 +2,11 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import { DEFAULT_SECURITY, type SecuritySettings } from "./auth/security-settings.js";
 import { registerPublicUrl } from "./http/base-url.js";
 import { ecsRoutes } from "./http/ecs/routes.js";
+import { auditRoutes } from "./http/iam/audit-routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
 import { neutronNetworkRoutes } from "./http/neutron/networks.js";
 import { neutronRoutes } from "./http/neutron/routes.js";
+import { registerAudit } from "./http/plugins/audit.js";
 import { registerAuthentication } from "./http/plugins/authenticate.js";
 import { registerBodyParsing } from "./http/plugins/body-parsing.js";
 import { clientErrorHandler, registerHostCheck } from "./http/plugins/client-errors.js";
@@ -14,6 +16,7 @@ import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
 import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
 import { vpcRoutes } from "./http/vpc/routes.js";
+import { AuditTrail } from "./usecases/audit/audit-trail.js";
 import type { UseCaseContext } from "./usecases/context.js";
 import { IdentityCache, userOfToken } from "./usecases/iam/authenticate.js";
 import "./http/request-context.js";
@@ -54,12 +57,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRequestId(app);
   registerHostCheck(app);
   registerRateLimit(app, security.rateLimit, (token) => userOfToken(options.context, cache, token));
+  const trail = new AuditTrail(options.context, security.auditRetentionDays, (error) =>
+    app.log.warn({ err: error }, "writing the audit trail failed"),
+  );
+  registerAudit(app, trail);
   registerBodyParsing(app, bodyLimit);
   registerValidation(app);
   registerErrorHandler(app);
   registerAuthentication(app, options.context, cache);
   registerTextGuard(app);
   await app.register(iamRoutes(options.context, cache));
+  await app.register(auditRoutes(options.context));
   await app.register(vpcRoutes(options.context));
   await app.register(neutronRoutes(options.context));
   await app.register(neutronNetworkRoutes(options.context));

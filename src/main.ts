@@ -1,10 +1,13 @@
 #!/usr/bin/env node
+import { Command } from "commander";
+import { registerAuditCommands } from "./cli/audit.js";
 import { checkCommand } from "./cli/check.js";
 import { redactDbUrl } from "./cli/redact.js";
 import { startServer } from "./cli/serve.js";
 import { ConfigError, serveConfig } from "./config.js";
 
 const USAGE = `usage: ecs-vip serve [--host H] [--port P] [--db sqlite:PATH|postgres://…] [--sync full|normal]
+       ecs-vip audit [--db URL] [--since ISO] [--project ID] [--json]
        ecs-vip check [--db sqlite:PATH|postgres://…]
          checks a store's invariants (running or stopped); prints one line per violation and exits 1,
          exits 0 when the store is sound, 2 when it cannot be reached`;
@@ -16,6 +19,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "check") return checkCommand(args, process.env);
+  if (command === "audit") {
+    const program = new Command("ecs-vip").exitOverride();
+    registerAuditCommands(program);
+    await program.parseAsync([command, ...args], { from: "user" });
+    return 0;
+  }
   if (command !== "serve") {
     process.stderr.write(`ecs-vip: unknown command ${command}\n${USAGE}\n`);
     return 2;

@@ -12,6 +12,8 @@ export interface SecuritySettings {
   loginLockMs: number;
   /** A request must arrive whole within this time (0 = no limit). */
   requestTimeoutMs: number;
+  /** Audit records older than this many days are deleted. */
+  auditRetentionDays: number;
 }
 
 export const DEFAULT_SECURITY: SecuritySettings = {
@@ -22,4 +24,5 @@ export const DEFAULT_SECURITY: SecuritySettings = {
   loginFailureWindowMs: 15 * 60_000,
   loginLockMs: 15 * 60_000,
   requestTimeoutMs: 30_000,
+  auditRetentionDays: 90,
 };

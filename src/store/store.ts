@@ -1,3 +1,4 @@
+import type { AuditFilter, AuditRecord } from "../domain/audit.js";
 import type {
   AccessKey,
   Account,
@@ -57,6 +58,11 @@ export interface Tx {
   updateAccessKeySecret(accessKey: string, secretKey: string): Promise<void>;
   /** True when the key existed. */
   deleteAccessKey(accessKey: string): Promise<boolean>;
+  /** The audit trail (kept out of `dump`: recording a refusal is not a change to the cloud's state). */
+  insertAudit(record: AuditRecord): Promise<void>;
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]>;
+  /** Deletes records older than `before`; answers how many. */
+  pruneAudit(before: string): Promise<number>;
 
   insertVpc(vpc: Vpc): Promise<void>;
   getVpc(id: string, options?: ReadOptions): Promise<Vpc | undefined>;

@@ -7,6 +7,7 @@ import { errorBody } from "../errors/render.js";
 
 export function sendError(reply: FastifyReply, id: ErrorId, message?: string): FastifyReply {
   const spec = ERRORS[id];
+  reply.errorCode = spec.code;
   return reply
     .code(spec.status)
     .type("application/json")

@@ -118,6 +118,26 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX jobs_by_status ON jobs (status, ready_at)`,
     ],
   },
+  {
+    version: 2,
+    name: "audit trail",
+    statements: [
+      `CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        time TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        access_key TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        source TEXT NOT NULL)`,
+      `CREATE INDEX audit_log_by_time ON audit_log (time, id)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,3 +1,4 @@
+import type { AuditFilter, AuditRecord } from "../../domain/audit.js";
 import type {
   AccessKey,
   Account,
@@ -12,6 +13,7 @@ import type {
   Vpc,
 } from "../../domain/model.js";
 import type { Page, PortFilter, ReadOptions, Tx } from "../store.js";
+import * as audit from "./audit-sql.js";
 import type { SqlExecutor } from "./executor.js";
 import * as iam from "./iam-sql.js";
 import { jobFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
@@ -169,6 +171,18 @@ export class SqlTx implements Tx {
 
   deleteAccessKey(accessKey: string): Promise<boolean> {
     return iam.deleteAccessKey(this.db, accessKey);
+  }
+
+  insertAudit(record: AuditRecord): Promise<void> {
+    return audit.insertAudit(this.db, record);
+  }
+
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
+    return audit.listAudit(this.db, filter);
+  }
+
+  pruneAudit(before: string): Promise<number> {
+    return audit.pruneAudit(this.db, before);
   }
 
   async insertVpc(vpc: Vpc): Promise<void> {
