@@ -4,6 +4,7 @@ import { registerPublicUrl } from "./http/base-url.js";
 import { ecsRoutes } from "./http/ecs/routes.js";
 import { auditRoutes } from "./http/iam/audit-routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
+import { tokenRoutes } from "./http/iam/token-routes.js";
 import { neutronNetworkRoutes } from "./http/neutron/networks.js";
 import { neutronRoutes } from "./http/neutron/routes.js";
 import { registerAudit } from "./http/plugins/audit.js";
@@ -29,6 +30,8 @@ export interface AppOptions {
   security?: Partial<SecuritySettings>;
   /** Base URL written into the token catalog and `*_links` (never taken from the request's Host header). */
   publicUrl?: string;
+  /** Record the audit trail (default true). */
+  audit?: boolean;
 }
 
 /** The whole API on one origin, as the cloud's services appear to a client pointed at one endpoint. */
@@ -60,7 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const trail = new AuditTrail(options.context, security.auditRetentionDays, (error) =>
     app.log.warn({ err: error }, "writing the audit trail failed"),
   );
-  registerAudit(app, trail);
+  if (options.audit !== false) registerAudit(app, trail);
   registerBodyParsing(app, bodyLimit);
   registerValidation(app);
   registerErrorHandler(app);
@@ -68,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTextGuard(app);
   await app.register(iamRoutes(options.context, cache));
   await app.register(auditRoutes(options.context));
+  await app.register(tokenRoutes(options.context, cache));
   await app.register(vpcRoutes(options.context));
   await app.register(neutronRoutes(options.context));
   await app.register(neutronNetworkRoutes(options.context));

@@ -64,6 +64,7 @@ export const ERRORS = {
   iamProjectNotFound: iam("IAM.0006", 401, "The project in the scope does not exist."),
   iamProjectUnknown: iam("IAM.0011", 404, "Could not find project."),
   iamInternal: iam("IAM.0010", 500, "Internal server error."),
+  iamTokenNotFound: iam("IAM.0104", 404, "The token could not be found."),
   iamForbidden: iam("IAM.0003", 403, "You are not authorized to perform the requested action."),
   iamUserLocked: iam("IAM.0102", 401, "The user is locked after too many failed logins. Try again later."),
 

@@ -58,6 +58,8 @@ export interface Tx {
   updateAccessKeySecret(accessKey: string, secretKey: string): Promise<void>;
   /** True when the key existed. */
   deleteAccessKey(accessKey: string): Promise<boolean>;
+  revokeToken(tokenHash: string, expiresAt: string, now: string): Promise<void>;
+  isTokenRevoked(tokenHash: string): Promise<boolean>;
   /** The audit trail (kept out of `dump`: recording a refusal is not a change to the cloud's state). */
   insertAudit(record: AuditRecord): Promise<void>;
   listAudit(filter: AuditFilter): Promise<AuditRecord[]>;

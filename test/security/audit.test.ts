@@ -7,9 +7,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/child-server.js";
 import { ApiClient } from "../support/client.js";
-import { createInjectApp } from "../support/inject-app.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { send, signedRequest } from "./support.js";
+import { send, signedRequest, startSecureServer } from "./support.js";
 
 const run = promisify(execFile);
 let server: TestServer;
@@ -92,15 +91,16 @@ describe("ecs-vip audit", () => {
 
 describe("the administrator's route", () => {
   it("lists the account's records, newest last", async () => {
-    const harness = await createInjectApp();
+    const secure = await startSecureServer();
     try {
-      await harness.call("POST", `/v1/${harness.projectId}/vpcs`, { vpc: { name: "v", cidr: "10.0.0.0/16" } });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const reply = await harness.call("GET", "/v3/ecs-vip/audit-records?limit=10");
+      const admin = await ApiClient.login(secure.url, secure.projectId, secure.password);
+      await admin.call("POST", admin.p("/vpcs"), { vpc: { name: "v", cidr: "10.0.0.0/16" } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const reply = await admin.call("GET", "/v3/ecs-vip/audit-records?limit=10");
       expect(reply.status).toBe(200);
       expect(reply.body.records.at(-1)).toMatchObject({ action: "POST /v1/:project_id/vpcs", status: 200 });
     } finally {
-      await harness.close();
+      await secure.close();
     }
   });
 });

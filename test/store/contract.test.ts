@@ -356,6 +356,19 @@ describe.each(KINDS)("store contract: $name", (kind) => {
       });
     });
 
+    it("remembers revoked tokens and drops expired revocations", async () => {
+      const tag = `${Date.now()}-${Math.random()}`;
+      await store.write(async (tx) => {
+        await tx.revokeToken(`old-${tag}`, "2000-01-01T00:00:00.000Z", "1999-01-01T00:00:00.000Z");
+        expect(await tx.isTokenRevoked(`old-${tag}`)).toBe(true);
+        await tx.revokeToken(`new-${tag}`, "2999-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z");
+        await tx.revokeToken(`new-${tag}`, "2999-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z");
+        expect(await tx.isTokenRevoked(`new-${tag}`)).toBe(true);
+        expect(await tx.isTokenRevoked(`old-${tag}`)).toBe(false);
+        expect(await tx.isTokenRevoked("never")).toBe(false);
+      });
+    });
+
     it("lists an account's projects by name, filtered by name and id", async () => {
       const world = await seedWorld(store);
       const extra: Project[] = ["b-proj", "B-proj", "a-proj"].map((name, index) => ({

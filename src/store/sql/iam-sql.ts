@@ -21,3 +21,13 @@ export async function updateAccessKeySecret(db: SqlExecutor, accessKey: string, 
 export async function deleteAccessKey(db: SqlExecutor, accessKey: string): Promise<boolean> {
   return (await db.run("DELETE FROM access_keys WHERE access_key = ?", [accessKey])) > 0;
 }
+
+/** Revoked until it would have expired anyway; expired revocations are dropped on the way. */
+export async function revokeToken(db: SqlExecutor, tokenHash: string, expiresAt: string, now: string): Promise<void> {
+  await db.run("DELETE FROM revoked_tokens WHERE expires_at < ? OR token_hash = ?", [now, tokenHash]);
+  await db.run("INSERT INTO revoked_tokens (token_hash, expires_at) VALUES (?, ?)", [tokenHash, expiresAt]);
+}
+
+export async function isTokenRevoked(db: SqlExecutor, tokenHash: string): Promise<boolean> {
+  return (await db.all("SELECT 1 FROM revoked_tokens WHERE token_hash = ?", [tokenHash])).length > 0;
+}

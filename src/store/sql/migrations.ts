@@ -138,6 +138,11 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX audit_log_by_time ON audit_log (time, id)`,
     ],
   },
+  {
+    version: 3,
+    name: "revoked tokens",
+    statements: [`CREATE TABLE revoked_tokens (token_hash TEXT PRIMARY KEY, expires_at TEXT NOT NULL)`],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

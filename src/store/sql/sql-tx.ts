@@ -173,6 +173,14 @@ export class SqlTx implements Tx {
     return iam.deleteAccessKey(this.db, accessKey);
   }
 
+  revokeToken(tokenHash: string, expiresAt: string, now: string): Promise<void> {
+    return iam.revokeToken(this.db, tokenHash, expiresAt, now);
+  }
+
+  isTokenRevoked(tokenHash: string): Promise<boolean> {
+    return iam.isTokenRevoked(this.db, tokenHash);
+  }
+
   insertAudit(record: AuditRecord): Promise<void> {
     return audit.insertAudit(this.db, record);
   }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   MAX_CLOCK_SKEW_MS,
   parseAuthorization,
@@ -9,7 +10,6 @@ import { decodedPath, type SignableRequest } from "../../auth/canonical-request.
 import { FailureLock } from "../../auth/failure-lock.js";
 import { DEFAULT_SECURITY, type SecuritySettings } from "../../auth/security-settings.js";
 import { verifyToken } from "../../auth/tokens.js";
-import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Caller, UseCaseContext } from "../context.js";
 import { TOKEN_SECRET_KEY } from "./bootstrap.js";
@@ -37,7 +37,6 @@ export class IdentityCache {
   }
 
   tokenSecret: string | undefined;
-  readonly keys = new Map<string, { key: AccessKey; user: User }>();
   /** Project ids per account; projects are only created at bootstrap, never deleted. */
   readonly projects = new Map<string, Set<string>>();
 }
@@ -51,9 +50,15 @@ export async function tokenSecret(context: UseCaseContext, cache: IdentityCache)
   return cache.tokenSecret;
 }
 
+export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
+
 export async function authenticateToken(context: UseCaseContext, cache: IdentityCache, token: string): Promise<Caller> {
   const claims = verifyToken(token, await tokenSecret(context, cache), context.now());
   if (!claims) fail("authenticationFailed", "Incorrect IAM authentication information: token is invalid or expired.");
+  // Looked up in the store on every use, so a revocation holds at once in every process.
+  if (await context.store.read((tx) => tx.isTokenRevoked(tokenHash(token)))) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: the token has been revoked.");
+  }
   return { userId: claims.userId, accountId: claims.accountId, projectId: claims.projectId };
 }
 
@@ -106,15 +111,13 @@ export async function authenticateSignature(
   return { userId: known.user.id, accountId: known.user.accountId, projectId };
 }
 
-async function lookupAccessKey(context: UseCaseContext, cache: IdentityCache, accessKey: string) {
-  const cached = cache.keys.get(accessKey);
-  if (cached) return cached;
+/** Read from the store on every request (never cached), so a deleted key stops working at once in every process. */
+async function lookupAccessKey(context: UseCaseContext, _cache: IdentityCache, accessKey: string) {
   const found = await context.store.read(async (tx) => {
     const key = await tx.getAccessKey(accessKey);
     const user = key ? await tx.getUser(key.userId) : undefined;
     return key && user ? { key, user } : undefined;
   });
-  if (found) cache.keys.set(accessKey, found);
   return found;
 }
 
