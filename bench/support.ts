@@ -29,7 +29,8 @@ export async function startServers(
   const servers: ChildServer[] = [];
   try {
     for (let i = 0; i < processes; i++) {
-      const server = await spawnServer({ db, identity, dataDir, args });
+      // No rate limit: benchmarks send thousands of requests a second with one token.
+      const server = await spawnServer({ db, identity, dataDir, args: ["--rate-limit", "0", ...args] });
       servers.push(server);
     }
     return servers;

@@ -1,4 +1,5 @@
 import { dirname, resolve } from "node:path";
+import { DEFAULT_SECURITY } from "./auth/security-settings.js";
 import { quotasFromEnv } from "./config-quotas.js";
 import { parsePool } from "./domain/eips/model.js";
 import { DEFAULT_PREFIX, isValidPrefix } from "./domain/portsec/names.js";
@@ -34,6 +35,12 @@ export interface ServeConfig {
   dataplanePrefix?: string;
   /** `--faults FILE`: fault rules (JSON or YAML) in force from the start. */
   faultsFile?: string;
+  /** Requests per second per caller (burst as many); 0 turns the rate limit off. */
+  rateLimit: number;
+  /** 64 hex characters from ECS_VIP_MASTER_KEY; else the key file in the data directory. */
+  masterKey?: string;
+  /** Base URL for the token catalog and links; default the listener's `http://host:port`. */
+  publicUrl?: string;
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
@@ -96,6 +103,9 @@ export function serveConfig(args: string[], env: NodeJS.ProcessEnv): ServeConfig
     dataplane,
     dataplanePrefix,
     faultsFile: flagValue(args, "faults"),
+    rateLimit: rateLimitOf(flagValue(args, "rate-limit") ?? env.ECS_VIP_RATE_LIMIT),
+    masterKey: masterKeyOf(env.ECS_VIP_MASTER_KEY),
+    publicUrl: publicUrlOf(flagValue(args, "public-url") ?? env.ECS_VIP_PUBLIC_URL),
   };
 }
 
@@ -118,4 +128,32 @@ export function sqlitePath(db: string): string | undefined {
 function defaultDataDir(db: string): string {
   const path = sqlitePath(db);
   return path ? dirname(path) : resolve("data");
+}
+
+function rateLimitOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SECURITY.rateLimit;
+  const rate = Number(text);
+  if (!Number.isInteger(rate) || rate < 0)
+    throw new ConfigError(`--rate-limit must be a whole number >= 0, got ${text}`);
+  return rate;
+}
+
+function masterKeyOf(text: string | undefined): string | undefined {
+  if (text === undefined || text === "") return undefined;
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new ConfigError("ECS_VIP_MASTER_KEY must be 64 hex characters");
+  return text;
+}
+
+function publicUrlOf(text: string | undefined): string | undefined {
+  if (text === undefined || text === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`--public-url must be an http(s) URL, got ${text}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`--public-url must be an http(s) URL, got ${text}`);
+  }
+  return text.replace(/\/+$/, "");
 }

@@ -34,7 +34,15 @@ export function parseSdkDate(text: string): Date | undefined {
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   const date = new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s));
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  // Date.UTC rolls hour 34 or 31 February over into a valid date; the fields must come back unchanged.
+  const same =
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() + 1 === mo &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s;
+  return same ? date : undefined;
 }
 
 export function signatureFor(

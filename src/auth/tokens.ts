@@ -28,14 +28,44 @@ export function verifyToken(token: string, secret: string, now: Date): TokenClai
   const expected = Buffer.from(sign(payload, secret));
   const given = Buffer.from(token.slice(dot + 1));
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-  let claims: TokenClaims;
+  let claims: unknown;
   try {
-    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
   } catch {
     return undefined;
   }
-  if (typeof claims.expiresAt !== "string" || Date.parse(claims.expiresAt) <= now.getTime()) return undefined;
-  return claims;
+  return validClaims(claims, now);
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Claims are trusted only when every field is there with its type, both times are real ISO instants, the token was
+ * issued no later than now (with the signature clock skew) and lives at most TOKEN_LIFETIME_MS: a claim such as
+ * `expiresAt: "Infinity"` (NaN once parsed, and NaN is never "expired") is refused.
+ */
+function validClaims(claims: unknown, now: Date): TokenClaims | undefined {
+  if (typeof claims !== "object" || claims === null) return undefined;
+  const c = claims as Record<string, unknown>;
+  for (const field of ["userId", "accountId", "projectId", "issuedAt", "expiresAt"]) {
+    if (typeof c[field] !== "string" || c[field] === "") return undefined;
+  }
+  const issuedAt = c.issuedAt as string;
+  const expiresAt = c.expiresAt as string;
+  if (!ISO_TIME.test(issuedAt) || !ISO_TIME.test(expiresAt)) return undefined;
+  const issued = Date.parse(issuedAt);
+  const expires = Date.parse(expiresAt);
+  if (!Number.isFinite(issued) || !Number.isFinite(expires)) return undefined;
+  if (expires <= now.getTime() || expires - issued > TOKEN_LIFETIME_MS || issued > now.getTime() + 15 * 60_000) {
+    return undefined;
+  }
+  return {
+    userId: c.userId as string,
+    accountId: c.accountId as string,
+    projectId: c.projectId as string,
+    issuedAt,
+    expiresAt,
+  };
 }
 
 function sign(payload: string, secret: string): string {

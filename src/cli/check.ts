@@ -5,6 +5,7 @@ import { openStore } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import { DEFAULT_LIMITS } from "../usecases/context.js";
+import { redactDbUrl } from "./redact.js";
 
 /** The store could not be opened at all: nothing was checked. */
 export class CheckUnavailableError extends Error {}
@@ -59,7 +60,7 @@ export async function runCheck(db: string): Promise<string[]> {
   } catch (error) {
     // A file SQLite refuses as damaged is a finding about the store, not a reason to give up.
     if (path !== undefined && isCorruptionError(error)) return [`integrity-check: cannot open: ${describe(error)}`];
-    throw new CheckUnavailableError(`cannot open ${db}: ${describe(error)}`);
+    throw new CheckUnavailableError(`cannot open ${redactDbUrl(db)}: ${describe(error)}`);
   }
   try {
     return await checkStore(store);
@@ -93,8 +94,8 @@ export async function checkCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   for (const violation of violations) process.stdout.write(`${violation}\n`);
   process.stderr.write(
     violations.length === 0
-      ? `ecs-vip check: ${db}: clean\n`
-      : `ecs-vip check: ${db}: ${violations.length} violation${violations.length === 1 ? "" : "s"}\n`,
+      ? `ecs-vip check: ${redactDbUrl(db)}: clean\n`
+      : `ecs-vip check: ${redactDbUrl(db)}: ${violations.length} violation${violations.length === 1 ? "" : "s"}\n`,
   );
   return violations.length === 0 ? 0 : 1;
 }

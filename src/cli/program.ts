@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { CloudApiError } from "./api-client.js";
+import { registerAuditCommands } from "./audit.js";
 import { registerCheckCommands } from "./check-command.js";
 import { registerDataplaneCommands } from "./dataplane.js";
 import { describeFailure, UsageError } from "./failure.js";
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   registerStateCommands(program);
   registerDataplaneCommands(program);
   registerFaultsCommands(program);
+  registerAuditCommands(program);
 
   finishCommands(program, "ecs-vip");
   return program;

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ConfigError, serveConfig } from "../config.js";
 import { UsageError } from "./failure.js";
+import { redactDbUrl } from "./redact.js";
 
 /**
  * The flags of `serve`, each also settable by environment (flags win). Commander only checks them (unknown flags,
@@ -64,7 +65,7 @@ async function serve(args: string[], command: Command): Promise<number> {
     return 1;
   }
   const server = first.server;
-  process.stdout.write(`ecs-vip: serving on ${server.url} (db ${config.db})\n`);
+  process.stdout.write(`ecs-vip: serving on ${server.url} (db ${redactDbUrl(config.db)})\n`);
   const signal = await stopRequested;
   process.stderr.write(`ecs-vip: ${signal}: finishing requests in flight, then closing the store\n`);
   try {

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app.js";
-import { ConfigError, type ServeConfig } from "../config.js";
+import { SecretBox } from "../auth/secret-box.js";
+import { ConfigError, type ServeConfig, sqlitePath } from "../config.js";
 import { checkPrerequisites, DataplaneUnavailableError } from "../dataplane/prerequisites.js";
 import { type RunningDataplane, startDataplane } from "../dataplane/start.js";
 import { loadFaultFile } from "../faults/load-file.js";
@@ -10,6 +11,8 @@ import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
 import { completeDueJobs } from "../usecases/ecs/jobs.js";
+import { sealStoredSecrets } from "../usecases/iam/seal-secrets.js";
+import { loadMasterKey, secureDataDir } from "./data-dir.js";
 import { bootstrapIdentity } from "./first-start.js";
 
 export interface RunningServer {
@@ -37,13 +40,21 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
       throw error instanceof DataplaneUnavailableError ? new ConfigError(error.message) : error;
     });
   }
+  secureDataDir(config.dataDir, sqlitePath(config.db));
+  const secrets = SecretBox.withKey(loadMasterKey(config.dataDir, config.masterKey));
   const store = await openStore(config.db, { synchronous: config.synchronous });
-  const context = defaultContext(store, {
-    serverBuildMs: config.serverBuildMs,
-    ...(config.quotas ? { quotas: config.quotas } : {}),
-    ...(config.eipPool === undefined ? {} : { eipPool: config.eipPool }),
-  });
-  const result = await bootstrapIdentity(context, config).catch(async (error: unknown) => {
+  const context = {
+    ...defaultContext(store, {
+      serverBuildMs: config.serverBuildMs,
+      ...(config.quotas ? { quotas: config.quotas } : {}),
+      ...(config.eipPool === undefined ? {} : { eipPool: config.eipPool }),
+    }),
+    secrets,
+  };
+  const result = await (async () => {
+    await sealStoredSecrets(context);
+    return bootstrapIdentity(context, config);
+  })().catch(async (error: unknown) => {
     await store.close().catch(() => undefined);
     throw error;
   });
@@ -59,6 +70,8 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
     context,
     logger: options.logger === false ? false : { level: config.logLevel },
     faults,
+    security: { rateLimit: config.rateLimit },
+    publicUrl: config.publicUrl,
   }).catch(async (error: unknown) => {
     await store.close();
     throw error instanceof FaultRuleError ? new ConfigError(`--faults ${config.faultsFile}: ${error.message}`) : error;
@@ -84,6 +97,8 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  // Links and the catalog name the listener unless a public URL is configured (a wildcard host names no one).
+  if (!config.publicUrl && config.host !== "0.0.0.0" && config.host !== "::") app.publicUrl.value = url;
 
   let ticking = Promise.resolve();
   const timer = setInterval(

@@ -53,12 +53,23 @@ export const ERRORS = {
   forbidden: apigw("APIGW.0302", 403, "The IAM user is not authorized to access the API."),
   faultRuleNotFound: apigw("APIGW.0101", 404, "The fault rule does not exist."),
 
+  // Gateway protections: throttling and lock-outs (identity and security).
+  throttled: apigw("APIGW.0308", 429, "The throttling threshold has been reached."),
+  accessKeyLocked: apigw(
+    "APIGW.0301",
+    401,
+    "Incorrect IAM authentication information: AK access failed to reach the limit,forbidden.",
+  ),
+
   // IAM
   iamInvalidRequest: iam("IAM.0001", 400, "The request body is invalid."),
   iamWrongCredentials: iam("IAM.0004", 401, "The username or password is wrong."),
   iamProjectNotFound: iam("IAM.0006", 401, "The project in the scope does not exist."),
   iamProjectUnknown: iam("IAM.0011", 404, "Could not find project."),
   iamInternal: iam("IAM.0010", 500, "Internal server error."),
+  iamTokenNotFound: iam("IAM.0104", 404, "The token could not be found."),
+  iamForbidden: iam("IAM.0003", 403, "You are not authorized to perform the requested action."),
+  iamUserLocked: iam("IAM.0102", 401, "The user is locked after too many failed logins. Try again later."),
 
   // ECS
   ecsBodyBlank: ecs("Common.0002", 400, "The request body cannot be left blank."),

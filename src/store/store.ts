@@ -1,3 +1,4 @@
+import type { AuditFilter, AuditRecord } from "../domain/audit.js";
 import type {
   AccessKey,
   Account,
@@ -64,6 +65,18 @@ export interface Tx extends SecurityGroupTx, EipTx {
   listProjects(accountId: string, filter: { name?: string; id?: string }): Promise<Project[]>;
   insertAccessKey(key: AccessKey): Promise<void>;
   getAccessKey(accessKey: string): Promise<AccessKey | undefined>;
+  // Identity and security: keys listed (all, or one user's), resealed under the master key, deleted.
+  listAccessKeys(userId?: string): Promise<AccessKey[]>;
+  updateAccessKeySecret(accessKey: string, secretKey: string): Promise<void>;
+  /** True when the key existed. */
+  deleteAccessKey(accessKey: string): Promise<boolean>;
+  revokeToken(tokenHash: string, expiresAt: string, now: string): Promise<void>;
+  isTokenRevoked(tokenHash: string): Promise<boolean>;
+  /** The audit trail (kept out of `dump`: recording a refusal is not a change to the cloud's state). */
+  insertAudit(record: AuditRecord): Promise<void>;
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]>;
+  /** Deletes records older than `before`; answers how many. */
+  pruneAudit(before: string): Promise<number>;
 
   insertVpc(vpc: Vpc): Promise<void>;
   getVpc(id: string, options?: ReadOptions): Promise<Vpc | undefined>;

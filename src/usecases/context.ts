@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { SecretBox } from "../auth/secret-box.js";
 import { DEFAULT_EIP_POOL } from "../domain/eips/model.js";
 import { DEFAULT_QUOTAS, type Quotas } from "../domain/quotas/quotas.js";
 import type { Store } from "../store/store.js";
@@ -45,6 +46,8 @@ export interface UseCaseContext {
   newId: () => string;
   randomByte: () => number;
   observer?: UseCaseObserver;
+  /** Seals secrets written to the store and opens them when read (the master key). */
+  secrets: SecretBox;
 }
 
 export function defaultContext(store: Store, limits: Partial<Limits> = {}): UseCaseContext {
@@ -54,6 +57,7 @@ export function defaultContext(store: Store, limits: Partial<Limits> = {}): UseC
     now: () => new Date(),
     newId: () => randomUUID(),
     randomByte: () => randomBytes(1)[0] ?? 0,
+    secrets: SecretBox.clear(),
   };
 }
 

@@ -488,6 +488,35 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       });
     });
 
+    it("lists a user's access keys, reseals a secret and deletes a key", async () => {
+      const world = await seedWorld(store);
+      const other = await seedWorld(store);
+      await store.write(async (tx) => {
+        expect(await tx.listAccessKeys(world.user.id)).toEqual([world.key]);
+        const all = (await tx.listAccessKeys()).map((key) => key.accessKey);
+        expect(all).toEqual(expect.arrayContaining([world.key.accessKey, other.key.accessKey]));
+        await tx.updateAccessKeySecret(world.key.accessKey, "sealed");
+        expect((await tx.getAccessKey(world.key.accessKey))?.secretKey).toBe("sealed");
+        expect(await tx.deleteAccessKey(world.key.accessKey)).toBe(true);
+        expect(await tx.deleteAccessKey(world.key.accessKey)).toBe(false);
+        expect(await tx.getAccessKey(world.key.accessKey)).toBeUndefined();
+        expect(await tx.getAccessKey(other.key.accessKey)).toEqual(other.key);
+      });
+    });
+
+    it("remembers revoked tokens and drops expired revocations", async () => {
+      const tag = `${Date.now()}-${Math.random()}`;
+      await store.write(async (tx) => {
+        await tx.revokeToken(`old-${tag}`, "2000-01-01T00:00:00.000Z", "1999-01-01T00:00:00.000Z");
+        expect(await tx.isTokenRevoked(`old-${tag}`)).toBe(true);
+        await tx.revokeToken(`new-${tag}`, "2999-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z");
+        await tx.revokeToken(`new-${tag}`, "2999-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z");
+        expect(await tx.isTokenRevoked(`new-${tag}`)).toBe(true);
+        expect(await tx.isTokenRevoked(`old-${tag}`)).toBe(false);
+        expect(await tx.isTokenRevoked("never")).toBe(false);
+      });
+    });
+
     it("lists an account's projects by name, filtered by name and id", async () => {
       const world = await seedWorld(store);
       const extra: Project[] = ["b-proj", "B-proj", "a-proj"].map((name, index) => ({

@@ -29,6 +29,8 @@ export interface TestServerOptions {
   password?: string;
   /** `--faults FILE`: fault rules in force from the start. */
   faultsFile?: string;
+  /** Requests per second per caller (0: off). */
+  rateLimit?: number;
 }
 
 export function testIdentity() {
@@ -61,6 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     logLevel: "silent",
     faultsFile: options.faultsFile,
+    rateLimit: options.rateLimit ?? 1000,
   };
   const server = await startServer(config, { logger: false });
   return {

@@ -12,7 +12,11 @@ export function errorBody(spec: ErrorSpec, message: string, requestId: string): 
       return { NeutronError: { type: spec.code, message, detail: "" } };
     case "iam":
       return {
-        error: { code: spec.code, message, title: spec.status === 401 ? "Unauthorized" : "Bad Request" },
+        error: {
+          code: spec.code,
+          message,
+          title: spec.status === 401 ? "Unauthorized" : spec.status === 403 ? "Forbidden" : "Bad Request",
+        },
       };
     case "apigw":
       return { error_msg: message, error_code: spec.code, request_id: requestId };

@@ -39,7 +39,8 @@ export function iamRoutes(context: UseCaseContext, cache: IdentityCache) {
 
     app.post<{ Body: TokenRequest; Querystring: { nocatalog?: string } }>(
       "/v3/auth/tokens",
-      { schema: { body: tokenRequestSchema }, config: { public: true, errors } },
+      // Reachable without credentials: a small body limit, the token request is a few hundred bytes.
+      { schema: { body: tokenRequestSchema }, config: { public: true, errors }, bodyLimit: 64 * 1024 },
       async (request, reply) => {
         const { user } = request.body.auth.identity.password;
         const scope = request.body.auth.scope?.project;

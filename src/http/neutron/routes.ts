@@ -65,8 +65,19 @@ function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefin
     else if (key === "subnet_id") filter.fixedIpSubnetId = value;
     else return undefined;
   }
-  if (query.limit) filter.page = { limit: query.limit, marker: query.marker };
+  // Every list is paged: without a limit a project's ports would come back in one answer of any size.
+  filter.page = { limit: query.limit || DEFAULT_PORT_PAGE, marker: query.marker };
   return filter;
+}
+
+/** Ports per answer when the caller names no `limit` (at most 2,000 with one). */
+const DEFAULT_PORT_PAGE = 1000;
+
+/** The same query (filters kept) for the page after `marker`. */
+function nextPageQuery(url: string, limit: number, marker: string): string {
+  const query = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
+  const kept = query.split("&").filter((part) => part !== "" && !/^(limit|marker)=/.test(part));
+  return [...kept, `limit=${limit}`, `marker=${encodeURIComponent(marker)}`].join("&");
 }
 
 export function neutronRoutes(context: UseCaseContext) {
@@ -83,7 +94,7 @@ export function neutronRoutes(context: UseCaseContext) {
             ? [
                 {
                   rel: "next",
-                  href: `${baseUrlOf(request)}/v2.0/ports?limit=${filter.page.limit}&marker=${last.id}`,
+                  href: `${baseUrlOf(request)}/v2.0/ports?${nextPageQuery(request.url, filter.page.limit, last.id)}`,
                 },
               ]
             : [];

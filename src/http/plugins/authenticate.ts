@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
 import type { UseCaseContext } from "../../usecases/context.js";
 import { authenticateSignature, authenticateToken, type IdentityCache } from "../../usecases/iam/authenticate.js";
+import { parseBodyAfterAuthentication } from "./body-parsing.js";
 
 function headerOf(request: FastifyRequest) {
   return (name: string): string | undefined => {
@@ -46,6 +47,7 @@ export function registerAuthentication(app: FastifyInstance, context: UseCaseCon
         fail(config.errors.projectMismatch);
       }
     }
+    parseBodyAfterAuthentication(request);
     const errors = config.errors;
     if (request.bodyProblem === "invalid" && errors) fail(errors.invalid, "The request body is not valid JSON.");
     const carriesBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";

@@ -3,9 +3,10 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
 
 /**
- * Keeps the raw body bytes (AK/SK signatures hash them exactly as received) and never fails while parsing: an empty
- * or malformed body is only noted, and reported after authentication in the route's own error envelope.
- * The official SDK sends `Content-Type: application/json` with no body on GET and DELETE; that must pass.
+ * Keeps the raw body bytes (AK/SK signatures hash them exactly as received) and parses nothing: JSON is parsed only
+ * after authentication (`parseBodyAfterAuthentication`), so an unauthenticated sender cannot make the server parse
+ * a megabyte of nested arrays. The official SDK sends `Content-Type: application/json` with no body on GET and
+ * DELETE; that must pass.
  */
 export function registerBodyParsing(app: FastifyInstance, bodyLimit: number): void {
   app.addHook("preParsing", async (request, _reply, payload) => {
@@ -17,17 +18,26 @@ export function registerBodyParsing(app: FastifyInstance, bodyLimit: number): vo
   app.addContentTypeParser("*", { parseAs: "buffer" }, (request: FastifyRequest, body: Buffer | string, done) => {
     const raw = typeof body === "string" ? Buffer.from(body) : body;
     request.rawBody = raw;
-    if (raw.length === 0) {
-      request.bodyProblem = "blank";
-      return done(null, undefined);
-    }
-    try {
-      done(null, JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw)));
-    } catch {
-      request.bodyProblem = "invalid";
-      done(null, undefined);
-    }
+    done(null, undefined);
   });
+}
+
+/**
+ * Parses the kept bytes into `request.body` (before schema validation runs). An empty or malformed body is only
+ * noted, and reported in the route's own error envelope.
+ */
+export function parseBodyAfterAuthentication(request: FastifyRequest): void {
+  const raw = request.rawBody;
+  if (raw === undefined || BODYLESS.has(request.method)) return;
+  if (raw.length === 0) {
+    request.bodyProblem = "blank";
+    return;
+  }
+  try {
+    request.body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+  } catch {
+    request.bodyProblem = "invalid";
+  }
 }
 
 /** Fastify never reads a body on these methods, yet the SDK signs one (`{}` on its own GET /v3/projects lookup). */

@@ -1,11 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CloudError } from "../../errors/cloud-error.js";
 import { ERRORS, type ErrorId } from "../../errors/registry.js";
+import { ThrottledError } from "../../errors/throttled.js";
 import { StoreRetriesExhaustedError } from "../../store/errors.js";
 import { errorBody } from "../errors/render.js";
 
 export function sendError(reply: FastifyReply, id: ErrorId, message?: string): FastifyReply {
   const spec = ERRORS[id];
+  reply.errorCode = spec.code;
   return reply
     .code(spec.status)
     .type("application/json")
@@ -20,6 +22,7 @@ function routeErrors(request: FastifyRequest) {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const errors = routeErrors(request);
+    if (error instanceof ThrottledError) reply.header("Retry-After", String(error.retryAfterSeconds));
     if (error instanceof CloudError) return sendError(reply, error.id, error.message);
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

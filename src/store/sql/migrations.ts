@@ -285,6 +285,31 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE subnets ADD COLUMN extra_dhcp_opts TEXT NOT NULL DEFAULT '[]'`,
     ],
   },
+  {
+    version: 6,
+    name: "audit trail",
+    statements: [
+      `CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        time TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        access_key TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        source TEXT NOT NULL)`,
+      `CREATE INDEX audit_log_by_time ON audit_log (time, id)`,
+    ],
+  },
+  {
+    version: 7,
+    name: "revoked tokens",
+    statements: [`CREATE TABLE revoked_tokens (token_hash TEXT PRIMARY KEY, expires_at TEXT NOT NULL)`],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,3 +1,4 @@
+import type { AuditFilter, AuditRecord } from "../../domain/audit.js";
 import type {
   AccessKey,
   Account,
@@ -15,7 +16,9 @@ import type {
 import type { ProjectUsage } from "../../domain/quotas/quotas.js";
 import { ChangeRecorder } from "../change-feed.js";
 import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, Tx } from "../store.js";
+import * as audit from "./audit-sql.js";
 import { writeChange } from "./change-log.js";
+import * as iam from "./iam-sql.js";
 import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
 import { SECURITY_GROUP_AND_EIP_TABLES, SecurityGroupSql } from "./security-groups-sql.js";
 
@@ -167,6 +170,39 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return row
       ? { accessKey: String(row.access_key), secretKey: String(row.secret_key), userId: String(row.user_id) }
       : undefined;
+  }
+
+  // Identity and security (statements in iam-sql.ts).
+  listAccessKeys(userId?: string): Promise<AccessKey[]> {
+    return iam.listAccessKeys(this.db, userId);
+  }
+
+  updateAccessKeySecret(accessKey: string, secretKey: string): Promise<void> {
+    return iam.updateAccessKeySecret(this.db, accessKey, secretKey);
+  }
+
+  deleteAccessKey(accessKey: string): Promise<boolean> {
+    return iam.deleteAccessKey(this.db, accessKey);
+  }
+
+  revokeToken(tokenHash: string, expiresAt: string, now: string): Promise<void> {
+    return iam.revokeToken(this.db, tokenHash, expiresAt, now);
+  }
+
+  isTokenRevoked(tokenHash: string): Promise<boolean> {
+    return iam.isTokenRevoked(this.db, tokenHash);
+  }
+
+  insertAudit(record: AuditRecord): Promise<void> {
+    return audit.insertAudit(this.db, record);
+  }
+
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
+    return audit.listAudit(this.db, filter);
+  }
+
+  pruneAudit(before: string): Promise<number> {
+    return audit.pruneAudit(this.db, before);
   }
 
   async insertVpc(vpc: Vpc): Promise<void> {

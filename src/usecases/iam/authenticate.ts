@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   MAX_CLOCK_SKEW_MS,
   parseAuthorization,
@@ -6,8 +7,9 @@ import {
   signaturesMatch,
 } from "../../auth/aksk-signature.js";
 import { decodedPath, type SignableRequest } from "../../auth/canonical-request.js";
+import { FailureLock } from "../../auth/failure-lock.js";
+import { DEFAULT_SECURITY, type SecuritySettings } from "../../auth/security-settings.js";
 import { verifyToken } from "../../auth/tokens.js";
-import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Caller, UseCaseContext } from "../context.js";
 import { TOKEN_SECRET_KEY } from "./bootstrap.js";
@@ -20,8 +22,21 @@ export interface SignedRequest extends SignableRequest {
 
 /** Immutable identity facts worth keeping in memory: the token secret and access keys never change once written. */
 export class IdentityCache {
+  /** The gateway's lock on access keys with consecutive signature failures. */
+  readonly accessKeyLock: FailureLock;
+  /** IAM's login lock-out (login policy), by account and user name, known or not. */
+  readonly loginLock: FailureLock;
+
+  constructor(readonly security: SecuritySettings = DEFAULT_SECURITY) {
+    this.accessKeyLock = new FailureLock(
+      security.accessKeyFailures,
+      Number.POSITIVE_INFINITY,
+      security.accessKeyLockMs,
+    );
+    this.loginLock = new FailureLock(security.loginFailures, security.loginFailureWindowMs, security.loginLockMs);
+  }
+
   tokenSecret: string | undefined;
-  readonly keys = new Map<string, { key: AccessKey; user: User }>();
   /** Project ids per account; projects are only created at bootstrap, never deleted. */
   readonly projects = new Map<string, Set<string>>();
 }
@@ -30,15 +45,30 @@ export async function tokenSecret(context: UseCaseContext, cache: IdentityCache)
   if (cache.tokenSecret === undefined) {
     const secret = await context.store.read((tx) => tx.getMeta(TOKEN_SECRET_KEY));
     if (secret === undefined) throw new Error("store has no token secret: bootstrap did not run");
-    cache.tokenSecret = secret;
+    cache.tokenSecret = context.secrets.open(secret);
   }
   return cache.tokenSecret;
 }
 
+export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
+
 export async function authenticateToken(context: UseCaseContext, cache: IdentityCache, token: string): Promise<Caller> {
   const claims = verifyToken(token, await tokenSecret(context, cache), context.now());
   if (!claims) fail("authenticationFailed", "Incorrect IAM authentication information: token is invalid or expired.");
+  // Looked up in the store on every use, so a revocation holds at once in every process.
+  if (await context.store.read((tx) => tx.isTokenRevoked(tokenHash(token)))) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: the token has been revoked.");
+  }
   return { userId: claims.userId, accountId: claims.accountId, projectId: claims.projectId };
+}
+
+/** The user a valid token names, or undefined; no store access beyond the (cached) token secret. */
+export async function userOfToken(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  token: string,
+): Promise<string | undefined> {
+  return verifyToken(token, await tokenSecret(context, cache), context.now())?.userId;
 }
 
 export async function authenticateSignature(
@@ -49,6 +79,15 @@ export async function authenticateSignature(
   const parsed = parseAuthorization(request.authorization);
   if (!parsed)
     fail("authenticationFailed", "Incorrect IAM authentication information: unsupported Authorization header.");
+  // What the signature must cover: the host it was meant for, and the project it acts in when one is named.
+  if (!parsed.signedHeaders.includes("host")) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: the host header must be signed.");
+  }
+  if (request.header("x-project-id") !== undefined && !parsed.signedHeaders.includes("x-project-id")) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: the X-Project-Id header must be signed.");
+  }
+  // The gateway refuses every request with a locked key, a correctly signed one included, until the lock ends.
+  if (cache.accessKeyLock.lockedFor(parsed.accessKey) > 0) fail("accessKeyLocked");
   const sdkDate = request.header("x-sdk-date") ?? "";
   const signedAt = parseSdkDate(sdkDate);
   if (!signedAt)
@@ -60,25 +99,25 @@ export async function authenticateSignature(
   if (!known) fail("authenticationFailed", "Incorrect IAM authentication information: ak not exist.");
   const signs = (path: string) =>
     signaturesMatch(
-      signatureFor({ ...request, path }, parsed.signedHeaders, sdkDate, known.key.secretKey),
+      signatureFor({ ...request, path }, parsed.signedHeaders, sdkDate, context.secrets.open(known.key.secretKey)),
       parsed.signature,
     );
   if (!signs(request.path) && !(request.path.includes("%") && signs(decodedPath(request.path)))) {
+    cache.accessKeyLock.fail(parsed.accessKey);
     fail("authenticationFailed", "Incorrect IAM authentication information: verify aksk signature fail.");
   }
+  cache.accessKeyLock.succeed(parsed.accessKey);
   const projectId = await resolveProject(context, cache, known.user.accountId, request.projectHint);
   return { userId: known.user.id, accountId: known.user.accountId, projectId };
 }
 
-async function lookupAccessKey(context: UseCaseContext, cache: IdentityCache, accessKey: string) {
-  const cached = cache.keys.get(accessKey);
-  if (cached) return cached;
+/** Read from the store on every request (never cached), so a deleted key stops working at once in every process. */
+async function lookupAccessKey(context: UseCaseContext, _cache: IdentityCache, accessKey: string) {
   const found = await context.store.read(async (tx) => {
     const key = await tx.getAccessKey(accessKey);
     const user = key ? await tx.getUser(key.userId) : undefined;
     return key && user ? { key, user } : undefined;
   });
-  if (found) cache.keys.set(accessKey, found);
   return found;
 }
 

@@ -37,6 +37,9 @@ export async function bootstrap(
   context: UseCaseContext,
   input: BootstrapInput,
 ): Promise<{ created: boolean; credentials?: BootstrapCredentials }> {
+  // Hashed before the transaction: scrypt takes tens of milliseconds and must not hold the store's write lock.
+  const password = input.adminPassword ?? randomText(12, "base64url");
+  const passwordHash = await hashPassword(password);
   return context.store.write(async (tx) => {
     const existing = await tx.getAccountByName(BOOTSTRAP_ACCOUNT);
     if (existing) {
@@ -50,7 +53,7 @@ export async function bootstrap(
         if (admin)
           await tx.insertAccessKey({
             accessKey: input.accessKey,
-            secretKey: input.secretKey,
+            secretKey: context.secrets.seal(input.secretKey),
             userId: admin.id,
           });
       }
@@ -61,7 +64,7 @@ export async function bootstrap(
     const credentials: BootstrapCredentials = {
       account: BOOTSTRAP_ACCOUNT,
       user: BOOTSTRAP_USER,
-      password: input.adminPassword ?? randomText(12, "base64url"),
+      password,
       projectId: input.projectId ?? randomText(16, "hex"),
       projectName: input.projectName,
       accessKey: input.accessKey ?? randomText(10, "hex").toUpperCase(),
@@ -74,7 +77,7 @@ export async function bootstrap(
       id: userId,
       accountId,
       name: BOOTSTRAP_USER,
-      passwordHash: hashPassword(credentials.password),
+      passwordHash,
     });
     await tx.insertProject({
       id: credentials.projectId,
@@ -83,8 +86,12 @@ export async function bootstrap(
       description: "",
     });
     await ensureDefaultSecurityGroup(context, tx, credentials.projectId);
-    await tx.insertAccessKey({ accessKey: credentials.accessKey, secretKey: credentials.secretKey, userId });
-    await tx.setMeta(TOKEN_SECRET_KEY, randomText(32, "hex"));
+    await tx.insertAccessKey({
+      accessKey: credentials.accessKey,
+      secretKey: context.secrets.seal(credentials.secretKey),
+      userId,
+    });
+    await tx.setMeta(TOKEN_SECRET_KEY, context.secrets.seal(randomText(32, "hex")));
     return { created: true, credentials };
   });
 }

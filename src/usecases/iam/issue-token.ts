@@ -1,7 +1,8 @@
-import { verifyPassword } from "../../auth/passwords.js";
+import { HashingBusyError, UNKNOWN_USER_HASH, verifyPassword } from "../../auth/passwords.js";
 import { issueToken, TOKEN_LIFETIME_MS } from "../../auth/tokens.js";
 import type { Account, Project, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
+import { throttle } from "../../errors/throttled.js";
 import type { UseCaseContext } from "../context.js";
 import { type IdentityCache, tokenSecret } from "./authenticate.js";
 
@@ -36,7 +37,21 @@ export async function issuePasswordToken(
     const projects = await tx.listProjects(user.accountId, {});
     return { user, account: resolvedAccount, projects };
   });
-  if (!found || !verifyPassword(auth.password, found.user.passwordHash)) fail("iamWrongCredentials");
+  // Locked by account and name whether the user exists or not, so the lock-out does not reveal names either.
+  const lockKey = `${found?.user.accountId ?? JSON.stringify(auth.domain)}:${auth.userName}`;
+  if (cache.loginLock.lockedFor(lockKey) > 0) fail("iamUserLocked");
+  // An unknown user costs the same scrypt work as a known one: timing must not reveal which names exist.
+  const matches = await verifyPassword(auth.password, found?.user.passwordHash ?? UNKNOWN_USER_HASH).catch(
+    (error: unknown) => {
+      if (error instanceof HashingBusyError) throttle(1, "Too many logins are being checked; try again shortly.");
+      throw error;
+    },
+  );
+  if (!found || !matches) {
+    cache.loginLock.fail(lockKey);
+    fail("iamWrongCredentials");
+  }
+  cache.loginLock.succeed(lockKey);
   const { projectId, projectName } = auth.scope;
   const project =
     projectId !== undefined || projectName !== undefined

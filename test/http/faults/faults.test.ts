@@ -81,13 +81,14 @@ describe("fault injection through /ecs-vip/v1/faults", () => {
   });
 
   it("lets only the account's admin user see or change rules (403 in the gateway's envelope)", async () => {
+    const passwordHash = await hashPassword("Operator-Passw0rd");
     await app.store().write(async (tx) => {
       const admin = await tx.getUserByName((await tx.getProject(TEST_PROJECT_ID))?.accountId ?? "", "admin");
       await tx.insertUser({
         id: "operator-1",
         accountId: admin?.accountId ?? "",
         name: "operator",
-        passwordHash: hashPassword("Operator-Passw0rd"),
+        passwordHash,
       });
     });
     const login = await app.call("POST", "/v3/auth/tokens", {

@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { parseAuthorization } from "../../auth/aksk-signature.js";
+import type { AuditTrail } from "../../usecases/audit/audit-trail.js";
+
+declare module "fastify" {
+  interface FastifyReply {
+    /** The cloud error code the answer carries, for the audit trail. */
+    errorCode?: string;
+  }
+}
+
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The user name a password login tried (never the password), for failed logins that have no caller. */
+function attemptedUser(request: FastifyRequest): string {
+  const body = request.body as { auth?: { identity?: { password?: { user?: { name?: unknown } } } } } | undefined;
+  const name = body?.auth?.identity?.password?.user?.name;
+  return typeof name === "string" ? name.slice(0, 64) : "";
+}
+
+/** Every state-changing request and every refused authentication, recorded after the answer is sent. */
+export function registerAudit(app: FastifyInstance, trail: AuditTrail): void {
+  app.addHook("onResponse", async (request, reply) => {
+    const status = reply.statusCode;
+    const authFailure = status === 401 || status === 403;
+    if (request.is404 || (READS.has(request.method) && !authFailure)) return;
+    const params = (request.params ?? {}) as Record<string, string>;
+    const authorization = request.headers.authorization;
+    trail.record({
+      accountId: request.caller?.accountId ?? "",
+      userId: request.caller?.userId ?? attemptedUser(request),
+      accessKey: (authorization ? parseAuthorization(authorization)?.accessKey : undefined) ?? "",
+      projectId: request.caller?.projectId ?? params.project_id ?? "",
+      action: `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`,
+      target: Object.entries(params)
+        .filter(([key]) => key !== "project_id")
+        .map(([, value]) => value)
+        .join(","),
+      status,
+      code: reply.errorCode ?? "",
+      requestId: String(request.id),
+      source: request.ip,
+    });
+  });
+  app.addHook("onClose", async () => trail.flush());
+}

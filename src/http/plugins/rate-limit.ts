@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { parseAuthorization } from "../../auth/aksk-signature.js";
+import { throttle } from "../../errors/throttled.js";
+
+/**
+ * A token bucket per caller: `rate` tokens a second, at most `rate` banked (the burst). A request over it is answered
+ * 429 `APIGW.0308` with `Retry-After` before anything else runs, so it changes nothing.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly rate: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one token; 0 when granted, else the seconds until one is available. */
+  take(key: string): number {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.rate, at: now };
+    bucket.tokens = Math.min(this.rate, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);
+    bucket.at = now;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      this.buckets.set(key, bucket);
+      this.prune(now);
+      return 0;
+    }
+    this.buckets.set(key, bucket);
+    return (1 - bucket.tokens) / this.rate;
+  }
+
+  /** A bucket refilled to the brim is the same as no bucket: forget those when many callers came by. */
+  private prune(now: number): void {
+    if (this.buckets.size < 50_000) return;
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.rate >= this.rate) this.buckets.delete(key);
+    }
+  }
+}
+
+/**
+ * Who a request counts against, as the gateway counts: its access key, else the user of a valid token, else its
+ * source address (a forged token counts against the address it came from, never against the user it names).
+ */
+async function callerKey(
+  request: FastifyRequest,
+  userOfToken: (token: string) => Promise<string | undefined>,
+): Promise<string> {
+  const authorization = request.headers.authorization;
+  const accessKey = authorization ? parseAuthorization(authorization)?.accessKey : undefined;
+  if (accessKey) return `ak:${accessKey}`;
+  const token = request.headers["x-auth-token"];
+  if (typeof token === "string" && token !== "") {
+    const user = await userOfToken(token);
+    if (user) return `user:${user}`;
+  }
+  return `addr:${request.ip}`;
+}
+
+export function registerRateLimit(
+  app: FastifyInstance,
+  rate: number,
+  userOfToken: (token: string) => Promise<string | undefined>,
+): void {
+  if (rate <= 0) return;
+  const buckets = new TokenBuckets(rate);
+  app.addHook("onRequest", async (request) => {
+    const wait = buckets.take(await callerKey(request, userOfToken));
+    if (wait > 0) throttle(wait);
+  });
+}

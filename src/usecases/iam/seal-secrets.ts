@@ -1,0 +1,39 @@
+import { SecretBox } from "../../auth/secret-box.js";
+import type { UseCaseContext } from "../context.js";
+import { TOKEN_SECRET_KEY } from "./bootstrap.js";
+
+export const MASTER_KEY_CHECK = "master_key_check";
+
+export class WrongMasterKeyError extends Error {
+  constructor() {
+    super(
+      "the master key (ECS_VIP_MASTER_KEY or <data dir>/master.key) is not the one this store's secrets are sealed with",
+    );
+  }
+}
+
+/**
+ * At start: refuses a master key other than the store's, and seals every secret still stored in clear (stores written
+ * before secrets were sealed). Safe to run from several processes at once: each reseal is idempotent.
+ */
+export async function sealStoredSecrets(context: UseCaseContext): Promise<{ sealed: number }> {
+  const fingerprint = context.secrets.fingerprint();
+  if (fingerprint === undefined) return { sealed: 0 };
+  return context.store.write(async (tx) => {
+    const known = await tx.getMeta(MASTER_KEY_CHECK);
+    if (known !== undefined && known !== fingerprint) throw new WrongMasterKeyError();
+    if (known === undefined) await tx.setMeta(MASTER_KEY_CHECK, fingerprint);
+    let sealed = 0;
+    const tokenSecret = await tx.getMeta(TOKEN_SECRET_KEY);
+    if (tokenSecret !== undefined && !SecretBox.isSealed(tokenSecret)) {
+      await tx.setMeta(TOKEN_SECRET_KEY, context.secrets.seal(tokenSecret));
+      sealed++;
+    }
+    for (const key of await tx.listAccessKeys()) {
+      if (SecretBox.isSealed(key.secretKey)) continue;
+      await tx.updateAccessKeySecret(key.accessKey, context.secrets.seal(key.secretKey));
+      sealed++;
+    }
+    return { sealed };
+  });
+}
