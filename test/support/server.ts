@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningServer, startServer } from "../../src/cli/serve.js";
 import type { ServeConfig } from "../../src/config.js";
+import type { Quotas } from "../../src/domain/quotas/quotas.js";
 
 export interface TestServer extends RunningServer {
   projectId: string;
@@ -27,6 +28,8 @@ export interface TestServerOptions {
   buildMs?: number;
   /** The admin password; pass the first server's when reopening its store (bootstrap keeps the stored one). */
   password?: string;
+  /** Per-project quotas in place of the defaults, e.g. for tests that create thousands of servers. */
+  quotas?: Quotas;
 }
 
 export function testIdentity() {
@@ -58,6 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       adminPassword: identity.password,
     },
     logLevel: "silent",
+    ...(options.quotas ? { quotas: options.quotas } : {}),
   };
   const server = await startServer(config, { logger: false });
   return {

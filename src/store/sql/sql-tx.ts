@@ -433,6 +433,14 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return new Set(rows.map((row) => String(row.ip_address)));
   }
 
+  async macInUse(networkId: string, macAddress: string): Promise<boolean> {
+    const rows = await this.db.all("SELECT 1 FROM ports WHERE network_id = ? AND mac_address = ? LIMIT 1", [
+      networkId,
+      macAddress,
+    ]);
+    return rows.length > 0;
+  }
+
   async listPortsWithPair(projectId: string, pair: { ipAddress: string; macAddress?: string }): Promise<Port[]> {
     const params: unknown[] = [projectId, pair.ipAddress];
     let inner = "SELECT port_id FROM address_pairs WHERE ip_address = ?";
