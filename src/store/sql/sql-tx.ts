@@ -16,6 +16,7 @@ import type { ProjectUsage } from "../../domain/quotas/quotas.js";
 import { ChangeRecorder } from "../change-feed.js";
 import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, Tx } from "../store.js";
 import { writeChange } from "./change-log.js";
+import { inList } from "./in-list.js";
 import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
 import { SECURITY_GROUP_AND_EIP_TABLES, SecurityGroupSql } from "./security-groups-sql.js";
 
@@ -281,8 +282,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     }
     if (filter.ids !== undefined) {
       if (filter.ids.length === 0) return [];
-      sql += ` AND id IN (${filter.ids.map(() => "?").join(", ")})`;
-      params.push(...filter.ids);
+      const list = inList(this.db.dialect, "id", filter.ids);
+      sql += ` AND ${list.sql}`;
+      params.push(list.param);
     }
     sql += filter.page ? this.pageClause(filter.page, params) : " ORDER BY id";
     return (await this.db.all<Row>(sql, params)).map(networkFromRow);
@@ -353,10 +355,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     const pairs = new Map<string, AddressPair[]>();
     for (let start = 0; start < ids.length; start += CHUNK) {
       const chunk = ids.slice(start, start + CHUNK);
-      const marks = chunk.map(() => "?").join(", ");
+      const list = inList(this.db.dialect, "port_id", chunk);
       const ipRows = await this.db.all<Row>(
-        `SELECT port_id, subnet_id, ip_address FROM fixed_ips WHERE port_id IN (${marks}) ORDER BY port_id, position`,
-        chunk,
+        `SELECT port_id, subnet_id, ip_address FROM fixed_ips WHERE ${list.sql} ORDER BY port_id, position`,
+        [list.param],
       );
       for (const row of ipRows) {
         const list = fixedIps.get(String(row.port_id)) ?? [];
@@ -364,8 +366,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         fixedIps.set(String(row.port_id), list);
       }
       const pairRows = await this.db.all<Row>(
-        `SELECT port_id, ip_address, mac_address FROM address_pairs WHERE port_id IN (${marks}) ORDER BY port_id, position`,
-        chunk,
+        `SELECT port_id, ip_address, mac_address FROM address_pairs WHERE ${list.sql} ORDER BY port_id, position`,
+        [list.param],
       );
       for (const row of pairRows) {
         const list = pairs.get(String(row.port_id)) ?? [];
@@ -404,8 +406,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     }
     if (filter.ids !== undefined) {
       if (filter.ids.length === 0) return [];
-      sql += ` AND id IN (${filter.ids.map(() => "?").join(", ")})`;
-      params.push(...filter.ids);
+      const list = inList(this.db.dialect, "id", filter.ids);
+      sql += ` AND ${list.sql}`;
+      params.push(list.param);
     }
     if (filter.ipAddress !== undefined) {
       sql += " AND id IN (SELECT port_id FROM fixed_ips WHERE ip_address = ?)";
