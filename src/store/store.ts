@@ -108,6 +108,8 @@ export interface Tx extends SecurityGroupTx, EipTx {
   /** The port holding `ipAddress` as a fixed IP in the network, if any. */
   getPortByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined>;
   usedAddresses(networkId: string): Promise<Set<string>>;
+  /** Whether a port of the network already has this MAC (one indexed lookup on the unique (network, MAC) key). */
+  macInUse(networkId: string, macAddress: string): Promise<boolean>;
   /** Ports of the project whose allowed_address_pairs contain the pair (any MAC when `macAddress` is omitted). */
   listPortsWithPair(projectId: string, pair: { ipAddress: string; macAddress?: string }): Promise<Port[]>;
   /**

@@ -903,6 +903,24 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       );
     });
 
+    it("tells whether a network holds a MAC, per network, as the unique (network, MAC) key sees it", async () => {
+      const world = await seedWorld(store);
+      const a = portOf(world, "a", "10.0.0.60");
+      const b = portOf(world, "b", "10.0.1.60", { networkId: world.subnet2.id, macAddress: a.macAddress });
+      await store.write(async (tx) => {
+        await tx.insertPort(a);
+        await tx.insertPort(b);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.macInUse(world.subnet.id, a.macAddress)).toBe(true);
+        expect(await tx.macInUse(world.subnet2.id, a.macAddress)).toBe(true);
+        expect(await tx.macInUse(world.subnet.id, nextMac())).toBe(false);
+        expect(await tx.macInUse("missing", a.macAddress)).toBe(false);
+      });
+      await store.write((tx) => tx.deletePort(a.id));
+      expect(await store.read((tx) => tx.macInUse(world.subnet.id, a.macAddress))).toBe(false);
+    });
+
     it("lists the ports carrying a pair, with or without its MAC, within the project", async () => {
       const world = await seedWorld(store);
       const other = await seedWorld(store);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningServer, startServer } from "../../src/cli/serve.js";
 import type { ServeConfig } from "../../src/config.js";
+import type { Quotas } from "../../src/domain/quotas/quotas.js";
 
 export interface TestServer extends RunningServer {
   projectId: string;
@@ -31,6 +32,8 @@ export interface TestServerOptions {
   faultsFile?: string;
   /** Requests per second per caller (0: off). */
   rateLimit?: number;
+  /** Per-project quotas in place of the defaults, e.g. for tests that create thousands of servers. */
+  quotas?: Quotas;
 }
 
 export function testIdentity() {
@@ -64,6 +67,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logLevel: "silent",
     faultsFile: options.faultsFile,
     rateLimit: options.rateLimit ?? 1000,
+    ...(options.quotas ? { quotas: options.quotas } : {}),
   };
   const server = await startServer(config, { logger: false });
   return {

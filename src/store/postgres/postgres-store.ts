@@ -46,8 +46,11 @@ export function numberPlaceholders(sql: string): string {
 
 /**
  * Each distinct statement gets a name, so every pooled connection parses and plans it once and then only binds and
- * executes it. The set of statements is small and fixed by the code (IN lists are chunked), so the map stays bounded.
+ * executes it. Id lists are one array parameter (see sql/in-list.ts), so a list's length never makes a new statement;
+ * optional filters still combine into many shapes, so only the first MAX_NAMED_STATEMENTS distinct texts get a name
+ * and any later one runs unnamed (parsed each time). That bounds what each connection holds, whatever callers send.
  */
+export const MAX_NAMED_STATEMENTS = 200;
 const preparedStatements = new Map<string, { name: string; text: string }>();
 /** Schema statements (migrations) run unnamed: a plan must never outlive the schema it was made for. */
 const DATA_STATEMENT = /^\s*(SELECT|INSERT|UPDATE|DELETE)\b/i;
@@ -56,6 +59,8 @@ function prepared(sql: string, values: readonly unknown[]): pg.QueryConfig {
   if (!DATA_STATEMENT.test(sql)) return { text: numberPlaceholders(sql), values: values as unknown[] };
   let statement = preparedStatements.get(sql);
   if (!statement) {
+    if (preparedStatements.size >= MAX_NAMED_STATEMENTS)
+      return { text: numberPlaceholders(sql), values: values as unknown[] };
     statement = { name: `ecs_vip_${preparedStatements.size}`, text: numberPlaceholders(sql) };
     preparedStatements.set(sql, statement);
   }

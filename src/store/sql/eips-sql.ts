@@ -64,7 +64,7 @@ export class EipSql implements EipTx {
   }
 
   async listEips(projectId: string, filter: EipFilter): Promise<Eip[]> {
-    const where = new Where(projectId)
+    const where = new Where(projectId, this.db.dialect)
       .equal("port_id", filter.portId)
       .equal("public_ip_address", filter.publicIpAddress)
       .ids(filter.ids);

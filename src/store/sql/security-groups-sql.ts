@@ -2,6 +2,7 @@ import type { Direction, Ethertype, SecurityGroup, SecurityGroupRule } from "../
 import type { SecurityGroupFilter, SecurityGroupRuleFilter, SecurityGroupTx } from "../security-groups.js";
 import type { ReadOptions } from "../store.js";
 import { EipSql } from "./eips-sql.js";
+import { inList } from "./in-list.js";
 import { Where } from "./where.js";
 
 type Row = Record<string, unknown>;
@@ -85,7 +86,7 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
   }
 
   async listSecurityGroups(projectId: string, filter: SecurityGroupFilter): Promise<SecurityGroup[]> {
-    const where = new Where(projectId)
+    const where = new Where(projectId, this.db.dialect)
       .equal("name", filter.name)
       .equal("description", filter.description)
       .equal("vpc_id", filter.vpcId)
@@ -144,7 +145,7 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
   }
 
   async listSecurityGroupRules(projectId: string, filter: SecurityGroupRuleFilter): Promise<SecurityGroupRule[]> {
-    const where = new Where(projectId)
+    const where = new Where(projectId, this.db.dialect)
       .equal("security_group_id", filter.securityGroupId)
       .equal("direction", filter.direction)
       .equal("ethertype", filter.ethertype)
@@ -187,11 +188,10 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
     const groups = new Map<string, string[]>();
     for (let start = 0; start < portIds.length; start += CHUNK) {
       const chunk = portIds.slice(start, start + CHUNK);
+      const list = inList(this.db.dialect, "port_id", chunk);
       const rows = await this.db.all<Row>(
-        `SELECT port_id, security_group_id FROM port_security_groups WHERE port_id IN (${chunk
-          .map(() => "?")
-          .join(", ")}) ORDER BY port_id, position`,
-        chunk,
+        `SELECT port_id, security_group_id FROM port_security_groups WHERE ${list.sql} ORDER BY port_id, position`,
+        [list.param],
       );
       for (const row of rows) {
         const list = groups.get(text(row.port_id)) ?? [];

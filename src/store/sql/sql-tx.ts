@@ -19,6 +19,7 @@ import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, Tx } f
 import * as audit from "./audit-sql.js";
 import { writeChange } from "./change-log.js";
 import * as iam from "./iam-sql.js";
+import { inList } from "./in-list.js";
 import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
 import { SECURITY_GROUP_AND_EIP_TABLES, SecurityGroupSql } from "./security-groups-sql.js";
 
@@ -346,8 +347,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     }
     if (filter.ids !== undefined) {
       if (filter.ids.length === 0) return [];
-      sql += ` AND id IN (${filter.ids.map(() => "?").join(", ")})`;
-      params.push(...filter.ids);
+      const list = inList(this.db.dialect, "id", filter.ids);
+      sql += ` AND ${list.sql}`;
+      params.push(list.param);
     }
     sql += filter.page ? this.pageClause(filter.page, params) : " ORDER BY id";
     return (await this.db.all<Row>(sql, params)).map(networkFromRow);
@@ -418,10 +420,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     const pairs = new Map<string, AddressPair[]>();
     for (let start = 0; start < ids.length; start += CHUNK) {
       const chunk = ids.slice(start, start + CHUNK);
-      const marks = chunk.map(() => "?").join(", ");
+      const list = inList(this.db.dialect, "port_id", chunk);
       const ipRows = await this.db.all<Row>(
-        `SELECT port_id, subnet_id, ip_address FROM fixed_ips WHERE port_id IN (${marks}) ORDER BY port_id, position`,
-        chunk,
+        `SELECT port_id, subnet_id, ip_address FROM fixed_ips WHERE ${list.sql} ORDER BY port_id, position`,
+        [list.param],
       );
       for (const row of ipRows) {
         const list = fixedIps.get(String(row.port_id)) ?? [];
@@ -429,8 +431,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         fixedIps.set(String(row.port_id), list);
       }
       const pairRows = await this.db.all<Row>(
-        `SELECT port_id, ip_address, mac_address FROM address_pairs WHERE port_id IN (${marks}) ORDER BY port_id, position`,
-        chunk,
+        `SELECT port_id, ip_address, mac_address FROM address_pairs WHERE ${list.sql} ORDER BY port_id, position`,
+        [list.param],
       );
       for (const row of pairRows) {
         const list = pairs.get(String(row.port_id)) ?? [];
@@ -469,8 +471,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     }
     if (filter.ids !== undefined) {
       if (filter.ids.length === 0) return [];
-      sql += ` AND id IN (${filter.ids.map(() => "?").join(", ")})`;
-      params.push(...filter.ids);
+      const list = inList(this.db.dialect, "id", filter.ids);
+      sql += ` AND ${list.sql}`;
+      params.push(list.param);
     }
     if (filter.ipAddress !== undefined) {
       sql += " AND id IN (SELECT port_id FROM fixed_ips WHERE ip_address = ?)";
@@ -496,6 +499,14 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async usedAddresses(networkId: string): Promise<Set<string>> {
     const rows = await this.db.all<Row>("SELECT ip_address FROM fixed_ips WHERE network_id = ?", [networkId]);
     return new Set(rows.map((row) => String(row.ip_address)));
+  }
+
+  async macInUse(networkId: string, macAddress: string): Promise<boolean> {
+    const rows = await this.db.all("SELECT 1 FROM ports WHERE network_id = ? AND mac_address = ? LIMIT 1", [
+      networkId,
+      macAddress,
+    ]);
+    return rows.length > 0;
   }
 
   async listPortsWithPair(projectId: string, pair: { ipAddress: string; macAddress?: string }): Promise<Port[]> {

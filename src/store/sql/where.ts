@@ -1,4 +1,5 @@
 import type { Page } from "../store.js";
+import { inList } from "./in-list.js";
 
 /** Builds `WHERE project_id = ? AND …` from equality terms, an id list and a page. */
 export class Where {
@@ -6,7 +7,10 @@ export class Where {
   sql: string;
   empty = false;
 
-  constructor(projectId: string) {
+  constructor(
+    projectId: string,
+    private readonly dialect: "sqlite" | "postgres",
+  ) {
     this.sql = " WHERE project_id = ?";
     this.params = [projectId];
   }
@@ -22,8 +26,9 @@ export class Where {
     if (ids === undefined) return this;
     if (ids.length === 0) this.empty = true;
     else {
-      this.sql += ` AND id IN (${ids.map(() => "?").join(", ")})`;
-      this.params.push(...ids);
+      const list = inList(this.dialect, "id", ids);
+      this.sql += ` AND ${list.sql}`;
+      this.params.push(list.param);
     }
     return this;
   }

@@ -3,6 +3,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { Allocators } from "../shared/allocate-address.js";
+import { insertNewPort } from "../shared/insert-new-port.js";
 import { removePort } from "../shared/remove-port.js";
 import { finishedJob } from "./jobs.js";
 import { buildNic, type NicInput } from "./nic-allocation.js";
@@ -38,7 +39,7 @@ export async function addServerNics(
     for (const input of inputs) {
       nics.push(await buildNic(context, tx, allocators, caller, server, input, nextIndex++, "ACTIVE"));
     }
-    for (const nic of nics) await tx.insertPort(nic);
+    for (const nic of nics) await insertNewPort(context, tx, nic);
     const job = finishedJob(context, caller, "addNics", [serverId]);
     await tx.insertJob(job);
     return { job, nics };

@@ -5,6 +5,7 @@ import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { groupsForNewPort } from "../security-groups/port-groups.js";
 import { Allocators } from "../shared/allocate-address.js";
+import { insertNewPort } from "../shared/insert-new-port.js";
 import { removePort } from "../shared/remove-port.js";
 import { projectZone } from "../vpc/subnets.js";
 import { finishedJob } from "./jobs.js";
@@ -103,7 +104,10 @@ export async function createServers(
     job.serverIds = servers.map((server) => server.id);
     await tx.insertJob(job);
     for (const server of servers) await tx.insertServer(server);
-    for (const nic of nics) await tx.insertPort({ ...nic, securityGroupIds: groups });
+    for (const nic of nics) {
+      nic.securityGroupIds = groups;
+      await insertNewPort(context, tx, nic);
+    }
     if (input.dryRun) throw new DryRunPassed();
     return { job, servers };
   });

@@ -5,6 +5,7 @@ import { decideUnbind } from "../../domain/vip/unbind.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { insertNewPort } from "../shared/insert-new-port.js";
 import { newPort } from "../shared/new-port.js";
 import { failEcs } from "./vip-refusals.js";
 
@@ -67,7 +68,7 @@ async function bind(
     newVipPort: (template) => newPort(context, { ...template, ...vipPortDefaults() }),
   });
   if (!outcome.ok) failEcs(outcome.reason);
-  if (outcome.vipCreated) await tx.insertPort(outcome.vip);
+  if (outcome.vipCreated) await insertNewPort(context, tx, outcome.vip);
   else if (outcome.vipChanged) await tx.updatePort(outcome.vip);
   if (outcome.nicChanged) await tx.updatePort(outcome.nic);
 }

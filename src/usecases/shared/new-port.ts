@@ -4,7 +4,7 @@ import { isoNow, type UseCaseContext } from "../context.js";
 
 export type PortFields = Pick<Port, "projectId" | "networkId" | "fixedIps"> & Partial<Port>;
 
-/** A fresh port with a new id and MAC; a MAC collision in the network fails the unique index and is retried. */
+/** A fresh port with a new id and a candidate MAC; store it with `insertNewPort`, which makes the MAC unique in its network. */
 export function newPort(context: UseCaseContext, fields: PortFields): Port {
   const now = isoNow(context);
   return {

@@ -4,6 +4,7 @@ import type { PortFilter } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { checkedGroups, type GroupRefusal, groupsForNewPort } from "../security-groups/port-groups.js";
 import { Allocators } from "./allocate-address.js";
+import { insertNewPort } from "./insert-new-port.js";
 import { newPort } from "./new-port.js";
 import { removePort } from "./remove-port.js";
 
@@ -121,7 +122,7 @@ export async function createPort(
       port.portSecurityEnabled,
       refuse,
     );
-    await tx.insertPort(port);
+    await insertNewPort(context, tx, port);
     return port;
   });
 }

@@ -3,6 +3,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Page } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { Allocators } from "../shared/allocate-address.js";
+import { insertNewPort } from "../shared/insert-new-port.js";
 import { newPort } from "../shared/new-port.js";
 import { portsPointingAt, removePort } from "../shared/remove-port.js";
 
@@ -37,7 +38,7 @@ export async function assignPrivateIps(
         }),
       );
     }
-    for (const port of ports) await tx.insertPort(port);
+    for (const port of ports) await insertNewPort(context, tx, port);
     return ports;
   });
 }

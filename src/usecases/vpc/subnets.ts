@@ -10,6 +10,7 @@ import { parseVpcCidr } from "../../domain/vpc/address-space.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Page } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { insertNewPort } from "../shared/insert-new-port.js";
 import { newPort } from "../shared/new-port.js";
 import { removePort } from "../shared/remove-port.js";
 
@@ -97,7 +98,9 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
     });
     await tx.insertSubnet(subnet);
     for (const system of systemAddresses(cidr, input.gatewayIp)) {
-      await tx.insertPort(
+      await insertNewPort(
+        context,
+        tx,
         newPort(context, {
           projectId: caller.projectId,
           networkId: subnet.networkId,
