@@ -88,6 +88,31 @@ export const faultRule = shape("id operation project error", {
   injected: int,
 });
 
+export const securityGroupRule = shape(
+  "id description security_group_id direction ethertype protocol remote_ip_prefix remote_group_id tenant_id",
+  { port_range_min: { type: ["integer", "null"] }, port_range_max: { type: ["integer", "null"] } },
+);
+export const securityGroup = shape("id name description vpc_id enterprise_project_id tenant_id project_id", {
+  security_group_rules: arrayOf(securityGroupRule),
+});
+export const publicIp = shape(
+  "id status type public_ip_address tenant_id create_time bandwidth_id bandwidth_share_type bandwidth_name " +
+    "alias enterprise_project_id port_id private_ip_address",
+  { ip_version: int, bandwidth_size: int, profile: anyObject },
+);
+const nullableStr = { type: ["string", "null"] };
+export const floatingIp = shape(
+  "id status tenant_id project_id floating_network_id floating_ip_address dns_name dns_domain created_at updated_at",
+  { router_id: nullableStr, fixed_ip_address: nullableStr, port_id: nullableStr },
+);
+const quotaResource = shape("type", { used: int, quota: int, min: int });
+const topologyVpc = shape("id name cidr", {
+  subnets: arrayOf(shape("id name cidr gatewayIp", { used: int, free: int })),
+  servers: arrayOf(shape("id name status", { nics: arrayOf(shape("portId subnetId ip mac status")) })),
+  vips: arrayOf(shape("portId subnetId ip deviceOwner")),
+  bindings: arrayOf(shape("vipPortId vipIp nicPortId", { reverse: bool })),
+});
+
 export const RESPONSES = {
   vpc: wrap("vpc", vpc),
   vpcs: wrap("vpcs", arrayOf(vpc)),
@@ -118,4 +143,16 @@ export const RESPONSES = {
   faultsCleared: wrap("cleared", int),
   health: shape("status", { checks: { type: "object", additionalProperties: str } }),
   text: str,
+  securityGroup: wrap("security_group", securityGroup),
+  securityGroups: wrap("security_groups", arrayOf(securityGroup)),
+  securityGroupRule: wrap("security_group_rule", securityGroupRule),
+  securityGroupRules: wrap("security_group_rules", arrayOf(securityGroupRule)),
+  publicip: wrap("publicip", publicIp),
+  publicips: wrap("publicips", arrayOf(publicIp)),
+  floatingip: wrap("floatingip", floatingIp),
+  floatingips: wrap("floatingips", arrayOf(floatingIp)),
+  subnetStatus: wrap("subnet", shape("id status")),
+  quotas: wrap("quotas", wrap("resources", arrayOf(quotaResource))),
+  limits: wrap("absolute", { type: "object", additionalProperties: { type: ["integer", "array"] } }),
+  topology: shape("projectId", { vpcs: arrayOf(topologyVpc) }),
 } as const satisfies Record<string, Schema>;

@@ -33,7 +33,7 @@ function successResponse(method: string, url: string): Record<string, unknown> {
   const shape = RESPONSES[doc?.response ?? "empty"];
   if (status === "204") return { [status]: { type: "null", description: "No content" } };
   if (doc?.response === "text") {
-    const type = url === "/docs" ? "text/html" : "text/plain";
+    const type = doc.contentType ?? "text/plain";
     return { [status]: { description: "OK", content: { [type]: { schema: shape } } } };
   }
   return { [status]: { description: "OK", ...shape } };

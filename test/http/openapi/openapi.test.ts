@@ -2,6 +2,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERRORS } from "../../../src/errors/registry.js";
 import { nicVipSchema } from "../../../src/http/ecs/schemas.js";
+import { OPERATIONS } from "../../../src/http/openapi/operations.js";
 import { discoverRoutes } from "../../fuzz/catalog.js";
 import { createInjectApp, type InjectApp } from "../../support/inject-app.js";
 
@@ -54,6 +55,20 @@ describe("OpenAPI document and /docs", () => {
       const documented = (operation.parameters ?? []).filter((p: Json) => p.in === "path").map((p: Json) => p.name);
       expect(documented.sort()).toEqual(pathParams.sort());
       expect(Object.keys(operation.responses).some((status) => status.startsWith("2") || status === "300")).toBe(true);
+    }
+  });
+
+  it("has an explicit entry in the route table for every route, and none for a route that does not exist", () => {
+    const routes = discoverRoutes(harness.app)
+      .filter((route) => route.method !== "HEAD")
+      .map((route) => `${route.method} ${route.path}`);
+    const unlisted = routes.filter((key) => OPERATIONS[key] === undefined);
+    expect(unlisted, "add these routes to src/http/openapi/operations.ts").toEqual([]);
+    const stale = Object.keys(OPERATIONS).filter((key) => !routes.includes(key));
+    expect(stale).toEqual([]);
+    for (const key of routes) {
+      const [method, path] = key.split(" ") as [string, string];
+      expect(doc.paths[openApiPath(path)][method.toLowerCase()].operationId, key).toBe(OPERATIONS[key]?.operationId);
     }
   });
 
