@@ -138,6 +138,7 @@ export const RESPONSES = {
   version: wrap("version", version),
   versions: wrap("versions", shape("", { values: arrayOf(version) })),
   empty: { type: "object" },
+  auditRecords: wrap("records", arrayOf(anyObject)),
   faultRule: wrap("rule", faultRule),
   faultRules: wrap("rules", arrayOf(faultRule)),
   faultsCleared: wrap("cleared", int),

@@ -14,6 +14,7 @@ export function routeErrorIds(method: string, url: string, config: RouteOptions[
   const errors = config?.errors;
   ids.add("malformedRequest");
   ids.add("requestTooLarge");
+  ids.add("throttled");
   if (!config?.public) ids.add("authenticationFailed");
   if (errors) {
     ids.add(errors.invalid);
