@@ -43,7 +43,7 @@ export function serviceOfPath(path: string): Service | undefined {
   if (/^\/\/?$/.test(clean) || /^\/v3(\/|$)/.test(clean)) return "iam";
   if (/^\/v2\.0(\/|$)/.test(clean)) return "neutron";
   if (/^\/v1(\.1)?\/[^/]*\/(cloudservers|jobs)(\/|$)/.test(clean)) return "ecs";
-  if (/^\/v1\/[^/]*\/(vpcs|subnets|privateips)(\/|$)/.test(clean)) return "vpc";
+  if (/^\/v1\/[^/]*\/(vpcs|subnets|privateips|ports|quotas)(\/|$)/.test(clean)) return "vpc";
   if (/^\/v1\/[^/]*\/(security-groups|security-group-rules|publicips)(\/|$)/.test(clean)) return "vpc";
   return undefined;
 }
