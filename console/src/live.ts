@@ -2,16 +2,18 @@ import type { Topology } from "../../src/domain/topology/project-topology.js";
 import { type CloudApiError, cloudErrorOf, type Session } from "./api.js";
 
 /**
- * Live topology for the page. Today it polls `GET /console/api/topology` with the last entity tag, so a poll that
- * finds nothing new is a 304 with an empty body. This module is the one place that knows how updates arrive: to
- * switch to server-sent events fed by the store's change feed, replace the loop below and keep `watchTopology`'s
- * contract (call `onTopology` with each new state, `onError` with each failure, `refresh()` to ask now). EventSource
- * cannot send X-Auth-Token: read the event stream with fetch() and a ReadableStream instead, and on each "changed"
- * event fetch the topology as below (the entity tag still saves the body when nothing visible changed).
+ * Live topology for the page, the one place that knows how updates arrive. `GET /console/api/events` is a stream of
+ * server-sent events fed by the store's change feed: each `changed` event makes the page fetch
+ * `GET /console/api/topology` with the last entity tag (a 304 with no body when nothing it shows changed).
+ * EventSource cannot send X-Auth-Token, so the stream is read with fetch(). While the stream is down the page polls,
+ * and it reconnects; a slow poll also runs while it is up, as a safety net.
  */
 export const POLL_INTERVAL_MS = 500;
+/** How often the page looks anyway while the event stream is up. */
+export const STREAMING_POLL_INTERVAL_MS = 10_000;
 /** A tab nobody looks at polls rarely, and catches up at once when it is shown again. */
 export const HIDDEN_POLL_INTERVAL_MS = 10_000;
+const RECONNECT_MS = 1_000;
 
 export interface TopologyFeed {
   /** Fetch now (after the page itself changed something). */
@@ -31,6 +33,9 @@ export function watchTopology(session: Session, handlers: TopologyHandlers): Top
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight = false;
   let again = false;
+  let streaming = false;
+  let stream: AbortController | undefined;
+  let reconnect: ReturnType<typeof setTimeout> | undefined;
 
   const fetchOnce = async () => {
     const headers: Record<string, string> = { "X-Auth-Token": session.token, Accept: "application/json" };
@@ -77,20 +82,67 @@ export function watchTopology(session: Session, handlers: TopologyHandlers): Top
       again = false;
       void tick();
     } else {
-      timer = setTimeout(tick, document.hidden ? HIDDEN_POLL_INTERVAL_MS : POLL_INTERVAL_MS);
+      const interval = document.hidden
+        ? HIDDEN_POLL_INTERVAL_MS
+        : streaming
+          ? STREAMING_POLL_INTERVAL_MS
+          : POLL_INTERVAL_MS;
+      timer = setTimeout(tick, interval);
     }
   };
   const onVisibility = () => {
     if (!document.hidden) void tick();
   };
 
+  /** Reads the event stream until it ends; every `changed` event asks for the topology now. */
+  const follow = async () => {
+    if (stopped) return;
+    stream = new AbortController();
+    try {
+      const response = await fetch("/console/api/events", {
+        headers: { "X-Auth-Token": session.token, Accept: "text/event-stream" },
+        cache: "no-store",
+        signal: stream.signal,
+      });
+      // A rejected session ends the feed: the topology fetch reports the 401 and the page signs out.
+      if (response.status === 401) return void tick();
+      if (!response.ok || !response.body) throw new Error(`event stream: HTTP ${response.status}`);
+      streaming = true;
+      // Anything that changed while the stream was down is fetched now.
+      void tick();
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffered = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffered += value;
+        let end = buffered.indexOf("\n\n");
+        while (end >= 0) {
+          if (/^event: changed$/m.test(buffered.slice(0, end))) void tick();
+          buffered = buffered.slice(end + 2);
+          end = buffered.indexOf("\n\n");
+        }
+      }
+    } catch {
+      // the stream failed or was stopped: polling carries on meanwhile
+    }
+    streaming = false;
+    if (!stopped) {
+      void tick();
+      reconnect = setTimeout(follow, RECONNECT_MS);
+    }
+  };
+
   document.addEventListener("visibilitychange", onVisibility);
   void tick();
+  void follow();
   return {
     refresh: () => void tick(),
     stop: () => {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(reconnect);
+      stream?.abort();
       document.removeEventListener("visibilitychange", onVisibility);
     },
   };

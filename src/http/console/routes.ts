@@ -5,6 +5,7 @@ import type { UseCaseContext } from "../../usecases/context.js";
 import { sendError } from "../plugins/error-handler.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { readAsset } from "./assets.js";
+import { registerChangeEvents } from "./change-events.js";
 
 const errors: RouteErrors = { invalid: "malformedRequest", internal: "gatewayInternal", busy: "gatewayInternal" };
 
@@ -37,7 +38,8 @@ function entityTag(body: string): string {
 
 /**
  * The web console: the page and its assets (public), and the topology it draws (authenticated like every API call,
- * with the X-Auth-Token the page obtained from POST /v3/auth/tokens). Binding and unbinding go through the API itself.
+ * with the X-Auth-Token the page obtained from POST /v3/auth/tokens) and the event stream that says when to draw it
+ * again. Binding and unbinding go through the API itself.
  */
 export function consoleRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
@@ -55,5 +57,7 @@ export function consoleRoutes(context: UseCaseContext) {
       if (request.headers["if-none-match"] === tag) return reply.code(304).send();
       return reply.type("application/json").send(body);
     });
+
+    registerChangeEvents(app, () => context.store.changes, errors);
   };
 }

@@ -624,6 +624,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: "The project's VPCs, subnets, servers, VIPs and bindings, for the console (ETag, 304)",
     response: "topology",
   },
+  "GET /console/api/events": {
+    operationId: "watchConsoleEvents",
+    tag: "Console",
+    summary:
+      "Server-sent events: `changed` (data: the revision) after every committed change to ports, servers or subnets",
+    response: "text",
+    contentType: "text/event-stream",
+  },
 
   // ecs-vip's own: documentation, operations, fault injection
   "GET /openapi.json": {
