@@ -1,11 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import {
-  CliUsageError,
-  type ConnectionOptions,
-  cloudError,
-  resolveConnection,
-  signedRequest,
-} from "./signed-client.js";
+import { type ApiOptions, clientOf, withApiOptions } from "./api-options.js";
+import { printRows } from "./output.js";
 
 const FAULTS_PATH = "/ecs-vip/v1/faults";
 
@@ -15,17 +10,6 @@ function integer(minimum: number) {
     if (!Number.isInteger(value) || value < minimum) throw new InvalidArgumentError(`an integer ≥ ${minimum}`);
     return value;
   };
-}
-
-/** The connection flags, on each command so they may be given after it (`ecs-vip faults list --endpoint …`). */
-function withConnection(command: Command): Command {
-  return command
-    .option("--endpoint <url>", "server URL (env ECS_VIP_ENDPOINT, default http://127.0.0.1:8080)")
-    .option("--ak <ak>", "access key (env ECS_VIP_AK)")
-    .option("--sk <sk>", "secret key (env ECS_VIP_SK)")
-    .option("--project-id <id>", "project id (env ECS_VIP_PROJECT_ID)")
-    .option("--credentials <file>", "credentials file (default ./data/credentials.json)")
-    .option("--json", "print JSON for scripts");
 }
 
 /** A rule as `/ecs-vip/v1/faults` shows it. */
@@ -41,26 +25,7 @@ interface RuleBody {
   injected: number;
 }
 
-type Options = ConnectionOptions & { json?: boolean } & Record<string, unknown>;
-
-async function call<T>(command: Command, method: string, path: string, body?: unknown): Promise<T | undefined> {
-  const options = command.optsWithGlobals<Options>();
-  let connection: ReturnType<typeof resolveConnection>;
-  try {
-    connection = resolveConnection(options, process.env);
-  } catch (error) {
-    if (error instanceof CliUsageError) command.error(`ecs-vip: ${error.message}`, { exitCode: 2 });
-    throw error;
-  }
-  const response = await signedRequest(connection, method, path, body);
-  if (response.status >= 400) {
-    const { code, message } = cloudError(response.body);
-    process.stderr.write(`ecs-vip: ${code}: ${message} (HTTP ${response.status}, request ${response.requestId})\n`);
-    process.exitCode = 1;
-    return undefined;
-  }
-  return response.body as T;
-}
+type Options = ApiOptions & Record<string, unknown>;
 
 function describeAction(rule: RuleBody): string {
   if (rule.error) return `error ${rule.error}`;
@@ -74,23 +39,11 @@ function describeLimit(rule: RuleBody): string {
   return "until cleared";
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
-
 /** `ecs-vip faults add|list|clear`: fault rules of a running server, through its admin endpoint. */
 export function registerFaultsCommands(program: Command): void {
   const faults = program.command("faults").description("inject faults into a running server (admin user only)");
 
-  withConnection(
+  withApiOptions(
     faults
       .command("add")
       .description("add a fault rule; prints its id")
@@ -114,39 +67,31 @@ export function registerFaultsCommands(program: Command): void {
       ...(options.count !== undefined ? { count: options.count } : {}),
       ...(options.forSeconds !== undefined ? { for_seconds: options.forSeconds } : {}),
     };
-    const body = await call<{ rule: RuleBody }>(command, "POST", FAULTS_PATH, rule);
-    if (!body) return;
+    const body = await clientOf(options).call<{ rule: RuleBody }>("POST", FAULTS_PATH, { body: rule });
     process.stdout.write(options.json ? `${JSON.stringify(body.rule, null, 2)}\n` : `${body.rule.id}\n`);
   });
 
-  withConnection(faults.command("list").description("list the fault rules in force")).action(
-    async (options: Options, command: Command) => {
-      const body = await call<{ rules: RuleBody[] }>(command, "GET", FAULTS_PATH);
-      if (!body) return;
+  withApiOptions(faults.command("list").description("list the fault rules in force")).action(
+    async (options: Options) => {
+      const body = await clientOf(options).call<{ rules: RuleBody[] }>("GET", FAULTS_PATH);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(body.rules, null, 2)}\n`);
         return;
       }
-      const rows = [["ID", "OPERATION", "PROJECT", "ACTION", "LIMIT", "INJECTED"]];
-      for (const rule of body.rules) {
-        rows.push([
-          rule.id,
-          rule.operation,
-          rule.project,
-          describeAction(rule),
-          describeLimit(rule),
-          String(rule.injected),
-        ]);
-      }
-      process.stdout.write(`${table(rows)}\n`);
+      const rows = body.rules.map((rule) => ({
+        id: rule.id,
+        operation: rule.operation,
+        project: rule.project,
+        action: describeAction(rule),
+        limit: describeLimit(rule),
+        injected: rule.injected,
+      }));
+      printRows(rows, ["id", "operation", "project", "action", "limit", "injected"], false);
     },
   );
 
-  withConnection(faults.command("clear").description("remove every fault rule")).action(
-    async (options: Options, command: Command) => {
-      const body = await call<{ cleared: number }>(command, "DELETE", FAULTS_PATH);
-      if (!body) return;
-      process.stdout.write(options.json ? `${JSON.stringify(body)}\n` : `cleared ${body.cleared} rule(s)\n`);
-    },
-  );
+  withApiOptions(faults.command("clear").description("remove every fault rule")).action(async (options: Options) => {
+    const body = await clientOf(options).call<{ cleared: number }>("DELETE", FAULTS_PATH);
+    process.stdout.write(options.json ? `${JSON.stringify(body)}\n` : `cleared ${body.cleared} rule(s)\n`);
+  });
 }
