@@ -101,7 +101,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRequestId(app);
   registerHostCheck(app);
   registerRateLimit(app, security.rateLimit, (token) => userOfToken(context, cache, token));
-  const trail = new AuditTrail(context, security.auditRetentionDays, (error) =>
+  // The trail writes on the store directly: the store metrics count the requests' own units of work.
+  const trail = new AuditTrail(options.context, security.auditRetentionDays, (error) =>
     app.log.warn({ err: error }, "writing the audit trail failed"),
   );
   if (options.audit !== false) registerAudit(app, trail);

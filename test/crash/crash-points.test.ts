@@ -149,8 +149,16 @@ for (const kind of CRASH_STORES) {
           }
 
           expect(response.status).toBe(200);
-          expect(server.stderr()).not.toContain("fault injection");
-          expect((await server.terminate()).code).toBe(0);
+          const exit = await server.terminate();
+          // Past the request's last write step the crash point can fall on a write made after the answer (the audit
+          // trail records the request once it is answered): the request must then be there whole, as after a clean
+          // exit.
+          if (exit.signal === "SIGKILL") {
+            expect(server.stderr()).toContain(`fault injection: SIGKILL after write ${n}\n`);
+          } else {
+            expect(server.stderr()).not.toContain("fault injection");
+            expect(exit.code).toBe(0);
+          }
           const after = await inspectStore(store.db);
           expect(after.violations).toEqual([]);
           expect(scenario.facts(after.dump, world)).toEqual(

@@ -56,7 +56,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`fail-over drill${SKIP_TITLE}`, () =>
   }, 120_000);
 
   afterAll(async () => {
-    for (const { pidFile } of running) stopKeepalived(pidFile);
+    for (const { pidFile } of running) await stopKeepalived(pidFile);
     if (dp) {
       const down = await cli(["dataplane", "down", "--db", dp.db]);
       expect(down.code).toBe(0);
@@ -77,12 +77,28 @@ describe.skipIf(SKIP_REASON !== undefined)(`fail-over drill${SKIP_TITLE}`, () =>
     return cli(["dataplane", "exec", "--db", dp.db, serverId, "--", ...argv]);
   }
 
-  function stopKeepalived(pidFile: string) {
+  /** SIGTERM, then waits until the process is gone: a keepalived started while the old one still exits finds its
+   * pid file taken and quietly does nothing. */
+  async function stopKeepalived(pidFile: string) {
+    let pid: number;
     try {
-      process.kill(Number(readFileSync(pidFile, "utf8").trim()), "SIGTERM");
+      pid = Number(readFileSync(pidFile, "utf8").trim());
+      process.kill(pid, "SIGTERM");
     } catch {
-      // not running
+      return; // not running
     }
+    await until(
+      () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      10_000,
+      20,
+    );
   }
 
   /** Polls pings until one succeeds; resolves to the milliseconds it took. */
@@ -123,11 +139,12 @@ describe.skipIf(SKIP_REASON !== undefined)(`fail-over drill${SKIP_TITLE}`, () =>
     const bindToTraffic = await reachable(nsC, 5_000);
 
     // 3a. keepalived stops on the master: B takes the VIP over.
-    stopKeepalived(join(dp.dir, "a.pid"));
     const keepalivedStopStart = Date.now();
+    const stopped = stopKeepalived(join(dp.dir, "a.pid"));
     await until(() => addressesIn(nsB).includes(VIP), 10_000, 20);
     await reachable(nsC, 10_000);
     const failoverKeepalived = Date.now() - keepalivedStopStart;
+    await stopped;
     expect(addressesIn(nsA)).not.toContain(VIP);
 
     // 3b. keepalived back on A (it preempts), then the master server is stopped through the API.

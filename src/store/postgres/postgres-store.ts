@@ -180,7 +180,8 @@ export class PostgresStore implements Store {
       throw error;
     }
     const store = new PostgresStore(pool, options.url);
-    if (options.migrate !== false) await store.feed.start();
+    // A read-only store (check) may face a database without the change log, and follows no changes anyway.
+    if (options.migrate !== false && !options.readOnly) await store.feed.start();
     return store;
   }
 

@@ -1,9 +1,10 @@
-import type { Job, Port, Project, Server, Subnet, Vpc } from "../../domain/model.js";
+import type { Job, Network, Port, Project, Server, Subnet, Vpc } from "../../domain/model.js";
+import type { SecurityGroup, SecurityGroupRule } from "../../domain/security-groups/model.js";
 import type { Store } from "../../store/store.js";
 import { BOOTSTRAP_ACCOUNT } from "../iam/bootstrap.js";
 
 export const STATE_FORMAT = "ecs-vip-project-state";
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 /** A project's resources with their ids, as `ecs-vip export` writes and `ecs-vip import` reads them. */
 export interface ProjectState {
@@ -11,7 +12,12 @@ export interface ProjectState {
   version: typeof STATE_VERSION;
   project: { id: string; name: string; description: string };
   vpcs: Vpc[];
+  networks: Network[];
   subnets: Subnet[];
+  /** The project's groups; `defaultSecurityGroupId` names its default group among them. */
+  securityGroups: SecurityGroup[];
+  securityGroupRules: SecurityGroupRule[];
+  defaultSecurityGroupId: string | null;
   servers: Server[];
   /** Every port of the project: NICs, VIP ports, private IPs and the subnets' own ports, with pairs. */
   ports: Port[];
@@ -51,7 +57,11 @@ export async function exportProject(store: Store, projectId: string): Promise<Pr
       version: STATE_VERSION,
       project: { id: project.id, name: project.name, description: project.description },
       vpcs: byId(await tx.listVpcs(projectId, ALL)),
+      networks: byId(await tx.listNetworks(projectId, {})),
       subnets: byId(await tx.listSubnets(projectId, { page: ALL })),
+      securityGroups: byId(await tx.listSecurityGroups(projectId, {})),
+      securityGroupRules: byId(await tx.listSecurityGroupRules(projectId, {})),
+      defaultSecurityGroupId: (await tx.getDefaultSecurityGroup(projectId))?.id ?? null,
       servers: byId(servers),
       ports: byId(await tx.listPorts({ projectId })),
       jobs: byId(jobs),
@@ -65,7 +75,16 @@ function assertState(value: unknown): asserts value is ProjectState {
     throw new StateError(`not an ecs-vip export (no "format": "${STATE_FORMAT}")`);
   }
   if (state.version !== STATE_VERSION) throw new StateError(`unsupported export version ${String(state.version)}`);
-  for (const key of ["vpcs", "subnets", "servers", "ports", "jobs"] as const) {
+  for (const key of [
+    "vpcs",
+    "networks",
+    "subnets",
+    "securityGroups",
+    "securityGroupRules",
+    "servers",
+    "ports",
+    "jobs",
+  ] as const) {
     if (!Array.isArray(state[key])) throw new StateError(`"${key}" must be an array`);
   }
   if (typeof state.project?.id !== "string") throw new StateError(`"project.id" must be a string`);
@@ -108,21 +127,49 @@ export async function importProject(
       if (found) throw new StateError(`${kind} ${id} already exists in the store: import into an empty project`);
     };
     for (const vpc of state.vpcs) await taken("vpc", vpc.id, await tx.getVpc(vpc.id));
+    for (const network of state.networks) await taken("network", network.id, await tx.getNetwork(network.id));
     for (const subnet of state.subnets) await taken("subnet", subnet.id, await tx.getSubnet(subnet.id));
     for (const server of state.servers) await taken("server", server.id, await tx.getServer(server.id));
     for (const port of state.ports) await taken("port", port.id, await tx.getPort(port.id));
     for (const job of state.jobs) await taken("job", job.id, await tx.getJob(job.id));
     const mine = <T extends { projectId: string }>(item: T) => ({ ...item, projectId: state.project.id });
+    // A project has one default group. The store made its own when it made the project; while nothing uses it, it
+    // gives way to the export's (ids kept). A default group already in use stays, and the export's is mapped to it.
+    const groupIds = new Map<string, string>();
+    const existingDefault = await tx.getDefaultSecurityGroup(state.project.id);
+    if (existingDefault && state.defaultSecurityGroupId && existingDefault.id !== state.defaultSecurityGroupId) {
+      if ((await tx.countSecurityGroupPorts(existingDefault.id)) === 0)
+        await tx.deleteSecurityGroup(existingDefault.id);
+      else groupIds.set(state.defaultSecurityGroupId, existingDefault.id);
+    }
+    const groupId = (id: string) => groupIds.get(id) ?? id;
+    const importedGroups = state.securityGroups.filter((group) => !groupIds.has(group.id));
+    for (const group of importedGroups) {
+      await taken("security group", group.id, await tx.getSecurityGroup(group.id));
+    }
     for (const vpc of state.vpcs) await tx.insertVpc(mine(vpc));
+    for (const network of state.networks) await tx.insertNetwork(mine(network));
     for (const subnet of state.subnets) await tx.insertSubnet(mine(subnet));
+    for (const group of importedGroups) {
+      await tx.insertSecurityGroup(mine(group), group.id === state.defaultSecurityGroupId);
+    }
+    for (const rule of state.securityGroupRules) {
+      if (groupIds.has(rule.securityGroupId)) continue;
+      const remoteGroupId = rule.remoteGroupId === null ? null : groupId(rule.remoteGroupId);
+      await tx.insertSecurityGroupRule({ ...mine(rule), remoteGroupId });
+    }
     for (const server of state.servers) await tx.insertServer(mine(server));
     for (const job of state.jobs) await tx.insertJob(mine(job));
-    for (const port of state.ports) await tx.insertPort(mine(port));
+    for (const port of state.ports) {
+      await tx.insertPort({ ...mine(port), securityGroupIds: port.securityGroupIds.map(groupId) });
+    }
     return {
       projectId: state.project.id,
       counts: {
         vpcs: state.vpcs.length,
+        networks: state.networks.length,
         subnets: state.subnets.length,
+        securityGroups: importedGroups.length,
         servers: state.servers.length,
         ports: state.ports.length,
         jobs: state.jobs.length,
