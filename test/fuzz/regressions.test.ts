@@ -126,6 +126,22 @@ describe("a body holding one very long array", () => {
   });
 });
 
+describe("a login whose domain object nests deeply", () => {
+  // Extra properties of `domain` are allowed by the schema; the login lock keyed on JSON.stringify(domain) overflowed
+  // the call stack on a 5,000-deep object (500 IAM.0010). The lock now keys on the domain's id and name only.
+  it("is a wrong login, not a server error", async () => {
+    const deep = `${'{"a":'.repeat(5_000)}1${"}".repeat(5_000)}`;
+    const response = await app.call(
+      "POST",
+      "/v3/auth/tokens",
+      `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"nobody","password":"wrong","domain":${deep}}}}}}`,
+      { "x-auth-token": "" },
+    );
+    expect(response.status).toBe(401);
+    expect(envelopeOf(response.body)).toEqual({ envelope: "iam", code: "IAM.0004" });
+  });
+});
+
 /**
  * Text with a NUL character: PostgreSQL cannot hold it and failed every statement that carried it (500). Text with
  * NUL is invalid input wherever it appears (path, query, body), on every store alike, in the route's own envelope.

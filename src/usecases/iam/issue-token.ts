@@ -38,7 +38,8 @@ export async function issuePasswordToken(
     return { user, account: resolvedAccount, projects };
   });
   // Locked by account and name whether the user exists or not, so the lock-out does not reveal names either.
-  const lockKey = `${found?.user.accountId ?? JSON.stringify(auth.domain)}:${auth.userName}`;
+  // Only the domain's id and name: the object may carry anything else a client sent.
+  const lockKey = `${found?.user.accountId ?? `${auth.domain.id ?? ""}/${auth.domain.name ?? ""}`}:${auth.userName}`;
   if (cache.loginLock.lockedFor(lockKey) > 0) fail("iamUserLocked");
   // An unknown user costs the same scrypt work as a known one: timing must not reveal which names exist.
   const matches = await verifyPassword(auth.password, found?.user.passwordHash ?? UNKNOWN_USER_HASH).catch(
