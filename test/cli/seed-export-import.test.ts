@@ -109,6 +109,9 @@ describe("ecs-vip seed, export and import", () => {
   });
 
   it("export then import into an empty store gives the same state, and check finds it clean", async () => {
+    // Seeding is idempotent: whichever test ran first, the store holds the file's topology after this.
+    const seeded = await ecsVip(["seed", join(dir, "topology.yaml")], { env });
+    expect(seeded.code, seeded.stderr).toBe(0);
     const exported = await ecsVip(["export", "--db", db(), "--project", identity.projectId]);
     expect(exported.code, exported.stderr).toBe(0);
     const state = JSON.parse(exported.stdout);
