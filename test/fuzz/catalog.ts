@@ -15,8 +15,19 @@ export interface Route {
   path: string;
 }
 
-/** Every route of the app (HEAD twins included), from Fastify's own route tree. */
+/**
+ * Routes whose answer is an open stream (server-sent events): a fuzzer waiting for the answer to end would wait for
+ * ever, so they are left out here and tested where they live (test/http/console/change-events.test.ts).
+ */
+export const STREAMING_PATHS: ReadonlySet<string> = new Set(["/console/api/events"]);
+
+/** The routes a fuzzer sends requests to: every route of the app but the streaming ones. */
 export function discoverRoutes(app: FastifyInstance): Route[] {
+  return discoverAllRoutes(app).filter((route) => !STREAMING_PATHS.has(route.path));
+}
+
+/** Every route of the app (HEAD twins included), from Fastify's own route tree. */
+export function discoverAllRoutes(app: FastifyInstance): Route[] {
   const routes: Route[] = [];
   const stack: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {

@@ -26,6 +26,10 @@ export function registerChangeEvents(app: FastifyInstance, feed: () => ChangeFee
       "X-Request-Id": request.id,
       Connection: "keep-alive",
     });
+    if (request.method === "HEAD") {
+      raw.end();
+      return;
+    }
     raw.write("event: ready\ndata: \n\n");
     open.add(reply);
     // The listener must not hold the write that produced the change: it only queues bytes on the socket.

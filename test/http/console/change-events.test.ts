@@ -69,6 +69,16 @@ describe("GET /console/api/events", () => {
     abort.abort();
   });
 
+  it("answers HEAD with the stream's headers and ends", async () => {
+    const response = await fetch(`${server.url}/console/api/events`, {
+      method: "HEAD",
+      headers: { "X-Auth-Token": api.token },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(await response.text()).toBe("");
+  });
+
   it("is ended by a graceful stop instead of holding it up", async () => {
     const own = await startTestServer();
     const client = await ApiClient.login(own.url, own.projectId, own.password);

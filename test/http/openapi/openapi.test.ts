@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERRORS } from "../../../src/errors/registry.js";
 import { nicVipSchema } from "../../../src/http/ecs/schemas.js";
 import { OPERATIONS } from "../../../src/http/openapi/operations.js";
-import { discoverRoutes } from "../../fuzz/catalog.js";
+import { discoverAllRoutes } from "../../fuzz/catalog.js";
 import { createInjectApp, type InjectApp } from "../../support/inject-app.js";
 
 type Json = Record<string, any>;
@@ -42,7 +42,7 @@ describe("OpenAPI document and /docs", () => {
   });
 
   it("describes every route of the app with a unique operationId and its path parameters", () => {
-    const routes = discoverRoutes(harness.app).filter((route) => route.method !== "HEAD");
+    const routes = discoverAllRoutes(harness.app).filter((route) => route.method !== "HEAD");
     expect(routes.length).toBeGreaterThan(30);
     const ids = new Set<string>();
     for (const route of routes) {
@@ -59,7 +59,7 @@ describe("OpenAPI document and /docs", () => {
   });
 
   it("has an explicit entry in the route table for every route, and none for a route that does not exist", () => {
-    const routes = discoverRoutes(harness.app)
+    const routes = discoverAllRoutes(harness.app)
       .filter((route) => route.method !== "HEAD")
       .map((route) => `${route.method} ${route.path}`);
     const unlisted = routes.filter((key) => OPERATIONS[key] === undefined);
