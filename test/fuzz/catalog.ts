@@ -6,6 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import { EXTERNAL_NETWORK_ID } from "../../src/domain/eips/model.js";
 import type { InjectApp } from "../support/inject-app.js";
+import { type Nic, Topology } from "../support/topology.js";
 
 export type Service = "ecs" | "vpc" | "neutron" | "iam";
 
@@ -83,48 +84,18 @@ export interface FuzzWorld {
 /** A world with something behind every kind of id: VPCs, subnets, ACTIVE servers, a bound VIP, a private IP. */
 export async function buildFuzzWorld(app: InjectApp): Promise<FuzzWorld> {
   await app.reset();
-  const p = (path: string) => `/v1/${app.projectId}${path}`;
-  const must = async (method: string, url: string, body?: unknown) => {
-    const response = await app.call(method, url, body);
-    if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${response.text}`);
-    return response.body;
-  };
-  const vpc = (await must("POST", p("/vpcs"), { vpc: { name: "fuzz", cidr: "192.168.0.0/16" } })).vpc;
-  const emptyVpc = (await must("POST", p("/vpcs"), { vpc: { name: "empty", cidr: "10.0.0.0/16" } })).vpc;
-  const subnet = (
-    await must("POST", p("/subnets"), {
-      subnet: { name: "s1", cidr: "192.168.0.0/24", gateway_ip: "192.168.0.1", vpc_id: vpc.id },
-    })
-  ).subnet;
-  const emptySubnet = (
-    await must("POST", p("/subnets"), {
-      subnet: { name: "s2", cidr: "192.168.1.0/24", gateway_ip: "192.168.1.1", vpc_id: vpc.id },
-    })
-  ).subnet;
-  const created = await must("POST", p("/cloudservers"), {
-    server: {
-      name: "fz",
-      imageRef: "image",
-      flavorRef: "s6.small.1",
-      vpcid: vpc.id,
-      nics: [{ subnet_id: subnet.id }],
-      root_volume: { volumetype: "SSD" },
-      count: 2,
-    },
-  });
-  await must("GET", p(`/jobs/${created.job_id}`));
+  const topology = new Topology(app, app.projectId);
+  const vpc = await topology.vpc({ cidr: "192.168.0.0/16" });
+  const emptyVpc = await topology.vpc({ cidr: "10.0.0.0/16" });
+  const subnet = await topology.subnet({ vpcId: vpc.id, cidr: "192.168.0.0/24" });
+  const emptySubnet = await topology.subnet({ vpcId: vpc.id, cidr: "192.168.1.0/24" });
+  const created = await topology.activeServers({ vpcId: vpc.id, subnetIds: [subnet.id], count: 2 });
   const [serverId, otherServerId] = created.serverIds as [string, string];
-  await must("POST", p(`/cloudservers/${serverId}/nics`), { nics: [{ subnet_id: subnet.id }] });
-  const nics = (await must("GET", p(`/cloudservers/${serverId}/os-interface`))).interfaceAttachments;
-  await must("PUT", p(`/cloudservers/nics/${nics[0].port_id}`), {
-    nic: { subnet_id: subnet.id, ip_address: "192.168.0.100", reverse_binding: true },
-  });
-  const privateIp = (await must("POST", p("/privateips"), { privateips: [{ subnet_id: subnet.id }] })).privateips[0];
-  const sparePort = (
-    await must("POST", "/v2.0/ports", { port: { network_id: subnet.id, device_owner: "neutron:VIP_PORT" } })
-  ).port;
-  const ports = (await must("GET", "/v2.0/ports")).ports as any[];
-  const portAt = (ip: string) => ports.find((port) => port.fixed_ips[0]?.ip_address === ip)?.id as string;
+  await topology.addNic(serverId, subnet.id);
+  const [nic, secondNic] = (await topology.nicsOf(serverId)) as [Nic, Nic];
+  await topology.bindVip(nic.nicId, subnet.id, "192.168.0.100", true);
+  const privateIp = await topology.privateIp(subnet.id);
+  const sparePort = await topology.vipPort(subnet.id);
   const keys = (await app.dump()).access_keys?.[0] as { access_key: string; secret_key: string };
   return {
     projectId: app.projectId,
@@ -135,13 +106,13 @@ export async function buildFuzzWorld(app: InjectApp): Promise<FuzzWorld> {
     emptySubnetId: emptySubnet.id,
     serverId,
     otherServerId,
-    nicId: nics[0].port_id,
-    secondNicId: nics[1].port_id,
-    vipPortId: portAt("192.168.0.100"),
+    nicId: nic.nicId,
+    secondNicId: secondNic.nicId,
+    vipPortId: (await topology.portAt("192.168.0.100")) as string,
     privateIpId: privateIp.id,
     sparePortId: sparePort.id,
-    gatewayPortId: portAt("192.168.0.1"),
-    jobId: created.job_id,
+    gatewayPortId: (await topology.portAt("192.168.0.1")) as string,
+    jobId: created.jobId,
     accessKey: keys.access_key,
     secretKey: keys.secret_key,
   };
@@ -156,57 +127,48 @@ export async function repairWorld(app: InjectApp, world: FuzzWorld, dump: string
   const has = (id: string) => dump.includes(`"id":"${id}"`);
   const core = [world.vpcId, world.subnetId, world.serverId, world.nicId, world.vipPortId];
   if (!core.every(has)) return false;
-  const p = (path: string) => `/v1/${app.projectId}${path}`;
-  const make = async (method: string, url: string, body?: unknown) => {
-    const response = await app.call(method, url, body);
-    return response.status < 300 ? response.body : undefined;
+  const topology = new Topology(app, app.projectId);
+  // The generator's own requests may have used up what a step needs (addresses, quota): then start over.
+  const made = async <T>(step: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await step();
+    } catch {
+      return undefined;
+    }
   };
   if (!has(world.emptyVpcId)) {
-    const vpc = await make("POST", p("/vpcs"), { vpc: { name: "empty", cidr: "10.0.0.0/16" } });
+    const vpc = await made(() => topology.vpc({ cidr: "10.0.0.0/16" }));
     if (!vpc) return false;
-    world.emptyVpcId = vpc.vpc.id;
+    world.emptyVpcId = vpc.id;
   }
   if (!has(world.emptySubnetId)) {
-    const subnet = await make("POST", p("/subnets"), {
-      subnet: { name: "s2", cidr: "192.168.1.0/24", gateway_ip: "192.168.1.1", vpc_id: world.vpcId },
-    });
+    const subnet = await made(() => topology.subnet({ vpcId: world.vpcId, cidr: "192.168.1.0/24" }));
     if (!subnet) return false;
-    world.emptySubnetId = subnet.subnet.id;
+    world.emptySubnetId = subnet.id;
   }
   if (!has(world.privateIpId)) {
-    const ips = await make("POST", p("/privateips"), { privateips: [{ subnet_id: world.subnetId }] });
-    if (!ips) return false;
-    world.privateIpId = ips.privateips[0].id;
+    const ip = await made(() => topology.privateIp(world.subnetId));
+    if (!ip) return false;
+    world.privateIpId = ip.id;
   }
   if (!has(world.sparePortId)) {
-    const port = await make("POST", "/v2.0/ports", {
-      port: { network_id: world.subnetId, device_owner: "neutron:VIP_PORT" },
-    });
+    const port = await made(() => topology.vipPort(world.subnetId));
     if (!port) return false;
-    world.sparePortId = port.port.id;
+    world.sparePortId = port.id;
   }
   if (!has(world.secondNicId)) {
-    if (!(await make("POST", p(`/cloudservers/${world.serverId}/nics`), { nics: [{ subnet_id: world.subnetId }] }))) {
-      return false;
-    }
-    const nics = await make("GET", p(`/cloudservers/${world.serverId}/os-interface`));
-    const second = nics?.interfaceAttachments?.at(-1)?.port_id;
+    const nics = await made(async () => {
+      await topology.addNic(world.serverId, world.subnetId);
+      return topology.nicsOf(world.serverId);
+    });
+    const second = nics?.at(-1)?.nicId;
     if (!second || second === world.nicId) return false;
     world.secondNicId = second;
   }
   if (!has(world.otherServerId)) {
-    const created = await make("POST", p("/cloudservers"), {
-      server: {
-        name: "fz",
-        imageRef: "image",
-        flavorRef: "s6.small.1",
-        vpcid: world.vpcId,
-        nics: [{ subnet_id: world.subnetId }],
-        root_volume: { volumetype: "SSD" },
-      },
-    });
-    if (!created || !(await make("GET", p(`/jobs/${created.job_id}`)))) return false;
-    world.otherServerId = created.serverIds[0];
+    const created = await made(() => topology.activeServers({ vpcId: world.vpcId, subnetIds: [world.subnetId] }));
+    if (!created) return false;
+    world.otherServerId = created.serverIds[0] as string;
   }
   return true;
 }

@@ -3,6 +3,7 @@
  * learns the ids and MACs the server invented, and compares the whole observable port state with the model.
  */
 import { type InjectApp, type InjectResponse, TEST_FOREIGN_PROJECT_ID } from "../support/inject-app.js";
+import { Topology } from "../support/topology.js";
 import { CloudModel, type ModelLimits, type Op, type Outcome, portKey } from "./cloud-model.js";
 
 export type Service = "ecs" | "vpc" | "neutron";
@@ -405,51 +406,22 @@ async function foreignSnapshot(app: InjectApp): Promise<string> {
 /** A VPC, subnet, ACTIVE server with a bound VIP and a private IP, in the second project. */
 async function buildForeignWorld(app: InjectApp): Promise<World["foreign"]> {
   if (!app.foreignToken) return undefined;
-  const token = { "x-auth-token": app.foreignToken };
-  const project = TEST_FOREIGN_PROJECT_ID;
-  const must = async (method: string, url: string, body?: unknown) => {
-    const response = await app.call(method, url, body, token);
-    if (response.status >= 300) fail(`foreign ${method} ${url}: ${response.status} ${response.text}`);
-    return response.body;
-  };
-  const vpc = (await must("POST", `/v1/${project}/vpcs`, { vpc: { name: "f", cidr: "192.168.0.0/16" } })).vpc;
-  const subnet = (
-    await must("POST", `/v1/${project}/subnets`, {
-      subnet: { name: "f", cidr: "192.168.0.0/28", gateway_ip: "192.168.0.1", vpc_id: vpc.id },
-    })
-  ).subnet;
-  const created = await must("POST", `/v1/${project}/cloudservers`, {
-    server: {
-      name: "f",
-      imageRef: "i",
-      flavorRef: "f",
-      vpcid: vpc.id,
-      nics: [{ subnet_id: subnet.id }],
-      root_volume: { volumetype: "SSD" },
-    },
-  });
-  await must("GET", `/v1/${project}/jobs/${created.job_id}`);
-  const serverId = created.serverIds[0];
-  const nicId = (await must("GET", `/v1/${project}/cloudservers/${serverId}/os-interface`)).interfaceAttachments[0]
-    .port_id;
-  await must("PUT", `/v1/${project}/cloudservers/nics/${nicId}`, {
-    nic: { subnet_id: subnet.id, ip_address: "192.168.0.9", reverse_binding: true },
-  });
-  const privateIpId = (
-    await must("POST", `/v1/${project}/privateips`, {
-      privateips: [{ subnet_id: subnet.id, ip_address: "192.168.0.10" }],
-    })
-  ).privateips[0].id;
-  const ports = (await must("GET", "/v2.0/ports")).ports as any[];
-  const vipPortId = ports.find((port) => port.fixed_ips[0]?.ip_address === "192.168.0.9")?.id;
+  const foreign = new Topology(app, TEST_FOREIGN_PROJECT_ID, { "x-auth-token": app.foreignToken });
+  const vpc = await foreign.vpc({ cidr: "192.168.0.0/16" });
+  const subnet = await foreign.subnet({ vpcId: vpc.id, cidr: "192.168.0.0/28" });
+  const created = await foreign.activeServers({ vpcId: vpc.id, subnetIds: [subnet.id] });
+  const serverId = created.serverIds[0] as string;
+  const nicId = (await foreign.nicsOf(serverId))[0]?.nicId as string;
+  await foreign.bindVip(nicId, subnet.id, "192.168.0.9", true);
+  const privateIpId = (await foreign.privateIp(subnet.id, "192.168.0.10")).id;
   return {
     vpcId: vpc.id,
     subnetId: subnet.id,
     serverId,
     nicId,
-    vipPortId,
+    vipPortId: (await foreign.portAt("192.168.0.9")) as string,
     privateIpId,
-    jobId: created.job_id,
+    jobId: created.jobId,
     snapshot: await foreignSnapshot(app),
   };
 }
@@ -471,25 +443,18 @@ export const SUBNET_PLAN = [
 export async function buildWorld(app: InjectApp, limits: ModelLimits): Promise<{ model: CloudModel; world: World }> {
   await app.reset();
   const model = CloudModel.empty(limits);
-  const p = (path: string) => `/v1/${app.projectId}${path}`;
+  const topology = new Topology(app, app.projectId);
   const vpcIds: Record<string, string> = {};
-  for (const [name, cidr] of [
-    ["A", "192.168.0.0/16"],
-    ["B", "192.168.0.0/16"],
-  ] as const) {
-    const vpc = await app.call("POST", p("/vpcs"), { vpc: { name: `vpc-${name}`, cidr } });
-    if (vpc.status !== 200) fail(`create vpc: ${vpc.status} ${vpc.text}`);
-    vpcIds[name] = vpc.body.vpc.id;
-    model.addVpc(vpc.body.vpc.id);
+  for (const name of ["A", "B"] as const) {
+    const vpc = await topology.vpc({ name: `vpc-${name}`, cidr: "192.168.0.0/16" });
+    vpcIds[name] = vpc.id;
+    model.addVpc(vpc.id);
   }
   const subnets: World["subnets"] = [];
   for (const [i, plan] of SUBNET_PLAN.entries()) {
     const vpcId = vpcIds[plan.vpc] as string;
-    const created = await app.call("POST", p("/subnets"), {
-      subnet: { name: `s${i + 1}`, cidr: plan.cidr, gateway_ip: plan.gateway, vpc_id: vpcId },
-    });
-    if (created.status !== 200) fail(`create subnet: ${created.status} ${created.text}`);
-    const { id, neutron_subnet_id: neutronSubnetId } = created.body.subnet;
+    const created = await topology.subnet({ vpcId, cidr: plan.cidr, gateway: plan.gateway, name: `s${i + 1}` });
+    const { id, neutron_subnet_id: neutronSubnetId } = created;
     subnets.push({ id, neutronSubnetId });
     model.addSubnet({ id, neutronSubnetId, vpcId, cidr: plan.cidr, gateway: plan.gateway });
   }
