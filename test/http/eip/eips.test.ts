@@ -1,31 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXTERNAL_NETWORK_ID } from "../../../src/domain/eips/model.js";
-import { ApiClient } from "../../support/client.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
-import { createNetwork, createServers } from "../../support/world.js";
+import type { ApiClient } from "../../support/client.js";
+import { expectRefused, type HttpSuite, type Network, openHttpSuite } from "../../support/http-suite.js";
+import type { TestServer } from "../../support/server.js";
+import { createServers } from "../../support/world.js";
 
+let suite: HttpSuite;
 let server: TestServer;
 let api: ApiClient;
-let net: Awaited<ReturnType<typeof createNetwork>>;
+let net: Network;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  api = await ApiClient.login(server.url, server.projectId, server.password);
-  net = await createNetwork(api);
+  suite = await openHttpSuite({ network: true });
+  ({ server, api, net } = suite);
 });
 afterAll(async () => server.dispose());
 
-const dump = () => server.store.read((tx) => tx.dump());
-
-async function refused(method: string, path: string, body: unknown, status: number, code: string) {
-  const before = await dump();
-  const response = await api.call(method, path, body);
-  expect({ status: response.status, code: response.body?.code ?? response.body?.NeutronError?.type }).toEqual({
-    status,
-    code,
-  });
-  expect(await dump()).toEqual(before);
-}
+const refused = (method: string, path: string, body: unknown, status: number, code: string) =>
+  expectRefused(suite, { method, path, body }, { status, code });
 
 const assign = (publicip: Record<string, unknown> = {}) =>
   api.call("POST", api.p("/publicips"), {

@@ -1,29 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../../support/client.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
-import { createNetwork, createServers } from "../../support/world.js";
+import type { ApiClient } from "../../support/client.js";
+import { expectRefused, type HttpSuite, type Network, openHttpSuite } from "../../support/http-suite.js";
+import type { TestServer } from "../../support/server.js";
+import { createServers } from "../../support/world.js";
 
+let suite: HttpSuite;
 let server: TestServer;
 let api: ApiClient;
-let net: Awaited<ReturnType<typeof createNetwork>>;
+let net: Network;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  api = await ApiClient.login(server.url, server.projectId, server.password);
-  net = await createNetwork(api);
+  suite = await openHttpSuite({ network: true });
+  ({ server, api, net } = suite);
 });
 afterAll(async () => server.dispose());
 
-const dump = () => server.store.read((tx) => tx.dump());
-
-async function expectNeutronError(method: string, path: string, body: unknown, status: number, type: string) {
-  const before = await dump();
-  const response = await api.call(method, path, body);
-  expect(response.status).toBe(status);
-  expect(response.body.NeutronError.type).toBe(type);
-  expect(typeof response.body.NeutronError.message).toBe("string");
-  expect(await dump()).toEqual(before);
-}
+const expectNeutronError = (method: string, path: string, body: unknown, status: number, type: string) =>
+  expectRefused(suite, { method, path, body }, { status, code: type });
 
 describe("Neutron ports", () => {
   it("creates a VIP port with a requested address and a full port body", async () => {

@@ -1,35 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../../support/client.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
-import { createNetwork, createServers } from "../../support/world.js";
+import type { ApiClient } from "../../support/client.js";
+import { expectRefused, type HttpSuite, type Network, openHttpSuite } from "../../support/http-suite.js";
+import type { TestServer } from "../../support/server.js";
+import { createServers } from "../../support/world.js";
 
+let suite: HttpSuite;
 let server: TestServer;
 let api: ApiClient;
-let net: Awaited<ReturnType<typeof createNetwork>>;
+let net: Network;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  api = await ApiClient.login(server.url, server.projectId, server.password);
-  net = await createNetwork(api);
+  suite = await openHttpSuite({ network: true });
+  ({ server, api, net } = suite);
 });
 afterAll(async () => server.dispose());
 
-const dump = () => server.store.read((tx) => tx.dump());
-
-/** A refused request answers with the service's envelope and code and leaves every table as it was. */
-async function refused(method: string, path: string, body: unknown, status: number, code: string) {
-  const before = await dump();
-  const response = await api.call(method, path, body);
-  expect({
-    status: response.status,
-    code: response.body?.code ?? response.body?.NeutronError?.type ?? response.body?.error?.code,
-  }).toEqual({
-    status,
-    code,
-  });
-  expect(await dump()).toEqual(before);
-  return response;
-}
+const refused = (method: string, path: string, body: unknown, status: number, code: string) =>
+  expectRefused(suite, { method, path, body }, { status, code });
 
 async function defaultGroup(): Promise<any> {
   const listed = await api.call("GET", api.p("/security-groups"));

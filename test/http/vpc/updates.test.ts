@@ -1,26 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../../support/client.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import type { ApiClient } from "../../support/client.js";
+import { expectRefused, type HttpSuite, type Network, openHttpSuite } from "../../support/http-suite.js";
+import type { TestServer } from "../../support/server.js";
 import { createNetwork, createServers } from "../../support/world.js";
 
+let suite: HttpSuite;
 let server: TestServer;
 let api: ApiClient;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  api = await ApiClient.login(server.url, server.projectId, server.password);
+  suite = await openHttpSuite({});
+  ({ server, api } = suite);
 });
 afterAll(async () => server.dispose());
 
-const dump = () => server.store.read((tx) => tx.dump());
-
-async function expectRejected(method: string, path: string, body: unknown, status: number, code: string) {
-  const before = await dump();
-  const response = await api.call(method, path, body);
-  expect(response.status).toBe(status);
-  expect(response.body.code).toBe(code);
-  expect(await dump()).toEqual(before);
-}
+const expectRejected = (method: string, path: string, body: unknown, status: number, code: string) =>
+  expectRefused(suite, { method, path, body }, { status, code });
 
 describe("PUT of VPCs and subnets", () => {
   it("renames a VPC and widens its CIDR, never below its subnets", async () => {
