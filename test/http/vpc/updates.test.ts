@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiClient } from "../../support/client.js";
-import { expectRefused, type HttpSuite, type Network, openHttpSuite } from "../../support/http-suite.js";
+import { expectRefused, type HttpSuite, openHttpSuite } from "../../support/http-suite.js";
 import type { TestServer } from "../../support/server.js";
 import { createNetwork, createServers } from "../../support/world.js";
 
