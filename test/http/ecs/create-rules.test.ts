@@ -61,10 +61,15 @@ describe("administrator password and description rules", () => {
   });
 
   it("lists servers whose name contains the filter, and takes offset=0 as the first page", async () => {
-    const fuzzy = await api.call("GET", api.p("/cloudservers/detail?name=ule"));
-    expect(fuzzy.body.servers.map((s: any) => s.name)).toEqual(["rules"]);
+    const created = await api.call("POST", api.p("/cloudservers"), body({ name: "fuzzy-target" }));
+    expect(created.status).toBe(200);
+    await waitForJob(api, created.body.job_id);
+    const fuzzy = await api.call("GET", api.p("/cloudservers/detail?name=zzy-tar"));
+    expect(fuzzy.body.servers.map((s: any) => s.name)).toEqual(["fuzzy-target"]);
     const first = await api.call("GET", api.p("/cloudservers/detail?offset=0&limit=1"));
+    const unpaged = await api.call("GET", api.p("/cloudservers/detail?limit=1"));
     expect(first.status).toBe(200);
-    expect(first.body.servers.map((s: any) => s.name)).toEqual(["rules"]);
+    expect(first.body.servers).toHaveLength(1);
+    expect(first.body.servers).toEqual(unpaged.body.servers);
   });
 });

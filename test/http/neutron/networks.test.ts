@@ -18,7 +18,7 @@ describe("what the stock OpenStack client needs besides ports", () => {
     const shown = await api.call("GET", `/v2.0/networks/${net.subnetId}`);
     expect(shown.status).toBe(200);
     expect(shown.body.network).toMatchObject({ id: net.subnetId, subnets: [net.subnet.neutron_subnet_id] });
-    const byName = await api.call("GET", "/v2.0/networks?name=subnet-test");
+    const byName = await api.call("GET", `/v2.0/networks?name=${net.subnet.name}`);
     expect(byName.body.networks.map((n: any) => n.id)).toEqual([net.subnetId]);
     const missing = await api.call("GET", "/v2.0/networks/nope");
     expect(missing.status).toBe(404);

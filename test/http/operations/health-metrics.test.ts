@@ -27,7 +27,8 @@ describe("health, readiness and metrics", () => {
     expect(await health.json()).toEqual({ status: "ok" });
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { store: "ok", migrations: "ok" } });
+    // Other tests of this file may have added checks of their own; the built-in two are always there.
+    expect(await ready.json()).toMatchObject({ status: "ready", checks: { store: "ok", migrations: "ok" } });
   });
 
   it("reports not ready, with the reason, while a check (such as the data plane's) fails", async () => {
@@ -89,11 +90,17 @@ describe("health, readiness and metrics", () => {
   });
 
   it("keeps one registry per app: a second server starts from zero", async () => {
+    const { vpcId, subnetId } = await createNetwork(api, "192.168.1.0/24");
+    const [vm] = await createServers(api, vpcId, subnetId, 1);
+    const bind = await api.call("PUT", api.p(`/cloudservers/nics/${vm?.nicId}`), {
+      nic: { subnet_id: subnetId, ip_address: "192.168.1.100" },
+    });
+    expect(bind.status).toBe(200);
     const other = await startTestServer();
     try {
       const text = await (await fetch(`${other.url}/metrics`)).text();
       expect(sample(text, "ecs_vip_vip_binds_total")).toBe(0);
-      expect(sample(await scrape(), "ecs_vip_vip_binds_total")).toBe(1);
+      expect(sample(await scrape(), "ecs_vip_vip_binds_total")).toBeGreaterThanOrEqual(1);
     } finally {
       await other.dispose();
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiClient } from "../../support/client.js";
 import { expectRefused, type HttpSuite, type Network, openHttpSuite } from "../../support/http-suite.js";
 import type { TestServer } from "../../support/server.js";
-import { createServers } from "../../support/world.js";
+import { createServers, waitForJob } from "../../support/world.js";
 
 let suite: HttpSuite;
 let server: TestServer;
@@ -188,9 +188,12 @@ describe("VPC v1 security groups", () => {
       "Ecs.0014",
     );
 
-    // Deleting the server takes its NICs out of the group, which can then go.
+    // Deleting the server takes its NICs out of the group, which can then go. Both jobs are waited for, so no
+    // server changes state behind a later test's back.
+    await waitForJob(api, created.body.job_id);
     const deleted = await api.call("POST", api.p("/cloudservers/delete"), { servers: [{ id: serverId }] });
     expect(deleted.status).toBe(200);
+    await waitForJob(api, deleted.body.job_id);
     expect((await api.call("DELETE", api.p(`/security-groups/${sg.id}`))).status).toBe(204);
   });
 
