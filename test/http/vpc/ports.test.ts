@@ -94,7 +94,10 @@ describe("VPC v1 ports", () => {
   });
 
   it("refuses bad input with the VPC service's codes and changes nothing", async () => {
-    const taken = "192.168.0.88";
+    const taken = "192.168.0.89";
+    const holder = { port: { network_id: net.subnetId, fixed_ips: [{ ip_address: taken }] } };
+    const some = await api.call("POST", api.p("/ports"), holder);
+    expect(some.status).toBe(200);
     await expectVpcError(
       "POST",
       api.p("/ports"),
@@ -128,10 +131,9 @@ describe("VPC v1 ports", () => {
     await expectVpcError("GET", api.p("/ports/missing"), undefined, 404, "VPC.2501");
     await expectVpcError("PUT", api.p("/ports/missing"), { port: { name: "x" } }, 404, "VPC.2501");
     const pairs = Array.from({ length: 11 }, (_, i) => ({ ip_address: `10.9.0.${i + 1}` }));
-    const some = (await api.call("GET", api.p("/ports?fixed_ips=ip_address=192.168.0.88"))).body.ports[0];
     await expectVpcError(
       "PUT",
-      api.p(`/ports/${some.id}`),
+      api.p(`/ports/${some.body.port.id}`),
       { port: { allowed_address_pairs: pairs } },
       400,
       "VPC.2500",
