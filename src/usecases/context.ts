@@ -9,6 +9,10 @@ export interface Caller {
   userId: string;
   accountId: string;
   projectId: string;
+  /** A member of the account's admin group: every action on every project of the account. */
+  admin?: boolean;
+  /** Ids of the roles the caller holds on `projectId` through its groups. */
+  roles?: readonly string[];
 }
 
 export interface Limits {

@@ -141,9 +141,24 @@ interface World {
 
 function worldRecords(tag: string): World {
   const account: Account = { id: `${tag}-acct`, name: `account-${tag}` };
-  const user: User = { id: `${tag}-user`, accountId: account.id, name: "admin", passwordHash: "hash$1" };
+  const user: User = {
+    id: `${tag}-user`,
+    accountId: account.id,
+    name: "admin",
+    passwordHash: "hash$1",
+    enabled: true,
+    description: "",
+    createdAt: T0,
+  };
   const project: Project = { id: `${tag}-proj`, accountId: account.id, name: `project-${tag}`, description: "p" };
-  const key: AccessKey = { accessKey: `AK${tag}`, secretKey: "secret", userId: user.id };
+  const key: AccessKey = {
+    accessKey: `AK${tag}`,
+    secretKey: "secret",
+    userId: user.id,
+    status: "active",
+    description: "",
+    createdAt: T0,
+  };
   const vpc: Vpc = {
     id: `${tag}-vpc`,
     projectId: project.id,
@@ -502,6 +517,58 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         expect(await tx.getAccessKey(world.key.accessKey)).toBeUndefined();
         expect(await tx.getAccessKey(other.key.accessKey)).toEqual(other.key);
       });
+    });
+
+    it("keeps users, groups, memberships and role grants per account, and deletes a user with its keys", async () => {
+      const world = await seedWorld(store);
+      const other = await seedWorld(store);
+      const group = {
+        id: `${world.tag}-grp`,
+        accountId: world.account.id,
+        name: "ops",
+        description: "d",
+        createdAt: T0,
+      };
+      const grant = { groupId: group.id, projectId: world.project.id, roleId: "role-1" };
+      await store.write(async (tx) => {
+        const second = { ...world.user, id: `${world.tag}-u2`, name: "reader", enabled: false };
+        await tx.insertUser(second);
+        expect((await tx.listUsers(world.account.id, {})).map((u) => u.name)).toEqual(["admin", "reader"]);
+        expect(await tx.listUsers(world.account.id, { enabled: false })).toEqual([second]);
+        expect(await tx.listUsers(world.account.id, { name: "admin" })).toEqual([world.user]);
+        await tx.updateUser({ ...second, name: "reader-2", enabled: true, description: "x" });
+        expect(await tx.getUser(second.id)).toEqual({ ...second, name: "reader-2", enabled: true, description: "x" });
+        await tx.insertGroup(group);
+        await expect(tx.getGroup(group.id)).resolves.toEqual(group);
+        expect(await tx.listGroups(world.account.id, { name: "ops" })).toEqual([group]);
+        expect(await tx.listGroups(other.account.id, {})).toEqual([]);
+        await tx.addGroupMember(group.id, second.id);
+        await tx.addGroupMember(group.id, second.id);
+        expect(await tx.listGroupsOfUser(second.id)).toEqual([group]);
+        await tx.grantRole(grant);
+        await tx.grantRole(grant);
+        expect(await tx.hasGrant(grant)).toBe(true);
+        expect(await tx.rolesOfUserOnProject(second.id, world.project.id)).toEqual(["role-1"]);
+        expect(await tx.rolesOfUserOnProject(world.user.id, world.project.id)).toEqual([]);
+        expect(await tx.rolesOfUserOnProject(second.id, other.project.id)).toEqual([]);
+        await tx.insertAccessKey({ ...world.key, accessKey: `AK2${world.tag}`, userId: second.id });
+        await tx.updateAccessKey({
+          ...world.key,
+          accessKey: `AK2${world.tag}`,
+          status: "inactive",
+          description: "off",
+        });
+        expect((await tx.getAccessKey(`AK2${world.tag}`))?.status).toBe("inactive");
+        await tx.deleteUser(second.id);
+        expect(await tx.getUser(second.id)).toBeUndefined();
+        expect(await tx.getAccessKey(`AK2${world.tag}`)).toBeUndefined();
+        expect(await tx.listGroupsOfUser(second.id)).toEqual([]);
+        expect(await tx.revokeRole(grant)).toBe(true);
+        expect(await tx.revokeRole(grant)).toBe(false);
+        expect(await tx.getAccount(world.account.id)).toEqual(world.account);
+      });
+      const duplicate = await txError(store, (tx) => tx.insertGroup({ ...group, id: `${world.tag}-grp2` }));
+      expect(duplicate).toBeInstanceOf(StoreConflictError);
     });
 
     it("remembers revoked tokens and drops expired revocations", async () => {
@@ -1097,6 +1164,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         "users",
         "projects",
         "access_keys",
+        "user_groups",
+        "group_members",
+        "group_grants",
         "vpcs",
         "networks",
         "subnets",
@@ -1113,9 +1183,31 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(dump).toEqual({
         meta: [{ key: "token_secret", value: "s" }],
         accounts: [{ id: "t-acct", name: "account-t" }],
-        users: [{ id: "t-user", account_id: "t-acct", name: "admin", password_hash: "hash$1" }],
+        users: [
+          {
+            id: "t-user",
+            account_id: "t-acct",
+            name: "admin",
+            password_hash: "hash$1",
+            enabled: 1,
+            description: "",
+            created_at: T0,
+          },
+        ],
         projects: [{ id: "t-proj", account_id: "t-acct", name: "project-t", description: "p" }],
-        access_keys: [{ access_key: "AKt", secret_key: "secret", user_id: "t-user" }],
+        access_keys: [
+          {
+            access_key: "AKt",
+            secret_key: "secret",
+            user_id: "t-user",
+            status: "active",
+            description: "",
+            created_at: T0,
+          },
+        ],
+        user_groups: [],
+        group_members: [],
+        group_grants: [],
         vpcs: [
           {
             id: "t-vpc",

@@ -42,7 +42,16 @@ export interface InjectResponse {
 export const TEST_PROJECT_ID = "0123456789abcdef0123456789abcdef";
 export const TEST_PASSWORD = "Model-Passw0rd";
 export const TEST_FOREIGN_PROJECT_ID = "fedcba9876543210fedcba9876543210";
-export const IDENTITY_TABLES = ["meta", "accounts", "users", "projects", "access_keys"] as const;
+export const IDENTITY_TABLES = [
+  "meta",
+  "accounts",
+  "users",
+  "projects",
+  "access_keys",
+  "user_groups",
+  "group_members",
+  "group_grants",
+] as const;
 
 type Rows = Record<string, Record<string, unknown>[]>;
 
@@ -58,6 +67,9 @@ async function freshStore(identity: Rows): Promise<Store> {
         accountId: s(row.account_id),
         name: s(row.name),
         passwordHash: s(row.password_hash),
+        enabled: Number(row.enabled) !== 0,
+        description: s(row.description),
+        createdAt: s(row.created_at),
       });
     }
     for (const row of identity.projects ?? []) {
@@ -69,7 +81,27 @@ async function freshStore(identity: Rows): Promise<Store> {
       });
     }
     for (const row of identity.access_keys ?? []) {
-      await tx.insertAccessKey({ accessKey: s(row.access_key), secretKey: s(row.secret_key), userId: s(row.user_id) });
+      await tx.insertAccessKey({
+        accessKey: s(row.access_key),
+        secretKey: s(row.secret_key),
+        userId: s(row.user_id),
+        status: row.status === "inactive" ? "inactive" : "active",
+        description: s(row.description),
+        createdAt: s(row.created_at),
+      });
+    }
+    for (const row of identity.user_groups ?? []) {
+      await tx.insertGroup({
+        id: s(row.id),
+        accountId: s(row.account_id),
+        name: s(row.name),
+        description: s(row.description),
+        createdAt: s(row.created_at),
+      });
+    }
+    for (const row of identity.group_members ?? []) await tx.addGroupMember(s(row.group_id), s(row.user_id));
+    for (const row of identity.group_grants ?? []) {
+      await tx.grantRole({ groupId: s(row.group_id), projectId: s(row.project_id), roleId: s(row.role_id) });
     }
   });
   return store;
