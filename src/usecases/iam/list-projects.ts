@@ -20,7 +20,7 @@ export async function showProject(context: UseCaseContext, caller: Caller, id: s
 }
 
 /**
- * POST /v3/projects: a project of the caller's account under one of its region projects: its name is
+ * POST /v3/projects: a project of the caller's account under another of its projects (its region project): its name is
  * `<region project's name>_<suffix>` (parent_id names the region project). Names are unique in the whole store.
  */
 export async function createProject(
@@ -38,11 +38,10 @@ export async function createProject(
   await context.store
     .write(async (tx) => {
       const projects = await tx.listProjects(caller.accountId, {});
-      const regions = projects.filter((p) => !p.name.includes("_"));
       const parent =
         input.parentId !== undefined
-          ? regions.find((p) => p.id === input.parentId)
-          : regions.find((p) => input.name.startsWith(`${p.name}_`));
+          ? projects.find((p) => p.id === input.parentId)
+          : projects.find((p) => input.name.startsWith(`${p.name}_`));
       if (!parent || !input.name.startsWith(`${parent.name}_`) || input.name.length <= parent.name.length + 1) {
         fail("iamInvalidRequest", 'The project name must start with the name of an existing region project and "_".');
       }
