@@ -154,7 +154,10 @@ export interface Tx extends SecurityGroupTx, EipTx {
 
   insertJob(job: Job): Promise<void>;
   getJob(id: string): Promise<Job | undefined>;
+  /** Replaces a job's outcome: status, end time and failure reason. */
   updateJob(job: Job): Promise<void>;
+  /** A creation written in several units of work: the job's servers so far, and when it falls due. */
+  updateJobProgress(id: string, serverIds: string[], readyAt: string): Promise<void>;
   listDueJobs(now: string, limit: number): Promise<Job[]>;
 
   /** What a project holds, counted for its quotas. */

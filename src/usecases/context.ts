@@ -19,6 +19,8 @@ export interface Limits {
   maxAddressPairs: number;
   maxNicsPerServer: number;
   maxServersPerRequest: number;
+  /** Servers a creation writes per transaction; other requests run between two (bounded work per unit). */
+  serversPerTransaction: number;
   maxPrivateIpsPerRequest: number;
   /** How long a server stays in BUILD before its creation job completes. */
   serverBuildMs: number;
@@ -31,6 +33,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxAddressPairs: 10,
   maxNicsPerServer: 12,
   maxServersPerRequest: 500,
+  serversPerTransaction: 50,
   maxPrivateIpsPerRequest: 20,
   serverBuildMs: 300,
   quotas: DEFAULT_QUOTAS,

@@ -1108,6 +1108,14 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       await own.write((tx) => tx.updateJob({ ...failed, jobType: "other", serverIds: ["x"] }));
       expect(await own.read((tx) => tx.getJob(early.id))).toEqual(failed);
       expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([middle.id, late.id]);
+      // A creation in several units of work: its servers grow, and it is not due until the last one.
+      await own.write((tx) => tx.updateJobProgress(late.id, ["s1", "s2"], "9999-12-31T23:59:59.999Z"));
+      expect(await own.read((tx) => tx.getJob(late.id))).toEqual({
+        ...late,
+        serverIds: ["s1", "s2"],
+        readyAt: "9999-12-31T23:59:59.999Z",
+      });
+      expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([middle.id]);
     });
   });
 

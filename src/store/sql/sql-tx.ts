@@ -708,6 +708,14 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     ]);
   }
 
+  async updateJobProgress(id: string, serverIds: string[], readyAt: string): Promise<void> {
+    await this.db.run("UPDATE jobs SET server_ids = ?, ready_at = ? WHERE id = ?", [
+      JSON.stringify(serverIds),
+      readyAt,
+      id,
+    ]);
+  }
+
   async listDueJobs(now: string, limit: number): Promise<Job[]> {
     const rows = await this.db.all<Row>(
       "SELECT * FROM jobs WHERE status = 'RUNNING' AND ready_at <= ? ORDER BY ready_at, id LIMIT ?",
