@@ -57,9 +57,15 @@ type Rows = Record<string, Record<string, unknown>[]>;
 
 async function freshStore(identity: Rows): Promise<Store> {
   const store = await SqliteStore.open({ path: ":memory:", synchronous: "normal" });
+  await insertIdentity(store, identity, true);
+  return store;
+}
+
+/** Writes the identity rows bootstrap made (meta too, unless the store kept its own). */
+async function insertIdentity(store: Store, identity: Rows, withMeta: boolean): Promise<void> {
   await store.write(async (tx) => {
     const s = (value: unknown) => String(value);
-    for (const row of identity.meta ?? []) await tx.setMeta(s(row.key), s(row.value));
+    if (withMeta) for (const row of identity.meta ?? []) await tx.setMeta(s(row.key), s(row.value));
     for (const row of identity.accounts ?? []) await tx.insertAccount({ id: s(row.id), name: s(row.name) });
     for (const row of identity.users ?? []) {
       await tx.insertUser({
@@ -104,7 +110,6 @@ async function freshStore(identity: Rows): Promise<Store> {
       await tx.grantRole({ groupId: s(row.group_id), projectId: s(row.project_id), roleId: s(row.role_id) });
     }
   });
-  return store;
 }
 
 function encodeBody(body: unknown): string | Buffer | undefined {
@@ -130,6 +135,9 @@ export interface InjectAppOptions {
   /** Also a second project ("local-2") in the same account, with a token: whatever lives there is foreign. */
   secondProject?: boolean;
 }
+
+/** Identity tables but meta (the token secret stays), for TRUNCATE … CASCADE. */
+const IDENTITY_DATA_TABLES = IDENTITY_TABLES.filter((table) => table !== "meta");
 
 /** Everything but identity, in an order TRUNCATE accepts with CASCADE. */
 const DATA_TABLES = [
@@ -206,8 +214,10 @@ export async function createInjectApp(options: InjectAppOptions = {}) {
         const pg = (await import("pg")).default;
         const client = new pg.Client({ connectionString: postgres });
         await client.connect();
-        await client.query(`TRUNCATE ${DATA_TABLES.join(", ")} CASCADE`);
+        // Identity too (a request may have added users or deleted a key): back to what bootstrap made.
+        await client.query(`TRUNCATE ${[...DATA_TABLES, ...IDENTITY_DATA_TABLES].join(", ")} CASCADE`);
         await client.end();
+        await insertIdentity(context.store, identity, false);
       } else {
         const previous = context.store;
         context.store = await freshStore(identity);
