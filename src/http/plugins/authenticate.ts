@@ -58,8 +58,9 @@ function checkPermission(request: FastifyRequest): void {
 }
 
 /**
- * Runs once the body is read (signatures cover it): authenticates the caller, then applies the rules every
- * project-scoped route shares, in the cloud's order: the path's project must be the caller's, then the body must parse.
+ * Runs once the body is read (signatures cover it): authenticates the caller, then applies the rules every route
+ * shares, in the cloud's order: the path's project must be the caller's, the caller's roles must allow the route's
+ * action (src/http/openapi/permissions.ts), then the body must parse.
  */
 export function registerAuthentication(app: FastifyInstance, context: UseCaseContext, cache: IdentityCache): void {
   app.addHook("preValidation", async (request) => {

@@ -20,7 +20,10 @@ export interface SignedRequest extends SignableRequest {
   projectHint: string | undefined;
 }
 
-/** Immutable identity facts worth keeping in memory: the token secret and access keys never change once written. */
+/**
+ * Identity facts worth keeping in memory: the token secret (never changes once written) and the account's project
+ * ids. Users, keys, groups and grants are not cached: they are read from the store on every request.
+ */
 export class IdentityCache {
   /** The gateway's lock on access keys with consecutive signature failures. */
   readonly accessKeyLock: FailureLock;
@@ -37,7 +40,7 @@ export class IdentityCache {
   }
 
   tokenSecret: string | undefined;
-  /** Project ids per account; projects are only created at bootstrap, never deleted. */
+  /** Project ids per account; projects are never deleted, and a project not found here is looked up again. */
   readonly projects = new Map<string, Set<string>>();
 }
 
