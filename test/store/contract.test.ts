@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Eip } from "../../src/domain/eips/model.js";
+import { roleByDisplayName } from "../../src/domain/iam/roles.js";
 import type {
   AccessKey,
   Account,
@@ -407,6 +408,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         ...v1.statements,
         `INSERT INTO schema_migrations VALUES (1, '${v1.name}', '${T0}')`,
         "INSERT INTO accounts VALUES ('a', 'acct')",
+        "INSERT INTO users VALUES ('u-admin', 'a', 'admin', 'hash')",
+        "INSERT INTO users VALUES ('u-other', 'a', 'other', 'hash')",
         "INSERT INTO projects VALUES ('p', 'a', 'proj', '')",
         `INSERT INTO vpcs VALUES ('v', 'p', 'vpc', '', '10.0.0.0/16', 'OK', '${T0}')`,
         `INSERT INTO subnets VALUES ('s', 'ns', 'p', 'v', 'sub', 'd', '10.0.0.0/24', '10.0.0.1', 1, '', '', 'z',
@@ -440,6 +443,11 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         });
         const dump = await tx.dump();
         expect(Object.keys(dump)).not.toContain("ports_next");
+        // Version 8: the account's admin user is in its admin group, which holds Tenant Administrator on its projects.
+        expect((await tx.listGroupsOfUser("u-admin")).map((group) => group.name)).toEqual(["admin"]);
+        expect(await tx.listGroupsOfUser("u-other")).toEqual([]);
+        expect(await tx.rolesOfUserOnProject("u-admin", "p")).toEqual([roleByDisplayName("Tenant Administrator")?.id]);
+        expect(await tx.getUser("u-other")).toMatchObject({ enabled: true, description: "" });
       });
       // The rebuilt tables keep their constraints: one address per network, children removed with their port.
       const duplicate = await txError(upgraded, (tx) =>
