@@ -36,8 +36,11 @@ function serverName(base: string, index: number, count: number): string {
   return count === 1 ? base : `${base}-${String(index + 1).padStart(4, "0")}`;
 }
 
-/** A job not yet due: its servers are still being written (see `createServers`). */
-const NOT_DUE = "9999-12-31T23:59:59.999Z";
+/**
+ * How long a creation's job stays not due while its servers are being written, renewed by each chunk. A process that
+ * dies between two chunks leaves a job that falls due after this and completes with the servers written so far.
+ */
+const WRITING_GRACE_MS = 5 * 60_000;
 
 interface ChunkPlan {
   input: CreateServersInput;
@@ -117,6 +120,7 @@ export async function createServers(
   // A dry run checks everything in one unit of work and rolls it back.
   const firstChunk = input.dryRun ? input.count : Math.min(input.count, chunk);
   const readyAt = () => new Date(context.now().getTime() + context.limits.serverBuildMs).toISOString();
+  const notDueYet = () => new Date(context.now().getTime() + WRITING_GRACE_MS).toISOString();
   const first = context.store.write(async (tx) => {
     const vpc = await tx.getVpc(input.vpcId);
     if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
@@ -137,7 +141,7 @@ export async function createServers(
       ...finishedJob(context, caller, "createServer", []),
       status: "RUNNING",
       endTime: null,
-      readyAt: done ? readyAt() : NOT_DUE,
+      readyAt: done ? readyAt() : notDueYet(),
     };
     const groups = await groupsForNewPort(context, tx, caller.projectId, input.securityGroups, true, (_, detail) =>
       fail("ecsVpcMismatch", detail),
@@ -165,11 +169,12 @@ export async function createServers(
         if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
         const more = await writeChunk(context, tx, plan, vpc.id, from, to);
         const job = await tx.getJob(plan.job.id);
-        if (!job) throw new Error(`job ${plan.job.id} vanished while its servers were being written`);
+        // Completed meanwhile (its grace ran out): the creation is abandoned rather than half reported.
+        if (job?.status !== "RUNNING") throw new Error(`job ${plan.job.id} ended while its servers were being written`);
         await tx.updateJobProgress(
           job.id,
           [...job.serverIds, ...more.map((server) => server.id)],
-          to === input.count ? readyAt() : NOT_DUE,
+          to === input.count ? readyAt() : notDueYet(),
         );
         return more;
       });
