@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { registerAdminCommands } from "./admin.js";
 import { CloudApiError } from "./api-client.js";
 import { registerAuditCommands } from "./audit.js";
 import { registerCheckCommands } from "./check-command.js";
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerDataplaneCommands(program);
   registerFaultsCommands(program);
   registerAuditCommands(program);
+  registerAdminCommands(program);
 
   finishCommands(program, "ecs-vip");
   return program;

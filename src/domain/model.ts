@@ -10,6 +10,10 @@ export interface User {
   accountId: string;
   name: string;
   passwordHash: string;
+  /** A disabled user can neither log in nor use its keys or tokens (default true). */
+  enabled?: boolean;
+  description?: string;
+  createdAt?: string;
 }
 
 export interface Project {
@@ -23,6 +27,26 @@ export interface AccessKey {
   accessKey: string;
   secretKey: string;
   userId: string;
+  /** An inactive key signs nothing (default active). */
+  status?: "active" | "inactive";
+  description?: string;
+  createdAt?: string;
+}
+
+/** An IAM user group: roles are granted to groups on projects, users inherit them by membership. */
+export interface UserGroup {
+  id: string;
+  accountId: string;
+  name: string;
+  description: string;
+  createdAt: string;
+}
+
+/** A role granted to a group on one project. */
+export interface GroupGrant {
+  groupId: string;
+  projectId: string;
+  roleId: string;
 }
 
 export interface Vpc {

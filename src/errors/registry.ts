@@ -70,6 +70,14 @@ export const ERRORS = {
   iamTokenNotFound: iam("IAM.0104", 404, "The token could not be found."),
   iamForbidden: iam("IAM.0003", 403, "You are not authorized to perform the requested action."),
   iamUserLocked: iam("IAM.0102", 401, "The user is locked after too many failed logins. Try again later."),
+  iamPolicyDenied: iam("IAM.0003", 403, "Policy doesn't allow the action to be performed."),
+  iamUserNotFound: iam("IAM.0011", 404, "Could not find user."),
+  iamGroupNotFound: iam("IAM.0011", 404, "Could not find group."),
+  iamRoleNotFound: iam("IAM.0011", 404, "Could not find role."),
+  iamGrantNotFound: iam("IAM.0011", 404, "Could not find the role grant."),
+  iamCredentialNotFound: iam("IAM.0011", 404, "Could not find credential."),
+  iamConflict: iam("IAM.0005", 409, "A resource conflict occurs."),
+  iamAccessKeyQuota: iam("IAM.0012", 400, "akSkNumExceed"),
 
   // ECS
   ecsBodyBlank: ecs("Common.0002", 400, "The request body cannot be left blank."),
@@ -92,6 +100,11 @@ export const ERRORS = {
   ecsPortUpdateFailed: ecs("Ecs.0213", 400, "Failed to update the port attributes."),
   ecsPortNotFound: ecs("Ecs.0307", 400, "Failed to query the port."),
   ecsQuotaExceeded: ecs("Ecs.0001", 400, "Insufficient ECS quota. Contact customer service to increase quota."),
+  ecsForbidden: ecs(
+    "Ecs.0003",
+    403,
+    "You do not have permission to perform this operation. Contact customer service to obtain permission.",
+  ),
   ecsCountExceeded: ecs("Ecs.0913", 400, "The number of ECSs to be created exceeds the maximum allowed limit"),
 
   // VPC v1
@@ -102,6 +115,7 @@ export const ERRORS = {
   vpcInternal: vpc("VPC.0105", 500, "Neutron error."),
   vpcQuotaExceeded: vpc("VPC.0114", 409, "Quota exceeded for resources: ['router']."),
   quotaInvalidType: vpc("VPC.1207", 400, "Invalid resource type."),
+  vpcPolicyDenied: vpc("VPC.2201", 403, "Policy doesn't allow the action to be performed."),
   vpcHasSubnets: vpc("VPC.0104", 409, "Router contains subnets, please delete subnet first."),
   subnetInvalidParameter: vpc("VPC.0201", 400, "Subnet parameter is invalid."),
   subnetNotFound: vpc("VPC.0202", 404, "Query subnet fail."),
@@ -161,6 +175,7 @@ export const ERRORS = {
   neutronPortInUse: neutron("PortInUse", 409, "Port is in use by a device and cannot be deleted."),
   neutronPairsExhausted: neutron("AllowedAddressPairExhausted", 400, "Too many allowed address pairs."),
   neutronConflict: neutron("Conflict", 409, "The request conflicted with a concurrent change; try again."),
+  neutronPolicyDenied: neutron("PolicyNotAuthorized", 403, "Policy doesn't allow the action to be performed."),
   neutronInternal: neutron("HTTPInternalServerError", 500, "Request failed: internal server error."),
 
   // Neutron v2.0 security groups, port security and floating IPs

@@ -3,6 +3,7 @@ import type {
   AccessKey,
   Account,
   AddressPair,
+  GroupGrant,
   Job,
   Network,
   Port,
@@ -10,6 +11,7 @@ import type {
   Server,
   Subnet,
   User,
+  UserGroup,
   Vpc,
 } from "../domain/model.js";
 import type { ProjectUsage } from "../domain/quotas/quotas.js";
@@ -62,6 +64,8 @@ export interface Tx extends SecurityGroupTx, EipTx {
   getUserByName(accountId: string, name: string): Promise<User | undefined>;
   insertProject(project: Project): Promise<void>;
   getProject(id: string): Promise<Project | undefined>;
+  /** Project names are unique in the whole store. */
+  getProjectByName(name: string): Promise<Project | undefined>;
   listProjects(accountId: string, filter: { name?: string; id?: string }): Promise<Project[]>;
   insertAccessKey(key: AccessKey): Promise<void>;
   getAccessKey(accessKey: string): Promise<AccessKey | undefined>;
@@ -70,6 +74,27 @@ export interface Tx extends SecurityGroupTx, EipTx {
   updateAccessKeySecret(accessKey: string, secretKey: string): Promise<void>;
   /** True when the key existed. */
   deleteAccessKey(accessKey: string): Promise<boolean>;
+  /** Replaces a key's status and description. */
+  updateAccessKey(key: AccessKey): Promise<void>;
+  getAccount(id: string): Promise<Account | undefined>;
+  listUsers(accountId: string, filter: { name?: string; enabled?: boolean }): Promise<User[]>;
+  /** Replaces name, password hash, enabled and description. */
+  updateUser(user: User): Promise<void>;
+  /** Deletes the user with its access keys and group memberships. */
+  deleteUser(id: string): Promise<void>;
+  insertGroup(group: UserGroup): Promise<void>;
+  getGroup(id: string): Promise<UserGroup | undefined>;
+  listGroups(accountId: string, filter: { name?: string }): Promise<UserGroup[]>;
+  listGroupsOfUser(userId: string): Promise<UserGroup[]>;
+  /** Idempotent. */
+  addGroupMember(groupId: string, userId: string): Promise<void>;
+  /** Idempotent. */
+  grantRole(grant: GroupGrant): Promise<void>;
+  /** True when the grant existed. */
+  revokeRole(grant: GroupGrant): Promise<boolean>;
+  hasGrant(grant: GroupGrant): Promise<boolean>;
+  /** Role ids the user holds on the project through its groups. */
+  rolesOfUserOnProject(userId: string, projectId: string): Promise<string[]>;
   revokeToken(tokenHash: string, expiresAt: string, now: string): Promise<void>;
   isTokenRevoked(tokenHash: string): Promise<boolean>;
   /** The audit trail (kept out of `dump`: recording a refusal is not a change to the cloud's state). */
@@ -129,7 +154,10 @@ export interface Tx extends SecurityGroupTx, EipTx {
 
   insertJob(job: Job): Promise<void>;
   getJob(id: string): Promise<Job | undefined>;
+  /** Replaces a job's outcome: status, end time and failure reason. */
   updateJob(job: Job): Promise<void>;
+  /** A creation written in several units of work: the job's servers so far, and when it falls due. */
+  updateJobProgress(id: string, serverIds: string[], readyAt: string): Promise<void>;
   listDueJobs(now: string, limit: number): Promise<Job[]>;
 
   /** What a project holds, counted for its quotas. */

@@ -9,12 +9,18 @@ export interface Caller {
   userId: string;
   accountId: string;
   projectId: string;
+  /** A member of the account's admin group: every action on every project of the account. */
+  admin?: boolean;
+  /** Ids of the roles the caller holds on `projectId` through its groups. */
+  roles?: readonly string[];
 }
 
 export interface Limits {
   maxAddressPairs: number;
   maxNicsPerServer: number;
   maxServersPerRequest: number;
+  /** Servers a creation writes per transaction; other requests run between two (bounded work per unit). */
+  serversPerTransaction: number;
   maxPrivateIpsPerRequest: number;
   /** How long a server stays in BUILD before its creation job completes. */
   serverBuildMs: number;
@@ -27,6 +33,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxAddressPairs: 10,
   maxNicsPerServer: 12,
   maxServersPerRequest: 500,
+  serversPerTransaction: 50,
   maxPrivateIpsPerRequest: 20,
   serverBuildMs: 300,
   quotas: DEFAULT_QUOTAS,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { errorCodesTable } from "../../scripts/error-codes-table.js";
+import { permissionsTable } from "../../scripts/permissions-table.js";
 import { ERRORS } from "../../src/errors/registry.js";
 
 describe("the error registry", () => {
@@ -16,5 +17,11 @@ describe("the error registry", () => {
       seen.set(key, spec.status);
       expect(spec.status).toBeGreaterThanOrEqual(400);
     }
+  });
+});
+
+describe("the permissions table", () => {
+  it("is documented in README exactly (regenerate with scripts/permissions-table.ts)", () => {
+    expect(readFileSync("README.md", "utf8")).toContain(permissionsTable());
   });
 });

@@ -52,7 +52,7 @@ export function serviceOfPath(path: string): Service | undefined {
   // The request target ends at the first space on the wire, and the path at "?".
   const clean = path.split(/[?\s]/)[0] ?? "";
   // The router ignores one trailing slash: "//" is the root ("/"), an IAM route.
-  if (/^\/\/?$/.test(clean) || /^\/v3(\/|$)/.test(clean)) return "iam";
+  if (/^\/\/?$/.test(clean) || /^\/v3(\.0)?(\/|$)/.test(clean)) return "iam";
   if (/^\/v2\.0(\/|$)/.test(clean)) return "neutron";
   if (/^\/v1(\.1)?\/[^/]*\/(cloudservers|jobs)(\/|$)/.test(clean)) return "ecs";
   if (/^\/v1\/[^/]*\/(vpcs|subnets|privateips|ports|quotas)(\/|$)/.test(clean)) return "vpc";
@@ -198,6 +198,8 @@ export function paramValue(world: FuzzWorld, route: Route, name: string): string
       return world.projectId;
     case "alias":
       return "allowed-address-pairs";
+    case "access_key":
+      return world.accessKey;
     default:
       return "x";
   }

@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { signedHeaders } from "../../src/cli/api-client.js";
+import { SYSTEM_ROLES } from "../../src/domain/iam/roles.js";
 import { spawnServer } from "../support/child-server.js";
 import { ApiClient } from "../support/client.js";
 import { createTestDatabase, TEST_PG_URL } from "../support/postgres.js";
@@ -56,6 +58,44 @@ describe.skipIf(!TEST_PG_URL)("revocation across processes on PostgreSQL (needs 
         204,
       );
       expect((await victimOnB.call("GET", victimOnB.p("/vpcs"))).status).toBe(401);
+    } finally {
+      await Promise.all([a.terminate(), b.terminate()]);
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it("a key made inactive, a grant taken away and a key deleted through one process are refused by the other at once", async () => {
+    const database = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), "ecs-vip-revoke-"));
+    const identity = testIdentity();
+    const a = await spawnServer({ db: database.url, identity, dataDir, startTimeoutMs: 30_000 });
+    const b = await spawnServer({ db: database.url, identity, dataDir, startTimeoutMs: 30_000 });
+    try {
+      const admin = await ApiClient.login(a.url, identity.projectId, identity.password);
+      const user = (await admin.call("POST", "/v3.0/OS-USER/users", { user: { name: "remote" } })).body.user;
+      const group = (await admin.call("POST", "/v3/groups", { group: { name: "remote-readers" } })).body.group;
+      expect((await admin.call("PUT", `/v3/groups/${group.id}/users/${user.id}`)).status).toBe(204);
+      const role = SYSTEM_ROLES.find((r) => r.displayName === "VPC ReadOnlyAccess")?.id;
+      const grant = `/v3/projects/${identity.projectId}/groups/${group.id}/roles/${role}`;
+      expect((await admin.call("PUT", grant)).status).toBe(204);
+      const key = (await admin.call("POST", "/v3.0/OS-CREDENTIAL/credentials", { credential: { user_id: user.id } }))
+        .body.credential;
+      const onB = async () => {
+        const url = new URL(`${b.url}/v1/${identity.projectId}/vpcs`);
+        const target = { accessKey: key.access, secretKey: key.secret, projectId: identity.projectId };
+        return (await fetch(url, { headers: signedHeaders(target, "GET", url, Buffer.alloc(0)) })).status;
+      };
+      const credential = `/v3.0/OS-CREDENTIAL/credentials/${key.access}`;
+      expect(await onB()).toBe(200);
+      await admin.call("PUT", credential, { credential: { status: "inactive" } });
+      expect(await onB()).toBe(401);
+      await admin.call("PUT", credential, { credential: { status: "active" } });
+      expect(await onB()).toBe(200);
+      expect((await admin.call("DELETE", grant)).status).toBe(204);
+      expect(await onB()).toBe(403);
+      expect((await admin.call("DELETE", credential)).status).toBe(204);
+      expect(await onB()).toBe(401);
     } finally {
       await Promise.all([a.terminate(), b.terminate()]);
       await database.drop();

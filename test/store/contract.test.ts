@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Eip } from "../../src/domain/eips/model.js";
+import { roleByDisplayName } from "../../src/domain/iam/roles.js";
 import type {
   AccessKey,
   Account,
@@ -141,9 +142,24 @@ interface World {
 
 function worldRecords(tag: string): World {
   const account: Account = { id: `${tag}-acct`, name: `account-${tag}` };
-  const user: User = { id: `${tag}-user`, accountId: account.id, name: "admin", passwordHash: "hash$1" };
+  const user: User = {
+    id: `${tag}-user`,
+    accountId: account.id,
+    name: "admin",
+    passwordHash: "hash$1",
+    enabled: true,
+    description: "",
+    createdAt: T0,
+  };
   const project: Project = { id: `${tag}-proj`, accountId: account.id, name: `project-${tag}`, description: "p" };
-  const key: AccessKey = { accessKey: `AK${tag}`, secretKey: "secret", userId: user.id };
+  const key: AccessKey = {
+    accessKey: `AK${tag}`,
+    secretKey: "secret",
+    userId: user.id,
+    status: "active",
+    description: "",
+    createdAt: T0,
+  };
   const vpc: Vpc = {
     id: `${tag}-vpc`,
     projectId: project.id,
@@ -392,6 +408,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         ...v1.statements,
         `INSERT INTO schema_migrations VALUES (1, '${v1.name}', '${T0}')`,
         "INSERT INTO accounts VALUES ('a', 'acct')",
+        "INSERT INTO users VALUES ('u-admin', 'a', 'admin', 'hash')",
+        "INSERT INTO users VALUES ('u-other', 'a', 'other', 'hash')",
         "INSERT INTO projects VALUES ('p', 'a', 'proj', '')",
         `INSERT INTO vpcs VALUES ('v', 'p', 'vpc', '', '10.0.0.0/16', 'OK', '${T0}')`,
         `INSERT INTO subnets VALUES ('s', 'ns', 'p', 'v', 'sub', 'd', '10.0.0.0/24', '10.0.0.1', 1, '', '', 'z',
@@ -425,6 +443,11 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         });
         const dump = await tx.dump();
         expect(Object.keys(dump)).not.toContain("ports_next");
+        // Version 8: the account's admin user is in its admin group, which holds Tenant Administrator on its projects.
+        expect((await tx.listGroupsOfUser("u-admin")).map((group) => group.name)).toEqual(["admin"]);
+        expect(await tx.listGroupsOfUser("u-other")).toEqual([]);
+        expect(await tx.rolesOfUserOnProject("u-admin", "p")).toEqual([roleByDisplayName("Tenant Administrator")?.id]);
+        expect(await tx.getUser("u-other")).toMatchObject({ enabled: true, description: "" });
       });
       // The rebuilt tables keep their constraints: one address per network, children removed with their port.
       const duplicate = await txError(upgraded, (tx) =>
@@ -502,6 +525,58 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         expect(await tx.getAccessKey(world.key.accessKey)).toBeUndefined();
         expect(await tx.getAccessKey(other.key.accessKey)).toEqual(other.key);
       });
+    });
+
+    it("keeps users, groups, memberships and role grants per account, and deletes a user with its keys", async () => {
+      const world = await seedWorld(store);
+      const other = await seedWorld(store);
+      const group = {
+        id: `${world.tag}-grp`,
+        accountId: world.account.id,
+        name: "ops",
+        description: "d",
+        createdAt: T0,
+      };
+      const grant = { groupId: group.id, projectId: world.project.id, roleId: "role-1" };
+      await store.write(async (tx) => {
+        const second = { ...world.user, id: `${world.tag}-u2`, name: "reader", enabled: false };
+        await tx.insertUser(second);
+        expect((await tx.listUsers(world.account.id, {})).map((u) => u.name)).toEqual(["admin", "reader"]);
+        expect(await tx.listUsers(world.account.id, { enabled: false })).toEqual([second]);
+        expect(await tx.listUsers(world.account.id, { name: "admin" })).toEqual([world.user]);
+        await tx.updateUser({ ...second, name: "reader-2", enabled: true, description: "x" });
+        expect(await tx.getUser(second.id)).toEqual({ ...second, name: "reader-2", enabled: true, description: "x" });
+        await tx.insertGroup(group);
+        await expect(tx.getGroup(group.id)).resolves.toEqual(group);
+        expect(await tx.listGroups(world.account.id, { name: "ops" })).toEqual([group]);
+        expect(await tx.listGroups(other.account.id, {})).toEqual([]);
+        await tx.addGroupMember(group.id, second.id);
+        await tx.addGroupMember(group.id, second.id);
+        expect(await tx.listGroupsOfUser(second.id)).toEqual([group]);
+        await tx.grantRole(grant);
+        await tx.grantRole(grant);
+        expect(await tx.hasGrant(grant)).toBe(true);
+        expect(await tx.rolesOfUserOnProject(second.id, world.project.id)).toEqual(["role-1"]);
+        expect(await tx.rolesOfUserOnProject(world.user.id, world.project.id)).toEqual([]);
+        expect(await tx.rolesOfUserOnProject(second.id, other.project.id)).toEqual([]);
+        await tx.insertAccessKey({ ...world.key, accessKey: `AK2${world.tag}`, userId: second.id });
+        await tx.updateAccessKey({
+          ...world.key,
+          accessKey: `AK2${world.tag}`,
+          status: "inactive",
+          description: "off",
+        });
+        expect((await tx.getAccessKey(`AK2${world.tag}`))?.status).toBe("inactive");
+        await tx.deleteUser(second.id);
+        expect(await tx.getUser(second.id)).toBeUndefined();
+        expect(await tx.getAccessKey(`AK2${world.tag}`)).toBeUndefined();
+        expect(await tx.listGroupsOfUser(second.id)).toEqual([]);
+        expect(await tx.revokeRole(grant)).toBe(true);
+        expect(await tx.revokeRole(grant)).toBe(false);
+        expect(await tx.getAccount(world.account.id)).toEqual(world.account);
+      });
+      const duplicate = await txError(store, (tx) => tx.insertGroup({ ...group, id: `${world.tag}-grp2` }));
+      expect(duplicate).toBeInstanceOf(StoreConflictError);
     });
 
     it("remembers revoked tokens and drops expired revocations", async () => {
@@ -1041,6 +1116,14 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       await own.write((tx) => tx.updateJob({ ...failed, jobType: "other", serverIds: ["x"] }));
       expect(await own.read((tx) => tx.getJob(early.id))).toEqual(failed);
       expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([middle.id, late.id]);
+      // A creation in several units of work: its servers grow, and it is not due until the last one.
+      await own.write((tx) => tx.updateJobProgress(late.id, ["s1", "s2"], "9999-12-31T23:59:59.999Z"));
+      expect(await own.read((tx) => tx.getJob(late.id))).toEqual({
+        ...late,
+        serverIds: ["s1", "s2"],
+        readyAt: "9999-12-31T23:59:59.999Z",
+      });
+      expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([middle.id]);
     });
   });
 
@@ -1097,6 +1180,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         "users",
         "projects",
         "access_keys",
+        "user_groups",
+        "group_members",
+        "group_grants",
         "vpcs",
         "networks",
         "subnets",
@@ -1113,9 +1199,31 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(dump).toEqual({
         meta: [{ key: "token_secret", value: "s" }],
         accounts: [{ id: "t-acct", name: "account-t" }],
-        users: [{ id: "t-user", account_id: "t-acct", name: "admin", password_hash: "hash$1" }],
+        users: [
+          {
+            id: "t-user",
+            account_id: "t-acct",
+            name: "admin",
+            password_hash: "hash$1",
+            enabled: 1,
+            description: "",
+            created_at: T0,
+          },
+        ],
         projects: [{ id: "t-proj", account_id: "t-acct", name: "project-t", description: "p" }],
-        access_keys: [{ access_key: "AKt", secret_key: "secret", user_id: "t-user" }],
+        access_keys: [
+          {
+            access_key: "AKt",
+            secret_key: "secret",
+            user_id: "t-user",
+            status: "active",
+            description: "",
+            created_at: T0,
+          },
+        ],
+        user_groups: [],
+        group_members: [],
+        group_grants: [],
         vpcs: [
           {
             id: "t-vpc",

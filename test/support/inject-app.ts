@@ -42,15 +42,30 @@ export interface InjectResponse {
 export const TEST_PROJECT_ID = "0123456789abcdef0123456789abcdef";
 export const TEST_PASSWORD = "Model-Passw0rd";
 export const TEST_FOREIGN_PROJECT_ID = "fedcba9876543210fedcba9876543210";
-export const IDENTITY_TABLES = ["meta", "accounts", "users", "projects", "access_keys"] as const;
+export const IDENTITY_TABLES = [
+  "meta",
+  "accounts",
+  "users",
+  "projects",
+  "access_keys",
+  "user_groups",
+  "group_members",
+  "group_grants",
+] as const;
 
 type Rows = Record<string, Record<string, unknown>[]>;
 
 async function freshStore(identity: Rows): Promise<Store> {
   const store = await SqliteStore.open({ path: ":memory:", synchronous: "normal" });
+  await insertIdentity(store, identity, true);
+  return store;
+}
+
+/** Writes the identity rows bootstrap made (meta too, unless the store kept its own). */
+async function insertIdentity(store: Store, identity: Rows, withMeta: boolean): Promise<void> {
   await store.write(async (tx) => {
     const s = (value: unknown) => String(value);
-    for (const row of identity.meta ?? []) await tx.setMeta(s(row.key), s(row.value));
+    if (withMeta) for (const row of identity.meta ?? []) await tx.setMeta(s(row.key), s(row.value));
     for (const row of identity.accounts ?? []) await tx.insertAccount({ id: s(row.id), name: s(row.name) });
     for (const row of identity.users ?? []) {
       await tx.insertUser({
@@ -58,6 +73,9 @@ async function freshStore(identity: Rows): Promise<Store> {
         accountId: s(row.account_id),
         name: s(row.name),
         passwordHash: s(row.password_hash),
+        enabled: Number(row.enabled) !== 0,
+        description: s(row.description),
+        createdAt: s(row.created_at),
       });
     }
     for (const row of identity.projects ?? []) {
@@ -69,10 +87,29 @@ async function freshStore(identity: Rows): Promise<Store> {
       });
     }
     for (const row of identity.access_keys ?? []) {
-      await tx.insertAccessKey({ accessKey: s(row.access_key), secretKey: s(row.secret_key), userId: s(row.user_id) });
+      await tx.insertAccessKey({
+        accessKey: s(row.access_key),
+        secretKey: s(row.secret_key),
+        userId: s(row.user_id),
+        status: row.status === "inactive" ? "inactive" : "active",
+        description: s(row.description),
+        createdAt: s(row.created_at),
+      });
+    }
+    for (const row of identity.user_groups ?? []) {
+      await tx.insertGroup({
+        id: s(row.id),
+        accountId: s(row.account_id),
+        name: s(row.name),
+        description: s(row.description),
+        createdAt: s(row.created_at),
+      });
+    }
+    for (const row of identity.group_members ?? []) await tx.addGroupMember(s(row.group_id), s(row.user_id));
+    for (const row of identity.group_grants ?? []) {
+      await tx.grantRole({ groupId: s(row.group_id), projectId: s(row.project_id), roleId: s(row.role_id) });
     }
   });
-  return store;
 }
 
 function encodeBody(body: unknown): string | Buffer | undefined {
@@ -98,6 +135,9 @@ export interface InjectAppOptions {
   /** Also a second project ("local-2") in the same account, with a token: whatever lives there is foreign. */
   secondProject?: boolean;
 }
+
+/** Identity tables but meta (the token secret stays), for TRUNCATE … CASCADE. */
+const IDENTITY_DATA_TABLES = IDENTITY_TABLES.filter((table) => table !== "meta");
 
 /** Everything but identity, in an order TRUNCATE accepts with CASCADE. */
 const DATA_TABLES = [
@@ -174,8 +214,10 @@ export async function createInjectApp(options: InjectAppOptions = {}) {
         const pg = (await import("pg")).default;
         const client = new pg.Client({ connectionString: postgres });
         await client.connect();
-        await client.query(`TRUNCATE ${DATA_TABLES.join(", ")} CASCADE`);
+        // Identity too (a request may have added users or deleted a key): back to what bootstrap made.
+        await client.query(`TRUNCATE ${[...DATA_TABLES, ...IDENTITY_DATA_TABLES].join(", ")} CASCADE`);
         await client.end();
+        await insertIdentity(context.store, identity, false);
       } else {
         const previous = context.store;
         context.store = await freshStore(identity);

@@ -1,5 +1,13 @@
 import type { ErrorSpec } from "../../errors/registry.js";
 
+const IAM_TITLES: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  500: "Internal Server Error",
+};
+
 /** The body each cloud service wraps its errors in. */
 export function errorBody(spec: ErrorSpec, message: string, requestId: string): unknown {
   switch (spec.envelope) {
@@ -15,7 +23,7 @@ export function errorBody(spec: ErrorSpec, message: string, requestId: string): 
         error: {
           code: spec.code,
           message,
-          title: spec.status === 401 ? "Unauthorized" : spec.status === 403 ? "Forbidden" : "Bad Request",
+          title: IAM_TITLES[spec.status] ?? "Bad Request",
         },
       };
     case "apigw":

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
 import { listAuditRecords } from "../../usecases/audit/audit-trail.js";
 import type { UseCaseContext } from "../../usecases/context.js";
-import { BOOTSTRAP_USER } from "../../usecases/iam/bootstrap.js";
+import { isAccountAdmin } from "../../usecases/iam/is-admin.js";
 import type { RouteErrors } from "../request-context.js";
 import { callerOf } from "../request-context.js";
 
@@ -20,7 +20,7 @@ const querySchema = {
 
 /**
  * GET /v3/ecs-vip/audit-records: the caller's account's audit trail, newest last; only for the account's
- * administrator (the `admin` user). Not a cloud API: ecs-vip's own, beside `ecs-vip audit`.
+ * administrators (its `admin` group). Not a cloud API: ecs-vip's own, beside `ecs-vip audit`.
  */
 export function auditRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
@@ -29,8 +29,7 @@ export function auditRoutes(context: UseCaseContext) {
       { schema: { querystring: querySchema }, config: { errors } },
       async (request) => {
         const caller = callerOf(request);
-        const user = await context.store.read((tx) => tx.getUser(caller.userId));
-        if (!user || user.name !== BOOTSTRAP_USER) fail("iamForbidden");
+        if (!(await isAccountAdmin(context, caller))) fail("iamForbidden");
         const records = await listAuditRecords(context, {
           accountId: caller.accountId,
           since: request.query.since,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Project } from "../../domain/model.js";
+import { roleById, type SystemRole } from "../../domain/iam/roles.js";
+import type { AccessKey, Project, User, UserGroup } from "../../domain/model.js";
 import type { IssuedToken } from "../../usecases/iam/issue-token.js";
 
 export function projectBody(project: Project, baseUrl: string) {
@@ -45,8 +46,75 @@ export function tokenBody(issued: IssuedToken, baseUrl: string, withCatalog: boo
       expires_at: issued.expiresAt,
       user: { id: issued.user.id, name: issued.user.name, domain, password_expires_at: "" },
       project: { id: issued.project.id, name: issued.project.name, domain },
-      roles: [{ id: "0", name: "te_admin" }],
+      roles: issued.roleIds.flatMap((id) => {
+        const role = roleById(id);
+        return role ? [{ id: role.id, name: role.name }] : [];
+      }),
       ...(withCatalog ? { catalog: catalog(baseUrl, issued.project.name) } : {}),
     },
+  };
+}
+
+export function userBody(user: User, baseUrl: string) {
+  return {
+    id: user.id,
+    name: user.name,
+    domain_id: user.accountId,
+    enabled: user.enabled !== false,
+    description: user.description ?? "",
+    links: { self: `${baseUrl}/v3/users/${user.id}` },
+    password_expires_at: null,
+    pwd_status: false,
+    is_domain_owner: false,
+    default_project_id: null,
+    create_time: user.createdAt ?? "",
+    email: "",
+    areacode: "",
+    phone: "",
+    xuser_id: "",
+    xuser_type: "",
+    status: null,
+  };
+}
+
+export function groupBody(group: UserGroup, baseUrl: string) {
+  return {
+    id: group.id,
+    name: group.name,
+    domain_id: group.accountId,
+    description: group.description,
+    links: { self: `${baseUrl}/v3/groups/${group.id}` },
+    // Epoch milliseconds, as the list example shows.
+    create_time: Date.parse(group.createdAt) || 0,
+  };
+}
+
+export function roleBody(role: SystemRole, baseUrl: string) {
+  return {
+    id: role.id,
+    name: role.name,
+    display_name: role.displayName,
+    description: role.description,
+    description_cn: role.description,
+    catalog: role.catalog,
+    type: role.type,
+    domain_id: null,
+    ...(role.fineGrained ? { flag: "fine_grained" } : {}),
+    links: { self: `${baseUrl}/v3/roles/${role.id}`, previous: null, next: null },
+    policy: { Version: role.fineGrained ? "1.1" : "1.0", Statement: role.statements },
+    updated_time: "1700000000000",
+    created_time: "1700000000000",
+  };
+}
+
+/** A permanent access key; the secret only in the answer to its creation. */
+export function credentialBody(key: AccessKey, withSecret: boolean) {
+  return {
+    access: key.accessKey,
+    user_id: key.userId,
+    status: key.status ?? "active",
+    description: key.description ?? "",
+    create_time: key.createdAt ?? "",
+    ...(withSecret ? { secret: key.secretKey } : {}),
   };
 }

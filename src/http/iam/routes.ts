@@ -71,10 +71,15 @@ export function iamRoutes(context: UseCaseContext, cache: IdentityCache) {
       },
     );
 
-    app.get<{ Params: { id: string } }>("/v3/projects/:id", { config: { errors } }, async (request, reply) => {
-      const project = await showProject(context, callerOf(request), request.params.id);
-      if (!project) return sendError(reply, "iamProjectUnknown");
-      return { project: projectBody(project, baseUrlOf(request)) };
-    });
+    // `:project_id` like the grant routes below it (one name per path segment for the router).
+    app.get<{ Params: { project_id: string } }>(
+      "/v3/projects/:project_id",
+      { config: { errors } },
+      async (request, reply) => {
+        const project = await showProject(context, callerOf(request), request.params.project_id);
+        if (!project) return sendError(reply, "iamProjectUnknown");
+        return { project: projectBody(project, baseUrlOf(request)) };
+      },
+    );
   };
 }

@@ -71,6 +71,11 @@ export const job = shape("status job_id job_type begin_time end_time fail_reason
   entities: anyObject,
   error_code: { type: ["string", "null"] },
 });
+const iamUser = shape("id name domain_id description create_time", { enabled: bool, links: anyObject });
+const iamGroup = shape("id name domain_id description", { create_time: int, links: anyObject });
+const iamRole = shape("id name display_name description catalog type", { policy: anyObject, links: anyObject });
+const credential = shape("access secret user_id status description create_time");
+
 export const project = shape("id name description domain_id parent_id", {
   enabled: bool,
   is_domain: bool,
@@ -138,6 +143,13 @@ export const RESPONSES = {
   version: wrap("version", version),
   versions: wrap("versions", shape("", { values: arrayOf(version) })),
   empty: { type: "object" },
+  user: wrap("user", iamUser),
+  users: { type: "object", properties: { users: arrayOf(iamUser), links: anyObject } },
+  group: wrap("group", iamGroup),
+  groups: { type: "object", properties: { groups: arrayOf(iamGroup), links: anyObject } },
+  roles: { type: "object", properties: { roles: arrayOf(iamRole), links: anyObject, total_number: int } },
+  credential: wrap("credential", credential),
+  credentials: wrap("credentials", arrayOf(credential)),
   auditRecords: wrap("records", arrayOf(anyObject)),
   faultRule: wrap("rule", faultRule),
   faultRules: wrap("rules", arrayOf(faultRule)),

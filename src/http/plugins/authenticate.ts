@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
-import type { UseCaseContext } from "../../usecases/context.js";
+import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import { authenticateSignature, authenticateToken, type IdentityCache } from "../../usecases/iam/authenticate.js";
+import { allows } from "../../usecases/iam/permissions.js";
+import { actionsOf, deniedErrorOf, permissionOf } from "../openapi/permissions.js";
 import { parseBodyAfterAuthentication } from "./body-parsing.js";
 
 function headerOf(request: FastifyRequest) {
@@ -27,13 +29,38 @@ async function resolveCaller(context: UseCaseContext, cache: IdentityCache, requ
     header,
     body: request.rawBody ?? Buffer.alloc(0),
     authorization,
-    projectHint: header("x-project-id") ?? params?.project_id,
+    // The path's project is the scope of project-scoped APIs only; IAM's paths name projects they act on.
+    projectHint:
+      header("x-project-id") ?? (request.routeOptions.config.errors?.projectMismatch ? params?.project_id : undefined),
   });
 }
 
+/** The route's entry in the permissions table, judged against the caller's roles; 403 in the service's envelope. */
+function checkPermission(request: FastifyRequest): void {
+  const caller = request.caller as Caller;
+  const routeUrl = request.routeOptions.url ?? "";
+  // A route missing from the table is for administrators only (a test keeps the table complete).
+  const permission = permissionOf(request.method, routeUrl) ?? { kind: "admin" };
+  const denied = deniedErrorOf(request.routeOptions.config);
+  switch (permission.kind) {
+    case "public":
+    case "self":
+      return;
+    case "admin":
+      if (!caller.admin) fail(denied, "The IAM user is not authorized to access the API.");
+      return;
+    case "action":
+      if (permission.self) return;
+      for (const action of actionsOf(permission, request.body)) {
+        if (!allows(caller, action)) fail(denied, `Policy doesn't allow ${action} to be performed.`);
+      }
+  }
+}
+
 /**
- * Runs once the body is read (signatures cover it): authenticates the caller, then applies the rules every
- * project-scoped route shares, in the cloud's order: the path's project must be the caller's, then the body must parse.
+ * Runs once the body is read (signatures cover it): authenticates the caller, then applies the rules every route
+ * shares, in the cloud's order: the path's project must be the caller's, the caller's roles must allow the route's
+ * action (src/http/openapi/permissions.ts), then the body must parse.
  */
 export function registerAuthentication(app: FastifyInstance, context: UseCaseContext, cache: IdentityCache): void {
   app.addHook("preValidation", async (request) => {
@@ -49,6 +76,8 @@ export function registerAuthentication(app: FastifyInstance, context: UseCaseCon
     }
     parseBodyAfterAuthentication(request);
     const errors = config.errors;
+    // Permissions before any validation: a caller without the action learns nothing about its input.
+    if (request.caller) checkPermission(request);
     if (request.bodyProblem === "invalid" && errors) fail(errors.invalid, "The request body is not valid JSON.");
     const carriesBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";
     if (carriesBody && errors?.blank && (request.rawBody === undefined || request.rawBody.length === 0)) {

@@ -4,6 +4,7 @@ import type { ErrorId } from "../../errors/registry.js";
 import { docsPage } from "../openapi/docs-page.js";
 import { envelopeSchema, errorResponses } from "../openapi/error-responses.js";
 import { operationDoc } from "../openapi/operations.js";
+import { deniedErrorOf, permissionOf } from "../openapi/permissions.js";
 import { RESPONSES } from "../openapi/response-shapes.js";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -16,6 +17,8 @@ export function routeErrorIds(method: string, url: string, config: RouteOptions[
   ids.add("requestTooLarge");
   ids.add("throttled");
   if (!config?.public) ids.add("authenticationFailed");
+  const permission = permissionOf(method, url);
+  if (!config?.public && permission?.kind !== "public" && permission?.kind !== "self") ids.add(deniedErrorOf(config));
   if (errors) {
     ids.add(errors.invalid);
     ids.add(errors.internal);

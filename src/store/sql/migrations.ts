@@ -3,6 +3,9 @@
  * distributed databases) all accept: TEXT/INTEGER/BIGINT columns, ISO-8601 text timestamps, JSON as TEXT.
  * Every uniqueness rule of the cloud lives here as a constraint, so no race can break it.
  */
+/** Tenant Administrator's id (src/domain/iam/roles.ts), spelled out: a migration must not change with the code. */
+const TENANT_ADMINISTRATOR_ID = "e6d3c1b8a6f04f3c9d2a7b5e4c3d2a10";
+
 export interface Migration {
   version: number;
   name: string;
@@ -309,6 +312,44 @@ export const MIGRATIONS: Migration[] = [
     version: 7,
     name: "revoked tokens",
     statements: [`CREATE TABLE revoked_tokens (token_hash TEXT PRIMARY KEY, expires_at TEXT NOT NULL)`],
+  },
+  // Several users per account, user groups, roles granted to groups on projects, key status. Every account that
+  // exists gets its admin group (its admin user a member) holding Tenant Administrator on each of its projects.
+  {
+    version: 8,
+    name: "IAM users, groups, grants and key status",
+    statements: [
+      `ALTER TABLE users ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1`,
+      `ALTER TABLE users ADD COLUMN description TEXT NOT NULL DEFAULT ''`,
+      `ALTER TABLE users ADD COLUMN created_at TEXT NOT NULL DEFAULT ''`,
+      `ALTER TABLE access_keys ADD COLUMN status TEXT NOT NULL DEFAULT 'active'`,
+      `ALTER TABLE access_keys ADD COLUMN description TEXT NOT NULL DEFAULT ''`,
+      `ALTER TABLE access_keys ADD COLUMN created_at TEXT NOT NULL DEFAULT ''`,
+      `CREATE INDEX access_keys_by_user ON access_keys (user_id)`,
+      `CREATE TABLE user_groups (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (account_id, name))`,
+      `CREATE TABLE group_members (
+        group_id TEXT NOT NULL REFERENCES user_groups(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        UNIQUE (group_id, user_id))`,
+      `CREATE INDEX group_members_by_user ON group_members (user_id)`,
+      `CREATE TABLE group_grants (
+        group_id TEXT NOT NULL REFERENCES user_groups(id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        role_id TEXT NOT NULL,
+        UNIQUE (group_id, project_id, role_id))`,
+      `CREATE INDEX group_grants_by_project ON group_grants (project_id, group_id)`,
+      `INSERT INTO user_groups (id, account_id, name, description, created_at)
+       SELECT 'admin-' || id, id, 'admin', 'The account administrators', '' FROM accounts`,
+      `INSERT INTO group_members (group_id, user_id) SELECT 'admin-' || account_id, id FROM users WHERE name = 'admin'`,
+      `INSERT INTO group_grants (group_id, project_id, role_id)
+       SELECT 'admin-' || account_id, id, '${TENANT_ADMINISTRATOR_ID}' FROM projects`,
+    ],
   },
 ];
 

@@ -4,6 +4,7 @@ import type {
   Account,
   AddressPair,
   FixedIp,
+  GroupGrant,
   Job,
   Network,
   Port,
@@ -11,6 +12,7 @@ import type {
   Server,
   Subnet,
   User,
+  UserGroup,
   Vpc,
 } from "../../domain/model.js";
 import type { ProjectUsage } from "../../domain/quotas/quotas.js";
@@ -34,6 +36,7 @@ const DUMP_ORDER: [string, string][] = [
   ["users", "id"],
   ["projects", "id"],
   ["access_keys", "access_key"],
+  ...iam.IAM_TABLES,
   ["vpcs", "id"],
   ["networks", "id"],
   ["subnets", "id"],
@@ -93,23 +96,12 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return row ? { id: String(row.id), name: String(row.name) } : undefined;
   }
 
-  async insertUser(user: User): Promise<void> {
-    await this.db.run("INSERT INTO users (id, account_id, name, password_hash) VALUES (?, ?, ?, ?)", [
-      user.id,
-      user.accountId,
-      user.name,
-      user.passwordHash,
-    ]);
+  insertUser(user: User): Promise<void> {
+    return iam.insertUser(this.db, user);
   }
 
   private userFromRow(row: Row | undefined): User | undefined {
-    if (!row) return undefined;
-    return {
-      id: String(row.id),
-      accountId: String(row.account_id),
-      name: String(row.name),
-      passwordHash: String(row.password_hash),
-    };
+    return row ? iam.userFromRow(row) : undefined;
   }
 
   async getUser(id: string): Promise<User | undefined> {
@@ -143,6 +135,11 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return row ? this.projectFromRow(row) : undefined;
   }
 
+  async getProjectByName(name: string): Promise<Project | undefined> {
+    const row = await this.one("SELECT * FROM projects WHERE name = ?", [name]);
+    return row ? this.projectFromRow(row) : undefined;
+  }
+
   async listProjects(accountId: string, filter: { name?: string; id?: string }): Promise<Project[]> {
     const params: unknown[] = [accountId];
     let sql = "SELECT * FROM projects WHERE account_id = ?";
@@ -158,19 +155,12 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return rows.map((row) => this.projectFromRow(row));
   }
 
-  async insertAccessKey(key: AccessKey): Promise<void> {
-    await this.db.run("INSERT INTO access_keys (access_key, secret_key, user_id) VALUES (?, ?, ?)", [
-      key.accessKey,
-      key.secretKey,
-      key.userId,
-    ]);
+  insertAccessKey(key: AccessKey): Promise<void> {
+    return iam.insertAccessKey(this.db, key);
   }
 
-  async getAccessKey(accessKey: string): Promise<AccessKey | undefined> {
-    const row = await this.one("SELECT * FROM access_keys WHERE access_key = ?", [accessKey]);
-    return row
-      ? { accessKey: String(row.access_key), secretKey: String(row.secret_key), userId: String(row.user_id) }
-      : undefined;
+  getAccessKey(accessKey: string): Promise<AccessKey | undefined> {
+    return iam.getAccessKey(this.db, accessKey);
   }
 
   // Identity and security (statements in iam-sql.ts).
@@ -184,6 +174,63 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   deleteAccessKey(accessKey: string): Promise<boolean> {
     return iam.deleteAccessKey(this.db, accessKey);
+  }
+
+  updateAccessKey(key: AccessKey): Promise<void> {
+    return iam.updateAccessKey(this.db, key);
+  }
+
+  async getAccount(id: string): Promise<Account | undefined> {
+    const row = await this.one("SELECT id, name FROM accounts WHERE id = ?", [id]);
+    return row ? { id: String(row.id), name: String(row.name) } : undefined;
+  }
+
+  listUsers(accountId: string, filter: { name?: string; enabled?: boolean }): Promise<User[]> {
+    return iam.listUsers(this.db, accountId, filter);
+  }
+
+  updateUser(user: User): Promise<void> {
+    return iam.updateUser(this.db, user);
+  }
+
+  deleteUser(id: string): Promise<void> {
+    return iam.deleteUser(this.db, id);
+  }
+
+  insertGroup(group: UserGroup): Promise<void> {
+    return iam.insertGroup(this.db, group);
+  }
+
+  getGroup(id: string): Promise<UserGroup | undefined> {
+    return iam.getGroup(this.db, id);
+  }
+
+  listGroups(accountId: string, filter: { name?: string }): Promise<UserGroup[]> {
+    return iam.listGroups(this.db, accountId, filter);
+  }
+
+  listGroupsOfUser(userId: string): Promise<UserGroup[]> {
+    return iam.listGroupsOfUser(this.db, userId);
+  }
+
+  addGroupMember(groupId: string, userId: string): Promise<void> {
+    return iam.addGroupMember(this.db, groupId, userId);
+  }
+
+  grantRole(grant: GroupGrant): Promise<void> {
+    return iam.grantRole(this.db, grant);
+  }
+
+  revokeRole(grant: GroupGrant): Promise<boolean> {
+    return iam.revokeRole(this.db, grant);
+  }
+
+  hasGrant(grant: GroupGrant): Promise<boolean> {
+    return iam.hasGrant(this.db, grant);
+  }
+
+  rolesOfUserOnProject(userId: string, projectId: string): Promise<string[]> {
+    return iam.rolesOfUserOnProject(this.db, userId, projectId);
   }
 
   revokeToken(tokenHash: string, expiresAt: string, now: string): Promise<void> {
@@ -658,6 +705,14 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       job.endTime,
       job.failReason,
       job.id,
+    ]);
+  }
+
+  async updateJobProgress(id: string, serverIds: string[], readyAt: string): Promise<void> {
+    await this.db.run("UPDATE jobs SET server_ids = ?, ready_at = ? WHERE id = ?", [
+      JSON.stringify(serverIds),
+      readyAt,
+      id,
     ]);
   }
 

@@ -37,8 +37,74 @@ function serverName(base: string, index: number, count: number): string {
 }
 
 /**
- * POST /v1/{project_id}/cloudservers: every server and NIC is written at once (addresses are decided now, so
- * conflicts are reported synchronously); the servers stay in BUILD until their job completes.
+ * How long a creation's job stays not due while its servers are being written, renewed by each chunk. A process that
+ * dies between two chunks leaves a job that falls due after this and completes with the servers written so far.
+ */
+const WRITING_GRACE_MS = 5 * 60_000;
+
+interface ChunkPlan {
+  input: CreateServersInput;
+  caller: Caller;
+  zone: string;
+  groups: string[];
+  job: Job;
+  now: string;
+}
+
+/** Writes servers `from` … `to - 1` of the request with their NICs (addresses decided now). */
+async function writeChunk(
+  context: UseCaseContext,
+  tx: Tx,
+  plan: ChunkPlan,
+  vpcId: string,
+  from: number,
+  to: number,
+): Promise<Server[]> {
+  const { input, caller } = plan;
+  const allocators = new Allocators(tx);
+  const servers: Server[] = [];
+  const nics: Port[] = [];
+  for (let index = from; index < to; index++) {
+    const server: Server = {
+      id: context.newId(),
+      projectId: caller.projectId,
+      name: serverName(input.name, index, input.count),
+      status: "BUILD",
+      vpcId,
+      flavorRef: input.flavorRef,
+      imageRef: input.imageRef,
+      availabilityZone: plan.zone,
+      rootVolumeType: input.rootVolumeType,
+      rootVolumeSize: input.rootVolumeSize,
+      metadata: input.metadata,
+      jobId: plan.job.id,
+      createdAt: plan.now,
+      updatedAt: plan.now,
+    };
+    for (const [nicIndex, nic] of input.nics.entries()) {
+      nics.push(await buildNic(context, tx, allocators, caller, server, nic, nicIndex, "BUILD"));
+    }
+    servers.push(server);
+  }
+  for (const server of servers) await tx.insertServer(server);
+  for (const nic of nics) {
+    nic.securityGroupIds = plan.groups;
+    await insertNewPort(context, tx, nic);
+  }
+  return servers;
+}
+
+/** Lets other requests' units of work run between two chunks of one large creation. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * POST /v1/{project_id}/cloudservers: addresses are decided now, so conflicts are reported synchronously; the
+ * servers stay in BUILD until their job completes. Bounded work per unit: at most `serversPerTransaction` servers
+ * are written per transaction, and other requests run between two of them, so a `count=500` create does not stop
+ * the store for everyone. Meanwhile the job is RUNNING and not due, and the servers written so far are visible in
+ * BUILD (as the cloud shows servers appear one by one). A later chunk that fails (a subnet that ran out of addresses
+ * under a concurrent request) removes every server of the request and fails the job: the caller gets the error, and
+ * the store holds nothing of the request but its FAIL job.
  */
 export async function createServers(
   context: UseCaseContext,
@@ -50,7 +116,12 @@ export async function createServers(
   if (input.count > 1 && input.nics.some((nic) => nic.ipAddress !== undefined)) {
     fail("ecsInvalidParameter", "A fixed ip_address cannot be given when count is greater than 1.");
   }
-  const created = context.store.write(async (tx) => {
+  const chunk = Math.max(1, context.limits.serversPerTransaction);
+  // A dry run checks everything in one unit of work and rolls it back.
+  const firstChunk = input.dryRun ? input.count : Math.min(input.count, chunk);
+  const readyAt = () => new Date(context.now().getTime() + context.limits.serverBuildMs).toISOString();
+  const notDueYet = () => new Date(context.now().getTime() + WRITING_GRACE_MS).toISOString();
+  const first = context.store.write(async (tx) => {
     const vpc = await tx.getVpc(input.vpcId);
     if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
     const overQuota = checkServerQuota(
@@ -65,55 +136,75 @@ export async function createServers(
     if (input.availabilityZone !== undefined && input.availabilityZone !== zone) {
       fail("ecsInvalidParameter", `availability_zone ${input.availabilityZone} does not exist; use ${zone}.`);
     }
-    const now = isoNow(context);
-    const readyAt = new Date(context.now().getTime() + context.limits.serverBuildMs).toISOString();
-    const allocators = new Allocators(tx);
+    const done = firstChunk === input.count;
     const job: Job = {
       ...finishedJob(context, caller, "createServer", []),
       status: "RUNNING",
       endTime: null,
-      readyAt,
+      readyAt: done ? readyAt() : notDueYet(),
     };
     const groups = await groupsForNewPort(context, tx, caller.projectId, input.securityGroups, true, (_, detail) =>
       fail("ecsVpcMismatch", detail),
     );
-    const servers: Server[] = [];
-    const nics: Port[] = [];
-    for (let index = 0; index < input.count; index++) {
-      const server: Server = {
-        id: context.newId(),
-        projectId: caller.projectId,
-        name: serverName(input.name, index, input.count),
-        status: "BUILD",
-        vpcId: vpc.id,
-        flavorRef: input.flavorRef,
-        imageRef: input.imageRef,
-        availabilityZone: zone,
-        rootVolumeType: input.rootVolumeType,
-        rootVolumeSize: input.rootVolumeSize,
-        metadata: input.metadata,
-        jobId: job.id,
-        createdAt: now,
-        updatedAt: now,
-      };
-      for (const [nicIndex, nic] of input.nics.entries()) {
-        nics.push(await buildNic(context, tx, allocators, caller, server, nic, nicIndex, "BUILD"));
-      }
-      servers.push(server);
-    }
+    const plan: ChunkPlan = { input, caller, zone, groups, job, now: isoNow(context) };
+    const servers = await writeChunk(context, tx, plan, vpc.id, 0, firstChunk);
     job.serverIds = servers.map((server) => server.id);
     await tx.insertJob(job);
-    for (const server of servers) await tx.insertServer(server);
-    for (const nic of nics) {
-      nic.securityGroupIds = groups;
-      await insertNewPort(context, tx, nic);
-    }
     if (input.dryRun) throw new DryRunPassed();
-    return { job, servers };
+    return { plan, servers };
   });
-  return created.catch((error: unknown) => {
+  const started = await first.catch((error: unknown) => {
     if (error instanceof DryRunPassed) return "dry-run-passed" as const;
     throw error;
+  });
+  if (started === "dry-run-passed") return started;
+  const { plan } = started;
+  const servers = [...started.servers];
+  for (let from = firstChunk; from < input.count; from += chunk) {
+    await yieldToOthers();
+    const to = Math.min(input.count, from + chunk);
+    try {
+      const written = await context.store.write(async (tx) => {
+        const vpc = await tx.getVpc(input.vpcId);
+        if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
+        const more = await writeChunk(context, tx, plan, vpc.id, from, to);
+        const job = await tx.getJob(plan.job.id);
+        // Completed meanwhile (its grace ran out): the creation is abandoned rather than half reported.
+        if (job?.status !== "RUNNING") throw new Error(`job ${plan.job.id} ended while its servers were being written`);
+        await tx.updateJobProgress(
+          job.id,
+          [...job.serverIds, ...more.map((server) => server.id)],
+          to === input.count ? readyAt() : notDueYet(),
+        );
+        return more;
+      });
+      servers.push(...written);
+    } catch (error) {
+      await abandonCreation(context, plan.job.id, error);
+      throw error;
+    }
+  }
+  const job = (await context.store.read((tx) => tx.getJob(plan.job.id))) ?? plan.job;
+  return { job, servers };
+}
+
+/** Removes the servers a failed creation wrote so far and fails its job. */
+async function abandonCreation(context: UseCaseContext, jobId: string, error: unknown): Promise<void> {
+  await context.store.write(async (tx) => {
+    const job = await tx.getJob(jobId);
+    if (!job) return;
+    const now = isoNow(context);
+    for (const id of job.serverIds) {
+      const server = await tx.getServer(id, { forUpdate: true });
+      if (server) await deleteServerIn(tx, server, now);
+    }
+    await tx.updateJobProgress(job.id, [], now);
+    await tx.updateJob({
+      ...job,
+      status: "FAIL",
+      endTime: now,
+      failReason: error instanceof Error ? error.message : String(error),
+    });
   });
 }
 

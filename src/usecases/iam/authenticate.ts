@@ -20,7 +20,10 @@ export interface SignedRequest extends SignableRequest {
   projectHint: string | undefined;
 }
 
-/** Immutable identity facts worth keeping in memory: the token secret and access keys never change once written. */
+/**
+ * Identity facts worth keeping in memory: the token secret (never changes once written) and the account's project
+ * ids. Users, keys, groups and grants are not cached: they are read from the store on every request.
+ */
 export class IdentityCache {
   /** The gateway's lock on access keys with consecutive signature failures. */
   readonly accessKeyLock: FailureLock;
@@ -37,7 +40,7 @@ export class IdentityCache {
   }
 
   tokenSecret: string | undefined;
-  /** Project ids per account; projects are only created at bootstrap, never deleted. */
+  /** Project ids per account; projects are never deleted, and a project not found here is looked up again. */
   readonly projects = new Map<string, Set<string>>();
 }
 
@@ -59,7 +62,32 @@ export async function authenticateToken(context: UseCaseContext, cache: Identity
   if (await context.store.read((tx) => tx.isTokenRevoked(tokenHash(token)))) {
     fail("authenticationFailed", "Incorrect IAM authentication information: the token has been revoked.");
   }
-  return { userId: claims.userId, accountId: claims.accountId, projectId: claims.projectId };
+  return principalOf(context, claims.userId, claims.accountId, claims.projectId);
+}
+
+export const ADMIN_GROUP = "admin";
+
+/**
+ * The caller as permissions see it, read from the store on every request: a user deleted or disabled stops at once
+ * (its tokens too), and a grant or membership change holds from the next request, in every process.
+ */
+export async function principalOf(
+  context: UseCaseContext,
+  userId: string,
+  accountId: string,
+  projectId: string,
+): Promise<Caller> {
+  const found = await context.store.read(async (tx) => {
+    const user = await tx.getUser(userId);
+    if (!user || user.enabled === false || user.accountId !== accountId) return undefined;
+    const groups = await tx.listGroupsOfUser(userId);
+    const roles = await tx.rolesOfUserOnProject(userId, projectId);
+    return { admin: groups.some((group) => group.name === ADMIN_GROUP), roles };
+  });
+  if (!found) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: the user does not exist or is disabled.");
+  }
+  return { userId, accountId, projectId, admin: found.admin, roles: found.roles };
 }
 
 /** The user a valid token names, or undefined; no store access beyond the (cached) token secret. */
@@ -97,6 +125,10 @@ export async function authenticateSignature(
   }
   const known = await lookupAccessKey(context, cache, parsed.accessKey);
   if (!known) fail("authenticationFailed", "Incorrect IAM authentication information: ak not exist.");
+  // A key made inactive (or its user disabled) signs nothing from the next request on, in every process.
+  if (known.key.status === "inactive") {
+    fail("authenticationFailed", "Incorrect IAM authentication information: the access key is inactive.");
+  }
   const signs = (path: string) =>
     signaturesMatch(
       signatureFor({ ...request, path }, parsed.signedHeaders, sdkDate, context.secrets.open(known.key.secretKey)),
@@ -108,7 +140,7 @@ export async function authenticateSignature(
   }
   cache.accessKeyLock.succeed(parsed.accessKey);
   const projectId = await resolveProject(context, cache, known.user.accountId, request.projectHint);
-  return { userId: known.user.id, accountId: known.user.accountId, projectId };
+  return principalOf(context, known.user.id, known.user.accountId, projectId);
 }
 
 /** Read from the store on every request (never cached), so a deleted key stops working at once in every process. */

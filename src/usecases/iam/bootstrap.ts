@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../../auth/passwords.js";
 import type { UseCaseContext } from "../context.js";
-import { ensureDefaultSecurityGroup, ensureDefaultSecurityGroups } from "../security-groups/default-group.js";
+import { ensureDefaultSecurityGroups } from "../security-groups/default-group.js";
+import { insertAccount } from "./accounts.js";
 
 export const BOOTSTRAP_ACCOUNT = "default";
 export const BOOTSTRAP_USER = "admin";
@@ -70,26 +71,20 @@ export async function bootstrap(
       accessKey: input.accessKey ?? randomText(10, "hex").toUpperCase(),
       secretKey: input.secretKey ?? randomText(30, "base64url"),
     };
-    const accountId = randomText(16, "hex");
-    const userId = randomText(16, "hex");
-    await tx.insertAccount({ id: accountId, name: BOOTSTRAP_ACCOUNT });
-    await tx.insertUser({
-      id: userId,
-      accountId,
-      name: BOOTSTRAP_USER,
+    const { userId } = await insertAccount(context, tx, {
+      accountName: BOOTSTRAP_ACCOUNT,
+      userName: BOOTSTRAP_USER,
       passwordHash,
+      projectId: credentials.projectId,
+      projectName: credentials.projectName,
     });
-    await tx.insertProject({
-      id: credentials.projectId,
-      accountId,
-      name: credentials.projectName,
-      description: "",
-    });
-    await ensureDefaultSecurityGroup(context, tx, credentials.projectId);
     await tx.insertAccessKey({
       accessKey: credentials.accessKey,
       secretKey: context.secrets.seal(credentials.secretKey),
       userId,
+      status: "active",
+      description: "bootstrap",
+      createdAt: context.now().toISOString(),
     });
     await tx.setMeta(TOKEN_SECRET_KEY, context.secrets.seal(randomText(32, "hex")));
     return { created: true, credentials };

@@ -1,7 +1,9 @@
 import type { Caller, UseCaseContext } from "../context.js";
+import { ADMIN_GROUP } from "./authenticate.js";
 
-/** The account's administrator: the IAM user named `admin` (the user bootstrap creates). */
+/** The account's administrators: members of its `admin` group (the user bootstrap creates is one). */
 export async function isAccountAdmin(context: UseCaseContext, caller: Caller): Promise<boolean> {
-  const user = await context.store.read((tx) => tx.getUser(caller.userId));
-  return user?.name === "admin" && user.accountId === caller.accountId;
+  if (caller.admin !== undefined) return caller.admin;
+  const groups = await context.store.read((tx) => tx.listGroupsOfUser(caller.userId));
+  return groups.some((group) => group.name === ADMIN_GROUP && group.accountId === caller.accountId);
 }

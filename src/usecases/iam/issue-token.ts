@@ -20,6 +20,8 @@ export interface IssuedToken {
   user: User;
   account: Account;
   project: Project;
+  /** Ids of the roles the user holds on the project through its groups. */
+  roleIds: string[];
 }
 
 /** POST /v3/auth/tokens with a password: a project-scoped token valid for 24 hours. */
@@ -53,6 +55,7 @@ export async function issuePasswordToken(
     fail("iamWrongCredentials");
   }
   cache.loginLock.succeed(lockKey);
+  if (found.user.enabled === false) fail("iamWrongCredentials", "The user is disabled.");
   const { projectId, projectName } = auth.scope;
   const project =
     projectId !== undefined || projectName !== undefined
@@ -69,5 +72,6 @@ export async function issuePasswordToken(
     { userId: found.user.id, accountId: found.user.accountId, projectId: project.id, issuedAt, expiresAt },
     await tokenSecret(context, cache),
   );
-  return { token, issuedAt, expiresAt, user: found.user, account: found.account, project };
+  const roleIds = await context.store.read((tx) => tx.rolesOfUserOnProject(found.user.id, project.id));
+  return { token, issuedAt, expiresAt, user: found.user, account: found.account, project, roleIds };
 }

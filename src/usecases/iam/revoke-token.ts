@@ -7,6 +7,8 @@ import { type IdentityCache, tokenHash, tokenSecret } from "./authenticate.js";
 export async function checkToken(context: UseCaseContext, cache: IdentityCache, caller: Caller, token: string) {
   const claims = verifyToken(token, await tokenSecret(context, cache), context.now());
   if (!claims || claims.accountId !== caller.accountId) fail("iamTokenNotFound");
+  // A user verifies and revokes its own tokens; the account's administrators anyone's of the account.
+  if (claims.userId !== caller.userId && caller.admin !== true) fail("iamTokenNotFound");
   if (await context.store.read((tx) => tx.isTokenRevoked(tokenHash(token)))) fail("iamTokenNotFound");
   return claims;
 }

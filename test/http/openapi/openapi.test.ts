@@ -59,14 +59,17 @@ describe("OpenAPI document and /docs", () => {
   });
 
   it("has an explicit entry in the route table for every route, and none for a route that does not exist", () => {
-    const routes = discoverAllRoutes(harness.app)
-      .filter((route) => route.method !== "HEAD")
+    // HEAD twins of GET routes are the GET's; a HEAD route of its own (IAM's grant check) has its own entry.
+    const all = discoverAllRoutes(harness.app);
+    const routes = all
+      .filter((route) => route.method !== "HEAD" || !all.some((r) => r.method === "GET" && r.path === route.path))
       .map((route) => `${route.method} ${route.path}`);
     const unlisted = routes.filter((key) => OPERATIONS[key] === undefined);
     expect(unlisted, "add these routes to src/http/openapi/operations.ts").toEqual([]);
     const stale = Object.keys(OPERATIONS).filter((key) => !routes.includes(key));
     expect(stale).toEqual([]);
-    for (const key of routes) {
+    // @fastify/swagger leaves HEAD routes out of the document.
+    for (const key of routes.filter((route) => !route.startsWith("HEAD "))) {
       const [method, path] = key.split(" ") as [string, string];
       expect(doc.paths[openApiPath(path)][method.toLowerCase()].operationId, key).toBe(OPERATIONS[key]?.operationId);
     }
