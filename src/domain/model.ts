@@ -47,10 +47,18 @@ export interface Network {
   name: string;
   description: string;
   adminStateUp: boolean;
+  /** What ports created on the network without `port_security_enabled` get. */
+  portSecurityEnabled: boolean;
   status: string;
   revisionNumber: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** An inclusive range automatic allocation takes addresses from. */
+export interface AllocationPool {
+  start: string;
+  end: string;
 }
 
 export interface Subnet {
@@ -61,11 +69,14 @@ export interface Subnet {
   /** The Neutron subnet id; appears only inside ports' `fixed_ips[].subnet_id`. */
   neutronSubnetId: string;
   projectId: string;
-  vpcId: string;
+  /** The VPC of a VPC v1 subnet; null for a subnet created through Neutron (it sits in a network of no VPC). */
+  vpcId: string | null;
   name: string;
   description: string;
   cidr: string;
   gatewayIp: string;
+  /** Where automatic addresses come from (a requested address may be any host address of the CIDR). */
+  allocationPools: AllocationPool[];
   dhcpEnable: boolean;
   primaryDns: string;
   secondaryDns: string;
@@ -74,7 +85,9 @@ export interface Subnet {
   extraDhcpOpts: DhcpOption[];
   availabilityZone: string;
   status: string;
+  revisionNumber: number;
   createdAt: string;
+  updatedAt: string;
 }
 
 /** A DHCP option of a subnet (`ntp`, `addresstime`, …). */

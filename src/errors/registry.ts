@@ -191,6 +191,30 @@ export const ERRORS = {
   ),
   neutronFloatingIpNotFound: neutron("FloatingIPNotFound", 404, "Floating IP could not be found."),
   neutronFloatingIpPortTaken: neutron("FloatingIPPortAlreadyAssociated", 409, "The port already has a floating IP."),
+  neutronOverQuota: neutron("OverQuota", 409, "Quota exceeded for resources."),
+  neutronSubnetNotFound: neutron("SubnetNotFound", 404, "Subnet could not be found."),
+  neutronNetworkInUse: neutron(
+    "NetworkInUse",
+    409,
+    "Unable to complete operation on network. There are one or more ports still in use on the network.",
+  ),
+  neutronSubnetInUse: neutron(
+    "SubnetInUse",
+    409,
+    "Unable to complete operation on subnet: One or more ports have an IP allocation from this subnet.",
+  ),
+  neutronInvalidAllocationPool: neutron("InvalidAllocationPool", 400, "The allocation pool is not valid."),
+  neutronOutOfBoundsAllocationPool: neutron(
+    "OutOfBoundsAllocationPool",
+    400,
+    "The allocation pool spans beyond the subnet cidr.",
+  ),
+  neutronOverlappingAllocationPools: neutron("OverlappingAllocationPools", 409, "Found overlapping allocation pools."),
+  neutronGatewayConflictWithAllocationPools: neutron(
+    "GatewayConflictWithAllocationPools",
+    409,
+    "Gateway ip conflicts with allocation pool.",
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorId = keyof typeof ERRORS;

@@ -66,6 +66,9 @@ function world(tag = randomBytes(4).toString("hex")) {
     networkId: `${tag}-net`,
     dnsList: [],
     extraDhcpOpts: [],
+    allocationPools: [],
+    revisionNumber: 0,
+    updatedAt: T0,
     neutronSubnetId: `${tag}-nsub`,
     projectId,
     vpcId: `${tag}-vpc`,
@@ -106,7 +109,7 @@ function world(tag = randomBytes(4).toString("hex")) {
     projectId,
     name: "a",
     status: "BUILD",
-    vpcId: subnet.vpcId,
+    vpcId: subnet.vpcId ?? "",
     flavorRef: "f",
     imageRef: "i",
     availabilityZone: "local-1a",
@@ -125,7 +128,7 @@ async function seed(store: Store, w: ReturnType<typeof world>): Promise<void> {
     await tx.insertAccount({ id: `${w.tag}-acct`, name: `acct-${w.tag}` });
     await tx.insertProject({ id: w.projectId, accountId: `${w.tag}-acct`, name: `p-${w.tag}`, description: "" });
     await tx.insertVpc({
-      id: w.subnet.vpcId,
+      id: w.subnet.vpcId ?? "",
       projectId: w.projectId,
       name: "v",
       description: "",
@@ -140,6 +143,7 @@ async function seed(store: Store, w: ReturnType<typeof world>): Promise<void> {
       name: "s",
       description: "",
       adminStateUp: true,
+      portSecurityEnabled: true,
       status: "ACTIVE",
       revisionNumber: 0,
       createdAt: T0,

@@ -168,6 +168,9 @@ function worldRecords(tag: string): World {
     secondaryDns: "",
     dnsList: ["100.125.1.250"],
     extraDhcpOpts: [{ optName: "ntp", optValue: "10.0.0.2" }],
+    allocationPools: [],
+    revisionNumber: 0,
+    updatedAt: T0,
     availabilityZone: "local-1a",
     status: "ACTIVE",
     createdAt: T0,
@@ -185,6 +188,9 @@ function worldRecords(tag: string): World {
     primaryDns: "",
     dnsList: [],
     extraDhcpOpts: [],
+    allocationPools: [],
+    revisionNumber: 0,
+    updatedAt: T0,
   };
   return { tag, account, user, project, key, vpc, subnet, subnet2 };
 }
@@ -205,6 +211,49 @@ async function seedWorld(store: Store, tag = newTag()): Promise<World> {
   return world;
 }
 
+/** A Neutron-made network (no VPC) in project "p". */
+function networkOfRow(id: string): Network {
+  return {
+    id,
+    projectId: "p",
+    vpcId: null,
+    name: id,
+    description: "",
+    adminStateUp: true,
+    portSecurityEnabled: true,
+    status: "ACTIVE",
+    revisionNumber: 0,
+    createdAt: T0,
+    updatedAt: T0,
+  };
+}
+
+/** A Neutron-made subnet of `networkId`: no VPC, its id also its Neutron id. */
+function nativeSubnet(networkId: string, id: string): Subnet {
+  return {
+    id,
+    networkId,
+    neutronSubnetId: id,
+    projectId: "p",
+    vpcId: null,
+    name: "native",
+    description: "",
+    cidr: "10.9.0.0/24",
+    gatewayIp: "10.9.0.1",
+    allocationPools: [{ start: "10.9.0.2", end: "10.9.0.252" }],
+    dhcpEnable: true,
+    primaryDns: "",
+    secondaryDns: "",
+    dnsList: [],
+    extraDhcpOpts: [],
+    availabilityZone: "z",
+    status: "ACTIVE",
+    revisionNumber: 0,
+    createdAt: T0,
+    updatedAt: T0,
+  };
+}
+
 /** The network a VPC v1 subnet comes with: same id, same VPC. */
 function networkOf(subnet: Subnet, fields: Partial<Network> = {}): Network {
   return {
@@ -214,6 +263,7 @@ function networkOf(subnet: Subnet, fields: Partial<Network> = {}): Network {
     name: subnet.name,
     description: subnet.description,
     adminStateUp: true,
+    portSecurityEnabled: true,
     status: "ACTIVE",
     revisionNumber: 0,
     createdAt: subnet.createdAt,
@@ -411,6 +461,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           name: "sub",
           description: "d",
           adminStateUp: true,
+          portSecurityEnabled: true,
           status: "ACTIVE",
           revisionNumber: 0,
           createdAt: T0,
@@ -453,6 +504,94 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       await upgraded.write((tx) => tx.deletePort("port"));
       const dump = await upgraded.read((tx) => tx.dump());
       expect([dump.fixed_ips, dump.address_pairs]).toEqual([[], []]);
+    });
+  });
+
+  describe("schema upgrade to Neutron-native networks", () => {
+    it("keeps every subnet of a version-7 store, with default pools and VPC, and lets new subnets have no VPC", async () => {
+      const backing = await kind.backing();
+      backings.push(backing);
+      const upTo7 = MIGRATIONS.filter((migration) => migration.version <= 7);
+      await backing.exec([
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        ...upTo7.flatMap((migration) => [
+          ...migration.statements,
+          `INSERT INTO schema_migrations VALUES (${migration.version}, '${migration.name}', '${T0}')`,
+        ]),
+        "INSERT INTO accounts VALUES ('a', 'acct')",
+        "INSERT INTO projects VALUES ('p', 'a', 'proj', '')",
+        `INSERT INTO vpcs VALUES ('v', 'p', 'vpc', '', '10.0.0.0/16', 'OK', '${T0}')`,
+        `INSERT INTO networks VALUES ('s', 'p', 'v', 'sub', 'd', 1, 'ACTIVE', 0, '${T0}', '${T0}')`,
+        `INSERT INTO subnets (id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip,
+          dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at, network_id, dns_list)
+         VALUES ('s', 'ns', 'p', 'v', 'sub', 'd', '10.0.0.0/24', '10.0.0.9', 1, '', '', 'z', 'ACTIVE', '${T0}', 's',
+          '["1.2.3.4"]')`,
+      ]);
+      const upgraded = await reopen(backing);
+      expect(await upgraded.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
+      await upgraded.read(async (tx) => {
+        expect(await tx.getSubnet("s")).toMatchObject({
+          id: "s",
+          networkId: "s",
+          vpcId: "v",
+          dnsList: ["1.2.3.4"],
+          allocationPools: [
+            { start: "10.0.0.2", end: "10.0.0.8" },
+            { start: "10.0.0.10", end: "10.0.0.252" },
+          ],
+          revisionNumber: 0,
+          updatedAt: T0,
+        });
+        expect(await tx.getNetwork("s")).toMatchObject({ portSecurityEnabled: true });
+      });
+      await upgraded.write(async (tx) => {
+        await tx.insertNetwork({ ...networkOfRow("n2"), vpcId: null, portSecurityEnabled: false });
+        await tx.insertSubnet({ ...nativeSubnet("n2", "n2sub"), cidr: "10.0.0.0/24" });
+      });
+      expect(await upgraded.read((tx) => tx.getSubnetByNeutronId("n2sub"))).toMatchObject({ vpcId: null });
+      // The rebuilt table keeps its constraints: one row per Neutron subnet id.
+      const duplicate = await txError(upgraded, (tx) => tx.insertSubnet(nativeSubnet("n2", "ns")));
+      expect(duplicate).toMatchObject({ reason: "unique" });
+    });
+  });
+
+  describe("Neutron-native networks and subnets", () => {
+    it("keeps a network without VPC and its subnets, found by Neutron id, left out of VPC-only lists", async () => {
+      const world = await seedWorld(store);
+      const netId = `${world.tag}-native`;
+      const subnet = { ...nativeSubnet(netId, `${world.tag}-nsub-native`), projectId: world.project.id };
+      await store.write(async (tx) => {
+        await tx.insertNetwork({ ...networkOfRow(netId), projectId: world.project.id, portSecurityEnabled: false });
+        await tx.insertSubnet(subnet);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getNetwork(netId)).toMatchObject({ vpcId: null, portSecurityEnabled: false });
+        expect(await tx.getSubnetByNeutronId(subnet.neutronSubnetId)).toEqual(subnet);
+        expect(await tx.getSubnetByNeutronId(world.subnet.neutronSubnetId)).toEqual(world.subnet);
+        expect(await tx.getSubnetByNeutronId("nope")).toBeUndefined();
+        const all = await tx.listSubnets(world.project.id, { page: { limit: 100 } });
+        expect(all.map((each) => each.id).sort()).toEqual([world.subnet.id, world.subnet2.id, subnet.id].sort());
+        const vpcOnly = await tx.listSubnets(world.project.id, { vpcOnly: true, page: { limit: 100 } });
+        expect(vpcOnly.map((each) => each.id).sort()).toEqual([world.subnet.id, world.subnet2.id].sort());
+      });
+      const updated = {
+        ...subnet,
+        name: "renamed",
+        allocationPools: [{ start: "10.9.0.20", end: "10.9.0.30" }],
+        dnsList: ["10.9.0.53"],
+        revisionNumber: 3,
+        updatedAt: T1,
+      };
+      await store.write(async (tx) => {
+        await tx.updateSubnet(updated);
+        const network = await tx.getNetwork(netId);
+        if (network) await tx.updateNetwork({ ...network, portSecurityEnabled: true, revisionNumber: 1 });
+      });
+      expect(await store.read((tx) => tx.getSubnetByNeutronId(subnet.neutronSubnetId))).toEqual(updated);
+      expect(await store.read((tx) => tx.getNetwork(netId))).toMatchObject({
+        portSecurityEnabled: true,
+        revisionNumber: 1,
+      });
     });
   });
 
@@ -614,6 +753,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         secondaryDns: "8.8.4.4",
         dnsList: ["8.8.8.8", "8.8.4.4", "1.1.1.1"],
         extraDhcpOpts: [{ optName: "addresstime", optValue: "24h" }],
+        allocationPools: [],
+        revisionNumber: 0,
+        updatedAt: T0,
       };
       await store.write(async (tx) => {
         await tx.updateVpc({ ...vpc, status: "ignored", createdAt: T1 });
@@ -1139,6 +1281,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             revision_number: 0,
             created_at: T0,
             updated_at: T0,
+            port_security_enabled: 1,
           },
           {
             id: "t-net2",
@@ -1151,6 +1294,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             revision_number: 0,
             created_at: T0,
             updated_at: T0,
+            port_security_enabled: 1,
           },
         ],
         subnets: [
@@ -1172,6 +1316,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             network_id: "t-net1",
             dns_list: '["100.125.1.250"]',
             extra_dhcp_opts: '[{"optName":"ntp","optValue":"10.0.0.2"}]',
+            allocation_pools: "[]",
+            revision_number: 0,
+            updated_at: T0,
           },
           {
             id: "t-net2",
@@ -1191,6 +1338,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             network_id: "t-net2",
             dns_list: "[]",
             extra_dhcp_opts: "[]",
+            allocation_pools: "[]",
+            revision_number: 0,
+            updated_at: T0,
           },
         ],
         ports: [

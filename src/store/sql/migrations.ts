@@ -87,6 +87,47 @@ const NETWORKS_MIGRATION = [
   `DROP TABLE address_pairs_copy`,
 ];
 
+const SUBNET_COLUMNS = `id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip, dhcp_enable,
+  primary_dns, secondary_dns, availability_zone, status, created_at, network_id, dns_list, extra_dhcp_opts`;
+
+/**
+ * Version 9: Neutron-native networks and subnets. A subnet created through Neutron belongs to no VPC, so `vpc_id`
+ * becomes nullable, which SQLite can only do by rebuilding the table (nothing references `subnets`, so it drops
+ * cleanly). Subnets gain their allocation pools (NULL: the default pools of their CIDR and gateway), a revision and
+ * an update time; networks gain the port-security default of their new ports.
+ */
+const NATIVE_NETWORKS_MIGRATION = [
+  `CREATE TABLE subnets_next (
+    id TEXT PRIMARY KEY,
+    neutron_subnet_id TEXT NOT NULL UNIQUE,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    vpc_id TEXT REFERENCES vpcs(id),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    cidr TEXT NOT NULL,
+    gateway_ip TEXT NOT NULL,
+    dhcp_enable INTEGER NOT NULL,
+    primary_dns TEXT NOT NULL,
+    secondary_dns TEXT NOT NULL,
+    availability_zone TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    network_id TEXT NOT NULL REFERENCES networks(id),
+    dns_list TEXT NOT NULL,
+    extra_dhcp_opts TEXT NOT NULL,
+    allocation_pools TEXT,
+    revision_number INTEGER NOT NULL,
+    updated_at TEXT NOT NULL)`,
+  `INSERT INTO subnets_next (${SUBNET_COLUMNS}, allocation_pools, revision_number, updated_at)
+   SELECT ${SUBNET_COLUMNS}, NULL, 0, created_at FROM subnets`,
+  `DROP TABLE subnets`,
+  `ALTER TABLE subnets_next RENAME TO subnets`,
+  `CREATE INDEX subnets_by_project ON subnets (project_id, id)`,
+  `CREATE INDEX subnets_by_vpc ON subnets (vpc_id)`,
+  `CREATE INDEX subnets_by_network ON subnets (network_id)`,
+  `ALTER TABLE networks ADD COLUMN port_security_enabled INTEGER NOT NULL DEFAULT 1`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -309,6 +350,11 @@ export const MIGRATIONS: Migration[] = [
     version: 7,
     name: "revoked tokens",
     statements: [`CREATE TABLE revoked_tokens (token_hash TEXT PRIMARY KEY, expires_at TEXT NOT NULL)`],
+  },
+  {
+    version: 9,
+    name: "Neutron-native networks and subnets",
+    statements: NATIVE_NETWORKS_MIGRATION,
   },
 ];
 

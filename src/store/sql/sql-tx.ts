@@ -15,7 +15,7 @@ import type {
 } from "../../domain/model.js";
 import type { ProjectUsage } from "../../domain/quotas/quotas.js";
 import { ChangeRecorder } from "../change-feed.js";
-import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, Tx } from "../store.js";
+import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, SubnetFilter, Tx } from "../store.js";
 import * as audit from "./audit-sql.js";
 import { writeChange } from "./change-log.js";
 import * as iam from "./iam-sql.js";
@@ -236,8 +236,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     await this.db.run(
       `INSERT INTO subnets (id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip,
         dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at, network_id, dns_list,
-        extra_dhcp_opts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        extra_dhcp_opts, allocation_pools, revision_number, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.neutronSubnetId,
@@ -256,6 +256,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.networkId,
         JSON.stringify(s.dnsList),
         JSON.stringify(s.extraDhcpOpts),
+        JSON.stringify(s.allocationPools),
+        s.revisionNumber,
+        s.updatedAt,
       ],
     );
   }
@@ -263,7 +266,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async updateSubnet(s: Subnet): Promise<void> {
     await this.db.run(
       `UPDATE subnets SET name = ?, description = ?, dhcp_enable = ?, primary_dns = ?, secondary_dns = ?,
-        dns_list = ?, extra_dhcp_opts = ? WHERE id = ?`,
+        dns_list = ?, extra_dhcp_opts = ?, allocation_pools = ?, revision_number = ?, updated_at = ? WHERE id = ?`,
       [
         s.name,
         s.description,
@@ -272,6 +275,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.secondaryDns,
         JSON.stringify(s.dnsList),
         JSON.stringify(s.extraDhcpOpts),
+        JSON.stringify(s.allocationPools),
+        s.revisionNumber,
+        s.updatedAt,
         s.id,
       ],
     );
@@ -291,9 +297,17 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return row ? subnetFromRow(row) : undefined;
   }
 
-  async listSubnets(projectId: string, filter: { vpcId?: string; page: Page }): Promise<Subnet[]> {
+  async getSubnetByNeutronId(neutronSubnetId: string, options?: ReadOptions): Promise<Subnet | undefined> {
+    const row = await this.one(`SELECT * FROM subnets WHERE neutron_subnet_id = ?${this.lock(options)}`, [
+      neutronSubnetId,
+    ]);
+    return row ? subnetFromRow(row) : undefined;
+  }
+
+  async listSubnets(projectId: string, filter: SubnetFilter): Promise<Subnet[]> {
     const params: unknown[] = [projectId];
     let sql = "SELECT * FROM subnets WHERE project_id = ?";
+    if (filter.vpcOnly) sql += " AND vpc_id IS NOT NULL";
     if (filter.vpcId !== undefined) {
       sql += " AND vpc_id = ?";
       params.push(filter.vpcId);
@@ -317,7 +331,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async insertNetwork(n: Network): Promise<void> {
     await this.db.run(
       `INSERT INTO networks (id, project_id, vpc_id, name, description, admin_state_up, status, revision_number,
-        created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        created_at, updated_at, port_security_enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         n.id,
         n.projectId,
@@ -329,6 +343,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         n.revisionNumber,
         n.createdAt,
         n.updatedAt,
+        n.portSecurityEnabled ? 1 : 0,
       ],
     );
   }
@@ -358,8 +373,17 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async updateNetwork(n: Network): Promise<void> {
     await this.db.run(
       `UPDATE networks SET name = ?, description = ?, admin_state_up = ?, status = ?, revision_number = ?,
-        updated_at = ? WHERE id = ?`,
-      [n.name, n.description, n.adminStateUp ? 1 : 0, n.status, n.revisionNumber, n.updatedAt, n.id],
+        updated_at = ?, port_security_enabled = ? WHERE id = ?`,
+      [
+        n.name,
+        n.description,
+        n.adminStateUp ? 1 : 0,
+        n.status,
+        n.revisionNumber,
+        n.updatedAt,
+        n.portSecurityEnabled ? 1 : 0,
+        n.id,
+      ],
     );
   }
 
@@ -368,7 +392,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   }
 
   async listSubnetsOfNetwork(networkId: string): Promise<Subnet[]> {
-    const rows = await this.db.all<Row>("SELECT * FROM subnets WHERE network_id = ? ORDER BY id", [networkId]);
+    const rows = await this.db.all<Row>("SELECT * FROM subnets WHERE network_id = ? ORDER BY created_at, id", [
+      networkId,
+    ]);
     return rows.map(subnetFromRow);
   }
 

@@ -58,7 +58,7 @@ export async function updateSubnet(
 ): Promise<Subnet> {
   return context.store.write(async (tx) => {
     const subnet = await tx.getSubnet(id, { forUpdate: true });
-    if (!subnet || subnet.projectId !== caller.projectId) fail("subnetNotFound");
+    if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("subnetNotFound");
     if (subnet.vpcId !== vpcId) fail("subnetNotInVpc");
     const dnsGiven = input.primaryDns !== undefined || input.secondaryDns !== undefined || input.dnsList !== undefined;
     const updated: Subnet = {
@@ -68,6 +68,8 @@ export async function updateSubnet(
       dhcpEnable: input.dhcpEnable ?? subnet.dhcpEnable,
       ...(dnsGiven ? dnsServers(input) : {}),
       extraDhcpOpts: input.extraDhcpOpts ?? subnet.extraDhcpOpts,
+      revisionNumber: subnet.revisionNumber + 1,
+      updatedAt: isoNow(context),
     };
     await tx.updateSubnet(updated);
     const network = await tx.getNetwork(subnet.networkId, { forUpdate: true });
