@@ -101,6 +101,7 @@ export const ERRORS = {
   vpcBusy: vpc("VPC.0103", 409, "Resource status is busy, try it again later."),
   vpcInternal: vpc("VPC.0105", 500, "Neutron error."),
   vpcQuotaExceeded: vpc("VPC.0114", 409, "Quota exceeded for resources: ['router']."),
+  vpcNameExists: vpc("VPC.0115", 400, "The router name exists."),
   quotaInvalidType: vpc("VPC.1207", 400, "Invalid resource type."),
   vpcHasSubnets: vpc("VPC.0104", 409, "Router contains subnets, please delete subnet first."),
   subnetInvalidParameter: vpc("VPC.0201", 400, "Subnet parameter is invalid."),

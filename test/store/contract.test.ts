@@ -521,6 +521,10 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         "INSERT INTO accounts VALUES ('a', 'acct')",
         "INSERT INTO projects VALUES ('p', 'a', 'proj', '')",
         `INSERT INTO vpcs VALUES ('v', 'p', 'vpc', '', '10.0.0.0/16', 'OK', '${T0}')`,
+        // Two VPCs of one name (allowed before version 9) and one blank-named pair.
+        `INSERT INTO vpcs VALUES ('v2', 'p', 'vpc', '', '10.1.0.0/16', 'OK', '${T0}')`,
+        `INSERT INTO vpcs VALUES ('v3', 'p', '', '', '10.2.0.0/16', 'OK', '${T0}')`,
+        `INSERT INTO vpcs VALUES ('v4', 'p', '', '', '10.3.0.0/16', 'OK', '${T0}')`,
         `INSERT INTO networks VALUES ('s', 'p', 'v', 'sub', 'd', 1, 'ACTIVE', 0, '${T0}', '${T0}')`,
         `INSERT INTO subnets (id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip,
           dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at, network_id, dns_list)
@@ -543,7 +547,19 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           updatedAt: T0,
         });
         expect(await tx.getNetwork("s")).toMatchObject({ portSecurityEnabled: true });
+        // The first VPC of a name keeps it; the others get the start of their id appended; blank names stay.
+        const names = (await tx.listVpcs("p", { limit: 10 })).map((each) => [each.id, each.name]);
+        expect(names).toEqual([
+          ["v", "vpc"],
+          ["v2", "vpc-v2"],
+          ["v3", ""],
+          ["v4", ""],
+        ]);
       });
+      const again = await txError(upgraded, (tx) =>
+        tx.insertVpc({ id: "v5", projectId: "p", name: "vpc", description: "", cidr: "", status: "OK", createdAt: T0 }),
+      );
+      expect(again).toMatchObject({ reason: "unique" });
       await upgraded.write(async (tx) => {
         await tx.insertNetwork({ ...networkOfRow("n2"), vpcId: null, portSecurityEnabled: false });
         await tx.insertSubnet({ ...nativeSubnet("n2", "n2sub"), cidr: "10.0.0.0/24" });
@@ -684,7 +700,11 @@ describe.each(KINDS)("store contract: $label", (kind) => {
   describe("vpcs and subnets", () => {
     it("round-trips VPCs, pages them by id, and deletes them", async () => {
       const world = await seedWorld(store);
-      const more: Vpc[] = ["c", "a", "d", "b"].map((suffix) => ({ ...world.vpc, id: `${world.tag}-vpc-${suffix}` }));
+      const more: Vpc[] = ["c", "a", "d", "b"].map((suffix) => ({
+        ...world.vpc,
+        id: `${world.tag}-vpc-${suffix}`,
+        name: `vpc-${suffix}`,
+      }));
       await store.write(async (tx) => {
         for (const vpc of more) await tx.insertVpc(vpc);
       });
@@ -706,7 +726,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
 
     it("round-trips subnets with their boolean, lists them by project and VPC, and pages them", async () => {
       const world = await seedWorld(store);
-      const otherVpc: Vpc = { ...world.vpc, id: `${world.tag}-vpc-2` };
+      const otherVpc: Vpc = { ...world.vpc, id: `${world.tag}-vpc-2`, name: "vpc-2" };
       const third: Subnet = {
         ...world.subnet,
         id: `${world.tag}-net3`,
@@ -1672,9 +1692,16 @@ describe.each(KINDS)("store contract: $label", (kind) => {
 
     it("rejects duplicate keys and names the same way", async () => {
       const world = await seedWorld(store);
-      const duplicateId = await txError(store, (tx) => tx.insertVpc({ ...world.vpc }));
+      const duplicateId = await txError(store, (tx) => tx.insertVpc({ ...world.vpc, name: "another" }));
       expect(duplicateId).toBeInstanceOf(StoreConflictError);
       expect(duplicateId).toMatchObject({ reason: "unique", constraint: "vpcs(id)" });
+      // A project's non-blank VPC names are unique (VPC.0115); blank ones may repeat.
+      const duplicateVpcName = await txError(store, (tx) => tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-n` }));
+      expect(duplicateVpcName).toMatchObject({ reason: "unique", constraint: "vpcs(project_id, name)" });
+      await store.write(async (tx) => {
+        await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-b1`, name: "" });
+        await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-b2`, name: "" });
+      });
       const duplicateName = await txError(store, (tx) =>
         tx.insertAccount({ id: `${world.tag}-2`, name: world.account.name }),
       );
@@ -1711,7 +1738,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       await expect(
         store.write(async (tx) => {
           await tx.setMeta(`rb-${world.tag}`, "x");
-          await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-rb` });
+          await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-rb`, name: "vpc-rb" });
           await tx.insertSubnet({
             ...world.subnet,
             id: `${world.tag}-net-rb`,

@@ -1,8 +1,16 @@
 import type { ApiClient } from "./client.js";
 
 /** Builds a VPC, a subnet and running servers through the public API, as a user would. */
+let vpcs = 0;
+
+/** A VPC name no other VPC of the test run has: names are unique in a project (VPC.0115). */
+export function uniqueVpcName(prefix = "vpc-test"): string {
+  vpcs += 1;
+  return `${prefix}-${vpcs}`;
+}
+
 export async function createNetwork(api: ApiClient, cidr = "192.168.0.0/24", vpcCidr = "192.168.0.0/16") {
-  const vpc = await api.call("POST", api.p("/vpcs"), { vpc: { name: "vpc-test", cidr: vpcCidr } });
+  const vpc = await api.call("POST", api.p("/vpcs"), { vpc: { name: uniqueVpcName(), cidr: vpcCidr } });
   if (vpc.status !== 200) throw new Error(`create vpc: ${vpc.status} ${JSON.stringify(vpc.body)}`);
   const gateway = cidr.replace(/\.0\/\d+$/, ".1");
   const subnet = await api.call("POST", api.p("/subnets"), {

@@ -109,7 +109,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     tag: "VPC",
     summary: "Create a VPC",
     response: "vpc",
-    errors: ["vpcQuotaExceeded"],
+    errors: ["vpcQuotaExceeded", "vpcNameExists"],
   },
   "GET /v1/:project_id/vpcs": { operationId: "listVpcs", tag: "VPC", summary: "List VPCs", response: "vpcs" },
   "GET /v1/:project_id/vpcs/:vpc_id": {
@@ -190,7 +190,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     tag: "VPC",
     summary: "Update a VPC's name, description or CIDR",
     response: "vpc",
-    errors: ["vpcNotFound", "vpcInvalidParameter"],
+    errors: ["vpcNotFound", "vpcInvalidParameter", "vpcNameExists"],
   },
   "PUT /v1/:project_id/vpcs/:vpc_id/subnets/:subnet_id": {
     operationId: "updateSubnet",

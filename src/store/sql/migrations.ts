@@ -126,6 +126,12 @@ const NATIVE_NETWORKS_MIGRATION = [
   `CREATE INDEX subnets_by_vpc ON subnets (vpc_id)`,
   `CREATE INDEX subnets_by_network ON subnets (network_id)`,
   `ALTER TABLE networks ADD COLUMN port_security_enabled INTEGER NOT NULL DEFAULT 1`,
+  // A project's VPC names are unique unless blank (VPC.0115). Older stores may hold duplicates: every VPC but the
+  // first (by id) of a name gets the start of its id appended, so the constraint can be created.
+  `UPDATE vpcs SET name = name || '-' || substr(id, 1, 8)
+   WHERE name <> '' AND EXISTS (
+     SELECT 1 FROM vpcs AS other WHERE other.project_id = vpcs.project_id AND other.name = vpcs.name AND other.id < vpcs.id)`,
+  `CREATE UNIQUE INDEX vpcs_unique_name ON vpcs (project_id, name) WHERE name <> ''`,
 ];
 
 export const MIGRATIONS: Migration[] = [

@@ -4,6 +4,7 @@ import { parseVpcCidr } from "../../domain/vpc/address-space.js";
 import { fail } from "../../errors/cloud-error.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { dnsServers } from "./subnets.js";
+import { refuseTakenName } from "./vpcs.js";
 
 /** PUT /v1/{project_id}/vpcs/{vpc_id}: a new CIDR must still hold every subnet of the VPC. */
 export async function updateVpc(
@@ -27,6 +28,8 @@ export async function updateVpc(
       }
       cidr = parsed.text;
     }
+    if (input.name !== undefined && input.name !== vpc.name)
+      await refuseTakenName(tx, caller.projectId, input.name, id);
     const updated: Vpc = {
       ...vpc,
       name: input.name ?? vpc.name,
