@@ -157,6 +157,8 @@ export interface Job {
   jobType: string;
   status: JobStatus;
   serverIds: string[];
+  /** The NICs a NIC job added or removed (each one sub-job with `nic_id`); empty for server jobs. */
+  nicIds: string[];
   beginTime: string;
   endTime: string | null;
   /** When a RUNNING job may be completed (ISO time); lets any process finish it, also after a restart. */

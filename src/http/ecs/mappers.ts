@@ -6,22 +6,38 @@ function ecsTime(iso: string): string {
   return `${iso.slice(0, 19)}Z`;
 }
 
+/**
+ * A job with one sub-job per server it created or changed, or, for a NIC job, one per NIC added or removed, whose
+ * entities name the NIC (`nic_id`) and its server.
+ */
 export function jobBody(job: Job) {
-  const subJob = (serverId: string) => ({
+  const serverId = job.serverIds[0];
+  const subJobs =
+    job.nicIds.length > 0
+      ? job.nicIds.map((nicId) => subJob(job, nicId, { server_id: serverId, nic_id: nicId }))
+      : job.serverIds.map((id) => subJob(job, id, { server_id: id }));
+  return {
     status: job.status,
-    entities: { server_id: serverId },
-    job_id: `${job.id.slice(0, 24)}${serverId.replace(/-/g, "").slice(0, 8)}`,
-    job_type: job.jobType === "createServer" ? "createSingleServer" : job.jobType,
+    entities: {
+      ...(job.nicIds.length > 0 ? { server_id: serverId } : {}),
+      sub_jobs_total: subJobs.length,
+      sub_jobs: subJobs,
+    },
+    job_id: job.id,
+    job_type: job.jobType,
     begin_time: ecsTime(job.beginTime),
     end_time: job.endTime ? ecsTime(job.endTime) : "",
     error_code: null,
     fail_reason: job.failReason,
-  });
+  };
+}
+
+function subJob(job: Job, subjectId: string, entities: Record<string, string | undefined>) {
   return {
     status: job.status,
-    entities: { sub_jobs_total: job.serverIds.length, sub_jobs: job.serverIds.map(subJob) },
-    job_id: job.id,
-    job_type: job.jobType,
+    entities,
+    job_id: `${job.id.slice(0, 24)}${subjectId.replace(/-/g, "").slice(0, 8)}`,
+    job_type: job.jobType === "createServer" ? "createSingleServer" : job.jobType,
     begin_time: ecsTime(job.beginTime),
     end_time: job.endTime ? ecsTime(job.endTime) : "",
     error_code: null,

@@ -132,6 +132,8 @@ const NATIVE_NETWORKS_MIGRATION = [
    WHERE name <> '' AND EXISTS (
      SELECT 1 FROM vpcs AS other WHERE other.project_id = vpcs.project_id AND other.name = vpcs.name AND other.id < vpcs.id)`,
   `CREATE UNIQUE INDEX vpcs_unique_name ON vpcs (project_id, name) WHERE name <> ''`,
+  // The NICs a NIC job added or removed, reported as its sub-jobs' nic_id.
+  `ALTER TABLE jobs ADD COLUMN nic_ids TEXT NOT NULL DEFAULT '[]'`,
 ];
 
 export const MIGRATIONS: Migration[] = [

@@ -134,6 +134,7 @@ export function jobFromRow(row: Row): Job {
     jobType: text(row.job_type),
     status: text(row.status) as JobStatus,
     serverIds: JSON.parse(text(row.server_ids)) as string[],
+    nicIds: JSON.parse(text(row.nic_ids ?? "[]")) as string[],
     beginTime: text(row.begin_time),
     endTime: row.end_time === null || row.end_time === undefined ? null : text(row.end_time),
     readyAt: text(row.ready_at),

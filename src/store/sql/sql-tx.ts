@@ -657,8 +657,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async insertJob(job: Job): Promise<void> {
     await this.db.run(
-      `INSERT INTO jobs (id, project_id, job_type, status, server_ids, begin_time, end_time, ready_at, fail_reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO jobs (id, project_id, job_type, status, server_ids, begin_time, end_time, ready_at, fail_reason,
+        nic_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         job.id,
         job.projectId,
@@ -669,6 +669,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         job.endTime,
         job.readyAt,
         job.failReason,
+        JSON.stringify(job.nicIds ?? []),
       ],
     );
   }

@@ -3,7 +3,13 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 
-export function finishedJob(context: UseCaseContext, caller: Caller, jobType: string, serverIds: string[]): Job {
+export function finishedJob(
+  context: UseCaseContext,
+  caller: Caller,
+  jobType: string,
+  serverIds: string[],
+  nicIds: string[] = [],
+): Job {
   const now = isoNow(context);
   return {
     id: context.newId().replace(/-/g, ""),
@@ -11,6 +17,7 @@ export function finishedJob(context: UseCaseContext, caller: Caller, jobType: st
     jobType,
     status: "SUCCESS",
     serverIds,
+    nicIds,
     beginTime: now,
     endTime: now,
     readyAt: now,

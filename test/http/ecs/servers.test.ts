@@ -119,11 +119,21 @@ describe("servers", () => {
       nics: [{ subnet_id: net.subnetId, ip_address: "192.168.0.150" }],
     });
     expect(added.status).toBe(200);
-    await waitForJob(api, added.body.job_id);
+    const addJob = await waitForJob(api, added.body.job_id);
     const nics = (await api.call("GET", api.p(`/cloudservers/${srv!.serverId}/os-interface`))).body
       .interfaceAttachments;
     expect(nics.map((n: any) => n.fixed_ips[0].ip_address)).toEqual([srv!.ip, "192.168.0.150"]);
     const second = nics[1];
+    // The job names the NIC it added, as the reference's entities.nic_id.
+    expect(addJob).toMatchObject({
+      status: "SUCCESS",
+      job_type: "addNics",
+      entities: {
+        server_id: srv!.serverId,
+        sub_jobs_total: 1,
+        sub_jobs: [{ status: "SUCCESS", entities: { server_id: srv!.serverId, nic_id: second.port_id } }],
+      },
+    });
     await api.call("PUT", api.p(`/cloudservers/nics/${second.port_id}`), {
       nic: { subnet_id: net.subnetId, ip_address: "192.168.0.160", reverse_binding: true },
     });
@@ -148,6 +158,8 @@ describe("servers", () => {
       nics: [{ id: second.port_id }],
     });
     expect(deleted.status).toBe(200);
+    const deleteJob = await waitForJob(api, deleted.body.job_id);
+    expect(deleteJob.entities.sub_jobs.map((sub: any) => sub.entities.nic_id)).toEqual([second.port_id]);
     const vip = (await api.call("GET", "/v2.0/ports?fixed_ips=ip_address=192.168.0.160")).body.ports[0];
     expect(vip.allowed_address_pairs).toEqual([{ ip_address: peer!.ip, mac_address: peer!.mac }]);
   });
