@@ -145,6 +145,22 @@ export interface Server {
   rootVolumeSize: number;
   metadata: Record<string, string>;
   jobId: string;
+  /** Given at create and shown back as given. */
+  keyName: string;
+  description: string;
+  /** `key.value` strings, as the create request gives them. */
+  tags: string[];
+  /** Base64 user data, or null. */
+  userData: string | null;
+  /** `os:scheduler_hints` of the create request. */
+  schedulerHints: Record<string, unknown>;
+  /** The IAM user that created the server. */
+  userId: string;
+  /** Shared by the servers of one create request (`r-` and 8 characters), and the server's place among them. */
+  reservationId: string;
+  launchIndex: number;
+  /** When the server first became ACTIVE; null while it builds. */
+  launchedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

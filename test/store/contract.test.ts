@@ -321,6 +321,15 @@ function serverOf(world: World, name: string, fields: Partial<Server> = {}): Ser
     rootVolumeSize: 40,
     metadata: { role: "web", "with space": "a b" },
     jobId: `${world.tag}-job`,
+    keyName: "",
+    description: "",
+    tags: [],
+    userData: null,
+    schedulerHints: {},
+    userId: "",
+    reservationId: "",
+    launchIndex: 0,
+    launchedAt: null,
     createdAt: T0,
     updatedAt: T0,
     ...fields,
@@ -1120,15 +1129,33 @@ describe.each(KINDS)("store contract: $label", (kind) => {
   });
 
   describe("servers and jobs", () => {
-    it("round-trips servers, updates name, status, metadata and time only, and deletes them", async () => {
+    it("round-trips servers, updates name, status, metadata, launch and update time only, and deletes them", async () => {
       const world = await seedWorld(store);
-      const server = serverOf(world, "one");
+      const server = serverOf(world, "one", {
+        keyName: "key-1",
+        description: "web server",
+        tags: ["team.blue", "env.prod"],
+        userData: "IyEvYmluL3NoCg==",
+        schedulerHints: { group: ["g-1"] },
+        userId: world.user.id,
+        reservationId: "r-12345678",
+        launchIndex: 3,
+      });
       await store.write((tx) => tx.insertServer(server));
       expect(await store.read((tx) => tx.getServer(server.id))).toEqual(server);
       expect(await store.read((tx) => tx.getServer("missing"))).toBeUndefined();
       expect(await store.write((tx) => tx.getServer(server.id, { forUpdate: true }))).toEqual(server);
-      const updated: Server = { ...server, name: "two", status: "SHUTOFF", metadata: {}, updatedAt: T1 };
-      await store.write((tx) => tx.updateServer({ ...updated, flavorRef: "other", createdAt: T1, jobId: "other" }));
+      const updated: Server = {
+        ...server,
+        name: "two",
+        status: "SHUTOFF",
+        metadata: {},
+        updatedAt: T1,
+        launchedAt: T1,
+      };
+      await store.write((tx) =>
+        tx.updateServer({ ...updated, flavorRef: "other", createdAt: T1, jobId: "other", tags: [], keyName: "x" }),
+      );
       expect(await store.read((tx) => tx.getServer(server.id))).toEqual(updated);
       await store.write((tx) => tx.deleteServer(server.id));
       expect(await store.read((tx) => tx.getServer(server.id))).toBeUndefined();
@@ -1407,6 +1434,15 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             job_id: "t-job",
             created_at: T0,
             updated_at: T0,
+            key_name: "",
+            description: "",
+            tags: "[]",
+            user_data: null,
+            scheduler_hints: "{}",
+            user_id: "",
+            reservation_id: "",
+            launch_index: 0,
+            launched_at: null,
           },
         ],
         jobs: [

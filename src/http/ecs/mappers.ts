@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Job, Port, Server } from "../../domain/model.js";
 import { primaryFixedIp } from "../../domain/ports/port-changes.js";
 
@@ -58,6 +59,35 @@ export function interfaceBody(nic: Port) {
 
 const POWER_STATE: Record<string, number> = { ACTIVE: 1, SHUTOFF: 4 };
 
+/** The one host every server of this endpoint runs on. */
+const HOST = "ecs-vip";
+
+/** `2019-05-22T03:23:59.000000`: the usage extension's time format (microseconds, no zone). */
+function usageTime(iso: string | null): string | null {
+  return iso === null ? null : `${iso.slice(0, 19)}.${iso.slice(20, 23).padEnd(3, "0")}000`;
+}
+
+/** Nova's hostId: a hash of the project and the host, the same for every server of a project on one host. */
+function hostIdOf(projectId: string): string {
+  return createHash("sha224").update(`${projectId}${HOST}`).digest("hex");
+}
+
+/** The metadata keys the cloud sets on every server, then the caller's own (which cannot replace `vpc_id`). */
+function serverMetadata(server: Server): Record<string, string> {
+  return {
+    charging_mode: "0",
+    "metering.image_id": server.imageRef,
+    "metering.imagetype": "gold",
+    "metering.resourcespeccode": `${server.flavorRef}.linux`,
+    "metering.resourcetype": "1",
+    image_name: server.imageRef,
+    os_bit: "64",
+    os_type: "Linux",
+    ...server.metadata,
+    vpc_id: server.vpcId,
+  };
+}
+
 export function serverBody(
   server: Server,
   nics: Port[],
@@ -81,23 +111,38 @@ export function serverBody(
     addresses,
     flavor: { id: server.flavorRef, name: server.flavorRef, disk: "0", vcpus: "1", ram: "1024" },
     image: { id: server.imageRef },
-    metadata: { ...server.metadata, vpc_id: server.vpcId },
+    metadata: serverMetadata(server),
     tenant_id: projectId,
+    user_id: server.userId,
+    hostId: hostIdOf(projectId),
+    host_status: "UP",
     created: ecsTime(server.createdAt),
     updated: ecsTime(server.updatedAt),
     accessIPv4: "",
     accessIPv6: "",
     progress: server.status === "ACTIVE" ? 100 : 0,
-    description: "",
+    description: server.description,
     locked: false,
-    tags: [],
-    key_name: "",
+    tags: server.tags,
+    key_name: server.keyName,
     config_drive: "",
     "OS-EXT-STS:vm_state": server.status.toLowerCase(),
     "OS-EXT-STS:task_state": server.status === "BUILD" ? "spawning" : null,
     "OS-EXT-STS:power_state": POWER_STATE[server.status] ?? 0,
     "OS-EXT-AZ:availability_zone": server.availabilityZone,
     "OS-EXT-SRV-ATTR:hostname": server.name,
+    "OS-EXT-SRV-ATTR:host": HOST,
+    "OS-EXT-SRV-ATTR:hypervisor_hostname": HOST,
+    "OS-EXT-SRV-ATTR:instance_name": `instance-${server.id.replace(/-/g, "").slice(0, 8)}`,
+    "OS-EXT-SRV-ATTR:reservation_id": server.reservationId,
+    "OS-EXT-SRV-ATTR:launch_index": server.launchIndex,
+    "OS-EXT-SRV-ATTR:root_device_name": "/dev/vda",
+    "OS-EXT-SRV-ATTR:kernel_id": "",
+    "OS-EXT-SRV-ATTR:ramdisk_id": "",
+    "OS-EXT-SRV-ATTR:user_data": server.userData,
+    "OS-SRV-USG:launched_at": usageTime(server.launchedAt),
+    "OS-SRV-USG:terminated_at": null,
+    "os:scheduler_hints": server.schedulerHints,
     "OS-DCF:diskConfig": "MANUAL",
     "os-extended-volumes:volumes_attached": [],
     security_groups: securityGroups.map((group) => ({ name: group.name, id: group.id })),

@@ -134,6 +134,16 @@ const NATIVE_NETWORKS_MIGRATION = [
   `CREATE UNIQUE INDEX vpcs_unique_name ON vpcs (project_id, name) WHERE name <> ''`,
   // The NICs a NIC job added or removed, reported as its sub-jobs' nic_id.
   `ALTER TABLE jobs ADD COLUMN nic_ids TEXT NOT NULL DEFAULT '[]'`,
+  // What a server's create request said (shown back as given) and when it first became ACTIVE.
+  `ALTER TABLE servers ADD COLUMN key_name TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE servers ADD COLUMN description TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE servers ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'`,
+  `ALTER TABLE servers ADD COLUMN user_data TEXT`,
+  `ALTER TABLE servers ADD COLUMN scheduler_hints TEXT NOT NULL DEFAULT '{}'`,
+  `ALTER TABLE servers ADD COLUMN user_id TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE servers ADD COLUMN reservation_id TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE servers ADD COLUMN launch_index INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE servers ADD COLUMN launched_at TEXT`,
 ];
 
 export const MIGRATIONS: Migration[] = [

@@ -581,8 +581,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     this.changes.servers.add(s.id);
     await this.db.run(
       `INSERT INTO servers (id, project_id, name, status, vpc_id, flavor_ref, image_ref, availability_zone,
-        root_volume_type, root_volume_size, metadata, job_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        root_volume_type, root_volume_size, metadata, job_id, created_at, updated_at, key_name, description, tags,
+        user_data, scheduler_hints, user_id, reservation_id, launch_index, launched_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.projectId,
@@ -598,6 +599,15 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.jobId,
         s.createdAt,
         s.updatedAt,
+        s.keyName ?? "",
+        s.description ?? "",
+        JSON.stringify(s.tags ?? []),
+        s.userData ?? null,
+        JSON.stringify(s.schedulerHints ?? {}),
+        s.userId ?? "",
+        s.reservationId ?? "",
+        s.launchIndex ?? 0,
+        s.launchedAt ?? null,
       ],
     );
   }
@@ -609,13 +619,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async updateServer(s: Server): Promise<void> {
     this.changes.servers.add(s.id);
-    await this.db.run("UPDATE servers SET name = ?, status = ?, metadata = ?, updated_at = ? WHERE id = ?", [
-      s.name,
-      s.status,
-      JSON.stringify(s.metadata),
-      s.updatedAt,
-      s.id,
-    ]);
+    await this.db.run(
+      "UPDATE servers SET name = ?, status = ?, metadata = ?, updated_at = ?, launched_at = ? WHERE id = ?",
+      [s.name, s.status, JSON.stringify(s.metadata), s.updatedAt, s.launchedAt ?? null, s.id],
+    );
   }
 
   async deleteServer(id: string): Promise<void> {

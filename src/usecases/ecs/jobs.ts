@@ -30,7 +30,7 @@ async function completeJob(tx: Tx, job: Job, now: string): Promise<Job> {
   for (const serverId of job.serverIds) {
     const server = await tx.getServer(serverId, { forUpdate: true });
     if (server?.status !== "BUILD") continue;
-    await tx.updateServer({ ...server, status: "ACTIVE", updatedAt: now });
+    await tx.updateServer({ ...server, status: "ACTIVE", updatedAt: now, launchedAt: server.launchedAt ?? now });
     for (const nic of await tx.listServerNics(serverId)) {
       if (nic.status !== "ACTIVE") await tx.updatePort({ ...nic, status: "ACTIVE", updatedAt: now });
     }
