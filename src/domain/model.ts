@@ -71,10 +71,18 @@ export interface Network {
   name: string;
   description: string;
   adminStateUp: boolean;
+  /** What ports created on the network without `port_security_enabled` get. */
+  portSecurityEnabled: boolean;
   status: string;
   revisionNumber: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** An inclusive range automatic allocation takes addresses from. */
+export interface AllocationPool {
+  start: string;
+  end: string;
 }
 
 export interface Subnet {
@@ -85,11 +93,14 @@ export interface Subnet {
   /** The Neutron subnet id; appears only inside ports' `fixed_ips[].subnet_id`. */
   neutronSubnetId: string;
   projectId: string;
-  vpcId: string;
+  /** The VPC of a VPC v1 subnet; null for a subnet created through Neutron (it sits in a network of no VPC). */
+  vpcId: string | null;
   name: string;
   description: string;
   cidr: string;
   gatewayIp: string;
+  /** Where automatic addresses come from (a requested address may be any host address of the CIDR). */
+  allocationPools: AllocationPool[];
   dhcpEnable: boolean;
   primaryDns: string;
   secondaryDns: string;
@@ -98,7 +109,9 @@ export interface Subnet {
   extraDhcpOpts: DhcpOption[];
   availabilityZone: string;
   status: string;
+  revisionNumber: number;
   createdAt: string;
+  updatedAt: string;
 }
 
 /** A DHCP option of a subnet (`ntp`, `addresstime`, …). */
@@ -156,6 +169,22 @@ export interface Server {
   rootVolumeSize: number;
   metadata: Record<string, string>;
   jobId: string;
+  /** Given at create and shown back as given. */
+  keyName: string;
+  description: string;
+  /** `key.value` strings, as the create request gives them. */
+  tags: string[];
+  /** Base64 user data, or null. */
+  userData: string | null;
+  /** `os:scheduler_hints` of the create request. */
+  schedulerHints: Record<string, unknown>;
+  /** The IAM user that created the server. */
+  userId: string;
+  /** Shared by the servers of one create request (`r-` and 8 characters), and the server's place among them. */
+  reservationId: string;
+  launchIndex: number;
+  /** When the server first became ACTIVE; null while it builds. */
+  launchedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -168,6 +197,8 @@ export interface Job {
   jobType: string;
   status: JobStatus;
   serverIds: string[];
+  /** The NICs a NIC job added or removed (each one sub-job with `nic_id`); empty for server jobs. */
+  nicIds: string[];
   beginTime: string;
   endTime: string | null;
   /** When a RUNNING job may be completed (ISO time); lets any process finish it, also after a restart. */

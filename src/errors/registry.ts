@@ -114,6 +114,7 @@ export const ERRORS = {
   vpcBusy: vpc("VPC.0103", 409, "Resource status is busy, try it again later."),
   vpcInternal: vpc("VPC.0105", 500, "Neutron error."),
   vpcQuotaExceeded: vpc("VPC.0114", 409, "Quota exceeded for resources: ['router']."),
+  vpcNameExists: vpc("VPC.0115", 400, "The router name exists."),
   quotaInvalidType: vpc("VPC.1207", 400, "Invalid resource type."),
   vpcPolicyDenied: vpc("VPC.2201", 403, "Policy doesn't allow the action to be performed."),
   vpcHasSubnets: vpc("VPC.0104", 409, "Router contains subnets, please delete subnet first."),
@@ -206,6 +207,30 @@ export const ERRORS = {
   ),
   neutronFloatingIpNotFound: neutron("FloatingIPNotFound", 404, "Floating IP could not be found."),
   neutronFloatingIpPortTaken: neutron("FloatingIPPortAlreadyAssociated", 409, "The port already has a floating IP."),
+  neutronOverQuota: neutron("OverQuota", 409, "Quota exceeded for resources."),
+  neutronSubnetNotFound: neutron("SubnetNotFound", 404, "Subnet could not be found."),
+  neutronNetworkInUse: neutron(
+    "NetworkInUse",
+    409,
+    "Unable to complete operation on network. There are one or more ports still in use on the network.",
+  ),
+  neutronSubnetInUse: neutron(
+    "SubnetInUse",
+    409,
+    "Unable to complete operation on subnet: One or more ports have an IP allocation from this subnet.",
+  ),
+  neutronInvalidAllocationPool: neutron("InvalidAllocationPool", 400, "The allocation pool is not valid."),
+  neutronOutOfBoundsAllocationPool: neutron(
+    "OutOfBoundsAllocationPool",
+    400,
+    "The allocation pool spans beyond the subnet cidr.",
+  ),
+  neutronOverlappingAllocationPools: neutron("OverlappingAllocationPools", 409, "Found overlapping allocation pools."),
+  neutronGatewayConflictWithAllocationPools: neutron(
+    "GatewayConflictWithAllocationPools",
+    409,
+    "Gateway ip conflicts with allocation pool.",
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorId = keyof typeof ERRORS;

@@ -41,6 +41,13 @@ export interface PortFilter {
   page?: Page;
 }
 
+export interface SubnetFilter {
+  vpcId?: string;
+  /** Only VPC v1 subnets (leave out subnets created through Neutron, which belong to no VPC). */
+  vpcOnly?: boolean;
+  page: Page;
+}
+
 export interface NetworkFilter {
   name?: string;
   ids?: string[];
@@ -112,9 +119,11 @@ export interface Tx extends SecurityGroupTx, EipTx {
 
   insertSubnet(subnet: Subnet): Promise<void>;
   getSubnet(id: string, options?: ReadOptions): Promise<Subnet | undefined>;
-  listSubnets(projectId: string, filter: { vpcId?: string; page: Page }): Promise<Subnet[]>;
+  /** By the id Neutron shows (`fixed_ips[].subnet_id`, `/v2.0/subnets/{id}`). */
+  getSubnetByNeutronId(neutronSubnetId: string, options?: ReadOptions): Promise<Subnet | undefined>;
+  listSubnets(projectId: string, filter: SubnetFilter): Promise<Subnet[]>;
   listSubnetsOfVpc(vpcId: string): Promise<Subnet[]>;
-  /** Replaces name, description, DHCP flag, DNS servers and DHCP options. */
+  /** Replaces name, description, DHCP flag, DNS servers, DHCP options, allocation pools, revision and updated_at. */
   updateSubnet(subnet: Subnet): Promise<void>;
   /** Deletes the subnet row only: its ports are removed first, one by one (see usecases/shared/remove-port). */
   deleteSubnet(id: string): Promise<void>;
@@ -122,7 +131,7 @@ export interface Tx extends SecurityGroupTx, EipTx {
   insertNetwork(network: Network): Promise<void>;
   getNetwork(id: string, options?: ReadOptions): Promise<Network | undefined>;
   listNetworks(projectId: string, filter: NetworkFilter): Promise<Network[]>;
-  /** Replaces name, description, admin state, status, revision and updated_at. */
+  /** Replaces name, description, admin state, port-security default, status, revision and updated_at. */
   updateNetwork(network: Network): Promise<void>;
   deleteNetwork(id: string): Promise<void>;
   listSubnetsOfNetwork(networkId: string): Promise<Subnet[]>;

@@ -246,6 +246,29 @@ describe("the invariant checker", () => {
     expect(violations).toHaveLength(8);
   });
 
+  it("accepts a Neutron-made network without VPC holding two subnets, or none, with ports in it", () => {
+    const dump = soundDump();
+    dump.networks = [{ id: "native-1" }, { id: "native-empty" }];
+    rows(dump, "subnets").push(
+      { id: "ns-a", network_id: "native-1", neutron_subnet_id: "ns-a", vpc_id: null, cidr: "192.168.0.0/24" },
+      { id: "ns-b", network_id: "native-1", neutron_subnet_id: "ns-b", vpc_id: null, cidr: "10.5.0.0/24" },
+    );
+    rows(dump, "ports").push(
+      { id: "np-1", network_id: "native-1", mac_address: "fa:16:3e:00:01:01", device_owner: "", device_id: "" },
+      { id: "np-2", network_id: "native-1", mac_address: "fa:16:3e:00:01:02", device_owner: "", device_id: "" },
+      { id: "np-3", network_id: "native-empty", mac_address: "fa:16:3e:00:01:03", device_owner: "", device_id: "" },
+    );
+    rows(dump, "fixed_ips").push(
+      // The same address as in the VPC subnet: another network.
+      { port_id: "np-1", network_id: "native-1", subnet_id: "ns-a", ip_address: "192.168.0.2", position: 0 },
+      { port_id: "np-2", network_id: "native-1", subnet_id: "ns-b", ip_address: "10.5.0.9", position: 0 },
+    );
+    expect(checkDump(dump, LIMITS)).toEqual([]);
+    // An address recorded under a subnet of another network is wrong.
+    find(dump, "fixed_ips", (row) => row.port_id === "np-2").subnet_id = NEUTRON_SUBNET;
+    expect(rulesBroken(dump)).toEqual(["fixed-ip-network"]);
+  });
+
   it("reports a subnet whose CIDR is invalid or outside its VPC", () => {
     const dump = soundDump();
     rows(dump, "subnets").push({ id: "net-4", neutron_subnet_id: "ns-4", vpc_id: VPC, cidr: "10.0.0.0/24" });

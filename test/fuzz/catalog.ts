@@ -76,6 +76,9 @@ export interface FuzzWorld {
   /** An unbound VIP port that DELETE /v2.0/ports may take (recreated when it does). */
   sparePortId: string;
   gatewayPortId: string;
+  /** A Neutron-native network and its subnet (Neutron id), which the Neutron DELETEs may take (recreated). */
+  nativeNetworkId: string;
+  nativeSubnetId: string;
   jobId: string;
   accessKey: string;
   secretKey: string;
@@ -96,6 +99,10 @@ export async function buildFuzzWorld(app: InjectApp): Promise<FuzzWorld> {
   await topology.bindVip(nic.nicId, subnet.id, "192.168.0.100", true);
   const privateIp = await topology.privateIp(subnet.id);
   const sparePort = await topology.vipPort(subnet.id);
+  const nativeNetwork = (await topology.must("POST", "/v2.0/networks", { network: { name: "native" } })).network;
+  const nativeSubnet = (
+    await topology.must("POST", "/v2.0/subnets", { subnet: { network_id: nativeNetwork.id, cidr: "10.60.0.0/24" } })
+  ).subnet;
   const keys = (await app.dump()).access_keys?.[0] as { access_key: string; secret_key: string };
   return {
     projectId: app.projectId,
@@ -112,6 +119,8 @@ export async function buildFuzzWorld(app: InjectApp): Promise<FuzzWorld> {
     privateIpId: privateIp.id,
     sparePortId: sparePort.id,
     gatewayPortId: (await topology.portAt("192.168.0.1")) as string,
+    nativeNetworkId: nativeNetwork.id,
+    nativeSubnetId: nativeSubnet.id,
     jobId: created.jobId,
     accessKey: keys.access_key,
     secretKey: keys.secret_key,
@@ -156,6 +165,18 @@ export async function repairWorld(app: InjectApp, world: FuzzWorld, dump: string
     if (!port) return false;
     world.sparePortId = port.id;
   }
+  if (!has(world.nativeNetworkId)) {
+    const network = await made(() => topology.must("POST", "/v2.0/networks", { network: { name: "native" } }));
+    if (!network) return false;
+    world.nativeNetworkId = network.network.id;
+  }
+  if (!dump.includes(`"neutron_subnet_id":"${world.nativeSubnetId}"`)) {
+    const subnet = await made(() =>
+      topology.must("POST", "/v2.0/subnets", { subnet: { network_id: world.nativeNetworkId, cidr: "10.60.0.0/24" } }),
+    );
+    if (!subnet) return false;
+    world.nativeSubnetId = subnet.subnet.id;
+  }
   if (!has(world.secondNicId)) {
     const nics = await made(async () => {
       await topology.addNic(world.serverId, world.subnetId);
@@ -181,6 +202,7 @@ export function paramValue(world: FuzzWorld, route: Route, name: string): string
     case "vpc_id":
       return route.path.includes("/subnets/") ? world.vpcId : world.emptyVpcId;
     case "subnet_id":
+      if (route.path.startsWith("/v2.0/")) return world.nativeSubnetId;
       return route.method === "DELETE" ? world.emptySubnetId : world.subnetId;
     case "privateip_id":
       return world.privateIpId;
@@ -193,7 +215,7 @@ export function paramValue(world: FuzzWorld, route: Route, name: string): string
     case "job_id":
       return world.jobId;
     case "network_id":
-      return world.subnetId;
+      return route.method === "GET" ? world.subnetId : world.nativeNetworkId;
     case "id":
       return world.projectId;
     case "alias":
@@ -216,7 +238,17 @@ export function validQuery(world: FuzzWorld, route: Route): [string, string][] {
       ["limit", "10"],
     ];
   }
-  if (key === "GET /v2.0/networks") return [["name", "s1"]];
+  if (key === "GET /v2.0/networks")
+    return [
+      ["name", "s1"],
+      ["limit", "10"],
+      ["admin_state_up", "true"],
+    ];
+  if (key === "GET /v2.0/subnets")
+    return [
+      ["network_id", world.nativeNetworkId],
+      ["cidr", "10.60.0.0/24"],
+    ];
   if (key === "GET /v3/projects") return [["name", "local-1"]];
   if (key === "POST /v3/auth/tokens") return [["nocatalog", "true"]];
   if (/\/(vpcs|subnets|privateips)$/.test(route.path) && route.method === "GET") {
@@ -296,7 +328,8 @@ export function validBody(world: FuzzWorld, route: Route): unknown {
           availability_zone: "local-1a",
           adminPass: "Secret-123",
           metadata: { team: "fuzz" },
-          tags: ["a"],
+          tags: ["team.fuzz"],
+          key_name: "fz-key",
           description: "fuzz",
         },
         dry_run: false,
@@ -307,6 +340,25 @@ export function validBody(world: FuzzWorld, route: Route): unknown {
       return { nics: [{ id: world.secondNicId }] };
     case "POST /v1/:project_id/security-groups":
       return { security_group: { name: "fz-sg", vpc_id: world.vpcId } };
+    case "POST /v2.0/networks":
+      return { network: { name: "fz-net", admin_state_up: true, port_security_enabled: true } };
+    case "PUT /v2.0/networks/:network_id":
+      return { network: { name: "fz-net2", description: "fuzz" } };
+    case "POST /v2.0/subnets":
+      return {
+        subnet: {
+          network_id: world.nativeNetworkId,
+          name: "fz-sub",
+          cidr: "10.60.1.0/24",
+          ip_version: 4,
+          gateway_ip: "10.60.1.1",
+          allocation_pools: [{ start: "10.60.1.10", end: "10.60.1.20" }],
+          dns_nameservers: ["10.60.1.53"],
+          enable_dhcp: true,
+        },
+      };
+    case "PUT /v2.0/subnets/:subnet_id":
+      return { subnet: { name: "fz-sub2", allocation_pools: [{ start: "10.60.0.10", end: "10.60.0.30" }] } };
     case "POST /v2.0/security-groups":
       return { security_group: { name: "fz-sg", description: "fuzz" } };
     case "POST /v1/:project_id/publicips":

@@ -26,9 +26,11 @@ let w: World;
 /** Two VPCs with the same addresses: S1 192.168.0.0/28 and S2 192.168.0.16/28 in A, S3 192.168.0.0/28 in B. */
 beforeEach(async () => {
   await app.reset();
-  const vpc = async (cidr: string) => (await app.call("POST", p("/vpcs"), { vpc: { name: "v", cidr } })).body.vpc.id;
-  const vpcA = await vpc("192.168.0.0/16");
-  const vpcB = await vpc("192.168.0.0/16");
+  // VPC names are unique in a project (VPC.0115).
+  const vpc = async (name: string, cidr: string) =>
+    (await app.call("POST", p("/vpcs"), { vpc: { name, cidr } })).body.vpc.id;
+  const vpcA = await vpc("vpc-a", "192.168.0.0/16");
+  const vpcB = await vpc("vpc-b", "192.168.0.0/16");
   const subnet = async (vpcId: string, cidr: string, gateway: string) => {
     const created = await app.call("POST", p("/subnets"), {
       subnet: { name: "s", cidr, gateway_ip: gateway, vpc_id: vpcId },

@@ -184,6 +184,9 @@ function worldRecords(tag: string): World {
     secondaryDns: "",
     dnsList: ["100.125.1.250"],
     extraDhcpOpts: [{ optName: "ntp", optValue: "10.0.0.2" }],
+    allocationPools: [],
+    revisionNumber: 0,
+    updatedAt: T0,
     availabilityZone: "local-1a",
     status: "ACTIVE",
     createdAt: T0,
@@ -201,6 +204,9 @@ function worldRecords(tag: string): World {
     primaryDns: "",
     dnsList: [],
     extraDhcpOpts: [],
+    allocationPools: [],
+    revisionNumber: 0,
+    updatedAt: T0,
   };
   return { tag, account, user, project, key, vpc, subnet, subnet2 };
 }
@@ -221,6 +227,49 @@ async function seedWorld(store: Store, tag = newTag()): Promise<World> {
   return world;
 }
 
+/** A Neutron-made network (no VPC) in project "p". */
+function networkOfRow(id: string): Network {
+  return {
+    id,
+    projectId: "p",
+    vpcId: null,
+    name: id,
+    description: "",
+    adminStateUp: true,
+    portSecurityEnabled: true,
+    status: "ACTIVE",
+    revisionNumber: 0,
+    createdAt: T0,
+    updatedAt: T0,
+  };
+}
+
+/** A Neutron-made subnet of `networkId`: no VPC, its id also its Neutron id. */
+function nativeSubnet(networkId: string, id: string): Subnet {
+  return {
+    id,
+    networkId,
+    neutronSubnetId: id,
+    projectId: "p",
+    vpcId: null,
+    name: "native",
+    description: "",
+    cidr: "10.9.0.0/24",
+    gatewayIp: "10.9.0.1",
+    allocationPools: [{ start: "10.9.0.2", end: "10.9.0.252" }],
+    dhcpEnable: true,
+    primaryDns: "",
+    secondaryDns: "",
+    dnsList: [],
+    extraDhcpOpts: [],
+    availabilityZone: "z",
+    status: "ACTIVE",
+    revisionNumber: 0,
+    createdAt: T0,
+    updatedAt: T0,
+  };
+}
+
 /** The network a VPC v1 subnet comes with: same id, same VPC. */
 function networkOf(subnet: Subnet, fields: Partial<Network> = {}): Network {
   return {
@@ -230,6 +279,7 @@ function networkOf(subnet: Subnet, fields: Partial<Network> = {}): Network {
     name: subnet.name,
     description: subnet.description,
     adminStateUp: true,
+    portSecurityEnabled: true,
     status: "ACTIVE",
     revisionNumber: 0,
     createdAt: subnet.createdAt,
@@ -287,6 +337,15 @@ function serverOf(world: World, name: string, fields: Partial<Server> = {}): Ser
     rootVolumeSize: 40,
     metadata: { role: "web", "with space": "a b" },
     jobId: `${world.tag}-job`,
+    keyName: "",
+    description: "",
+    tags: [],
+    userData: null,
+    schedulerHints: {},
+    userId: "",
+    reservationId: "",
+    launchIndex: 0,
+    launchedAt: null,
     createdAt: T0,
     updatedAt: T0,
     ...fields,
@@ -300,6 +359,7 @@ function jobOf(world: World, name: string, fields: Partial<Job> = {}): Job {
     jobType: "createServer",
     status: "RUNNING",
     serverIds: [`${world.tag}-srv-a`, `${world.tag}-srv-b`],
+    nicIds: [],
     beginTime: T0,
     endTime: null,
     readyAt: T1,
@@ -429,6 +489,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           name: "sub",
           description: "d",
           adminStateUp: true,
+          portSecurityEnabled: true,
           status: "ACTIVE",
           revisionNumber: 0,
           createdAt: T0,
@@ -476,6 +537,110 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       await upgraded.write((tx) => tx.deletePort("port"));
       const dump = await upgraded.read((tx) => tx.dump());
       expect([dump.fixed_ips, dump.address_pairs]).toEqual([[], []]);
+    });
+  });
+
+  describe("schema upgrade to Neutron-native networks", () => {
+    it("keeps every subnet of a version-7 store, with default pools and VPC, and lets new subnets have no VPC", async () => {
+      const backing = await kind.backing();
+      backings.push(backing);
+      const upTo7 = MIGRATIONS.filter((migration) => migration.version <= 7);
+      await backing.exec([
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        ...upTo7.flatMap((migration) => [
+          ...migration.statements,
+          `INSERT INTO schema_migrations VALUES (${migration.version}, '${migration.name}', '${T0}')`,
+        ]),
+        "INSERT INTO accounts VALUES ('a', 'acct')",
+        "INSERT INTO projects VALUES ('p', 'a', 'proj', '')",
+        `INSERT INTO vpcs VALUES ('v', 'p', 'vpc', '', '10.0.0.0/16', 'OK', '${T0}')`,
+        // Two VPCs of one name (allowed before version 9) and one blank-named pair.
+        `INSERT INTO vpcs VALUES ('v2', 'p', 'vpc', '', '10.1.0.0/16', 'OK', '${T0}')`,
+        `INSERT INTO vpcs VALUES ('v3', 'p', '', '', '10.2.0.0/16', 'OK', '${T0}')`,
+        `INSERT INTO vpcs VALUES ('v4', 'p', '', '', '10.3.0.0/16', 'OK', '${T0}')`,
+        `INSERT INTO networks VALUES ('s', 'p', 'v', 'sub', 'd', 1, 'ACTIVE', 0, '${T0}', '${T0}')`,
+        `INSERT INTO subnets (id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip,
+          dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at, network_id, dns_list)
+         VALUES ('s', 'ns', 'p', 'v', 'sub', 'd', '10.0.0.0/24', '10.0.0.9', 1, '', '', 'z', 'ACTIVE', '${T0}', 's',
+          '["1.2.3.4"]')`,
+      ]);
+      const upgraded = await reopen(backing);
+      expect(await upgraded.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
+      await upgraded.read(async (tx) => {
+        expect(await tx.getSubnet("s")).toMatchObject({
+          id: "s",
+          networkId: "s",
+          vpcId: "v",
+          dnsList: ["1.2.3.4"],
+          allocationPools: [
+            { start: "10.0.0.2", end: "10.0.0.8" },
+            { start: "10.0.0.10", end: "10.0.0.252" },
+          ],
+          revisionNumber: 0,
+          updatedAt: T0,
+        });
+        expect(await tx.getNetwork("s")).toMatchObject({ portSecurityEnabled: true });
+        // The first VPC of a name keeps it; the others get the start of their id appended; blank names stay.
+        const names = (await tx.listVpcs("p", { limit: 10 })).map((each) => [each.id, each.name]);
+        expect(names).toEqual([
+          ["v", "vpc"],
+          ["v2", "vpc-v2"],
+          ["v3", ""],
+          ["v4", ""],
+        ]);
+      });
+      const again = await txError(upgraded, (tx) =>
+        tx.insertVpc({ id: "v5", projectId: "p", name: "vpc", description: "", cidr: "", status: "OK", createdAt: T0 }),
+      );
+      expect(again).toMatchObject({ reason: "unique" });
+      await upgraded.write(async (tx) => {
+        await tx.insertNetwork({ ...networkOfRow("n2"), vpcId: null, portSecurityEnabled: false });
+        await tx.insertSubnet({ ...nativeSubnet("n2", "n2sub"), cidr: "10.0.0.0/24" });
+      });
+      expect(await upgraded.read((tx) => tx.getSubnetByNeutronId("n2sub"))).toMatchObject({ vpcId: null });
+      // The rebuilt table keeps its constraints: one row per Neutron subnet id.
+      const duplicate = await txError(upgraded, (tx) => tx.insertSubnet(nativeSubnet("n2", "ns")));
+      expect(duplicate).toMatchObject({ reason: "unique" });
+    });
+  });
+
+  describe("Neutron-native networks and subnets", () => {
+    it("keeps a network without VPC and its subnets, found by Neutron id, left out of VPC-only lists", async () => {
+      const world = await seedWorld(store);
+      const netId = `${world.tag}-native`;
+      const subnet = { ...nativeSubnet(netId, `${world.tag}-nsub-native`), projectId: world.project.id };
+      await store.write(async (tx) => {
+        await tx.insertNetwork({ ...networkOfRow(netId), projectId: world.project.id, portSecurityEnabled: false });
+        await tx.insertSubnet(subnet);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.getNetwork(netId)).toMatchObject({ vpcId: null, portSecurityEnabled: false });
+        expect(await tx.getSubnetByNeutronId(subnet.neutronSubnetId)).toEqual(subnet);
+        expect(await tx.getSubnetByNeutronId(world.subnet.neutronSubnetId)).toEqual(world.subnet);
+        expect(await tx.getSubnetByNeutronId("nope")).toBeUndefined();
+        const all = await tx.listSubnets(world.project.id, { page: { limit: 100 } });
+        expect(all.map((each) => each.id).sort()).toEqual([world.subnet.id, world.subnet2.id, subnet.id].sort());
+        const vpcOnly = await tx.listSubnets(world.project.id, { vpcOnly: true, page: { limit: 100 } });
+        expect(vpcOnly.map((each) => each.id).sort()).toEqual([world.subnet.id, world.subnet2.id].sort());
+      });
+      const updated = {
+        ...subnet,
+        name: "renamed",
+        allocationPools: [{ start: "10.9.0.20", end: "10.9.0.30" }],
+        dnsList: ["10.9.0.53"],
+        revisionNumber: 3,
+        updatedAt: T1,
+      };
+      await store.write(async (tx) => {
+        await tx.updateSubnet(updated);
+        const network = await tx.getNetwork(netId);
+        if (network) await tx.updateNetwork({ ...network, portSecurityEnabled: true, revisionNumber: 1 });
+      });
+      expect(await store.read((tx) => tx.getSubnetByNeutronId(subnet.neutronSubnetId))).toEqual(updated);
+      expect(await store.read((tx) => tx.getNetwork(netId))).toMatchObject({
+        portSecurityEnabled: true,
+        revisionNumber: 1,
+      });
     });
   });
 
@@ -620,7 +785,11 @@ describe.each(KINDS)("store contract: $label", (kind) => {
   describe("vpcs and subnets", () => {
     it("round-trips VPCs, pages them by id, and deletes them", async () => {
       const world = await seedWorld(store);
-      const more: Vpc[] = ["c", "a", "d", "b"].map((suffix) => ({ ...world.vpc, id: `${world.tag}-vpc-${suffix}` }));
+      const more: Vpc[] = ["c", "a", "d", "b"].map((suffix) => ({
+        ...world.vpc,
+        id: `${world.tag}-vpc-${suffix}`,
+        name: `vpc-${suffix}`,
+      }));
       await store.write(async (tx) => {
         for (const vpc of more) await tx.insertVpc(vpc);
       });
@@ -642,7 +811,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
 
     it("round-trips subnets with their boolean, lists them by project and VPC, and pages them", async () => {
       const world = await seedWorld(store);
-      const otherVpc: Vpc = { ...world.vpc, id: `${world.tag}-vpc-2` };
+      const otherVpc: Vpc = { ...world.vpc, id: `${world.tag}-vpc-2`, name: "vpc-2" };
       const third: Subnet = {
         ...world.subnet,
         id: `${world.tag}-net3`,
@@ -689,6 +858,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         secondaryDns: "8.8.4.4",
         dnsList: ["8.8.8.8", "8.8.4.4", "1.1.1.1"],
         extraDhcpOpts: [{ optName: "addresstime", optValue: "24h" }],
+        allocationPools: [],
+        revisionNumber: 0,
+        updatedAt: T0,
       };
       await store.write(async (tx) => {
         await tx.updateVpc({ ...vpc, status: "ignored", createdAt: T1 });
@@ -1032,15 +1204,33 @@ describe.each(KINDS)("store contract: $label", (kind) => {
   });
 
   describe("servers and jobs", () => {
-    it("round-trips servers, updates name, status, metadata and time only, and deletes them", async () => {
+    it("round-trips servers, updates name, status, metadata, launch and update time only, and deletes them", async () => {
       const world = await seedWorld(store);
-      const server = serverOf(world, "one");
+      const server = serverOf(world, "one", {
+        keyName: "key-1",
+        description: "web server",
+        tags: ["team.blue", "env.prod"],
+        userData: "IyEvYmluL3NoCg==",
+        schedulerHints: { group: ["g-1"] },
+        userId: world.user.id,
+        reservationId: "r-12345678",
+        launchIndex: 3,
+      });
       await store.write((tx) => tx.insertServer(server));
       expect(await store.read((tx) => tx.getServer(server.id))).toEqual(server);
       expect(await store.read((tx) => tx.getServer("missing"))).toBeUndefined();
       expect(await store.write((tx) => tx.getServer(server.id, { forUpdate: true }))).toEqual(server);
-      const updated: Server = { ...server, name: "two", status: "SHUTOFF", metadata: {}, updatedAt: T1 };
-      await store.write((tx) => tx.updateServer({ ...updated, flavorRef: "other", createdAt: T1, jobId: "other" }));
+      const updated: Server = {
+        ...server,
+        name: "two",
+        status: "SHUTOFF",
+        metadata: {},
+        updatedAt: T1,
+        launchedAt: T1,
+      };
+      await store.write((tx) =>
+        tx.updateServer({ ...updated, flavorRef: "other", createdAt: T1, jobId: "other", tags: [], keyName: "x" }),
+      );
       expect(await store.read((tx) => tx.getServer(server.id))).toEqual(updated);
       await store.write((tx) => tx.deleteServer(server.id));
       expect(await store.read((tx) => tx.getServer(server.id))).toBeUndefined();
@@ -1247,6 +1437,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             revision_number: 0,
             created_at: T0,
             updated_at: T0,
+            port_security_enabled: 1,
           },
           {
             id: "t-net2",
@@ -1259,6 +1450,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             revision_number: 0,
             created_at: T0,
             updated_at: T0,
+            port_security_enabled: 1,
           },
         ],
         subnets: [
@@ -1280,6 +1472,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             network_id: "t-net1",
             dns_list: '["100.125.1.250"]',
             extra_dhcp_opts: '[{"optName":"ntp","optValue":"10.0.0.2"}]',
+            allocation_pools: "[]",
+            revision_number: 0,
+            updated_at: T0,
           },
           {
             id: "t-net2",
@@ -1299,6 +1494,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             network_id: "t-net2",
             dns_list: "[]",
             extra_dhcp_opts: "[]",
+            allocation_pools: "[]",
+            revision_number: 0,
+            updated_at: T0,
           },
         ],
         ports: [
@@ -1344,6 +1542,15 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             job_id: "t-job",
             created_at: T0,
             updated_at: T0,
+            key_name: "",
+            description: "",
+            tags: "[]",
+            user_data: null,
+            scheduler_hints: "{}",
+            user_id: "",
+            reservation_id: "",
+            launch_index: 0,
+            launched_at: null,
           },
         ],
         jobs: [
@@ -1357,6 +1564,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             end_time: null,
             ready_at: T1,
             fail_reason: null,
+            nic_ids: "[]",
           },
         ],
         security_groups: [],
@@ -1630,9 +1838,16 @@ describe.each(KINDS)("store contract: $label", (kind) => {
 
     it("rejects duplicate keys and names the same way", async () => {
       const world = await seedWorld(store);
-      const duplicateId = await txError(store, (tx) => tx.insertVpc({ ...world.vpc }));
+      const duplicateId = await txError(store, (tx) => tx.insertVpc({ ...world.vpc, name: "another" }));
       expect(duplicateId).toBeInstanceOf(StoreConflictError);
       expect(duplicateId).toMatchObject({ reason: "unique", constraint: "vpcs(id)" });
+      // A project's non-blank VPC names are unique (VPC.0115); blank ones may repeat.
+      const duplicateVpcName = await txError(store, (tx) => tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-n` }));
+      expect(duplicateVpcName).toMatchObject({ reason: "unique", constraint: "vpcs(project_id, name)" });
+      await store.write(async (tx) => {
+        await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-b1`, name: "" });
+        await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-b2`, name: "" });
+      });
       const duplicateName = await txError(store, (tx) =>
         tx.insertAccount({ id: `${world.tag}-2`, name: world.account.name }),
       );
@@ -1669,7 +1884,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       await expect(
         store.write(async (tx) => {
           await tx.setMeta(`rb-${world.tag}`, "x");
-          await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-rb` });
+          await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-rb`, name: "vpc-rb" });
           await tx.insertSubnet({
             ...world.subnet,
             id: `${world.tag}-net-rb`,

@@ -74,6 +74,11 @@ export const KEEPALIVED: Requirement = requirement("keepalived", () =>
   findExecutable("keepalived") ? undefined : "needs keepalived (apt-get install keepalived)",
 );
 
+/** The stock OpenStack client (Debian's python3-openstackclient), as users drive Neutron with it. */
+export const OPENSTACK_CLIENT: Requirement = requirement("openstack client", () =>
+  findExecutable("openstack") ? undefined : "needs the openstack command (apt-get install python3-openstackclient)",
+);
+
 /** Debian's chromium for playwright-core (CHROMIUM_PATH overrides where it is). */
 export const CHROMIUM: Requirement = requirement("chromium", () => {
   const path = process.env.CHROMIUM_PATH ?? findExecutable("chromium");

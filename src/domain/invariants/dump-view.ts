@@ -14,6 +14,7 @@ export interface SubnetRow {
   /** The network holding the subnet (a VPC v1 subnet's network has the subnet's id). */
   networkId: string;
   neutronSubnetId: string;
+  /** "" for a subnet made through Neutron (it belongs to no VPC). */
   vpcId: string;
   cidr: string;
 }
@@ -47,8 +48,12 @@ export interface ServerRow {
 
 export interface DumpView {
   vpcs: Map<string, VpcRow>;
-  /** Subnets by the id of their network. */
+  /** Subnets by the id of their network (the first, for a Neutron network holding several). */
   subnets: Map<string, SubnetRow>;
+  /** Every subnet by its Neutron id (what fixed IPs name). */
+  subnetsByNeutronId: Map<string, SubnetRow>;
+  /** Ids of every network (a Neutron network may hold no subnet). */
+  networkIds: Set<string>;
   ports: Map<string, PortRow>;
   servers: Map<string, ServerRow>;
   fixedIps: FixedIpRow[];
@@ -125,13 +130,21 @@ export function viewOf(dump: StoreDump): DumpView {
   return {
     vpcs,
     // Keyed by network: ports and fixed IPs name their network, and each network of a VPC holds one subnet.
-    subnets: new Map(subnetList.map((subnet) => [subnet.networkId, subnet])),
+    subnets: new Map([...subnetList].reverse().map((subnet) => [subnet.networkId, subnet])),
+    subnetsByNeutronId: new Map(subnetList.map((subnet) => [subnet.neutronSubnetId, subnet])),
+    networkIds: new Set([
+      ...rows(dump, "networks").map((row) => text(row.id)),
+      ...subnetList.map((subnet) => subnet.networkId),
+    ]),
     ports,
     servers,
     fixedIps,
     pairs,
     fixedIpsByPort: groupBy(fixedIps, (ip) => ip.portId),
     pairsByPort: groupBy(pairs, (pair) => pair.portId),
-    subnetsByVpc: groupBy(subnetList, (subnet) => subnet.vpcId),
+    subnetsByVpc: groupBy(
+      subnetList.filter((subnet) => subnet.vpcId !== ""),
+      (subnet) => subnet.vpcId,
+    ),
   };
 }

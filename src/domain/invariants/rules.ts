@@ -35,11 +35,13 @@ function vpcOfPort(view: DumpView, port: PortRow): string | undefined {
 /** Rows that point at records that are gone. */
 export const references: Rule = (view) => {
   const out: string[] = [];
-  for (const subnet of view.subnets.values()) {
-    if (!view.vpcs.has(subnet.vpcId)) out.push(`subnet-without-vpc: subnet ${subnet.id} names VPC ${subnet.vpcId}`);
+  for (const subnet of view.subnetsByNeutronId.values()) {
+    if (subnet.vpcId !== "" && !view.vpcs.has(subnet.vpcId)) {
+      out.push(`subnet-without-vpc: subnet ${subnet.id} names VPC ${subnet.vpcId}`);
+    }
   }
   for (const port of view.ports.values()) {
-    if (!view.subnets.has(port.networkId)) {
+    if (!view.networkIds.has(port.networkId)) {
       out.push(`port-without-subnet: port ${port.id} names network ${port.networkId}, which does not exist`);
     }
     if (isNic(port) && !view.servers.has(port.deviceId)) {
@@ -65,7 +67,7 @@ export const references: Rule = (view) => {
 /** Subnet CIDRs parse and sit inside their VPC's CIDR. */
 export const subnetCidrs: Rule = (view) => {
   const out: string[] = [];
-  for (const subnet of view.subnets.values()) {
+  for (const subnet of view.subnetsByNeutronId.values()) {
     const cidr = subnetCidr(subnet);
     if (!cidr) {
       out.push(`subnet-cidr: subnet ${subnet.id} has an invalid CIDR ${JSON.stringify(subnet.cidr)}`);
@@ -108,17 +110,18 @@ export const fixedIpsInSubnets: Rule = (view) => {
         `fixed-ip-network: ${ip.ipAddress} of port ${port.id} is recorded in network ${ip.networkId}, the port is in ${port.networkId}`,
       );
     }
-    const subnet = view.subnets.get(ip.networkId);
-    if (!subnet) {
+    if (!view.networkIds.has(ip.networkId)) {
       out.push(
         `fixed-ip-network: ${ip.ipAddress} of port ${ip.portId} is in network ${ip.networkId}, which does not exist`,
       );
       continue;
     }
-    if (ip.subnetId !== subnet.neutronSubnetId) {
+    const subnet = view.subnetsByNeutronId.get(ip.subnetId);
+    if (!subnet || subnet.networkId !== ip.networkId) {
       out.push(
-        `fixed-ip-network: ${ip.ipAddress} of port ${ip.portId} names subnet ${ip.subnetId}, the network's subnet is ${subnet.neutronSubnetId}`,
+        `fixed-ip-network: ${ip.ipAddress} of port ${ip.portId} names subnet ${ip.subnetId}, which is not a subnet of network ${ip.networkId}`,
       );
+      continue;
     }
     const cidr = subnetCidr(subnet);
     if (!cidr) continue;

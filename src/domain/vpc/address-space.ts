@@ -9,3 +9,8 @@ export function parseVpcCidr(text: string): Cidr | undefined {
   if (!cidr) return undefined;
   return PRIVATE_RANGES.some((range) => cidrWithin(cidr, range)) ? cidr : undefined;
 }
+
+/** Whether a block lies inside one of the private ranges (any prefix). */
+export function isPrivateBlock(cidr: Cidr): boolean {
+  return PRIVATE_RANGES.some((range) => cidrWithin(cidr, range));
+}

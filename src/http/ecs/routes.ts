@@ -90,6 +90,11 @@ export function ecsRoutes(context: UseCaseContext) {
         count: server.count ?? 1,
         availabilityZone: server.availability_zone,
         metadata: server.metadata ?? {},
+        keyName: server.key_name,
+        description: server.description,
+        tags: server.tags,
+        userData: server.user_data,
+        schedulerHints: server["os:scheduler_hints"],
         securityGroups: server.security_groups?.map((group) => group.id),
         dryRun: request.body.dry_run === true,
       });
@@ -115,10 +120,14 @@ export function ecsRoutes(context: UseCaseContext) {
       { schema: { querystring: listServersQuerySchema }, config: { errors } },
       async (request) => {
         const caller = callerOf(request);
-        const { name, status, limit = 25, offset = 1 } = request.query;
+        const { name, status, flavor, ip, tags, reservation_id, limit = 25, offset = 1 } = request.query;
         const { total, views } = await listServers(context, caller, {
           name,
           status,
+          flavor,
+          ip,
+          tags: tags?.split(",").filter((tag) => tag !== ""),
+          reservationId: reservation_id,
           limit,
           page: Math.max(offset, 1),
         });

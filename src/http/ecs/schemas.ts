@@ -68,7 +68,22 @@ export const createServersSchema = {
           maxProperties: 10,
           additionalProperties: { type: "string", maxLength: 255 },
         },
-        tags: { type: "array", maxItems: 10, items: { type: "string", maxLength: 80 } },
+        // "key.value": a key of up to 36 letters, digits, _ and -, a value of up to 43 of those and periods.
+        tags: {
+          type: "array",
+          maxItems: 10,
+          items: { type: "string", pattern: "^[A-Za-z0-9_-]{1,36}\\.[A-Za-z0-9_.-]{0,43}$" },
+        },
+        "os:scheduler_hints": {
+          type: "object",
+          maxProperties: 10,
+          additionalProperties: {
+            anyOf: [
+              { type: "string", maxLength: 255 },
+              { type: "array", maxItems: 10, items: { type: "string", maxLength: 255 } },
+            ],
+          },
+        },
         extendparam: { type: "object" },
         security_groups: {
           type: "array",
@@ -101,6 +116,10 @@ export interface CreateServersBody {
     security_groups?: { id: string }[];
     adminPass?: string;
     description?: string;
+    key_name?: string;
+    user_data?: string;
+    tags?: string[];
+    "os:scheduler_hints"?: Record<string, unknown>;
   };
 }
 
@@ -170,6 +189,10 @@ export const listServersQuerySchema = {
   properties: {
     name: { type: "string", maxLength: 255 },
     status: { enum: ["BUILD", "ACTIVE", "SHUTOFF", "ERROR"] },
+    flavor: { type: "string", maxLength: 255 },
+    ip: { type: "string", maxLength: 64 },
+    tags: { type: "string", maxLength: 1024 },
+    reservation_id: { type: "string", maxLength: 64 },
     limit: { type: "integer", minimum: 1, maximum: 1000 },
     offset: { type: "integer", minimum: 0, maximum: 1000000 },
   },
@@ -178,6 +201,10 @@ export const listServersQuerySchema = {
 export interface ListServersQuery {
   name?: string;
   status?: string;
+  flavor?: string;
+  ip?: string;
+  tags?: string;
+  reservation_id?: string;
   limit?: number;
   offset?: number;
 }

@@ -1,10 +1,40 @@
-import type { FastifyInstance } from "fastify";
-
-import type { UseCaseContext } from "../../usecases/context.js";
-import { listNetworks, type NetworkView, showNetwork } from "../../usecases/neutron/networks.js";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { EXTERNAL_NETWORK_ID, EXTERNAL_NETWORK_NAME } from "../../domain/eips/model.js";
+import type { Subnet } from "../../domain/model.js";
+import type { Caller, UseCaseContext } from "../../usecases/context.js";
+import {
+  createNetwork,
+  deleteNetwork,
+  listNetworks,
+  type NetworkView,
+  showNetwork,
+  updateNetwork,
+} from "../../usecases/neutron/networks.js";
+import {
+  createNeutronSubnet,
+  deleteNeutronSubnet,
+  listNeutronSubnets,
+  showNeutronSubnet,
+  updateNeutronSubnet,
+} from "../../usecases/neutron/subnets.js";
+import { baseUrlOf } from "../base-url.js";
 import { sendError } from "../plugins/error-handler.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { vpcTime } from "../vpc/mappers.js";
+import { EXTENSIONS, extensionBody } from "./extensions.js";
+import {
+  type CreateSubnetBody,
+  createNetworkSchema,
+  createSubnetSchema,
+  type ListNetworksQuery,
+  type ListSubnetsQuery,
+  listNetworksQuerySchema,
+  listSubnetsQuerySchema,
+  type NetworkBodyInput,
+  type UpdateSubnetBody,
+  updateNetworkSchema,
+  updateSubnetSchema,
+} from "./network-schemas.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
 
@@ -17,20 +47,104 @@ function networkBody({ network, subnets }: NetworkView) {
     admin_state_up: network.adminStateUp,
     shared: false,
     "router:external": false,
+    "provider:network_type": "vxlan",
+    port_security_enabled: network.portSecurityEnabled,
     mtu: 1500,
     subnets: subnets.map((subnet) => subnet.neutronSubnetId),
     project_id: network.projectId,
     tenant_id: network.projectId,
+    availability_zone_hints: [],
     availability_zones: [...new Set(subnets.map((subnet) => subnet.availabilityZone))],
+    tags: [],
     revision_number: network.revisionNumber,
     created_at: vpcTime(network.createdAt),
     updated_at: vpcTime(network.updatedAt),
   };
 }
 
-/** Just enough of Neutron's networks and extensions for the stock OpenStack client to create ports. */
+/** The cloud's one external network (EIPs come from it), as `router:external=true` lists it. */
+function externalNetworkBody(projectId: string) {
+  return {
+    id: EXTERNAL_NETWORK_ID,
+    name: EXTERNAL_NETWORK_NAME,
+    description: "",
+    status: "ACTIVE",
+    admin_state_up: true,
+    shared: false,
+    "router:external": true,
+    "provider:network_type": "vlan",
+    mtu: 1500,
+    subnets: [],
+    project_id: projectId,
+    tenant_id: projectId,
+    availability_zone_hints: [],
+    availability_zones: [],
+    tags: [],
+    revision_number: 0,
+  };
+}
+
+function subnetBody(subnet: Subnet) {
+  return {
+    id: subnet.neutronSubnetId,
+    name: subnet.name,
+    description: subnet.description,
+    network_id: subnet.networkId,
+    project_id: subnet.projectId,
+    tenant_id: subnet.projectId,
+    ip_version: 4,
+    cidr: subnet.cidr,
+    gateway_ip: subnet.gatewayIp,
+    allocation_pools: subnet.allocationPools.map((pool) => ({ start: pool.start, end: pool.end })),
+    dns_nameservers: subnet.dnsList,
+    host_routes: [],
+    enable_dhcp: subnet.dhcpEnable,
+    ipv6_address_mode: null,
+    ipv6_ra_mode: null,
+    subnetpool_id: null,
+    service_types: [],
+    tags: [],
+    revision_number: subnet.revisionNumber,
+    created_at: vpcTime(subnet.createdAt),
+    updated_at: vpcTime(subnet.updatedAt),
+  };
+}
+
+/** A filter on another project (or on a kind of network this project cannot have) matches nothing. */
+function otherProject(caller: Caller, query: { tenant_id?: string; project_id?: string }): boolean {
+  const owner = query.project_id ?? query.tenant_id;
+  return owner !== undefined && owner !== caller.projectId;
+}
+
+/** `<collection>_links` with `next` when the page is full, carrying the query's filters. */
+function pageLinks(request: FastifyRequest, collection: string, ids: string[], limit: number | undefined) {
+  const last = ids.at(-1);
+  if (!limit || !last || ids.length < limit) return {};
+  const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "";
+  const kept = query.split("&").filter((part) => part !== "" && !/^(limit|marker|page_reverse)=/.test(part));
+  const next = [...kept, `limit=${limit}`, `marker=${encodeURIComponent(last)}`].join("&");
+  return { [`${collection}_links`]: [{ rel: "next", href: `${baseUrlOf(request)}/v2.0/${collection}?${next}` }] };
+}
+
+const list = (value: string | string[] | undefined) => (value === undefined ? undefined : [value].flat());
+
+/** Neutron networks and subnets (native ones and VPC v1 subnets as networks), and extension discovery. */
 export function neutronNetworkRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
+    app.post<{ Body: NetworkBodyInput }>(
+      "/v2.0/networks",
+      { schema: { body: createNetworkSchema }, config: { errors } },
+      async (request, reply) => {
+        const { network } = request.body;
+        const created = await createNetwork(context, callerOf(request), {
+          name: network.name,
+          description: network.description,
+          adminStateUp: network.admin_state_up,
+          portSecurityEnabled: network.port_security_enabled,
+        });
+        return reply.code(201).send({ network: networkBody(created) });
+      },
+    );
     app.get<{ Params: { network_id: string } }>(
       "/v2.0/networks/:network_id",
       { config: { errors } },
@@ -38,16 +152,132 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         network: networkBody(await showNetwork(context, callerOf(request), request.params.network_id)),
       }),
     );
-    app.get<{ Querystring: { name?: string } }>(
+    app.get<{ Querystring: ListNetworksQuery }>(
       "/v2.0/networks",
-      { schema: { querystring: { type: "object", properties: { name: { type: "string" } } } }, config: { errors } },
-      async (request) => ({
-        networks: (await listNetworks(context, callerOf(request), { name: request.query.name })).map(networkBody),
-      }),
+      { schema: { querystring: listNetworksQuerySchema }, config: { errors } },
+      async (request) => {
+        const caller = callerOf(request);
+        const query = request.query;
+        if (query["router:external"] === true) return { networks: [externalNetworkBody(caller.projectId)] };
+        if (otherProject(caller, query) || query.shared === true) return { networks: [] };
+        if (query["provider:network_type"] !== undefined && query["provider:network_type"] !== "vxlan") {
+          return { networks: [] };
+        }
+        const views = await listNetworks(context, caller, {
+          ids: list(query.id),
+          name: query.name,
+          adminStateUp: query.admin_state_up,
+          status: query.status,
+          page: { limit: query.limit, marker: query.marker, reverse: query.page_reverse },
+        });
+        const ids = views.map((view) => view.network.id);
+        return { networks: views.map(networkBody), ...pageLinks(request, "networks", ids, query.limit) };
+      },
     );
-    app.get("/v2.0/extensions", { config: { errors } }, async () => ({ extensions: [] }));
-    app.get<{ Params: { alias: string } }>("/v2.0/extensions/:alias", { config: { errors } }, async (request, reply) =>
-      sendError(reply, "neutronExtensionNotFound", `Extension with alias ${request.params.alias} does not exist.`),
+    app.put<{ Params: { network_id: string }; Body: NetworkBodyInput }>(
+      "/v2.0/networks/:network_id",
+      { schema: { body: updateNetworkSchema }, config: { errors } },
+      async (request) => {
+        const { network } = request.body;
+        const updated = await updateNetwork(context, callerOf(request), request.params.network_id, {
+          name: network.name,
+          description: network.description,
+          adminStateUp: network.admin_state_up,
+          portSecurityEnabled: network.port_security_enabled,
+        });
+        return { network: networkBody(updated) };
+      },
+    );
+    app.delete<{ Params: { network_id: string } }>(
+      "/v2.0/networks/:network_id",
+      { config: { errors } },
+      async (request, reply) => {
+        await deleteNetwork(context, callerOf(request), request.params.network_id);
+        return reply.code(204).send();
+      },
+    );
+
+    app.post<{ Body: CreateSubnetBody }>(
+      "/v2.0/subnets",
+      { schema: { body: createSubnetSchema }, config: { errors } },
+      async (request, reply) => {
+        const { subnet } = request.body;
+        const created = await createNeutronSubnet(context, callerOf(request), {
+          networkId: subnet.network_id,
+          name: subnet.name,
+          description: subnet.description,
+          cidr: subnet.cidr,
+          ipVersion: subnet.ip_version,
+          gatewayIp: subnet.gateway_ip,
+          allocationPools: subnet.allocation_pools,
+          dnsNameservers: subnet.dns_nameservers,
+          enableDhcp: subnet.enable_dhcp,
+        });
+        return reply.code(201).send({ subnet: subnetBody(created) });
+      },
+    );
+    app.get<{ Params: { subnet_id: string } }>("/v2.0/subnets/:subnet_id", { config: { errors } }, async (request) => ({
+      subnet: subnetBody(await showNeutronSubnet(context, callerOf(request), request.params.subnet_id)),
+    }));
+    app.get<{ Querystring: ListSubnetsQuery }>(
+      "/v2.0/subnets",
+      { schema: { querystring: listSubnetsQuerySchema }, config: { errors } },
+      async (request) => {
+        const caller = callerOf(request);
+        const query = request.query;
+        if (otherProject(caller, query)) return { subnets: [] };
+        const subnets = await listNeutronSubnets(context, caller, {
+          ids: list(query.id),
+          name: query.name,
+          networkId: query.network_id,
+          cidr: query.cidr,
+          gatewayIp: query.gateway_ip,
+          enableDhcp: query.enable_dhcp,
+          ipVersion: query.ip_version,
+          page: { limit: query.limit, marker: query.marker, reverse: query.page_reverse },
+        });
+        const ids = subnets.map((subnet) => subnet.neutronSubnetId);
+        return { subnets: subnets.map(subnetBody), ...pageLinks(request, "subnets", ids, query.limit) };
+      },
+    );
+    app.put<{ Params: { subnet_id: string }; Body: UpdateSubnetBody }>(
+      "/v2.0/subnets/:subnet_id",
+      { schema: { body: updateSubnetSchema }, config: { errors } },
+      async (request) => {
+        const { subnet } = request.body;
+        const updated = await updateNeutronSubnet(context, callerOf(request), request.params.subnet_id, {
+          name: subnet.name,
+          description: subnet.description,
+          gatewayIp: subnet.gateway_ip,
+          allocationPools: subnet.allocation_pools,
+          dnsNameservers: subnet.dns_nameservers,
+          enableDhcp: subnet.enable_dhcp,
+        });
+        return { subnet: subnetBody(updated) };
+      },
+    );
+    app.delete<{ Params: { subnet_id: string } }>(
+      "/v2.0/subnets/:subnet_id",
+      { config: { errors } },
+      async (request, reply) => {
+        await deleteNeutronSubnet(context, callerOf(request), request.params.subnet_id);
+        return reply.code(204).send();
+      },
+    );
+
+    app.get("/v2.0/extensions", { config: { errors } }, async () => ({ extensions: EXTENSIONS.map(extensionBody) }));
+    app.get<{ Params: { alias: string } }>(
+      "/v2.0/extensions/:alias",
+      { config: { errors } },
+      async (request, reply) => {
+        const extension = EXTENSIONS.find((candidate) => candidate.alias === request.params.alias);
+        if (extension) return { extension: extensionBody(extension) };
+        return sendError(
+          reply,
+          "neutronExtensionNotFound",
+          `Extension with alias ${request.params.alias} does not exist.`,
+        );
+      },
     );
   };
 }

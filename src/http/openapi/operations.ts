@@ -35,6 +35,13 @@ const createServers: ErrorId[] = [
   ...ecsNic,
 ];
 const neutronPortGroups: ErrorId[] = ["neutronSgNotFound", "neutronPortSecurityRequired"];
+const neutronPools: ErrorId[] = [
+  "neutronInvalidInput",
+  "neutronInvalidAllocationPool",
+  "neutronOutOfBoundsAllocationPool",
+  "neutronOverlappingAllocationPools",
+  "neutronGatewayConflictWithAllocationPools",
+];
 
 /** Keyed by `METHOD path` in Fastify's form (`/v1/:project_id/vpcs`). */
 export const OPERATIONS: Record<string, OperationDoc> = {
@@ -239,7 +246,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     tag: "VPC",
     summary: "Create a VPC",
     response: "vpc",
-    errors: ["vpcQuotaExceeded"],
+    errors: ["vpcQuotaExceeded", "vpcNameExists"],
   },
   "GET /v1/:project_id/vpcs": { operationId: "listVpcs", tag: "VPC", summary: "List VPCs", response: "vpcs" },
   "GET /v1/:project_id/vpcs/:vpc_id": {
@@ -320,7 +327,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     tag: "VPC",
     summary: "Update a VPC's name, description or CIDR",
     response: "vpc",
-    errors: ["vpcNotFound", "vpcInvalidParameter"],
+    errors: ["vpcNotFound", "vpcInvalidParameter", "vpcNameExists"],
   },
   "PUT /v1/:project_id/vpcs/:vpc_id/subnets/:subnet_id": {
     operationId: "updateSubnet",
@@ -507,10 +514,18 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     response: "empty",
     errors: ["portNotFound", "neutronPortInUse"],
   },
+  "POST /v2.0/networks": {
+    operationId: "neutronCreateNetwork",
+    tag: "Neutron",
+    summary: "Create a network (no VPC, no subnet yet)",
+    status: 201,
+    response: "network",
+    errors: ["neutronInvalidInput"],
+  },
   "GET /v2.0/networks": {
     operationId: "neutronListNetworks",
     tag: "Neutron",
-    summary: "List networks",
+    summary: "List networks (VPC v1 subnets' networks too)",
     response: "networks",
   },
   "GET /v2.0/networks/:network_id": {
@@ -520,17 +535,68 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     response: "network",
     errors: ["networkNotFound"],
   },
+  "PUT /v2.0/networks/:network_id": {
+    operationId: "neutronUpdateNetwork",
+    tag: "Neutron",
+    summary: "Update a network's name, description or port-security default",
+    response: "network",
+    errors: ["networkNotFound", "neutronInvalidInput"],
+  },
+  "DELETE /v2.0/networks/:network_id": {
+    operationId: "neutronDeleteNetwork",
+    tag: "Neutron",
+    summary: "Delete a network with its subnets (refused while other ports use it)",
+    status: 204,
+    response: "empty",
+    errors: ["networkNotFound", "neutronNetworkInUse"],
+  },
+  "POST /v2.0/subnets": {
+    operationId: "neutronCreateSubnet",
+    tag: "Neutron",
+    summary: "Create a subnet in a Neutron network",
+    status: 201,
+    response: "neutronSubnet",
+    errors: [...neutronPools, "networkNotFound", "neutronOverQuota"],
+  },
+  "GET /v2.0/subnets": {
+    operationId: "neutronListSubnets",
+    tag: "Neutron",
+    summary: "List subnets (VPC v1 subnets too)",
+    response: "neutronSubnets",
+  },
+  "GET /v2.0/subnets/:subnet_id": {
+    operationId: "neutronShowSubnet",
+    tag: "Neutron",
+    summary: "Show a subnet",
+    response: "neutronSubnet",
+    errors: ["neutronSubnetNotFound"],
+  },
+  "PUT /v2.0/subnets/:subnet_id": {
+    operationId: "neutronUpdateSubnet",
+    tag: "Neutron",
+    summary: "Update a subnet's name, description, allocation pools or DNS servers",
+    response: "neutronSubnet",
+    errors: [...neutronPools, "neutronSubnetNotFound"],
+  },
+  "DELETE /v2.0/subnets/:subnet_id": {
+    operationId: "neutronDeleteSubnet",
+    tag: "Neutron",
+    summary: "Delete a subnet (refused while other ports hold its addresses)",
+    status: 204,
+    response: "empty",
+    errors: ["neutronSubnetNotFound", "neutronSubnetInUse"],
+  },
   "GET /v2.0/extensions": {
     operationId: "neutronListExtensions",
     tag: "Neutron",
-    summary: "List extensions (none)",
+    summary: "List the API extensions implemented",
     response: "extensions",
   },
   "GET /v2.0/extensions/:alias": {
     operationId: "neutronShowExtension",
     tag: "Neutron",
-    summary: "Show an extension (none exists)",
-    response: "empty",
+    summary: "Show an extension",
+    response: "extension",
     errors: ["neutronExtensionNotFound"],
   },
 

@@ -35,6 +35,19 @@ export const subnet = shape(
     "neutron_network_id neutron_subnet_id scope tenant_id created_at updated_at",
   { ipv6_enable: bool, dhcp_enable: bool, dnsList: arrayOf(str), extra_dhcp_opts: arrayOf(anyObject) },
 );
+const allocationPool = shape("start end");
+export const neutronSubnet = shape(
+  "id name description network_id tenant_id project_id cidr gateway_ip created_at updated_at",
+  {
+    ip_version: int,
+    allocation_pools: arrayOf(allocationPool),
+    dns_nameservers: arrayOf(str),
+    host_routes: arrayOf(anyObject),
+    enable_dhcp: bool,
+    revision_number: int,
+  },
+);
+const extension = shape("alias name description updated", { links: arrayOf(anyObject) });
 export const privateIp = shape("id status subnet_id tenant_id device_owner ip_address");
 export const port = shape(
   "id name description network_id tenant_id project_id device_id device_owner mac_address status " +
@@ -129,7 +142,10 @@ export const RESPONSES = {
   ports: wrap("ports", arrayOf(port)),
   network: wrap("network", network),
   networks: wrap("networks", arrayOf(network)),
-  extensions: wrap("extensions", arrayOf(anyObject)),
+  extensions: wrap("extensions", arrayOf(extension)),
+  extension: wrap("extension", extension),
+  neutronSubnet: wrap("subnet", neutronSubnet),
+  neutronSubnets: wrap("subnets", arrayOf(neutronSubnet)),
   server: wrap("server", server),
   servers: { type: "object", properties: { count: int, servers: arrayOf(server) } },
   interfaces: wrap("interfaceAttachments", arrayOf(nicInterface)),

@@ -90,6 +90,65 @@ const NETWORKS_MIGRATION = [
   `DROP TABLE address_pairs_copy`,
 ];
 
+const SUBNET_COLUMNS = `id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip, dhcp_enable,
+  primary_dns, secondary_dns, availability_zone, status, created_at, network_id, dns_list, extra_dhcp_opts`;
+
+/**
+ * Version 9: Neutron-native networks and subnets. A subnet created through Neutron belongs to no VPC, so `vpc_id`
+ * becomes nullable, which SQLite can only do by rebuilding the table (nothing references `subnets`, so it drops
+ * cleanly). Subnets gain their allocation pools (NULL: the default pools of their CIDR and gateway), a revision and
+ * an update time; networks gain the port-security default of their new ports.
+ */
+const NATIVE_NETWORKS_MIGRATION = [
+  `CREATE TABLE subnets_next (
+    id TEXT PRIMARY KEY,
+    neutron_subnet_id TEXT NOT NULL UNIQUE,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    vpc_id TEXT REFERENCES vpcs(id),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    cidr TEXT NOT NULL,
+    gateway_ip TEXT NOT NULL,
+    dhcp_enable INTEGER NOT NULL,
+    primary_dns TEXT NOT NULL,
+    secondary_dns TEXT NOT NULL,
+    availability_zone TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    network_id TEXT NOT NULL REFERENCES networks(id),
+    dns_list TEXT NOT NULL,
+    extra_dhcp_opts TEXT NOT NULL,
+    allocation_pools TEXT,
+    revision_number INTEGER NOT NULL,
+    updated_at TEXT NOT NULL)`,
+  `INSERT INTO subnets_next (${SUBNET_COLUMNS}, allocation_pools, revision_number, updated_at)
+   SELECT ${SUBNET_COLUMNS}, NULL, 0, created_at FROM subnets`,
+  `DROP TABLE subnets`,
+  `ALTER TABLE subnets_next RENAME TO subnets`,
+  `CREATE INDEX subnets_by_project ON subnets (project_id, id)`,
+  `CREATE INDEX subnets_by_vpc ON subnets (vpc_id)`,
+  `CREATE INDEX subnets_by_network ON subnets (network_id)`,
+  `ALTER TABLE networks ADD COLUMN port_security_enabled INTEGER NOT NULL DEFAULT 1`,
+  // A project's VPC names are unique unless blank (VPC.0115). Older stores may hold duplicates: every VPC but the
+  // first (by id) of a name gets the start of its id appended, so the constraint can be created.
+  `UPDATE vpcs SET name = name || '-' || substr(id, 1, 8)
+   WHERE name <> '' AND EXISTS (
+     SELECT 1 FROM vpcs AS other WHERE other.project_id = vpcs.project_id AND other.name = vpcs.name AND other.id < vpcs.id)`,
+  `CREATE UNIQUE INDEX vpcs_unique_name ON vpcs (project_id, name) WHERE name <> ''`,
+  // The NICs a NIC job added or removed, reported as its sub-jobs' nic_id.
+  `ALTER TABLE jobs ADD COLUMN nic_ids TEXT NOT NULL DEFAULT '[]'`,
+  // What a server's create request said (shown back as given) and when it first became ACTIVE.
+  `ALTER TABLE servers ADD COLUMN key_name TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE servers ADD COLUMN description TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE servers ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'`,
+  `ALTER TABLE servers ADD COLUMN user_data TEXT`,
+  `ALTER TABLE servers ADD COLUMN scheduler_hints TEXT NOT NULL DEFAULT '{}'`,
+  `ALTER TABLE servers ADD COLUMN user_id TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE servers ADD COLUMN reservation_id TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE servers ADD COLUMN launch_index INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE servers ADD COLUMN launched_at TEXT`,
+];
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -350,6 +409,11 @@ export const MIGRATIONS: Migration[] = [
       `INSERT INTO group_grants (group_id, project_id, role_id)
        SELECT 'admin-' || account_id, id, '${TENANT_ADMINISTRATOR_ID}' FROM projects`,
     ],
+  },
+  {
+    version: 9,
+    name: "Neutron-native networks and subnets",
+    statements: NATIVE_NETWORKS_MIGRATION,
   },
 ];
 

@@ -17,7 +17,7 @@ import type {
 } from "../../domain/model.js";
 import type { ProjectUsage } from "../../domain/quotas/quotas.js";
 import { ChangeRecorder } from "../change-feed.js";
-import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, Tx } from "../store.js";
+import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, SubnetFilter, Tx } from "../store.js";
 import * as audit from "./audit-sql.js";
 import { writeChange } from "./change-log.js";
 import * as iam from "./iam-sql.js";
@@ -283,8 +283,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     await this.db.run(
       `INSERT INTO subnets (id, neutron_subnet_id, project_id, vpc_id, name, description, cidr, gateway_ip,
         dhcp_enable, primary_dns, secondary_dns, availability_zone, status, created_at, network_id, dns_list,
-        extra_dhcp_opts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        extra_dhcp_opts, allocation_pools, revision_number, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.neutronSubnetId,
@@ -303,6 +303,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.networkId,
         JSON.stringify(s.dnsList),
         JSON.stringify(s.extraDhcpOpts),
+        JSON.stringify(s.allocationPools),
+        s.revisionNumber,
+        s.updatedAt,
       ],
     );
   }
@@ -310,7 +313,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async updateSubnet(s: Subnet): Promise<void> {
     await this.db.run(
       `UPDATE subnets SET name = ?, description = ?, dhcp_enable = ?, primary_dns = ?, secondary_dns = ?,
-        dns_list = ?, extra_dhcp_opts = ? WHERE id = ?`,
+        dns_list = ?, extra_dhcp_opts = ?, allocation_pools = ?, revision_number = ?, updated_at = ? WHERE id = ?`,
       [
         s.name,
         s.description,
@@ -319,6 +322,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.secondaryDns,
         JSON.stringify(s.dnsList),
         JSON.stringify(s.extraDhcpOpts),
+        JSON.stringify(s.allocationPools),
+        s.revisionNumber,
+        s.updatedAt,
         s.id,
       ],
     );
@@ -338,9 +344,17 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return row ? subnetFromRow(row) : undefined;
   }
 
-  async listSubnets(projectId: string, filter: { vpcId?: string; page: Page }): Promise<Subnet[]> {
+  async getSubnetByNeutronId(neutronSubnetId: string, options?: ReadOptions): Promise<Subnet | undefined> {
+    const row = await this.one(`SELECT * FROM subnets WHERE neutron_subnet_id = ?${this.lock(options)}`, [
+      neutronSubnetId,
+    ]);
+    return row ? subnetFromRow(row) : undefined;
+  }
+
+  async listSubnets(projectId: string, filter: SubnetFilter): Promise<Subnet[]> {
     const params: unknown[] = [projectId];
     let sql = "SELECT * FROM subnets WHERE project_id = ?";
+    if (filter.vpcOnly) sql += " AND vpc_id IS NOT NULL";
     if (filter.vpcId !== undefined) {
       sql += " AND vpc_id = ?";
       params.push(filter.vpcId);
@@ -364,7 +378,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async insertNetwork(n: Network): Promise<void> {
     await this.db.run(
       `INSERT INTO networks (id, project_id, vpc_id, name, description, admin_state_up, status, revision_number,
-        created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        created_at, updated_at, port_security_enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         n.id,
         n.projectId,
@@ -376,6 +390,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         n.revisionNumber,
         n.createdAt,
         n.updatedAt,
+        n.portSecurityEnabled ? 1 : 0,
       ],
     );
   }
@@ -405,8 +420,17 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async updateNetwork(n: Network): Promise<void> {
     await this.db.run(
       `UPDATE networks SET name = ?, description = ?, admin_state_up = ?, status = ?, revision_number = ?,
-        updated_at = ? WHERE id = ?`,
-      [n.name, n.description, n.adminStateUp ? 1 : 0, n.status, n.revisionNumber, n.updatedAt, n.id],
+        updated_at = ?, port_security_enabled = ? WHERE id = ?`,
+      [
+        n.name,
+        n.description,
+        n.adminStateUp ? 1 : 0,
+        n.status,
+        n.revisionNumber,
+        n.updatedAt,
+        n.portSecurityEnabled ? 1 : 0,
+        n.id,
+      ],
     );
   }
 
@@ -415,7 +439,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   }
 
   async listSubnetsOfNetwork(networkId: string): Promise<Subnet[]> {
-    const rows = await this.db.all<Row>("SELECT * FROM subnets WHERE network_id = ? ORDER BY id", [networkId]);
+    const rows = await this.db.all<Row>("SELECT * FROM subnets WHERE network_id = ? ORDER BY created_at, id", [
+      networkId,
+    ]);
     return rows.map(subnetFromRow);
   }
 
@@ -602,8 +628,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     this.changes.servers.add(s.id);
     await this.db.run(
       `INSERT INTO servers (id, project_id, name, status, vpc_id, flavor_ref, image_ref, availability_zone,
-        root_volume_type, root_volume_size, metadata, job_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        root_volume_type, root_volume_size, metadata, job_id, created_at, updated_at, key_name, description, tags,
+        user_data, scheduler_hints, user_id, reservation_id, launch_index, launched_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         s.id,
         s.projectId,
@@ -619,6 +646,15 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.jobId,
         s.createdAt,
         s.updatedAt,
+        s.keyName ?? "",
+        s.description ?? "",
+        JSON.stringify(s.tags ?? []),
+        s.userData ?? null,
+        JSON.stringify(s.schedulerHints ?? {}),
+        s.userId ?? "",
+        s.reservationId ?? "",
+        s.launchIndex ?? 0,
+        s.launchedAt ?? null,
       ],
     );
   }
@@ -630,13 +666,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async updateServer(s: Server): Promise<void> {
     this.changes.servers.add(s.id);
-    await this.db.run("UPDATE servers SET name = ?, status = ?, metadata = ?, updated_at = ? WHERE id = ?", [
-      s.name,
-      s.status,
-      JSON.stringify(s.metadata),
-      s.updatedAt,
-      s.id,
-    ]);
+    await this.db.run(
+      "UPDATE servers SET name = ?, status = ?, metadata = ?, updated_at = ?, launched_at = ? WHERE id = ?",
+      [s.name, s.status, JSON.stringify(s.metadata), s.updatedAt, s.launchedAt ?? null, s.id],
+    );
   }
 
   async deleteServer(id: string): Promise<void> {
@@ -678,8 +711,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async insertJob(job: Job): Promise<void> {
     await this.db.run(
-      `INSERT INTO jobs (id, project_id, job_type, status, server_ids, begin_time, end_time, ready_at, fail_reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO jobs (id, project_id, job_type, status, server_ids, begin_time, end_time, ready_at, fail_reason,
+        nic_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         job.id,
         job.projectId,
@@ -690,6 +723,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         job.endTime,
         job.readyAt,
         job.failReason,
+        JSON.stringify(job.nicIds ?? []),
       ],
     );
   }

@@ -20,7 +20,7 @@ export async function projectTopology(context: UseCaseContext, caller: Caller): 
   const projectId = caller.projectId;
   return context.store.read(async (tx: Tx) => {
     const vpcs = await all((page) => tx.listVpcs(projectId, page));
-    const subnets = await all((page) => tx.listSubnets(projectId, { page }));
+    const subnets = await all((page) => tx.listSubnets(projectId, { page, vpcOnly: true }));
     const servers = await tx.listServers(projectId, {});
     const ports = await tx.listPorts({ projectId });
     return buildTopology({ projectId, vpcs, subnets, servers, ports });

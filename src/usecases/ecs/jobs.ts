@@ -3,7 +3,13 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 
-export function finishedJob(context: UseCaseContext, caller: Caller, jobType: string, serverIds: string[]): Job {
+export function finishedJob(
+  context: UseCaseContext,
+  caller: Caller,
+  jobType: string,
+  serverIds: string[],
+  nicIds: string[] = [],
+): Job {
   const now = isoNow(context);
   return {
     id: context.newId().replace(/-/g, ""),
@@ -11,6 +17,7 @@ export function finishedJob(context: UseCaseContext, caller: Caller, jobType: st
     jobType,
     status: "SUCCESS",
     serverIds,
+    nicIds,
     beginTime: now,
     endTime: now,
     readyAt: now,
@@ -23,7 +30,7 @@ async function completeJob(tx: Tx, job: Job, now: string): Promise<Job> {
   for (const serverId of job.serverIds) {
     const server = await tx.getServer(serverId, { forUpdate: true });
     if (server?.status !== "BUILD") continue;
-    await tx.updateServer({ ...server, status: "ACTIVE", updatedAt: now });
+    await tx.updateServer({ ...server, status: "ACTIVE", updatedAt: now, launchedAt: server.launchedAt ?? now });
     for (const nic of await tx.listServerNics(serverId)) {
       if (nic.status !== "ACTIVE") await tx.updatePort({ ...nic, status: "ACTIVE", updatedAt: now });
     }

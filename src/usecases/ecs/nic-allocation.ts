@@ -22,7 +22,7 @@ export async function buildNic(
   status: string,
 ): Promise<Port> {
   const subnet = await tx.getSubnet(input.subnetId);
-  if (!subnet || subnet.projectId !== caller.projectId) fail("ecsSubnetNotFound");
+  if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("ecsSubnetNotFound");
   if (subnet.vpcId !== server.vpcId) fail("ecsVpcMismatch", `Subnet ${subnet.id} is not in VPC ${server.vpcId}.`);
   const allocation = (await allocators.for(subnet)).take(input.ipAddress);
   if (!allocation.ok) {

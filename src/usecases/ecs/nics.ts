@@ -40,7 +40,13 @@ export async function addServerNics(
       nics.push(await buildNic(context, tx, allocators, caller, server, input, nextIndex++, "ACTIVE"));
     }
     for (const nic of nics) await insertNewPort(context, tx, nic);
-    const job = finishedJob(context, caller, "addNics", [serverId]);
+    const job = finishedJob(
+      context,
+      caller,
+      "addNics",
+      [serverId],
+      nics.map((nic) => nic.id),
+    );
     await tx.insertJob(job);
     return { job, nics };
   });
@@ -59,13 +65,14 @@ export async function deleteServerNics(
     const nics = await tx.listServerNics(serverId);
     const now = isoNow(context);
     const primary = nics[0];
-    for (const id of new Set(nicIds)) {
+    const removed = [...new Set(nicIds)];
+    for (const id of removed) {
       const nic = nics.find((candidate) => candidate.id === id);
       if (!nic) fail("ecsNotServerNic", `The server does not have the interface ${id}.`);
       if (nic.id === primary?.id) fail("ecsPrimaryNicUndeletable");
       await removePort(tx, nic, now);
     }
-    const job = finishedJob(context, caller, "deleteNics", [serverId]);
+    const job = finishedJob(context, caller, "deleteNics", [serverId], removed);
     await tx.insertJob(job);
     return job;
   });

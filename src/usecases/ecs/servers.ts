@@ -22,6 +22,11 @@ export interface CreateServersInput {
   count: number;
   availabilityZone?: string;
   metadata: Record<string, string>;
+  keyName?: string;
+  description?: string;
+  tags?: string[];
+  userData?: string;
+  schedulerHints?: Record<string, unknown>;
   /** Ids of the security groups every NIC joins; omitted: the project's default group. */
   securityGroups?: string[];
   /** Check everything, create nothing. */
@@ -49,6 +54,8 @@ interface ChunkPlan {
   groups: string[];
   job: Job;
   now: string;
+  /** One per request, as the cloud gives every server of one create call. */
+  reservationId: string;
 }
 
 /** Writes servers `from` … `to - 1` of the request with their NICs (addresses decided now). */
@@ -78,6 +85,15 @@ async function writeChunk(
       rootVolumeSize: input.rootVolumeSize,
       metadata: input.metadata,
       jobId: plan.job.id,
+      keyName: input.keyName ?? "",
+      description: input.description ?? "",
+      tags: input.tags ?? [],
+      userData: input.userData ?? null,
+      schedulerHints: input.schedulerHints ?? {},
+      userId: caller.userId,
+      reservationId: plan.reservationId,
+      launchIndex: index,
+      launchedAt: null,
       createdAt: plan.now,
       updatedAt: plan.now,
     };
@@ -146,7 +162,8 @@ export async function createServers(
     const groups = await groupsForNewPort(context, tx, caller.projectId, input.securityGroups, true, (_, detail) =>
       fail("ecsVpcMismatch", detail),
     );
-    const plan: ChunkPlan = { input, caller, zone, groups, job, now: isoNow(context) };
+    const reservationId = `r-${context.newId().replace(/-/g, "").slice(0, 8)}`;
+    const plan: ChunkPlan = { input, caller, zone, groups, job, now: isoNow(context), reservationId };
     const servers = await writeChunk(context, tx, plan, vpc.id, 0, firstChunk);
     job.serverIds = servers.map((server) => server.id);
     await tx.insertJob(job);
@@ -233,23 +250,48 @@ export async function showServer(context: UseCaseContext, caller: Caller, id: st
   });
 }
 
+export interface ServerListFilter {
+  name?: string;
+  status?: string;
+  /** Flavor id, exactly. */
+  flavor?: string;
+  /** Part of an IPv4 address of one of the server's NICs. */
+  ip?: string;
+  /** Tags the server must all have (`key.value`). */
+  tags?: string[];
+  reservationId?: string;
+  limit: number;
+  page: number;
+}
+
 export async function listServers(
   context: UseCaseContext,
   caller: Caller,
-  filter: { name?: string; status?: string; limit: number; page: number },
+  filter: ServerListFilter,
 ): Promise<{ total: number; views: ServerView[] }> {
   return context.store.read(async (tx) => {
-    // The cloud matches `name` fuzzily: any server whose name contains it.
-    const servers = (await tx.listServers(caller.projectId, { status: filter.status })).filter(
-      (server) => filter.name === undefined || server.name.includes(filter.name),
+    // The cloud matches `name` and `ip` fuzzily (a part of the name, of one of the NICs' addresses).
+    const candidates = (await tx.listServers(caller.projectId, { status: filter.status })).filter(
+      (server) =>
+        (filter.name === undefined || server.name.includes(filter.name)) &&
+        (filter.flavor === undefined || server.flavorRef === filter.flavor) &&
+        (filter.reservationId === undefined || server.reservationId === filter.reservationId) &&
+        (filter.tags === undefined || filter.tags.every((tag) => server.tags.includes(tag))),
     );
+    const matching: { server: Server; nics: Port[] }[] = [];
+    for (const server of candidates) {
+      const nics = await tx.listServerNics(server.id);
+      const ip = filter.ip;
+      if (ip === undefined || nics.some((nic) => nic.fixedIps.some((fixed) => fixed.ipAddress.includes(ip)))) {
+        matching.push({ server, nics });
+      }
+    }
     const start = (filter.page - 1) * filter.limit;
     const views: ServerView[] = [];
-    for (const server of servers.slice(start, start + filter.limit)) {
-      const nics = await tx.listServerNics(server.id);
+    for (const { server, nics } of matching.slice(start, start + filter.limit)) {
       views.push({ server, nics, securityGroups: await serverGroups(tx, nics) });
     }
-    return { total: servers.length, views };
+    return { total: matching.length, views };
   });
 }
 

@@ -75,7 +75,9 @@ async function bind(
 
 async function unbind(context: UseCaseContext, tx: Tx, caller: Caller, nic: Port): Promise<void> {
   const nicSubnet = await tx.getSubnet(nic.networkId);
-  const vpcNetworks = new Set(nicSubnet ? (await tx.listSubnetsOfVpc(nicSubnet.vpcId)).map((s) => s.networkId) : []);
+  const vpcNetworks = new Set(
+    nicSubnet?.vpcId ? (await tx.listSubnetsOfVpc(nicSubnet.vpcId)).map((s) => s.networkId) : [],
+  );
   const pairHolders: Port[] = [];
   for (const pair of nic.allowedAddressPairs) {
     const holders = await tx.listPorts({ projectId: caller.projectId, ipAddress: pair.ipAddress });

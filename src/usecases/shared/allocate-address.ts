@@ -1,3 +1,4 @@
+import { type AddressRange, allocatableRanges } from "../../domain/ipam/allocation-pools.js";
 import { isAssignableAddress } from "../../domain/ipam/subnet-addresses.js";
 import type { Subnet } from "../../domain/model.js";
 import { type Cidr, parseCidr } from "../../domain/net/cidr.js";
@@ -7,24 +8,30 @@ import type { Tx } from "../../store/store.js";
 export type Allocation = { ok: true; ipAddress: string } | { ok: false; reason: "invalid" | "in-use" | "exhausted" };
 
 /**
- * Hands out addresses of one subnet within one unit of work: a requested address when it is a free host address,
- * otherwise the lowest free one from network+2 upward. Used addresses are read once, so a request creating many
+ * Hands out addresses of one subnet within one unit of work: a requested address when it is a free host address
+ * (inside the subnet's allocation pools or not, as Neutron allows), otherwise the lowest free one of the pools. Used addresses are read once, so a request creating many
  * ports stays linear. Concurrent units of work are kept apart by the unique (network, ip) index and a retry.
  */
 export class SubnetAllocator {
   private cursor: number;
+  private range = 0;
 
   private constructor(
     private readonly cidr: Cidr,
+    private readonly ranges: AddressRange[],
     private readonly used: Set<string>,
   ) {
-    this.cursor = cidr.network + 2;
+    this.cursor = ranges[0]?.[0] ?? 0;
   }
 
   static async load(tx: Tx, subnet: Subnet): Promise<SubnetAllocator> {
     const cidr = parseCidr(subnet.cidr);
     if (!cidr) throw new Error(`subnet ${subnet.id} has an unparseable CIDR ${subnet.cidr}`);
-    return new SubnetAllocator(cidr, await tx.usedAddresses(subnet.networkId));
+    return new SubnetAllocator(
+      cidr,
+      allocatableRanges(cidr, subnet.allocationPools),
+      await tx.usedAddresses(subnet.networkId),
+    );
   }
 
   take(requested: string | undefined): Allocation {
@@ -34,11 +41,15 @@ export class SubnetAllocator {
       this.used.add(requested);
       return { ok: true, ipAddress: requested };
     }
-    for (; this.cursor < this.cidr.broadcast; this.cursor++) {
-      const candidate = formatIpv4(this.cursor);
-      if (!this.used.has(candidate)) {
-        this.used.add(candidate);
-        return { ok: true, ipAddress: candidate };
+    for (; this.range < this.ranges.length; this.range++) {
+      const [first, last] = this.ranges[this.range] ?? [0, -1];
+      if (this.cursor < first) this.cursor = first;
+      for (; this.cursor <= last; this.cursor++) {
+        const candidate = formatIpv4(this.cursor);
+        if (!this.used.has(candidate)) {
+          this.used.add(candidate);
+          return { ok: true, ipAddress: candidate };
+        }
       }
     }
     return { ok: false, reason: "exhausted" };

@@ -1,9 +1,17 @@
-import { type AddressPair, isVipCapableOwner, type Port, type VIP_DEVICE_OWNER } from "../../domain/model.js";
+import {
+  type AddressPair,
+  isVipCapableOwner,
+  type Port,
+  type Subnet,
+  type VIP_DEVICE_OWNER,
+} from "../../domain/model.js";
+import { cidrContains, parseCidr } from "../../domain/net/cidr.js";
+import { parseIpv4 } from "../../domain/net/ipv4.js";
 import { type PairInput, resolvePairs } from "../../domain/ports/address-pairs.js";
 import type { PortFilter } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { checkedGroups, type GroupRefusal, groupsForNewPort } from "../security-groups/port-groups.js";
-import { Allocators } from "./allocate-address.js";
+import { type Allocation, Allocators } from "./allocate-address.js";
 import { insertNewPort } from "./insert-new-port.js";
 import { newPort } from "./new-port.js";
 import { removePort } from "./remove-port.js";
@@ -54,6 +62,25 @@ function pairsOf(port: Pick<Port, "macAddress">, inputs: PairInput[], max: numbe
   return resolved.pairs;
 }
 
+/**
+ * Which subnets of the network a fixed IP may come from: the one named, else the one whose CIDR holds the requested
+ * address (the first when none does, so the address is refused as not of the subnet), else every subnet in order.
+ */
+function subnetsFor(subnets: Subnet[], requested: CreatePortInput["fixedIp"]): Subnet[] {
+  if (requested?.subnetId !== undefined) {
+    return subnets.filter((candidate) => candidate.neutronSubnetId === requested.subnetId);
+  }
+  const ip = requested?.ipAddress === undefined ? undefined : parseIpv4(requested.ipAddress);
+  if (requested?.ipAddress !== undefined) {
+    const holding = subnets.find((candidate) => {
+      const cidr = parseCidr(candidate.cidr);
+      return cidr !== undefined && ip !== undefined && cidrContains(cidr, ip);
+    });
+    return holding ? [holding] : subnets.slice(0, 1);
+  }
+  return subnets;
+}
+
 export async function listPorts(context: UseCaseContext, filter: PortFilter): Promise<Port[]> {
   return context.store.read((tx) => tx.listPorts(filter));
 }
@@ -77,21 +104,29 @@ export async function createPort(
     }
     const subnets = await tx.listSubnetsOfNetwork(network.id);
     const requested = input.fixedIp;
-    const subnet =
-      requested?.subnetId === undefined
-        ? subnets[0]
-        : subnets.find((candidate) => candidate.neutronSubnetId === requested.subnetId);
-    if (requested?.subnetId !== undefined && !subnet) {
-      refuse("subnet-not-in-network", `Subnet ${requested.subnetId} is not a subnet of network ${network.id}.`);
-    }
     let fixedIps: Port["fixedIps"] = [];
-    if (subnet) {
-      const allocation = (await new Allocators(tx).for(subnet)).take(requested?.ipAddress);
-      if (!allocation.ok) {
-        if (allocation.reason === "invalid") {
+    if (requested?.subnetId !== undefined || requested?.ipAddress !== undefined || subnets.length > 0) {
+      const candidates = subnetsFor(subnets, requested);
+      if (requested?.subnetId !== undefined && candidates.length === 0) {
+        refuse("subnet-not-in-network", `Subnet ${requested.subnetId} is not a subnet of network ${network.id}.`);
+      }
+      if (candidates.length === 0) {
+        refuse("ip-invalid", `Network ${network.id} has no subnet for IP address ${requested?.ipAddress}.`);
+      }
+      const allocators = new Allocators(tx);
+      let allocation: Allocation = { ok: false, reason: "exhausted" };
+      let subnet = candidates[0];
+      // Automatic addresses come from the network's subnets in order, the next one once a subnet is full.
+      for (subnet of candidates) {
+        allocation = (await allocators.for(subnet)).take(requested?.ipAddress);
+        if (allocation.ok || allocation.reason !== "exhausted") break;
+      }
+      if (!allocation.ok || !subnet) {
+        const reason = allocation.ok ? "exhausted" : allocation.reason;
+        if (reason === "invalid") {
           refuse("ip-invalid", `IP address ${requested?.ipAddress} is not a valid IP for the specified subnet.`);
         }
-        if (allocation.reason === "in-use") {
+        if (reason === "in-use") {
           refuse(
             "ip-in-use",
             `Unable to complete operation for network ${network.id}. The IP address ${requested?.ipAddress} is in use.`,
@@ -100,8 +135,6 @@ export async function createPort(
         refuse("ip-exhausted", `No more IP addresses available on network ${network.id}.`);
       }
       fixedIps = [{ subnetId: subnet.neutronSubnetId, ipAddress: allocation.ipAddress }];
-    } else if (requested?.ipAddress !== undefined) {
-      refuse("ip-invalid", `Network ${network.id} has no subnet for IP address ${requested.ipAddress}.`);
     }
     const port = newPort(context, {
       projectId: caller.projectId,
@@ -113,7 +146,7 @@ export async function createPort(
       deviceOwner: input.deviceOwner,
     });
     port.allowedAddressPairs = pairsOf(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs, refuse);
-    port.portSecurityEnabled = input.portSecurityEnabled ?? true;
+    port.portSecurityEnabled = input.portSecurityEnabled ?? network.portSecurityEnabled;
     port.securityGroupIds = await groupsForNewPort(
       context,
       tx,

@@ -23,7 +23,8 @@ export async function assignPrivateIps(
     const ports: Port[] = [];
     for (const request of requests) {
       const subnet = await tx.getSubnet(request.subnetId);
-      if (!subnet || subnet.projectId !== caller.projectId) fail("privateIpSubnetNotFound");
+      // VPC v1 sees VPC subnets only: a subnet made through Neutron belongs to no VPC.
+      if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("privateIpSubnetNotFound");
       const allocation = (await allocators.for(subnet)).take(request.ipAddress);
       if (!allocation.ok) {
         if (allocation.reason === "invalid") fail("privateIpInvalidAddress");
@@ -51,7 +52,7 @@ export async function listPrivateIps(
 ): Promise<Port[]> {
   return context.store.read(async (tx) => {
     const subnet = await tx.getSubnet(subnetId);
-    if (!subnet || subnet.projectId !== caller.projectId) fail("privateIpSubnetNotFound");
+    if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("privateIpSubnetNotFound");
     return tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId, page });
   });
 }

@@ -1,18 +1,13 @@
-import {
-  isSystemOwner,
-  isValidGateway,
-  SUBNET_MAX_PREFIX,
-  systemAddresses,
-} from "../../domain/ipam/subnet-addresses.js";
+import { defaultAllocationPools } from "../../domain/ipam/allocation-pools.js";
+import { isSystemOwner, isValidGateway, SUBNET_MAX_PREFIX } from "../../domain/ipam/subnet-addresses.js";
 import { type DhcpOption, isServerNic, type Subnet } from "../../domain/model.js";
 import { cidrsOverlap, cidrWithin, parseCidr } from "../../domain/net/cidr.js";
 import { parseVpcCidr } from "../../domain/vpc/address-space.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Page } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
-import { insertNewPort } from "../shared/insert-new-port.js";
-import { newPort } from "../shared/new-port.js";
 import { removePort } from "../shared/remove-port.js";
+import { insertSystemPorts } from "../shared/subnet-ports.js";
 
 export interface SubnetInput {
   name: string;
@@ -79,9 +74,12 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
       dhcpEnable: input.dhcpEnable,
       ...dnsServers(input),
       extraDhcpOpts: input.extraDhcpOpts ?? [],
+      allocationPools: defaultAllocationPools(cidr, input.gatewayIp),
       availabilityZone: zone,
       status: "ACTIVE",
+      revisionNumber: 0,
       createdAt: now,
+      updatedAt: now,
     };
     // A VPC v1 subnet is one network with one subnet, under the same id.
     await tx.insertNetwork({
@@ -91,33 +89,22 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
       name: input.name,
       description: input.description,
       adminStateUp: true,
+      portSecurityEnabled: true,
       status: "ACTIVE",
       revisionNumber: 0,
       createdAt: now,
       updatedAt: now,
     });
     await tx.insertSubnet(subnet);
-    for (const system of systemAddresses(cidr, input.gatewayIp)) {
-      await insertNewPort(
-        context,
-        tx,
-        newPort(context, {
-          projectId: caller.projectId,
-          networkId: subnet.networkId,
-          fixedIps: [{ subnetId: subnet.neutronSubnetId, ipAddress: system.ipAddress }],
-          deviceOwner: system.deviceOwner,
-          deviceId: subnet.id,
-          status: "ACTIVE",
-        }),
-      );
-    }
+    await insertSystemPorts(context, tx, subnet, cidr);
     return subnet;
   });
 }
 
 export async function showSubnet(context: UseCaseContext, caller: Caller, id: string): Promise<Subnet> {
   const subnet = await context.store.read((tx) => tx.getSubnet(id));
-  if (!subnet || subnet.projectId !== caller.projectId) fail("subnetNotFound");
+  // VPC v1 sees VPC subnets only: a subnet made through Neutron belongs to no VPC.
+  if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("subnetNotFound");
   return subnet;
 }
 
@@ -126,13 +113,13 @@ export async function listSubnets(
   caller: Caller,
   filter: { vpcId?: string; page: Page },
 ): Promise<Subnet[]> {
-  return context.store.read((tx) => tx.listSubnets(caller.projectId, filter));
+  return context.store.read((tx) => tx.listSubnets(caller.projectId, { ...filter, vpcOnly: true }));
 }
 
 export async function deleteSubnet(context: UseCaseContext, caller: Caller, vpcId: string, id: string): Promise<void> {
   await context.store.write(async (tx) => {
     const subnet = await tx.getSubnet(id, { forUpdate: true });
-    if (!subnet || subnet.projectId !== caller.projectId) fail("subnetNotFound");
+    if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("subnetNotFound");
     if (subnet.vpcId !== vpcId) fail("subnetNotInVpc");
     const ports = await tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
     if (ports.some(isServerNic)) fail("subnetUsedByServers");

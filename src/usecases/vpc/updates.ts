@@ -4,6 +4,7 @@ import { parseVpcCidr } from "../../domain/vpc/address-space.js";
 import { fail } from "../../errors/cloud-error.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { dnsServers } from "./subnets.js";
+import { refuseTakenName } from "./vpcs.js";
 
 /** PUT /v1/{project_id}/vpcs/{vpc_id}: a new CIDR must still hold every subnet of the VPC. */
 export async function updateVpc(
@@ -27,6 +28,8 @@ export async function updateVpc(
       }
       cidr = parsed.text;
     }
+    if (input.name !== undefined && input.name !== vpc.name)
+      await refuseTakenName(tx, caller.projectId, input.name, id);
     const updated: Vpc = {
       ...vpc,
       name: input.name ?? vpc.name,
@@ -58,7 +61,7 @@ export async function updateSubnet(
 ): Promise<Subnet> {
   return context.store.write(async (tx) => {
     const subnet = await tx.getSubnet(id, { forUpdate: true });
-    if (!subnet || subnet.projectId !== caller.projectId) fail("subnetNotFound");
+    if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("subnetNotFound");
     if (subnet.vpcId !== vpcId) fail("subnetNotInVpc");
     const dnsGiven = input.primaryDns !== undefined || input.secondaryDns !== undefined || input.dnsList !== undefined;
     const updated: Subnet = {
@@ -68,6 +71,8 @@ export async function updateSubnet(
       dhcpEnable: input.dhcpEnable ?? subnet.dhcpEnable,
       ...(dnsGiven ? dnsServers(input) : {}),
       extraDhcpOpts: input.extraDhcpOpts ?? subnet.extraDhcpOpts,
+      revisionNumber: subnet.revisionNumber + 1,
+      updatedAt: isoNow(context),
     };
     await tx.updateSubnet(updated);
     const network = await tx.getNetwork(subnet.networkId, { forUpdate: true });

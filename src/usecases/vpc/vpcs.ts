@@ -1,7 +1,7 @@
 import type { Vpc } from "../../domain/model.js";
 import { parseVpcCidr } from "../../domain/vpc/address-space.js";
 import { fail } from "../../errors/cloud-error.js";
-import type { Page } from "../../store/store.js";
+import type { Page, Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 
 export async function createVpc(
@@ -26,9 +26,22 @@ export async function createVpc(
   };
   await context.store.write(async (tx) => {
     if ((await tx.projectUsage(caller.projectId)).vpcs >= context.limits.quotas.vpc) fail("vpcQuotaExceeded");
+    await refuseTakenName(tx, caller.projectId, vpc.name, vpc.id);
     await tx.insertVpc(vpc);
   });
   return vpc;
+}
+
+/**
+ * A project's VPC names are unique unless blank (VPC.0115). The store's unique index keeps two racing requests
+ * apart: the loser is run again and stops here.
+ */
+export async function refuseTakenName(tx: Tx, projectId: string, name: string, ownId: string): Promise<void> {
+  if (name === "") return;
+  const vpcs = await tx.listVpcs(projectId, { limit: Number.MAX_SAFE_INTEGER });
+  if (vpcs.some((other) => other.name === name && other.id !== ownId)) {
+    fail("vpcNameExists");
+  }
 }
 
 export async function showVpc(context: UseCaseContext, caller: Caller, id: string): Promise<Vpc> {

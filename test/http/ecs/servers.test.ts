@@ -113,17 +113,90 @@ describe("servers", () => {
     await expectEcsError("GET", api.p("/jobs/nope"), undefined, 400, "Common.0011");
   });
 
+  it("shows what the create request gave and every documented field; lists by ip, flavor, tags and reservation", async () => {
+    const created = await api.call(
+      "POST",
+      api.p("/cloudservers"),
+      serverBody(
+        {
+          name: "tagged",
+          flavorRef: "s6.large.2",
+          count: 2,
+          key_name: "key-1",
+          description: "keepalived pair",
+          tags: ["team.blue", "env.prod"],
+          user_data: "IyEvYmluL3NoCg==",
+          "os:scheduler_hints": { group: ["g-1"] },
+          metadata: { role: "lb", vpc_id: "not-this" },
+        },
+        [{}],
+      ),
+    );
+    expect(created.status).toBe(200);
+    await waitForJob(api, created.body.job_id);
+    const [firstId, secondId] = created.body.serverIds as [string, string];
+    const shown = (await api.call("GET", api.p(`/cloudservers/${firstId}`))).body.server;
+    expect(shown).toMatchObject({
+      key_name: "key-1",
+      description: "keepalived pair",
+      tags: ["team.blue", "env.prod"],
+      host_status: "UP",
+      "os:scheduler_hints": { group: ["g-1"] },
+      "OS-EXT-SRV-ATTR:user_data": "IyEvYmluL3NoCg==",
+      "OS-EXT-SRV-ATTR:launch_index": 0,
+      "OS-EXT-SRV-ATTR:root_device_name": "/dev/vda",
+      metadata: { role: "lb", vpc_id: net.vpcId, "metering.image_id": "image-1", os_type: "Linux" },
+    });
+    expect(shown.user_id).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(shown.hostId).toMatch(/^[0-9a-f]{56}$/);
+    expect(shown["OS-EXT-SRV-ATTR:reservation_id"]).toMatch(/^r-[0-9a-z]{8}$/);
+    expect(shown["OS-SRV-USG:launched_at"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+    for (const key of [
+      "OS-EXT-SRV-ATTR:host",
+      "OS-EXT-SRV-ATTR:hypervisor_hostname",
+      "OS-EXT-SRV-ATTR:instance_name",
+    ]) {
+      expect(typeof shown[key]).toBe("string");
+    }
+    const second = (await api.call("GET", api.p(`/cloudservers/${secondId}`))).body.server;
+    expect(second["OS-EXT-SRV-ATTR:reservation_id"]).toBe(shown["OS-EXT-SRV-ATTR:reservation_id"]);
+    expect(second["OS-EXT-SRV-ATTR:launch_index"]).toBe(1);
+
+    const ids = async (query: string) =>
+      (await api.call("GET", api.p(`/cloudservers/detail?${query}`))).body.servers.map((s: any) => s.id).sort();
+    const pair = [firstId, secondId].sort();
+    expect(await ids(`reservation_id=${shown["OS-EXT-SRV-ATTR:reservation_id"]}`)).toEqual(pair);
+    expect(await ids("flavor=s6.large.2")).toEqual(pair);
+    expect(await ids("tags=team.blue,env.prod")).toEqual(pair);
+    expect(await ids("tags=team.blue,env.test")).toEqual([]);
+    const firstIp = shown.addresses[net.vpcId][0].addr as string;
+    expect(await ids(`ip=${firstIp}&flavor=s6.large.2`)).toEqual([firstId]);
+    expect(await ids(`ip=${firstIp.split(".").slice(0, 3).join(".")}.&flavor=s6.large.2`)).toEqual(pair);
+    await expectEcsError("POST", api.p("/cloudservers"), serverBody({ tags: ["no-dot"] }, [{}]), 400, "Ecs.0005");
+    await expectEcsError("GET", api.p("/cloudservers/detail?limit=0"), undefined, 400, "Ecs.0005");
+  });
+
   it("adds and deletes NICs; the primary NIC stays; a deleted NIC leaves its VIPs", async () => {
     const [srv, peer] = await createServers(api, net.vpcId, net.subnetId, 2);
     const added = await api.call("POST", api.p(`/cloudservers/${srv!.serverId}/nics`), {
       nics: [{ subnet_id: net.subnetId, ip_address: "192.168.0.150" }],
     });
     expect(added.status).toBe(200);
-    await waitForJob(api, added.body.job_id);
+    const addJob = await waitForJob(api, added.body.job_id);
     const nics = (await api.call("GET", api.p(`/cloudservers/${srv!.serverId}/os-interface`))).body
       .interfaceAttachments;
     expect(nics.map((n: any) => n.fixed_ips[0].ip_address)).toEqual([srv!.ip, "192.168.0.150"]);
     const second = nics[1];
+    // The job names the NIC it added, as the reference's entities.nic_id.
+    expect(addJob).toMatchObject({
+      status: "SUCCESS",
+      job_type: "addNics",
+      entities: {
+        server_id: srv!.serverId,
+        sub_jobs_total: 1,
+        sub_jobs: [{ status: "SUCCESS", entities: { server_id: srv!.serverId, nic_id: second.port_id } }],
+      },
+    });
     await api.call("PUT", api.p(`/cloudservers/nics/${second.port_id}`), {
       nic: { subnet_id: net.subnetId, ip_address: "192.168.0.160", reverse_binding: true },
     });
@@ -148,6 +221,8 @@ describe("servers", () => {
       nics: [{ id: second.port_id }],
     });
     expect(deleted.status).toBe(200);
+    const deleteJob = await waitForJob(api, deleted.body.job_id);
+    expect(deleteJob.entities.sub_jobs.map((sub: any) => sub.entities.nic_id)).toEqual([second.port_id]);
     const vip = (await api.call("GET", "/v2.0/ports?fixed_ips=ip_address=192.168.0.160")).body.ports[0];
     expect(vip.allowed_address_pairs).toEqual([{ ip_address: peer!.ip, mac_address: peer!.mac }]);
   });

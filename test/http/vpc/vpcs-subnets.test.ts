@@ -46,6 +46,20 @@ describe("VPCs", () => {
     },
   );
 
+  it("refuses a name another VPC of the project has (VPC.0115), on create and on update; blank names may repeat", async () => {
+    const first = (await api.call("POST", api.p("/vpcs"), { vpc: { name: "taken", cidr: "10.2.0.0/16" } })).body.vpc;
+    await expectRejected("POST", api.p("/vpcs"), { vpc: { name: "taken", cidr: "10.3.0.0/16" } }, 400, "VPC.0115");
+    const second = (await api.call("POST", api.p("/vpcs"), { vpc: { name: "free", cidr: "10.3.0.0/16" } })).body.vpc;
+    await expectRejected("PUT", api.p(`/vpcs/${second.id}`), { vpc: { name: "taken" } }, 400, "VPC.0115");
+    // Its own name again is no conflict.
+    expect((await api.call("PUT", api.p(`/vpcs/${first.id}`), { vpc: { name: "taken" } })).status).toBe(200);
+    const blank = async () => (await api.call("POST", api.p("/vpcs"), { vpc: { name: "" } })).status;
+    expect([await blank(), await blank()]).toEqual([200, 200]);
+    // Once the holder is gone the name is free again.
+    expect((await api.call("DELETE", api.p(`/vpcs/${first.id}`))).status).toBe(204);
+    expect((await api.call("PUT", api.p(`/vpcs/${second.id}`), { vpc: { name: "taken" } })).status).toBe(200);
+  });
+
   it("rejects a bad name and a non-object body", async () => {
     await expectRejected("POST", api.p("/vpcs"), { vpc: { name: "has space" } }, 400, "VPC.0101");
     await expectRejected("POST", api.p("/vpcs"), { vpc: [] }, 400, "VPC.0101");

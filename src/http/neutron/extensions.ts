@@ -1,0 +1,66 @@
+/**
+ * The Neutron API extensions this server implements, as `GET /v2.0/extensions` lists them: clients (openstacksdk,
+ * the `openstack` client, Terraform) check aliases before using a feature, so only what works is listed.
+ */
+export interface Extension {
+  alias: string;
+  name: string;
+  description: string;
+  updated: string;
+}
+
+export const EXTENSIONS: readonly Extension[] = [
+  {
+    alias: "allowed-address-pairs",
+    name: "Allowed Address Pairs",
+    description: "Provides allowed address pairs",
+    updated: "2013-07-23T10:00:00-00:00",
+  },
+  {
+    alias: "external-net",
+    name: "Neutron external network",
+    description: "Adds external network attribute to network resource.",
+    updated: "2013-01-14T10:00:00-00:00",
+  },
+  {
+    alias: "port-security",
+    name: "Port Security",
+    description: "Provides port security",
+    updated: "2012-07-23T10:00:00-00:00",
+  },
+  {
+    alias: "project-id",
+    name: "project_id field enabled",
+    description: "Extension that indicates that project_id field is enabled.",
+    updated: "2016-09-09T09:09:09-09:09",
+  },
+  {
+    alias: "security-group",
+    name: "security-group",
+    description: "The security groups extension.",
+    updated: "2012-10-05T10:00:00-00:00",
+  },
+  {
+    alias: "standard-attr-description",
+    name: "standard-attr-description",
+    description: "Extension to add descriptions to standard attributes",
+    updated: "2016-02-10T10:00:00-00:00",
+  },
+  {
+    alias: "standard-attr-revisions",
+    name: "Resource revision numbers",
+    description: "This extension will display the revision number of neutron resources.",
+    updated: "2016-04-11T10:00:00-00:00",
+  },
+  {
+    alias: "standard-attr-timestamp",
+    name: "Resource timestamps",
+    description:
+      "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.",
+    updated: "2016-09-12T10:00:00-00:00",
+  },
+];
+
+export function extensionBody(extension: Extension) {
+  return { ...extension, links: [] };
+}
