@@ -64,6 +64,24 @@ describe("ecs-vip seed, export and import", () => {
   });
 
   it("seed builds the file's topology once; a second run changes nothing", async () => {
+    // A server of its own: the export test seeds the same file into the shared one, in whichever order they run.
+    const own = newIdentity();
+    mkdirSync(join(dir, "seed"));
+    const ownDb = `sqlite:${join(dir, "seed", "ecs-vip.db")}`;
+    const seedServer = await spawnServer({ db: ownDb, identity: own, dataDir: join(dir, "seed") });
+    try {
+      await seedTwice(ownDb, {
+        ECS_VIP_ENDPOINT: seedServer.url,
+        ECS_VIP_AK: own.accessKey,
+        ECS_VIP_SK: own.secretKey,
+        ECS_VIP_PROJECT_ID: own.projectId,
+      });
+    } finally {
+      await seedServer.terminate();
+    }
+  }, 300_000);
+
+  async function seedTwice(db: string, env: Record<string, string>) {
     const first = await ecsVip(["seed", join(dir, "topology.yaml"), "--json"], { env });
     expect(first.code, first.stderr).toBe(0);
     const steps = JSON.parse(first.stdout) as { kind: string; name: string; action: string }[];
@@ -87,16 +105,16 @@ describe("ecs-vip seed, export and import", () => {
       "192.168.0.101 db false",
     ]);
 
-    const before = await ecsVip(["export", "--db", db()]);
+    const before = await ecsVip(["export", "--db", db]);
     expect(before.code, before.stderr).toBe(0);
     const second = await ecsVip(["seed", join(dir, "topology.yaml"), "--json"], { env });
     expect(second.code, second.stderr).toBe(0);
     expect((JSON.parse(second.stdout) as { action: string }[]).map((s) => s.action)).toEqual(
       Array(9).fill("unchanged"),
     );
-    const after = await ecsVip(["export", "--db", db()]);
+    const after = await ecsVip(["export", "--db", db]);
     expect(after.stdout).toBe(before.stdout);
-  }, 300_000);
+  }
 
   it("a broken seed file is named by its place and changes nothing", async () => {
     writeFileSync(
