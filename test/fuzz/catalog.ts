@@ -272,6 +272,7 @@ export function validQuery(world: FuzzWorld, route: Route): [string, string][] {
       ["device_owner", "neutron:VIP_PORT"],
       ["fixed_ips", "ip_address=192.168.0.100"],
       ["limit", "10"],
+      ["page_reverse", "true"],
     ];
   }
   if (key === "GET /v2.0/networks")
@@ -346,6 +347,8 @@ export function validBody(world: FuzzWorld, route: Route): unknown {
           name: "renamed",
           description: "d",
           allowed_address_pairs: [{ ip_address: "192.168.0.0/24" }, { ip_address: "192.168.0.62" }],
+          extra_dhcp_opts: [{ opt_name: "tftp-server", opt_value: "192.168.0.9" }],
+          "binding:profile": { fuzz: true },
         },
       };
     case "PUT /v1/:project_id/cloudservers/nics/:nic_id":

@@ -46,6 +46,8 @@ function port(id: string, networkId: string, ip: string, mac: string, fields: Pa
     fixedIps: [{ subnetId: `${networkId}-n`, ipAddress: ip }],
     allowedAddressPairs: [],
     securityGroupIds: [],
+    extraDhcpOpts: [],
+    bindingProfile: {},
     portSecurityEnabled: true,
     nicIndex: null,
     revisionNumber: 0,
