@@ -52,6 +52,8 @@ export function serviceOfPath(path: string): Service | undefined {
   const clean = path.split(/[?\s]/)[0] ?? "";
   // The router ignores one trailing slash: "//" is the root ("/"), an IAM route.
   if (/^\/\/?$/.test(clean) || /^\/v3(\/|$)/.test(clean)) return "iam";
+  // The batch port–security-group action sits under /v2.0/{project_id}/ but is a VPC operation.
+  if (/^\/v2\.0\/[^/]*\/security-groups\/[^/]*\/instance\/action/.test(clean)) return "vpc";
   if (/^\/v2\.0(\/|$)/.test(clean)) return "neutron";
   if (/^\/v1(\.1)?\/[^/]*\/(cloudservers|jobs)(\/|$)/.test(clean)) return "ecs";
   if (/^\/v1\/[^/]*\/(vpcs|subnets|privateips|ports|quotas)(\/|$)/.test(clean)) return "vpc";
@@ -379,6 +381,9 @@ export function validBody(world: FuzzWorld, route: Route): unknown {
       return { nics: [{ id: world.secondNicId }] };
     case "POST /v1/:project_id/security-groups":
       return { security_group: { name: "fz-sg", vpc_id: world.vpcId } };
+    case "POST /v1/:project_id/security-groups/:security_group_id/instance/action":
+    case "POST /v2.0/:project_id/security-groups/:security_group_id/instance/action":
+      return { ports: [{ id: world.nicId }, { id: world.vipPortId }], action: "add" };
     case "POST /v2.0/networks":
       return { network: { name: "fz-net", admin_state_up: true, port_security_enabled: true } };
     case "PUT /v2.0/networks/:network_id":
