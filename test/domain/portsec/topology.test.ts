@@ -94,6 +94,12 @@ describe("wire plan", () => {
     deviceOwner: "network:router_interface_distributed",
   });
 
+  it("lays no wire for a Neutron-made subnet (no VPC, no server can sit in it)", () => {
+    const native = { ...subnet("n1", "10.9.0.0/24", "10.9.0.1"), vpcId: null, networkId: "native-net" };
+    const plan = planWire({ subnets: [...subnets, native], servers: [], ports: [gateway] }, names);
+    expect(plan.segments.map((segment) => segment.subnetId)).toEqual(["s1", "s2"]);
+  });
+
   it("one bridge and gateway per subnet; a server per namespace with eth0, eth1 in NIC order; several NICs", () => {
     const plan = planWire(
       {
