@@ -586,6 +586,28 @@ describe.each(KINDS)("store contract: $label", (kind) => {
   });
 
   describe("Neutron-native networks and subnets", () => {
+    it("takes records exported before pools, revisions and port-security defaults were kept", async () => {
+      const world = await seedWorld(store);
+      const old = {
+        ...world.subnet,
+        id: `${world.tag}-old`,
+        networkId: `${world.tag}-old`,
+        neutronSubnetId: `${world.tag}-ons`,
+      };
+      const { allocationPools: _p, revisionNumber: _r, updatedAt: _u, ...subnetFields } = old;
+      const { portSecurityEnabled: _s, ...networkFields } = networkOf(old);
+      await store.write(async (tx) => {
+        await tx.insertNetwork(networkFields as Network);
+        await tx.insertSubnet({ ...subnetFields, cidr: "10.0.5.0/24", gatewayIp: "10.0.5.1" } as Subnet);
+      });
+      expect(await store.read((tx) => tx.getSubnet(old.id))).toMatchObject({
+        allocationPools: [{ start: "10.0.5.2", end: "10.0.5.252" }],
+        revisionNumber: 0,
+        updatedAt: old.createdAt,
+      });
+      expect(await store.read((tx) => tx.getNetwork(old.id))).toMatchObject({ portSecurityEnabled: true });
+    });
+
     it("keeps a network without VPC and its subnets, found by Neutron id, left out of VPC-only lists", async () => {
       const world = await seedWorld(store);
       const netId = `${world.tag}-native`;

@@ -262,9 +262,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.networkId,
         JSON.stringify(s.dnsList),
         JSON.stringify(s.extraDhcpOpts),
-        JSON.stringify(s.allocationPools),
-        s.revisionNumber,
-        s.updatedAt,
+        // Records exported before pools, revisions and update times were kept come without them.
+        s.allocationPools === undefined ? null : JSON.stringify(s.allocationPools),
+        s.revisionNumber ?? 0,
+        s.updatedAt ?? s.createdAt,
       ],
     );
   }
@@ -349,7 +350,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         n.revisionNumber,
         n.createdAt,
         n.updatedAt,
-        n.portSecurityEnabled ? 1 : 0,
+        n.portSecurityEnabled === false ? 0 : 1,
       ],
     );
   }
