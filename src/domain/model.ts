@@ -152,6 +152,17 @@ export interface Port {
   securityGroupIds: string[];
   /** Neutron's port-security switch: off, the port may carry no security groups (and no filtering applies). */
   portSecurityEnabled: boolean;
+  /** DHCP options of the port (`extra_dhcp_opts`), stored and answered as given. */
+  extraDhcpOpts: PortDhcpOption[];
+  /** `binding:profile`, stored and answered as given. */
+  bindingProfile: Record<string, unknown>;
+}
+
+/** A port's DHCP option: `opt_name`, `opt_value`, optionally `ip_version`. */
+export interface PortDhcpOption {
+  optName: string;
+  optValue: string;
+  ipVersion?: number;
 }
 
 export type ServerStatus = "BUILD" | "ACTIVE" | "SHUTOFF" | "ERROR" | "DELETED";

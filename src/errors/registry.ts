@@ -144,6 +144,7 @@ export const ERRORS = {
   // VPC v1 security groups (the v1 pages name no code for "in use" and rules: the V3 API's codes are used)
   sgInvalidParameter: vpc("VPC.0601", 400, "Invalid security group parameter."),
   sgNotFound: vpc("VPC.0603", 404, "Security group does not exist."),
+  sgBatchInvalid: vpc("VPC.0606", 400, "Request is invalid"),
   sgInUse: vpc("VPC.9902", 409, "Security group is in use."),
   sgDefaultUndeletable: vpc("VPC.9902", 409, "The default security group cannot be deleted."),
   sgRuleExists: vpc("VPC.9902", 409, "Security group rule already exists."),

@@ -23,6 +23,8 @@ export interface Page {
   limit: number;
   /** Id of the last item of the previous page; items sort by id. */
   marker?: string;
+  /** Neutron's page_reverse: the `limit` items before the marker (the last ones without), still in id order. */
+  reverse?: boolean;
 }
 
 export interface PortFilter {
@@ -38,6 +40,8 @@ export interface PortFilter {
   fixedIpSubnetId?: string;
   status?: string;
   adminStateUp?: boolean;
+  /** Ports in any of these security groups. */
+  securityGroupIds?: string[];
   page?: Page;
 }
 

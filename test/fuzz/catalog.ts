@@ -53,6 +53,8 @@ export function serviceOfPath(path: string): Service | undefined {
   const clean = path.split(/[?\s]/)[0] ?? "";
   // The router ignores one trailing slash: "//" is the root ("/"), an IAM route.
   if (/^\/\/?$/.test(clean) || /^\/v3(\.0)?(\/|$)/.test(clean)) return "iam";
+  // The batch port–security-group action sits under /v2.0/{project_id}/ but is a VPC operation.
+  if (/^\/v2\.0\/[^/]*\/security-groups\/[^/]*\/instance\/action/.test(clean)) return "vpc";
   if (/^\/v2\.0(\/|$)/.test(clean)) return "neutron";
   if (/^\/v1(\.1)?\/[^/]*\/(cloudservers|jobs)(\/|$)/.test(clean)) return "ecs";
   if (/^\/v1\/[^/]*\/(vpcs|subnets|privateips|ports|quotas)(\/|$)/.test(clean)) return "vpc";
@@ -236,6 +238,7 @@ export function validQuery(world: FuzzWorld, route: Route): [string, string][] {
       ["device_owner", "neutron:VIP_PORT"],
       ["fixed_ips", "ip_address=192.168.0.100"],
       ["limit", "10"],
+      ["page_reverse", "true"],
     ];
   }
   if (key === "GET /v2.0/networks")
@@ -310,6 +313,8 @@ export function validBody(world: FuzzWorld, route: Route): unknown {
           name: "renamed",
           description: "d",
           allowed_address_pairs: [{ ip_address: "192.168.0.0/24" }, { ip_address: "192.168.0.62" }],
+          extra_dhcp_opts: [{ opt_name: "tftp-server", opt_value: "192.168.0.9" }],
+          "binding:profile": { fuzz: true },
         },
       };
     case "PUT /v1/:project_id/cloudservers/nics/:nic_id":
@@ -340,6 +345,9 @@ export function validBody(world: FuzzWorld, route: Route): unknown {
       return { nics: [{ id: world.secondNicId }] };
     case "POST /v1/:project_id/security-groups":
       return { security_group: { name: "fz-sg", vpc_id: world.vpcId } };
+    case "POST /v1/:project_id/security-groups/:security_group_id/instance/action":
+    case "POST /v2.0/:project_id/security-groups/:security_group_id/instance/action":
+      return { ports: [{ id: world.nicId }, { id: world.vipPortId }], action: "add" };
     case "POST /v2.0/networks":
       return { network: { name: "fz-net", admin_state_up: true, port_security_enabled: true } };
     case "PUT /v2.0/networks/:network_id":

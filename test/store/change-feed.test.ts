@@ -97,6 +97,8 @@ function world(tag = randomBytes(4).toString("hex")) {
     fixedIps: [{ subnetId: subnet.neutronSubnetId, ipAddress: ip }],
     allowedAddressPairs: [],
     securityGroupIds: [],
+    extraDhcpOpts: [],
+    bindingProfile: {},
     portSecurityEnabled: true,
     nicIndex: null,
     revisionNumber: 0,

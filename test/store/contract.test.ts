@@ -318,6 +318,8 @@ function portOf(world: World, name: string, ip: string, fields: Partial<Port> = 
     createdAt: T0,
     updatedAt: T0,
     securityGroupIds: [],
+    extraDhcpOpts: [],
+    bindingProfile: {},
     portSecurityEnabled: true,
     ...fields,
   };
@@ -526,6 +528,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           fixedIps: [{ subnetId: "ns", ipAddress: "10.0.0.5" }],
           allowedAddressPairs: [],
           securityGroupIds: [],
+          extraDhcpOpts: [],
+          bindingProfile: {},
           portSecurityEnabled: true,
           nicIndex: null,
           revisionNumber: 0,
@@ -605,6 +609,28 @@ describe.each(KINDS)("store contract: $label", (kind) => {
   });
 
   describe("Neutron-native networks and subnets", () => {
+    it("takes records exported before pools, revisions and port-security defaults were kept", async () => {
+      const world = await seedWorld(store);
+      const old = {
+        ...world.subnet,
+        id: `${world.tag}-old`,
+        networkId: `${world.tag}-old`,
+        neutronSubnetId: `${world.tag}-ons`,
+      };
+      const { allocationPools: _p, revisionNumber: _r, updatedAt: _u, ...subnetFields } = old;
+      const { portSecurityEnabled: _s, ...networkFields } = networkOf(old);
+      await store.write(async (tx) => {
+        await tx.insertNetwork(networkFields as Network);
+        await tx.insertSubnet({ ...subnetFields, cidr: "10.0.5.0/24", gatewayIp: "10.0.5.1" } as Subnet);
+      });
+      expect(await store.read((tx) => tx.getSubnet(old.id))).toMatchObject({
+        allocationPools: [{ start: "10.0.5.2", end: "10.0.5.252" }],
+        revisionNumber: 0,
+        updatedAt: old.createdAt,
+      });
+      expect(await store.read((tx) => tx.getNetwork(old.id))).toMatchObject({ portSecurityEnabled: true });
+    });
+
     it("keeps a network without VPC and its subnets, found by Neutron id, left out of VPC-only lists", async () => {
       const world = await seedWorld(store);
       const netId = `${world.tag}-native`;
@@ -803,6 +829,13 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           sorted.slice(2, 4),
         );
         expect(await tx.listVpcs(world.project.id, { limit: 2, marker: sorted[4] })).toEqual([]);
+        // page_reverse: the items before the marker (the last ones without), still in ascending order.
+        expect((await tx.listVpcs(world.project.id, { limit: 2, reverse: true })).map((v) => v.id)).toEqual(
+          sorted.slice(3, 5),
+        );
+        expect(
+          (await tx.listVpcs(world.project.id, { limit: 2, marker: sorted[3], reverse: true })).map((v) => v.id),
+        ).toEqual(sorted.slice(1, 3));
       });
       expect(await store.write((tx) => tx.getVpc(world.vpc.id, { forUpdate: true }))).toEqual(world.vpc);
       await store.write((tx) => tx.deleteVpc(more[0]!.id));
@@ -967,6 +1000,11 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         nicIndex: 3,
         revisionNumber: 7,
         updatedAt: T1,
+        extraDhcpOpts: [
+          { optName: "tftp-server", optValue: "10.0.0.5" },
+          { optName: "dns-server", optValue: "fd00::53", ipVersion: 6 },
+        ],
+        bindingProfile: { local_link_information: [{ port_id: "Ethernet1" }], ü: true },
         fixedIps: [
           { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.9" },
           { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.10" },
@@ -1121,6 +1159,46 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(await walk(2, "odd")).toEqual(ids(ports.filter((p) => p.name === "odd")).sort());
       const firstPage = await store.read((tx) => tx.listPorts({ projectId: project, page: { limit: 2 } }));
       expect(firstPage).toEqual([ports[6], ports[5]]);
+      // Walking backwards from the end with page_reverse gives every port too, each page in ascending order.
+      const backwards: string[] = [];
+      let marker: string | undefined;
+      for (;;) {
+        const page = await store.read((tx) =>
+          tx.listPorts({ projectId: project, page: { limit: 3, marker, reverse: true } }),
+        );
+        expect(ids(page)).toEqual([...ids(page)].sort());
+        backwards.unshift(...ids(page));
+        if (page.length < 3) break;
+        marker = page[0]!.id;
+      }
+      expect(backwards).toEqual(sorted);
+    });
+
+    it("lists the ports of any of several security groups", async () => {
+      const world = await seedWorld(store);
+      const groups = ["sg-a", "sg-b", "sg-c"].map((name) => ({
+        id: `${world.tag}-${name}`,
+        projectId: world.project.id,
+        name,
+        description: "",
+        vpcId: "",
+        revisionNumber: 0,
+        createdAt: T0,
+        updatedAt: T0,
+      }));
+      const a = portOf(world, "sga", "10.0.0.61", { securityGroupIds: [groups[0]!.id] });
+      const b = portOf(world, "sgb", "10.0.0.62", { securityGroupIds: [groups[0]!.id, groups[1]!.id] });
+      const c = portOf(world, "sgc", "10.0.0.63");
+      await store.write(async (tx) => {
+        for (const group of groups) await tx.insertSecurityGroup(group, false);
+        for (const port of [a, b, c]) await tx.insertPort(port);
+      });
+      const list = (securityGroupIds: string[]) =>
+        store.read(async (tx) => ids(await tx.listPorts({ projectId: world.project.id, securityGroupIds })));
+      expect(await list([groups[0]!.id])).toEqual([a.id, b.id].sort());
+      expect(await list([groups[1]!.id, groups[2]!.id])).toEqual([b.id]);
+      expect(await list([groups[2]!.id])).toEqual([]);
+      expect(await list([])).toEqual([]);
     });
 
     it("finds the port holding an address in a network and the used addresses of a network", async () => {
@@ -1516,6 +1594,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
             created_at: T0,
             updated_at: T0,
             port_security_enabled: 1,
+            extra_dhcp_opts: "[]",
+            binding_profile: "{}",
           },
         ],
         fixed_ips: [

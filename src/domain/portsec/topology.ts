@@ -56,7 +56,8 @@ export interface NetworkRows {
 const WIRED_STATUSES = new Set(["ACTIVE", "SHUTOFF"]);
 
 export function planWire(rows: NetworkRows, names: DataplaneNames): WirePlan {
-  const subnets = new Map(rows.subnets.map((subnet) => [subnet.id, subnet]));
+  // VPC subnets only: a Neutron-made subnet belongs to no VPC and no server can sit in it, so it has no wire.
+  const subnets = new Map(rows.subnets.filter((subnet) => subnet.vpcId !== null).map((subnet) => [subnet.id, subnet]));
   const segments = [...subnets.values()]
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((subnet) => segmentOf(subnet, rows.ports, names));

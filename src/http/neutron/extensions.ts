@@ -23,6 +23,12 @@ export const EXTENSIONS: readonly Extension[] = [
     updated: "2013-01-14T10:00:00-00:00",
   },
   {
+    alias: "extra_dhcp_opt",
+    name: "Neutron Extra DHCP options",
+    description: "Extra options configuration for DHCP.",
+    updated: "2013-03-17T12:00:00-00:00",
+  },
+  {
     alias: "port-security",
     name: "Port Security",
     description: "Provides port security",

@@ -1,4 +1,5 @@
-import type { Port } from "../../domain/model.js";
+import type { Port, PortDhcpOption } from "../../domain/model.js";
+import type { DhcpOptionInput } from "../../domain/ports/dhcp-options.js";
 import { vpcTime } from "../vpc/mappers.js";
 
 export function portBody(port: Port) {
@@ -20,10 +21,10 @@ export function portBody(port: Port) {
       mac_address: pair.macAddress,
     })),
     security_groups: port.securityGroupIds,
-    extra_dhcp_opts: [],
+    extra_dhcp_opts: dhcpOptionsBody(port.extraDhcpOpts),
     port_security_enabled: port.portSecurityEnabled,
     "binding:vnic_type": "normal",
-    "binding:profile": {},
+    "binding:profile": port.bindingProfile,
     "binding:vif_details": {},
     dns_name: "",
     dns_assignment: [],
@@ -32,4 +33,24 @@ export function portBody(port: Port) {
     created_at: vpcTime(port.createdAt),
     updated_at: vpcTime(port.updatedAt),
   };
+}
+
+/** A port's DHCP options as Neutron shows them (`ip_version` 4 unless stored otherwise). */
+export function dhcpOptionsBody(options: PortDhcpOption[]) {
+  return options.map((option) => ({
+    opt_name: option.optName,
+    opt_value: option.optValue,
+    ip_version: option.ipVersion ?? 4,
+  }));
+}
+
+/** Request options (`opt_value` null removes one on update). */
+export function dhcpOptionInputs(
+  options: { opt_name: string; opt_value?: string | null; ip_version?: number }[] | undefined,
+): DhcpOptionInput[] | undefined {
+  return options?.map((option) => ({
+    optName: option.opt_name,
+    optValue: option.opt_value ?? null,
+    ...(option.ip_version === undefined ? {} : { ipVersion: option.ip_version }),
+  }));
 }

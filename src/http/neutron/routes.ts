@@ -15,7 +15,7 @@ import {
 } from "../../usecases/neutron/ports.js";
 import { baseUrlOf } from "../base-url.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
-import { portBody } from "./mappers.js";
+import { dhcpOptionInputs, portBody } from "./mappers.js";
 import {
   type CreatePortBody,
   createPortSchema,
@@ -56,6 +56,7 @@ function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefin
     status: query.status,
     adminStateUp: query.admin_state_up,
     ids: query.id === undefined ? undefined : [query.id].flat(),
+    securityGroupIds: query.security_groups === undefined ? undefined : [query.security_groups].flat(),
   };
   for (const term of query.fixed_ips ?? []) {
     const eq = term.indexOf("=");
@@ -66,7 +67,7 @@ function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefin
     else return undefined;
   }
   // Every list is paged: without a limit a project's ports would come back in one answer of any size.
-  filter.page = { limit: query.limit || DEFAULT_PORT_PAGE, marker: query.marker };
+  filter.page = { limit: query.limit || DEFAULT_PORT_PAGE, marker: query.marker, reverse: query.page_reverse };
   return filter;
 }
 
@@ -76,7 +77,7 @@ const DEFAULT_PORT_PAGE = 1000;
 /** The same query (filters kept) for the page after `marker`. */
 function nextPageQuery(url: string, limit: number, marker: string): string {
   const query = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
-  const kept = query.split("&").filter((part) => part !== "" && !/^(limit|marker)=/.test(part));
+  const kept = query.split("&").filter((part) => part !== "" && !/^(limit|marker|page_reverse)=/.test(part));
   return [...kept, `limit=${limit}`, `marker=${encodeURIComponent(marker)}`].join("&");
 }
 
@@ -88,13 +89,15 @@ export function neutronRoutes(context: UseCaseContext) {
       async (request) => {
         const filter = portFilter(callerOf(request), request.query);
         const ports = filter ? await listPorts(context, filter) : [];
-        const last = ports.at(-1);
+        // A full page links on: forwards after its last port, or, read backwards, to the ports before its first.
+        const reverse = filter?.page?.reverse === true;
+        const edge = reverse ? ports[0] : ports.at(-1);
         const links =
-          filter?.page && last && ports.length === filter.page.limit
+          filter?.page && edge && ports.length === filter.page.limit
             ? [
                 {
-                  rel: "next",
-                  href: `${baseUrlOf(request)}/v2.0/ports?${nextPageQuery(request.url, filter.page.limit, last.id)}`,
+                  rel: reverse ? "previous" : "next",
+                  href: `${baseUrlOf(request)}/v2.0/ports?${nextPageQuery(request.url, filter.page.limit, edge.id)}${reverse ? "&page_reverse=true" : ""}`,
                 },
               ]
             : [];
@@ -123,6 +126,8 @@ export function neutronRoutes(context: UseCaseContext) {
           allowedAddressPairs: pairInputs(port.allowed_address_pairs),
           securityGroups: port.security_groups,
           portSecurityEnabled: port.port_security_enabled,
+          extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
+          bindingProfile: port["binding:profile"],
         });
         return reply.code(201).send({ port: portBody(created) });
       },
@@ -138,6 +143,8 @@ export function neutronRoutes(context: UseCaseContext) {
           allowedAddressPairs: pairInputs(port.allowed_address_pairs),
           securityGroups: port.security_groups,
           portSecurityEnabled: port.port_security_enabled,
+          extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
+          bindingProfile: port["binding:profile"],
         });
         return { port: portBody(updated) };
       },

@@ -12,7 +12,19 @@ const writable = {
   description: { type: "string", maxLength: 255 },
   allowed_address_pairs: { type: "array", maxItems: 1000, items: pair },
   security_groups: { type: "array", maxItems: 10, items: { type: "string", minLength: 1, maxLength: 64 } },
-  extra_dhcp_opts: { type: "array", items: { type: "object" } },
+  extra_dhcp_opts: {
+    type: "array",
+    maxItems: 100,
+    items: {
+      type: "object",
+      required: ["opt_name", "opt_value"],
+      properties: {
+        opt_name: { type: "string", minLength: 1, maxLength: 255 },
+        opt_value: { anyOf: [{ type: "string", maxLength: 255 }, { type: "null" }] },
+        ip_version: { enum: [4, 6] },
+      },
+    },
+  },
   port_security_enabled: { type: "boolean" },
   "binding:profile": { type: "object" },
   "binding:vnic_type": { type: "string" },
@@ -68,7 +80,15 @@ export interface CreatePortBody {
     allowed_address_pairs?: PairBody[];
     security_groups?: string[];
     port_security_enabled?: boolean;
+    extra_dhcp_opts?: DhcpOptionBody[];
+    "binding:profile"?: Record<string, unknown>;
   };
+}
+
+export interface DhcpOptionBody {
+  opt_name: string;
+  opt_value?: string | null;
+  ip_version?: number;
 }
 
 export interface UpdatePortBody {
@@ -78,6 +98,8 @@ export interface UpdatePortBody {
     allowed_address_pairs?: PairBody[];
     security_groups?: string[];
     port_security_enabled?: boolean;
+    extra_dhcp_opts?: DhcpOptionBody[];
+    "binding:profile"?: Record<string, unknown>;
   };
 }
 
@@ -100,8 +122,10 @@ export const listPortsQuerySchema = {
     project_id: { type: "string" },
     tenant_id: { type: "string" },
     fixed_ips: { type: "array", items: { type: "string" } },
+    security_groups: stringOrList,
     limit: { type: "integer", minimum: 0, maximum: 2000 },
     marker: { type: "string" },
+    page_reverse: { type: "boolean" },
   },
 } as const;
 
@@ -117,6 +141,8 @@ export interface ListPortsQuery {
   project_id?: string;
   tenant_id?: string;
   fixed_ips?: string[];
+  security_groups?: string | string[];
   limit?: number;
   marker?: string;
+  page_reverse?: boolean;
 }

@@ -404,6 +404,20 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     response: "empty",
     errors: ["sgNotFound", "sgDefaultUndeletable", "sgInUse"],
   },
+  "POST /v1/:project_id/security-groups/:security_group_id/instance/action": {
+    operationId: "batchCreateOrDeleteSecurityGroupPorts",
+    tag: "VPC",
+    summary: "Associate up to 20 ports with a security group, or disassociate them (failures per port in `fail`)",
+    response: "portGroupAction",
+    errors: ["sgNotFound"],
+  },
+  "POST /v2.0/:project_id/security-groups/:security_group_id/instance/action": {
+    operationId: "batchCreateOrDeleteSecurityGroupPortsV2",
+    tag: "VPC",
+    summary: "The same, at the path the reference's URI gives",
+    response: "portGroupAction",
+    errors: ["sgNotFound"],
+  },
   "POST /v1/:project_id/security-group-rules": {
     operationId: "createSecurityGroupRule",
     tag: "VPC",

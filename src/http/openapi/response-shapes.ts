@@ -144,6 +144,7 @@ export const RESPONSES = {
   networks: wrap("networks", arrayOf(network)),
   extensions: wrap("extensions", arrayOf(extension)),
   extension: wrap("extension", extension),
+  portGroupAction: wrap("fail", arrayOf(shape("id error_code error_msg"))),
   neutronSubnet: wrap("subnet", neutronSubnet),
   neutronSubnets: wrap("subnets", arrayOf(neutronSubnet)),
   server: wrap("server", server),

@@ -10,7 +10,11 @@ const pair = {
 
 const extraDhcpOpt = {
   type: "object",
-  properties: { opt_name: { type: "string", maxLength: 255 }, opt_value: { type: "string", maxLength: 255 } },
+  required: ["opt_name"],
+  properties: {
+    opt_name: { type: "string", minLength: 1, maxLength: 255 },
+    opt_value: { anyOf: [{ type: "string", maxLength: 255 }, { type: "null" }] },
+  },
 } as const;
 
 const writable = {
@@ -72,11 +76,17 @@ export interface CreatePortV1Body {
     tenant_id?: string;
     fixed_ips?: { subnet_id?: string; ip_address?: string }[];
     allowed_address_pairs?: PairBody[];
+    extra_dhcp_opts?: { opt_name: string; opt_value?: string | null }[];
+    "binding:profile"?: Record<string, unknown>;
   };
 }
 
 export interface UpdatePortV1Body {
-  port: { name?: string; allowed_address_pairs?: PairBody[] };
+  port: {
+    name?: string;
+    allowed_address_pairs?: PairBody[];
+    extra_dhcp_opts?: { opt_name: string; opt_value?: string | null }[];
+  };
 }
 
 const stringOrList = {

@@ -17,6 +17,7 @@ import {
   showPort,
   updatePort,
 } from "../../usecases/shared/ports.js";
+import { dhcpOptionInputs } from "../neutron/mappers.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import {
   type CreatePortV1Body,
@@ -67,20 +68,20 @@ export function portV1Body(port: Port) {
     device_owner: port.deviceOwner,
     tenant_id: port.projectId,
     status: port.status,
-    security_groups: [],
+    security_groups: port.securityGroupIds,
     allowed_address_pairs: port.allowedAddressPairs.map((pair) => ({
       ip_address: pair.ipAddress,
       mac_address: pair.macAddress,
     })),
-    extra_dhcp_opts: [],
+    extra_dhcp_opts: port.extraDhcpOpts.map((option) => ({ opt_name: option.optName, opt_value: option.optValue })),
     "binding:vnic_type": "normal",
     dns_assignment: [],
     dns_name: "",
     "binding:vif_details": {},
-    "binding:profile": {},
+    "binding:profile": port.bindingProfile,
     instance_id: port.nicIndex === null ? "" : port.deviceId,
     instance_type: port.nicIndex === null ? "" : "ecs",
-    port_security_enabled: true,
+    port_security_enabled: port.portSecurityEnabled,
     zone_id: "",
   };
 }
@@ -148,6 +149,8 @@ export function vpcPortRoutes(context: UseCaseContext) {
             deviceOwner: owner,
             fixedIp: fixedIp && { subnetId: fixedIp.subnet_id, ipAddress: fixedIp.ip_address },
             allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+            extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
+            bindingProfile: port["binding:profile"],
           },
           vpcPortRefusals,
         );
@@ -178,7 +181,11 @@ export function vpcPortRoutes(context: UseCaseContext) {
           context,
           callerOf(request),
           request.params.port_id,
-          { name: port.name, allowedAddressPairs: pairInputs(port.allowed_address_pairs) },
+          {
+            name: port.name,
+            allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+            extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
+          },
           vpcPortRefusals,
         );
         return { port: portV1Body(updated) };

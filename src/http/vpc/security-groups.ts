@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
 import type { UseCaseContext } from "../../usecases/context.js";
+import { changePortsOfGroup } from "../../usecases/security-groups/batch-ports.js";
 import { VPC_SECURITY_GROUP_ERRORS as ERR } from "../../usecases/security-groups/errors.js";
 import {
   createSecurityGroup,
@@ -34,6 +35,27 @@ const errors: RouteErrors = {
   busy: "vpcBusy",
 };
 const DEFAULT_LIMIT = 2000;
+const batchErrors: RouteErrors = { ...errors, invalid: "sgBatchInvalid" };
+
+/** At most 20 ports per request; `action` is add or remove in any letter case. */
+const portsActionSchema = {
+  type: "object",
+  required: ["ports", "action"],
+  properties: {
+    ports: {
+      type: "array",
+      minItems: 1,
+      maxItems: 20,
+      items: { type: "object", required: ["id"], properties: { id: { type: "string", minLength: 1, maxLength: 64 } } },
+    },
+    action: { type: "string", pattern: "^[Aa][Dd][Dd]$|^[Rr][Ee][Mm][Oo][Vv][Ee]$" },
+  },
+} as const;
+
+interface PortsActionBody {
+  ports: { id: string }[];
+  action: string;
+}
 
 type ProjectParams = { project_id: string };
 
@@ -83,6 +105,30 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
         return reply.code(204).send();
       },
     );
+
+    // The reference's URI is /v2.0/{project_id}/…; its example request uses /v1/{project_id}/…: both answer.
+    for (const version of ["v1", "v2.0"]) {
+      app.post<{ Params: ProjectParams & { security_group_id: string }; Body: PortsActionBody }>(
+        `/${version}/:project_id/security-groups/:security_group_id/instance/action`,
+        { schema: { body: portsActionSchema }, config: { errors: batchErrors } },
+        async (request) => {
+          const failures = await changePortsOfGroup(
+            context,
+            callerOf(request),
+            request.params.security_group_id,
+            request.body.ports.map((port) => port.id),
+            request.body.action.toLowerCase() === "add" ? "add" : "remove",
+          );
+          return {
+            fail: failures.map((failure) => ({
+              id: failure.id,
+              error_code: failure.errorCode,
+              error_msg: failure.errorMsg,
+            })),
+          };
+        },
+      );
+    }
 
     app.post<{ Params: ProjectParams; Body: CreateRuleBody }>(
       "/v1/:project_id/security-group-rules",

@@ -147,6 +147,9 @@ const NATIVE_NETWORKS_MIGRATION = [
   `ALTER TABLE servers ADD COLUMN reservation_id TEXT NOT NULL DEFAULT ''`,
   `ALTER TABLE servers ADD COLUMN launch_index INTEGER NOT NULL DEFAULT 0`,
   `ALTER TABLE servers ADD COLUMN launched_at TEXT`,
+  // A port's DHCP options and binding profile, stored and answered as given.
+  `ALTER TABLE ports ADD COLUMN extra_dhcp_opts TEXT NOT NULL DEFAULT '[]'`,
+  `ALTER TABLE ports ADD COLUMN binding_profile TEXT NOT NULL DEFAULT '{}'`,
 ];
 
 export const MIGRATIONS: Migration[] = [

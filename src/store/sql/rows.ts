@@ -105,6 +105,8 @@ export function portFromRow(
     allowedAddressPairs: pairs,
     securityGroupIds,
     portSecurityEnabled: row.port_security_enabled === undefined || integer(row.port_security_enabled) === 1,
+    extraDhcpOpts: JSON.parse(text(row.extra_dhcp_opts ?? "[]")) as Port["extraDhcpOpts"],
+    bindingProfile: JSON.parse(text(row.binding_profile ?? "{}")) as Port["bindingProfile"],
   };
 }
 

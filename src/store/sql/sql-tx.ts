@@ -28,7 +28,7 @@ import { SECURITY_GROUP_AND_EIP_TABLES, SecurityGroupSql } from "./security-grou
 type Row = Record<string, unknown>;
 
 const PORT_COLUMNS =
-  "id, project_id, network_id, name, description, mac_address, device_owner, device_id, status, admin_state_up, nic_index, revision_number, created_at, updated_at, port_security_enabled";
+  "id, project_id, network_id, name, description, mac_address, device_owner, device_id, status, admin_state_up, nic_index, revision_number, created_at, updated_at, port_security_enabled, extra_dhcp_opts, binding_profile";
 const CHUNK = 400;
 const DUMP_ORDER: [string, string][] = [
   ["meta", "key"],
@@ -67,14 +67,20 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return rows[0];
   }
 
+  /** Rows after the marker in `column` order; with `reverse`, the rows before it, fetched backwards (see `inOrder`). */
   private pageClause(page: Page, params: unknown[], column = "id"): string {
     let clause = "";
     if (page.marker !== undefined) {
-      clause += ` AND ${column} > ?`;
+      clause += ` AND ${column} ${page.reverse ? "<" : ">"} ?`;
       params.push(page.marker);
     }
     params.push(page.limit);
-    return `${clause} ORDER BY ${column} LIMIT ?`;
+    return `${clause} ORDER BY ${column}${page.reverse ? " DESC" : ""} LIMIT ?`;
+  }
+
+  /** A reversed page comes back last-first: turn it back into ascending order. */
+  private inOrder<T>(rows: T[], page: Page | undefined): T[] {
+    return page?.reverse ? rows.reverse() : rows;
   }
 
   async getMeta(key: string): Promise<string | undefined> {
@@ -271,7 +277,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       `SELECT * FROM vpcs WHERE project_id = ?${this.pageClause(page, params)}`,
       params,
     );
-    return rows.map(vpcFromRow);
+    return this.inOrder(rows, page).map(vpcFromRow);
   }
 
   async deleteVpc(id: string): Promise<void> {
@@ -303,9 +309,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.networkId,
         JSON.stringify(s.dnsList),
         JSON.stringify(s.extraDhcpOpts),
-        JSON.stringify(s.allocationPools),
-        s.revisionNumber,
-        s.updatedAt,
+        // Records exported before pools, revisions and update times were kept come without them.
+        s.allocationPools === undefined ? null : JSON.stringify(s.allocationPools),
+        s.revisionNumber ?? 0,
+        s.updatedAt ?? s.createdAt,
       ],
     );
   }
@@ -360,7 +367,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       params.push(filter.vpcId);
     }
     const rows = await this.db.all<Row>(sql + this.pageClause(filter.page, params), params);
-    return rows.map(subnetFromRow);
+    return this.inOrder(rows, filter.page).map(subnetFromRow);
   }
 
   async listSubnetsOfVpc(vpcId: string): Promise<Subnet[]> {
@@ -390,7 +397,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         n.revisionNumber,
         n.createdAt,
         n.updatedAt,
-        n.portSecurityEnabled ? 1 : 0,
+        n.portSecurityEnabled === false ? 0 : 1,
       ],
     );
   }
@@ -414,7 +421,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       params.push(list.param);
     }
     sql += filter.page ? this.pageClause(filter.page, params) : " ORDER BY id";
-    return (await this.db.all<Row>(sql, params)).map(networkFromRow);
+    return this.inOrder(await this.db.all<Row>(sql, params), filter.page).map(networkFromRow);
   }
 
   async updateNetwork(n: Network): Promise<void> {
@@ -447,23 +454,28 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async insertPort(port: Port): Promise<void> {
     this.changes.ports.add(port.id);
-    await this.db.run(`INSERT INTO ports (${PORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      port.id,
-      port.projectId,
-      port.networkId,
-      port.name,
-      port.description,
-      port.macAddress,
-      port.deviceOwner,
-      port.deviceId,
-      port.status,
-      port.adminStateUp ? 1 : 0,
-      port.nicIndex,
-      port.revisionNumber,
-      port.createdAt,
-      port.updatedAt,
-      port.portSecurityEnabled ? 1 : 0,
-    ]);
+    await this.db.run(
+      `INSERT INTO ports (${PORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        port.id,
+        port.projectId,
+        port.networkId,
+        port.name,
+        port.description,
+        port.macAddress,
+        port.deviceOwner,
+        port.deviceId,
+        port.status,
+        port.adminStateUp ? 1 : 0,
+        port.nicIndex,
+        port.revisionNumber,
+        port.createdAt,
+        port.updatedAt,
+        port.portSecurityEnabled ? 1 : 0,
+        JSON.stringify(port.extraDhcpOpts ?? []),
+        JSON.stringify(port.bindingProfile ?? {}),
+      ],
+    );
     for (const [position, fixedIp] of port.fixedIps.entries()) {
       await this.db.run(
         "INSERT INTO fixed_ips (port_id, network_id, subnet_id, ip_address, position) VALUES (?, ?, ?, ?, ?)",
@@ -556,8 +568,14 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       sql += " AND id IN (SELECT port_id FROM fixed_ips WHERE subnet_id = ?)";
       params.push(filter.fixedIpSubnetId);
     }
+    if (filter.securityGroupIds !== undefined) {
+      if (filter.securityGroupIds.length === 0) return [];
+      const list = inList(this.db.dialect, "security_group_id", filter.securityGroupIds);
+      sql += ` AND id IN (SELECT port_id FROM port_security_groups WHERE ${list.sql})`;
+      params.push(list.param);
+    }
     sql += filter.page ? this.pageClause(filter.page, params) : " ORDER BY id";
-    return this.hydrate(await this.db.all<Row>(sql, params));
+    return this.hydrate(this.inOrder(await this.db.all<Row>(sql, params), filter.page));
   }
 
   async getPortByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined> {
@@ -600,7 +618,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     this.changes.ports.add(port.id);
     await this.db.run(
       `UPDATE ports SET name = ?, description = ?, device_owner = ?, device_id = ?, status = ?, admin_state_up = ?,
-        nic_index = ?, revision_number = ?, updated_at = ?, port_security_enabled = ? WHERE id = ?`,
+        nic_index = ?, revision_number = ?, updated_at = ?, port_security_enabled = ?, extra_dhcp_opts = ?,
+        binding_profile = ? WHERE id = ?`,
       [
         port.name,
         port.description,
@@ -612,6 +631,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         port.revisionNumber,
         port.updatedAt,
         port.portSecurityEnabled ? 1 : 0,
+        JSON.stringify(port.extraDhcpOpts ?? []),
+        JSON.stringify(port.bindingProfile ?? {}),
         port.id,
       ],
     );

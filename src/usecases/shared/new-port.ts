@@ -19,6 +19,8 @@ export function newPort(context: UseCaseContext, fields: PortFields): Port {
     allowedAddressPairs: [],
     nicIndex: null,
     securityGroupIds: [],
+    extraDhcpOpts: [],
+    bindingProfile: {},
     portSecurityEnabled: true,
     revisionNumber: 0,
     createdAt: now,

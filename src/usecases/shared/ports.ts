@@ -8,6 +8,7 @@ import {
 import { cidrContains, parseCidr } from "../../domain/net/cidr.js";
 import { parseIpv4 } from "../../domain/net/ipv4.js";
 import { type PairInput, resolvePairs } from "../../domain/ports/address-pairs.js";
+import { type DhcpOptionInput, mergeDhcpOptions } from "../../domain/ports/dhcp-options.js";
 import type { PortFilter } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { checkedGroups, type GroupRefusal, groupsForNewPort } from "../security-groups/port-groups.js";
@@ -46,6 +47,8 @@ export interface CreatePortInput {
   /** Omitted: the project's default group (when port security is on). */
   securityGroups?: string[];
   portSecurityEnabled?: boolean;
+  extraDhcpOpts?: DhcpOptionInput[];
+  bindingProfile?: Record<string, unknown>;
 }
 
 export interface UpdatePortInput {
@@ -54,6 +57,10 @@ export interface UpdatePortInput {
   allowedAddressPairs?: PairInput[];
   securityGroups?: string[];
   portSecurityEnabled?: boolean;
+  /** Merged into the port's options (a null value removes one). */
+  extraDhcpOpts?: DhcpOptionInput[];
+  /** Replaces the port's binding profile. */
+  bindingProfile?: Record<string, unknown>;
 }
 
 function pairsOf(port: Pick<Port, "macAddress">, inputs: PairInput[], max: number, refuse: PortRefusals) {
@@ -147,6 +154,8 @@ export async function createPort(
     });
     port.allowedAddressPairs = pairsOf(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs, refuse);
     port.portSecurityEnabled = input.portSecurityEnabled ?? network.portSecurityEnabled;
+    port.extraDhcpOpts = mergeDhcpOptions([], input.extraDhcpOpts ?? []);
+    port.bindingProfile = input.bindingProfile ?? {};
     port.securityGroupIds = await groupsForNewPort(
       context,
       tx,
@@ -183,6 +192,11 @@ export async function updatePort(
           ? port.allowedAddressPairs
           : pairsOf(port, input.allowedAddressPairs, context.limits.maxAddressPairs, refuse),
       portSecurityEnabled: input.portSecurityEnabled ?? port.portSecurityEnabled,
+      extraDhcpOpts:
+        input.extraDhcpOpts === undefined
+          ? port.extraDhcpOpts
+          : mergeDhcpOptions(port.extraDhcpOpts, input.extraDhcpOpts),
+      bindingProfile: input.bindingProfile ?? port.bindingProfile,
     };
     if (input.securityGroups !== undefined) {
       next.securityGroupIds = await checkedGroups(
@@ -204,6 +218,8 @@ export async function updatePort(
       next.name !== port.name ||
       next.description !== port.description ||
       next.portSecurityEnabled !== port.portSecurityEnabled ||
+      JSON.stringify(next.extraDhcpOpts) !== JSON.stringify(port.extraDhcpOpts) ||
+      JSON.stringify(next.bindingProfile) !== JSON.stringify(port.bindingProfile) ||
       !samePairs(next.allowedAddressPairs, port.allowedAddressPairs);
     if (!changed) return port;
     const updated = { ...next, revisionNumber: port.revisionNumber + 1, updatedAt: isoNow(context) };

@@ -46,6 +46,8 @@ function port(id: string, networkId: string, ip: string, mac: string, fields: Pa
     fixedIps: [{ subnetId: `${networkId}-n`, ipAddress: ip }],
     allowedAddressPairs: [],
     securityGroupIds: [],
+    extraDhcpOpts: [],
+    bindingProfile: {},
     portSecurityEnabled: true,
     nicIndex: null,
     revisionNumber: 0,
@@ -90,6 +92,12 @@ describe("wire plan", () => {
   const subnets = [subnet("s1", "10.0.0.0/24", "10.0.0.1"), subnet("s2", "10.0.1.0/26", "10.0.1.1")];
   const gateway = port("gw1", "s1", "10.0.0.1", "fa:16:3e:aa:aa:01", {
     deviceOwner: "network:router_interface_distributed",
+  });
+
+  it("lays no wire for a Neutron-made subnet (no VPC, no server can sit in it)", () => {
+    const native = { ...subnet("n1", "10.9.0.0/24", "10.9.0.1"), vpcId: null, networkId: "native-net" };
+    const plan = planWire({ subnets: [...subnets, native], servers: [], ports: [gateway] }, names);
+    expect(plan.segments.map((segment) => segment.subnetId)).toEqual(["s1", "s2"]);
   });
 
   it("one bridge and gateway per subnet; a server per namespace with eth0, eth1 in NIC order; several NICs", () => {

@@ -82,6 +82,8 @@ function port(id: string, ip: string, over: Partial<Port> = {}): Port {
     fixedIps: [{ subnetId: "n-sub-a", ipAddress: ip }],
     allowedAddressPairs: [],
     securityGroupIds: [],
+    extraDhcpOpts: [],
+    bindingProfile: {},
     portSecurityEnabled: true,
     nicIndex: null,
     revisionNumber: 1,

@@ -53,6 +53,8 @@ function port(over: Partial<Port> = {}): Port {
     createdAt: NOW,
     updatedAt: NOW,
     securityGroupIds: [],
+    extraDhcpOpts: [],
+    bindingProfile: {},
     portSecurityEnabled: true,
     ...over,
   };

@@ -369,6 +369,7 @@ describe("extensions", () => {
     expect(listed.body.extensions.map((e: any) => e.alias)).toEqual([
       "allowed-address-pairs",
       "external-net",
+      "extra_dhcp_opt",
       "port-security",
       "project-id",
       "security-group",

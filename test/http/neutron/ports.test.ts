@@ -122,6 +122,86 @@ describe("Neutron ports", () => {
     await expectNeutronError("PUT", "/v2.0/ports/nope", { port: { name: "x" } }, 404, "PortNotFound");
   });
 
+  it("stores extra_dhcp_opts (merged on update, a null value removes one) and binding:profile", async () => {
+    const created = await api.call("POST", "/v2.0/ports", {
+      port: {
+        network_id: net.subnetId,
+        extra_dhcp_opts: [
+          { opt_name: "tftp-server", opt_value: "192.168.0.9" },
+          { opt_name: "bootfile-name", opt_value: "pxelinux.0" },
+        ],
+        "binding:profile": { local_link_information: [{ port_id: "Ethernet1" }] },
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.port.id;
+    expect(created.body.port).toMatchObject({
+      extra_dhcp_opts: [
+        { opt_name: "tftp-server", opt_value: "192.168.0.9", ip_version: 4 },
+        { opt_name: "bootfile-name", opt_value: "pxelinux.0", ip_version: 4 },
+      ],
+      "binding:profile": { local_link_information: [{ port_id: "Ethernet1" }] },
+    });
+    const updated = await api.call("PUT", `/v2.0/ports/${id}`, {
+      port: {
+        extra_dhcp_opts: [
+          { opt_name: "bootfile-name", opt_value: null },
+          { opt_name: "tftp-server", opt_value: "192.168.0.10" },
+          { opt_name: "server-ip-address", opt_value: "192.168.0.11" },
+        ],
+        "binding:profile": {},
+      },
+    });
+    expect(updated.body.port).toMatchObject({
+      extra_dhcp_opts: [
+        { opt_name: "tftp-server", opt_value: "192.168.0.10", ip_version: 4 },
+        { opt_name: "server-ip-address", opt_value: "192.168.0.11", ip_version: 4 },
+      ],
+      "binding:profile": {},
+      revision_number: created.body.port.revision_number + 1,
+    });
+    const v1 = await api.call("GET", api.p(`/ports/${id}`));
+    expect(v1.body.port.extra_dhcp_opts).toEqual([
+      { opt_name: "tftp-server", opt_value: "192.168.0.10" },
+      { opt_name: "server-ip-address", opt_value: "192.168.0.11" },
+    ]);
+    await expectNeutronError(
+      "PUT",
+      `/v2.0/ports/${id}`,
+      { port: { extra_dhcp_opts: [{ opt_name: "x" }] } },
+      400,
+      "BadRequest",
+    );
+    await expectNeutronError("PUT", `/v2.0/ports/${id}`, { port: { "binding:profile": "x" } }, 400, "BadRequest");
+    expect((await api.call("DELETE", `/v2.0/ports/${id}`)).status).toBe(204);
+  });
+
+  it("filters by security group and pages backwards with page_reverse", async () => {
+    const group = (await api.call("POST", "/v2.0/security-groups", { security_group: { name: "filter-sg" } })).body
+      .security_group;
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const port = await api.call("POST", "/v2.0/ports", {
+        port: { network_id: net.subnetId, name: `sg-port-${i}`, security_groups: [group.id] },
+      });
+      made.push(port.body.port.id);
+    }
+    const inGroup = await api.call("GET", `/v2.0/ports?security_groups=${group.id}`);
+    expect(inGroup.body.ports.map((p: any) => p.id).sort()).toEqual([...made].sort());
+    expect((await api.call("GET", "/v2.0/ports?security_groups=nope")).body.ports).toEqual([]);
+    const sorted = [...made].sort();
+    const last = await api.call("GET", `/v2.0/ports?security_groups=${group.id}&limit=2&page_reverse=true`);
+    expect(last.body.ports.map((p: any) => p.id)).toEqual(sorted.slice(1));
+    expect(last.body.ports_links[0]).toMatchObject({ rel: "previous" });
+    expect(last.body.ports_links[0].href).toContain(`marker=${sorted[1]}`);
+    const before = await api.call(
+      "GET",
+      `/v2.0/ports?security_groups=${group.id}&limit=2&marker=${sorted[2]}&page_reverse=true`,
+    );
+    expect(before.body.ports.map((p: any) => p.id)).toEqual(sorted.slice(0, 2));
+    for (const id of made) await api.call("DELETE", `/v2.0/ports/${id}`);
+  });
+
   it("filters the list as the SDK and the OpenStack client do", async () => {
     const [srv] = await createServers(api, net.vpcId, net.subnetId, 1);
     const byIp = await api.call("GET", `/v2.0/ports?fixed_ips=ip_address%3D${srv!.ip}`);

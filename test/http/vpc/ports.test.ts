@@ -42,7 +42,6 @@ describe("VPC v1 ports", () => {
       admin_state_up: true,
       fixed_ips: [{ subnet_id: net.subnet.neutron_subnet_id, ip_address: "192.168.0.88" }],
       allowed_address_pairs: [],
-      security_groups: [],
       extra_dhcp_opts: [],
       "binding:vnic_type": "normal",
       port_security_enabled: true,
@@ -51,6 +50,9 @@ describe("VPC v1 ports", () => {
     expect(shown.body.port).toEqual(port);
     const neutron = await api.call("GET", `/v2.0/ports/${port.id}`);
     expect(neutron.body.port).toMatchObject({ id: port.id, mac_address: port.mac_address });
+    // Both APIs show the port's own groups (here the project's default group, joined at create).
+    expect(port.security_groups).toHaveLength(1);
+    expect(port.security_groups).toEqual(neutron.body.port.security_groups);
 
     const byIp = await api.call("GET", api.p("/ports?fixed_ips=ip_address=192.168.0.88"));
     expect(byIp.body.ports.map((p: any) => p.id)).toEqual([port.id]);

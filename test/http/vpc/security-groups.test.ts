@@ -331,3 +331,56 @@ describe("Neutron security groups and port security", () => {
     expect((await api.call("DELETE", `/v2.0/security-groups/${sg.id}`)).status).toBe(204);
   });
 });
+
+describe("associating ports with a security group in a batch", () => {
+  it("adds and removes up to 20 ports, reports each port it cannot change in `fail`, and changes the others", async () => {
+    const group = (await api.call("POST", api.p("/security-groups"), { security_group: { name: "batch-sg" } })).body
+      .security_group;
+    const plain = (await api.call("POST", "/v2.0/ports", { port: { network_id: net.subnetId } })).body.port;
+    const open = (
+      await api.call("POST", "/v2.0/ports", { port: { network_id: net.subnetId, port_security_enabled: false } })
+    ).body.port;
+    const path = (version: string) => `/${version}/${server.projectId}/security-groups/${group.id}/instance/action`;
+    const added = await api.call("POST", path("v2.0"), {
+      ports: [{ id: plain.id }, { id: open.id }, { id: "nope" }, { id: plain.id }],
+      action: "ADD",
+    });
+    expect(added.status).toBe(200);
+    expect(added.body.fail.map((f: any) => [f.id, f.error_code])).toEqual([
+      [open.id, "VPC.0608"],
+      ["nope", "VPC.0608"],
+    ]);
+    expect(JSON.parse(added.body.fail[1].error_msg)).toMatchObject({ NeutronError: { type: "PortNotFound" } });
+    const shown = (await api.call("GET", `/v2.0/ports/${plain.id}`)).body.port;
+    expect(shown.security_groups).toEqual([plain.security_groups[0], group.id]);
+    expect(shown.revision_number).toBe(plain.revision_number + 1);
+    // Adding again is no error and no change.
+    const again = await api.call("POST", path("v1"), { ports: [{ id: plain.id }], action: "add" });
+    expect(again.body).toEqual({ fail: [] });
+    expect((await api.call("GET", `/v2.0/ports/${plain.id}`)).body.port.revision_number).toBe(shown.revision_number);
+    // Removing takes the group off; the last group of a port stays (VPC.0607).
+    expect((await api.call("POST", path("v1"), { ports: [{ id: plain.id }], action: "remove" })).body).toEqual({
+      fail: [],
+    });
+    expect((await api.call("GET", `/v2.0/ports/${plain.id}`)).body.port.security_groups).toEqual(plain.security_groups);
+    const onlyGroup = (
+      await api.call("POST", "/v2.0/ports", { port: { network_id: net.subnetId, security_groups: [group.id] } })
+    ).body.port;
+    const last = await api.call("POST", path("v1"), { ports: [{ id: onlyGroup.id }], action: "remove" });
+    expect(last.body.fail).toEqual([
+      { id: onlyGroup.id, error_code: "VPC.0607", error_msg: "An instance must belong to at least one security group" },
+    ]);
+
+    const tooMany = Array.from({ length: 21 }, () => ({ id: plain.id }));
+    await refused("POST", path("v1"), { ports: tooMany, action: "add" }, 400, "VPC.0606");
+    await refused("POST", path("v1"), { ports: [{ id: plain.id }], action: "toggle" }, 400, "VPC.0606");
+    await refused("POST", path("v2.0"), { ports: [], action: "add" }, 400, "VPC.0606");
+    await refused(
+      "POST",
+      `/v1/${server.projectId}/security-groups/nope/instance/action`,
+      { ports: [{ id: plain.id }], action: "add" },
+      404,
+      "VPC.0603",
+    );
+  });
+});
