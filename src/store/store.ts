@@ -1,4 +1,5 @@
 import type { AuditFilter, AuditRecord } from "../domain/audit.js";
+import type { AddressRange } from "../domain/ipam/subnet-addresses.js";
 import type {
   AccessKey,
   Account,
@@ -107,7 +108,12 @@ export interface Tx extends SecurityGroupTx, EipTx {
   listPorts(filter: PortFilter): Promise<Port[]>;
   /** The port holding `ipAddress` as a fixed IP in the network, if any. */
   getPortByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined>;
-  usedAddresses(networkId: string): Promise<Set<string>>;
+  /**
+   * The free addresses of a subnet (by its Neutron subnet id) as ranges ending at or after `from`, lowest first, at
+   * most `limit`: one indexed seek, whatever the subnet holds. The store keeps them in step with every fixed IP it
+   * writes or deletes (ports inserted and deleted, subnets created and deleted) in the same transaction.
+   */
+  freeRanges(subnetId: string, from: number, limit: number): Promise<AddressRange[]>;
   /** Whether a port of the network already has this MAC (one indexed lookup on the unique (network, MAC) key). */
   macInUse(networkId: string, macAddress: string): Promise<boolean>;
   /** Ports of the project whose allowed_address_pairs contain the pair (any MAC when `macAddress` is omitted). */

@@ -1,4 +1,5 @@
 import type { AuditFilter, AuditRecord } from "../../domain/audit.js";
+import type { AddressRange } from "../../domain/ipam/subnet-addresses.js";
 import type {
   AccessKey,
   Account,
@@ -18,6 +19,7 @@ import { ChangeRecorder } from "../change-feed.js";
 import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, Tx } from "../store.js";
 import * as audit from "./audit-sql.js";
 import { writeChange } from "./change-log.js";
+import { FreeRanges, listFreeRanges } from "./free-ranges.js";
 import * as iam from "./iam-sql.js";
 import { inList } from "./in-list.js";
 import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
@@ -39,16 +41,21 @@ const DUMP_ORDER: [string, string][] = [
   ["subnets", "id"],
   ["ports", "id"],
   ["fixed_ips", "network_id, ip_address"],
+  ["free_ranges", "subnet_id, first"],
   ["address_pairs", "port_id, ip_address, mac_address"],
   ["servers", "id"],
   ["jobs", "id"],
   ...SECURITY_GROUP_AND_EIP_TABLES,
 ];
 
+const BIGINT_COLUMNS: Record<string, string[]> = { free_ranges: ["first", "last"] };
+
 /** The whole store contract in portable SQL; the dialects differ only in their executor. */
 export class SqlTx extends SecurityGroupSql implements Tx {
   /** Ids of ports, servers and subnets this unit of work wrote (also through cascades), for the change feed. */
   readonly changes = new ChangeRecorder();
+  /** The free-address structure, kept in step with every fixed IP written or deleted here. */
+  private readonly free = new FreeRanges(this.db);
 
   /** Writes what this unit of work touched as the next change; the store calls it last, just before COMMIT. */
   flushChanges(at: string) {
@@ -258,6 +265,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         JSON.stringify(s.extraDhcpOpts),
       ],
     );
+    await this.free.addSubnet(s.neutronSubnetId, s.cidr);
   }
 
   async updateSubnet(s: Subnet): Promise<void> {
@@ -288,7 +296,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async getSubnet(id: string, options?: ReadOptions): Promise<Subnet | undefined> {
     const row = await this.one(`SELECT * FROM subnets WHERE id = ?${this.lock(options)}`, [id]);
-    return row ? subnetFromRow(row) : undefined;
+    if (!row) return undefined;
+    const subnet = subnetFromRow(row);
+    if (options?.forUpdate) this.free.noteLocked(subnet.neutronSubnetId, subnet.cidr);
+    return subnet;
   }
 
   async listSubnets(projectId: string, filter: { vpcId?: string; page: Page }): Promise<Subnet[]> {
@@ -396,6 +407,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         "INSERT INTO fixed_ips (port_id, network_id, subnet_id, ip_address, position) VALUES (?, ?, ?, ?, ?)",
         [port.id, port.networkId, fixedIp.subnetId, fixedIp.ipAddress, position],
       );
+      await this.free.claim(fixedIp.subnetId, fixedIp.ipAddress);
     }
     await this.insertPairs(port.id, port.allowedAddressPairs);
     await this.insertPortSecurityGroups(port.id, port.securityGroupIds);
@@ -496,9 +508,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return (await this.hydrate(rows))[0];
   }
 
-  async usedAddresses(networkId: string): Promise<Set<string>> {
-    const rows = await this.db.all<Row>("SELECT ip_address FROM fixed_ips WHERE network_id = ?", [networkId]);
-    return new Set(rows.map((row) => String(row.ip_address)));
+  freeRanges(subnetId: string, from: number, limit: number): Promise<AddressRange[]> {
+    return listFreeRanges(this.db, subnetId, from, limit);
   }
 
   async macInUse(networkId: string, macAddress: string): Promise<boolean> {
@@ -548,7 +559,9 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async deletePort(id: string): Promise<void> {
     this.changes.ports.add(id);
+    const held = await this.db.all<Row>("SELECT subnet_id, ip_address FROM fixed_ips WHERE port_id = ?", [id]);
     await this.db.run("DELETE FROM ports WHERE id = ?", [id]);
+    for (const row of held) await this.free.release(String(row.subnet_id), String(row.ip_address));
   }
 
   async insertServer(s: Server): Promise<void> {
@@ -686,9 +699,14 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async dump(): Promise<Record<string, Record<string, unknown>[]>> {
     const dump: Record<string, Record<string, unknown>[]> = {};
     for (const [table, order] of DUMP_ORDER) {
+      // BIGINT columns come back as text from PostgreSQL: both stores dump them as numbers.
+      const numeric = BIGINT_COLUMNS[table] ?? [];
       dump[table] = (await this.db.all<Row>(`SELECT * FROM ${table} ORDER BY ${order}`)).map((row) =>
         Object.fromEntries(
-          Object.entries(row).map(([key, value]) => [key, typeof value === "bigint" ? Number(value) : value]),
+          Object.entries(row).map(([key, value]) => [
+            key,
+            typeof value === "bigint" || (numeric.includes(key) && value !== null) ? Number(value) : value,
+          ]),
         ),
       );
     }

@@ -86,7 +86,7 @@ export async function createPort(
     }
     let fixedIps: Port["fixedIps"] = [];
     if (subnet) {
-      const allocation = (await new Allocators(tx).for(subnet)).take(requested?.ipAddress);
+      const allocation = await (await new Allocators(tx).for(subnet)).take(requested?.ipAddress);
       if (!allocation.ok) {
         if (allocation.reason === "invalid") {
           refuse("ip-invalid", `IP address ${requested?.ipAddress} is not a valid IP for the specified subnet.`);

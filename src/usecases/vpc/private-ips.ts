@@ -24,7 +24,7 @@ export async function assignPrivateIps(
     for (const request of requests) {
       const subnet = await tx.getSubnet(request.subnetId);
       if (!subnet || subnet.projectId !== caller.projectId) fail("privateIpSubnetNotFound");
-      const allocation = (await allocators.for(subnet)).take(request.ipAddress);
+      const allocation = await (await allocators.for(subnet)).take(request.ipAddress);
       if (!allocation.ok) {
         if (allocation.reason === "invalid") fail("privateIpInvalidAddress");
         if (allocation.reason === "in-use") fail("privateIpInUse");
