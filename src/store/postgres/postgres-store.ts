@@ -3,7 +3,7 @@ import type { Change, ChangeFeed } from "../change-feed.js";
 import { type ConflictReason, StoreConflictError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
 import { changesSince, currentRevision } from "../sql/change-log.js";
-import type { SqlExecutor } from "../sql/executor.js";
+import { type SqlExecutor, storeStatements } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
@@ -73,6 +73,7 @@ class PgExecutor implements SqlExecutor {
   constructor(private readonly client: pg.PoolClient) {}
 
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    storeStatements.count++;
     try {
       return (await this.client.query(prepared(sql, params))).rows as R[];
     } catch (error) {
@@ -81,6 +82,7 @@ class PgExecutor implements SqlExecutor {
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    storeStatements.count++;
     try {
       return (await this.client.query(prepared(sql, params))).rowCount ?? 0;
     } catch (error) {
@@ -191,6 +193,7 @@ export class PostgresStore implements Store {
     let broken: Error | undefined;
     let released = false;
     try {
+      storeStatements.count++;
       await client.query(begin).catch((error: unknown) => {
         broken = error instanceof Error ? error : new Error(String(error));
         throw error;
@@ -201,10 +204,12 @@ export class PostgresStore implements Store {
         const tx = new SqlTx(withFaultInjection(new PgExecutor(client)));
         result = await work(tx);
         change = await tx.flushChanges(new Date().toISOString());
+        storeStatements.count++;
         await client.query("COMMIT").catch((error: unknown) => {
           throw classify(error);
         });
       } catch (error) {
+        storeStatements.count++;
         await client.query("ROLLBACK").catch((rollbackError: unknown) => {
           broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
         });

@@ -5,7 +5,7 @@ import { type Change, type ChangeFeed, ChangeHub, type ChangeListener } from "..
 import { StoreConflictError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
 import { changesSince, currentRevision } from "../sql/change-log.js";
-import type { SqlExecutor } from "../sql/executor.js";
+import { type SqlExecutor, storeStatements } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
@@ -55,6 +55,7 @@ class SqliteExecutor implements SqlExecutor {
   }
 
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    storeStatements.count++;
     try {
       return this.prepare(sql).all(...params) as R[];
     } catch (error) {
@@ -63,6 +64,7 @@ class SqliteExecutor implements SqlExecutor {
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    storeStatements.count++;
     try {
       return this.prepare(sql).run(...params).changes;
     } catch (error) {
