@@ -1852,6 +1852,20 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       ]).toContainEqual(await readDuringOpenWrite("commit"));
     });
 
+    it("answers a single-statement read like a read transaction; on PostgreSQL it runs nothing else", async () => {
+      await store.write((tx) => tx.setMeta("single", "one"));
+      expect(await store.read((tx) => tx.getMeta("single"), { single: true })).toBe("one");
+      const twice = store.read(
+        async (tx) => {
+          await tx.getMeta("single");
+          return tx.getMeta("single");
+        },
+        { single: true },
+      );
+      if (store.kind === "postgres") await expect(twice).rejects.toThrow(/second statement/);
+      else expect(await twice).toBe("one");
+    });
+
     it("a read transaction cannot write: the attempt fails and nothing is stored", async () => {
       const world = await seedWorld(store);
       await expect(store.read((tx) => tx.insertPort(portOf(world, "sneaky", "10.0.0.162")))).rejects.toThrow();

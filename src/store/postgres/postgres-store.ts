@@ -53,7 +53,7 @@ export function numberPlaceholders(sql: string): string {
 export const MAX_NAMED_STATEMENTS = 200;
 const preparedStatements = new Map<string, { name: string; text: string }>();
 /** Schema statements (migrations) run unnamed: a plan must never outlive the schema it was made for. */
-const DATA_STATEMENT = /^\s*(SELECT|INSERT|UPDATE|DELETE)\b/i;
+const DATA_STATEMENT = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
 
 function prepared(sql: string, values: readonly unknown[]): pg.QueryConfig {
   if (!DATA_STATEMENT.test(sql)) return { text: numberPlaceholders(sql), values: values as unknown[] };
@@ -89,6 +89,27 @@ class PgExecutor implements SqlExecutor {
       throw classify(error);
     }
   }
+}
+
+/** A Tx outside any transaction that runs one read-only statement, and refuses a second (it would see another snapshot). */
+function singleStatementTx(client: pg.PoolClient): Tx {
+  const executor = new PgExecutor(client);
+  let used = false;
+  const once = () => {
+    if (used) throw new Error("a single-statement read ran a second statement");
+    used = true;
+  };
+  const refuse = async (): Promise<number> => {
+    throw new Error("a single-statement read cannot write");
+  };
+  return new SqlTx({
+    dialect: "postgres",
+    all: <R>(sql: string, params?: readonly unknown[]) => {
+      once();
+      return executor.all<R>(sql, params);
+    },
+    run: refuse,
+  });
 }
 
 /** `Key (network_id, ip_address)=(…) already exists.` on table fixed_ips → `fixed_ips(network_id, ip_address)`. */
@@ -229,7 +250,8 @@ export class PostgresStore implements Store {
     return withConflictRetry(() => this.once("BEGIN", work));
   }
 
-  read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  read<T>(work: (tx: Tx) => Promise<T>, options?: { single?: boolean }): Promise<T> {
+    if (options?.single) return withConflictRetry(() => this.withClient((client) => work(singleStatementTx(client))));
     return withConflictRetry(() => this.once("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", work));
   }
 
