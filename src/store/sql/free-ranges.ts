@@ -85,8 +85,8 @@ export async function fillFreeRanges(db: SqlExecutor): Promise<void> {
 }
 
 /**
- * Per unit of work: which subnets' ranges this transaction has locked (PostgreSQL), with their CIDR, so each subnet
- * is locked and read once however many addresses the unit of work takes or frees in it.
+ * Per unit of work: which subnets' ranges this transaction has locked (a no-op on SQLite), with their CIDR, so each
+ * subnet is locked and read once however many addresses the unit of work takes or frees in it.
  */
 export class FreeRanges {
   private readonly locked = new Map<string, Cidr | null>();
@@ -95,17 +95,26 @@ export class FreeRanges {
 
   /** Records a subnet row the unit of work locked itself (getSubnet with forUpdate). */
   noteLocked(subnetId: string, cidrText: string): void {
-    if (this.db.dialect === "postgres") this.locked.set(subnetId, parseCidr(cidrText) ?? null);
+    this.locked.set(subnetId, parseCidr(cidrText) ?? null);
   }
 
-  /** The subnet's CIDR, its row locked for the rest of the transaction; null when there is no such subnet. */
-  private async lockSubnet(subnetId: string): Promise<Cidr | null> {
+  /** A new unit of work on the same connection (SQLite reuses one Tx): nothing is locked or known any more. */
+  reset(): void {
+    this.locked.clear();
+  }
+
+  /**
+   * The subnet's CIDR, its row locked for the rest of the transaction; null when there is no such subnet. The store
+   * takes it before writing a fixed IP of the subnet, so that a writer never holds a fresh address of the subnet
+   * while waiting for the subnet (allocation locks the subnet first, then writes addresses: one order for all).
+   */
+  async lockSubnet(subnetId: string): Promise<Cidr | null> {
     const known = this.locked.get(subnetId);
     if (known !== undefined) return known;
     const lock = this.db.dialect === "postgres" ? " FOR UPDATE" : "";
     const rows = await this.db.all<Row>(`SELECT cidr FROM subnets WHERE neutron_subnet_id = ?${lock}`, [subnetId]);
     const cidr = rows[0] ? (parseCidr(String(rows[0].cidr)) ?? null) : null;
-    if (this.db.dialect === "postgres") this.locked.set(subnetId, cidr);
+    this.locked.set(subnetId, cidr);
     return cidr;
   }
 

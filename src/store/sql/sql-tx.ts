@@ -70,6 +70,12 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   /** The free-address structure, kept in step with every fixed IP written or deleted here. */
   private readonly free = new FreeRanges(this.db);
 
+  /** Starts a new unit of work on this Tx (SQLite reuses one): forgets what the previous one recorded and locked. */
+  beginUnitOfWork(): void {
+    this.changes.clear();
+    this.free.reset();
+  }
+
   /** Writes what this unit of work touched as the next change; the store calls it last, just before COMMIT. */
   flushChanges(at: string) {
     return writeChange(this.db, this.changes, at);
@@ -420,6 +426,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       port.portSecurityEnabled ? 1 : 0,
     ]);
     for (const [position, fixedIp] of port.fixedIps.entries()) {
+      await this.free.lockSubnet(fixedIp.subnetId);
       await this.db.run(
         "INSERT INTO fixed_ips (port_id, network_id, subnet_id, ip_address, position) VALUES (?, ?, ?, ?, ?)",
         [port.id, port.networkId, fixedIp.subnetId, fixedIp.ipAddress, position],

@@ -63,6 +63,9 @@ export class Checkpointer {
   /** Stops checkpointing and closes the worker's connection (before the store closes its own, which checkpoints). */
   async stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    // Held while it winds down: an unref'd worker would let the process exit mid-close (a CLI whose last step is
+    // closing the store would end before writing its output).
+    this.worker.ref();
     this.worker.postMessage("stop");
     await exited;
   }

@@ -244,7 +244,7 @@ export class SqliteStore implements Store {
     this.control("BEGIN IMMEDIATE");
     for (const [index, unit] of group.entries()) {
       this.control("SAVEPOINT unit_of_work");
-      this.tx.changes.clear();
+      this.tx.beginUnitOfWork();
       try {
         const value = await unit.work(this.tx);
         const change = await this.tx.flushChanges(new Date().toISOString());
