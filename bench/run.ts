@@ -14,7 +14,7 @@
  *   - server start (spawn to /readyz 200) and its RSS with the small and the large store;
  *   - store statements (round trips) per operation, from each server's ecs_vip_store_statements_total, and per single
  *     bind, unbind, private-IP assignment and server create (counted in-process, see round-trips.ts).
- * --quick: 2 s per configuration after 0.5 s warm-up and a tenth of the large sizes (≈30 s of load); the default is
+ * --quick: 2 s per configuration after 1 s warm-up and a tenth of the large sizes (≈30 s of load); the default is
  * 10 s after 2 s with the full sizes. --scale multiplies the large sizes. Servers log requests at info, the default.
  * Results go to bench/results/<timestamp>.json (git-ignored). Figures on a shared machine are noisy; ratios taken in
  * one run hold better than absolute rates.
@@ -42,7 +42,7 @@ import { identity, option, startServers, stopServers } from "./support.js";
 
 const QUICK = process.argv.includes("--quick");
 const DURATION = Number(option("duration", QUICK ? "2" : "10"));
-const WARMUP = Number(option("warmup", QUICK ? "0.5" : "2"));
+const WARMUP = Number(option("warmup", QUICK ? "1" : "2"));
 const CONNECTIONS = Number(option("connections", "50"));
 const NICS = Number(option("nics", QUICK ? "200" : "400"));
 const SCALE = Number(option("scale", QUICK ? "0.1" : "1"));
