@@ -303,6 +303,10 @@ describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("ecs-vip check on PostgreSQL"), ()
       expect.stringMatching(
         new RegExp(`^dangling-reverse-binding: port \\S+ \\(192\\.168\\.0\\.100\\) has pair ${a.ip}/${a.mac}, but`),
       ),
+      // The private IP's old address is free now, but the free ranges were not told.
+      expect.stringMatching(
+        new RegExp(`^free-ranges: subnet ${world.net.subnetId} \\(192\\.168\\.0\\.0/24\\) records`),
+      ),
     ]);
   });
 
