@@ -28,6 +28,10 @@ const SERVE_FLAGS: ReadonlyArray<readonly [flag: string, value: string, descript
     "MODE",
     "off, or netns: bound VIPs carry traffic between network namespaces, root only (env ECS_VIP_DATAPLANE)",
   ],
+  ["eip-pool", "CIDR", "IPv4 block EIPs come from, /8 … /30 (env ECS_VIP_EIP_POOL, default 198.51.100.0/24)"],
+  ["faults", "FILE", "fault rules (JSON or YAML) in force from the start"],
+  ["rate-limit", "N", "requests/s per caller, burst as many; 0 turns it off (env ECS_VIP_RATE_LIMIT, default 1000)"],
+  ["public-url", "URL", "base of the token catalog and *_links (env ECS_VIP_PUBLIC_URL, default the listener)"],
 ];
 
 function camel(flag: string): string {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
+import pino from "pino";
 import { buildApp } from "../app.js";
 import { SecretBox } from "../auth/secret-box.js";
 import { ConfigError, type ServeConfig, sqlitePath } from "../config.js";
@@ -66,9 +67,19 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
         `access key ${accessKey}; all credentials saved to ${file}\n`,
     );
   }
+  // Request logs go out through an asynchronous destination: a slow stdout never blocks the event loop mid-request.
+  // What is still buffered is flushed when the server stops.
+  const logDestination = options.logger === false ? undefined : pino.destination({ sync: false });
+  const flushLogs = () => {
+    try {
+      logDestination?.flushSync();
+    } catch {
+      // Nothing buffered, or stdout is gone: nothing more to do.
+    }
+  };
   const app = await buildApp({
     context,
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger: options.logger === false ? false : { level: config.logLevel, stream: logDestination },
     faults,
     security: { rateLimit: config.rateLimit },
     publicUrl: config.publicUrl,
@@ -135,6 +146,7 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
       await ticking;
       await dataplane?.stop();
       await store.close();
+      flushLogs();
     })();
     return stopping;
   };

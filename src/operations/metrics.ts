@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import type { StoreObserver } from "../store/observed-store.js";
+import { storeStatements } from "../store/sql/executor.js";
 import type { UseCaseObserver } from "../usecases/context.js";
 
 /**
@@ -48,6 +49,16 @@ export class AppMetrics implements StoreObserver, UseCaseObserver {
     help: "Faults injected by fault rules, by operation and action (error, latency, drop)",
     labelNames: ["operation", "action"] as const,
     registers: [this.registry],
+  });
+
+  readonly storeStatements = new Counter({
+    name: "ecs_vip_store_statements_total",
+    help: "SQL statements this process sent to its store (round trips on PostgreSQL, BEGIN and COMMIT included)",
+    registers: [this.registry],
+    collect() {
+      this.reset();
+      this.inc(storeStatements.count);
+    },
   });
 
   constructor() {

@@ -10,15 +10,20 @@ export interface StoreObserver {
  * counting the calls counts the retries without the store knowing it is watched.
  */
 export function observeStore(store: Store, observer: StoreObserver): Store {
-  const run = async <T>(kind: "read" | "write", work: (tx: Tx) => Promise<T>): Promise<T> => {
+  const run = async <T>(
+    kind: "read" | "write",
+    work: (tx: Tx) => Promise<T>,
+    options?: { single?: boolean },
+  ): Promise<T> => {
     const started = process.hrtime.bigint();
     let attempts = 0;
     let ok = false;
     try {
-      const result = await store[kind]((tx) => {
+      const counted = (tx: Tx) => {
         attempts++;
         return work(tx);
-      });
+      };
+      const result = await (kind === "read" ? store.read(counted, options) : store.write(counted));
       ok = true;
       return result;
     } finally {
@@ -33,7 +38,7 @@ export function observeStore(store: Store, observer: StoreObserver): Store {
       return store.changes;
     },
     write: (work) => run("write", work),
-    read: (work) => run("read", work),
+    read: (work, options) => run("read", work, options),
     schemaVersion: () => store.schemaVersion(),
     close: () => store.close(),
   };

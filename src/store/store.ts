@@ -1,4 +1,5 @@
 import type { AuditFilter, AuditRecord } from "../domain/audit.js";
+import type { AddressRange } from "../domain/ipam/subnet-addresses.js";
 import type {
   AccessKey,
   Account,
@@ -145,7 +146,12 @@ export interface Tx extends SecurityGroupTx, EipTx {
   listPorts(filter: PortFilter): Promise<Port[]>;
   /** The port holding `ipAddress` as a fixed IP in the network, if any. */
   getPortByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined>;
-  usedAddresses(networkId: string): Promise<Set<string>>;
+  /**
+   * The free addresses of a subnet (by its Neutron subnet id) as ranges ending at or after `from`, lowest first, at
+   * most `limit`: one indexed seek, whatever the subnet holds. The store keeps them in step with every fixed IP it
+   * writes or deletes (ports inserted and deleted, subnets created and deleted) in the same transaction.
+   */
+  freeRanges(subnetId: string, from: number, limit: number): Promise<AddressRange[]>;
   /** Whether a port of the network already has this MAC (one indexed lookup on the unique (network, MAC) key). */
   macInUse(networkId: string, macAddress: string): Promise<boolean>;
   /** Ports of the project whose allowed_address_pairs contain the pair (any MAC when `macAddress` is omitted). */
@@ -194,8 +200,12 @@ export interface Store {
   readonly changes: ChangeFeed;
   /** Runs `work` in one read-write transaction: it commits completely or not at all, retried on conflicts. */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Runs `work` in one read-only transaction with a consistent snapshot. */
-  read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one read-only transaction with a consistent snapshot. With `single`, the work runs exactly one
+   * statement, which is its own snapshot: PostgreSQL then sends it alone, without BEGIN and COMMIT (one round trip
+   * instead of three); a second statement fails.
+   */
+  read<T>(work: (tx: Tx) => Promise<T>, options?: { single?: boolean }): Promise<T>;
   /** Latest schema version this build knows, and the version the database is at. */
   schemaVersion(): Promise<{ current: number; latest: number }>;
   close(): Promise<void>;

@@ -158,9 +158,11 @@ describe("ecs-vip check on SQLite", () => {
         `ip-reserved: port ${world.privateIpId} holds 192.168.0.255, the broadcast address of subnet ${world.net.subnetId} (192.168.0.0/24)`,
         `no-primary-nic: server ${c.serverId} has no NIC with index 0`,
         `server-without-vpc: server ${c.serverId} names VPC vpc-gone, which does not exist`,
+        // The free-address structure no longer matches: 192.168.0.50 and 192.168.0.100 are free but not recorded.
+        `free-ranges: subnet ${world.net.subnetId} (192.168.0.0/24) records free 192.168.0.5-192.168.0.49, 192.168.0.51-192.168.0.99, 192.168.0.101-192.168.0.252, its free addresses are 192.168.0.5-192.168.0.252`,
       ].sort(),
     );
-    expect(result.stderr).toContain("5 violations");
+    expect(result.stderr).toContain("6 violations");
   });
 
   it("reports a reverse binding left behind by a NIC deleted behind the server's back", async () => {
@@ -177,6 +179,10 @@ describe("ecs-vip check on SQLite", () => {
       `no-primary-nic: server ${b.serverId} has no NIC with index 0`,
       expect.stringMatching(
         new RegExp(`^dangling-reverse-binding: port \\S+ \\(192\\.168\\.0\\.100\\) has pair ${b.ip}/${b.mac}, but`),
+      ),
+      // The NIC's address is free again, but the ranges were not told.
+      expect.stringMatching(
+        new RegExp(`^free-ranges: subnet ${world.net.subnetId} .* its free addresses are ${b.ip}-${b.ip}, `),
       ),
     ]);
   });
@@ -296,6 +302,10 @@ describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("ecs-vip check on PostgreSQL"), ()
       `ip-reserved: port ${world.privateIpId} holds 192.168.0.0, the network address of subnet ${world.net.subnetId} (192.168.0.0/24)`,
       expect.stringMatching(
         new RegExp(`^dangling-reverse-binding: port \\S+ \\(192\\.168\\.0\\.100\\) has pair ${a.ip}/${a.mac}, but`),
+      ),
+      // The private IP's old address is free now, but the free ranges were not told.
+      expect.stringMatching(
+        new RegExp(`^free-ranges: subnet ${world.net.subnetId} \\(192\\.168\\.0\\.0/24\\) records`),
       ),
     ]);
   });

@@ -13,7 +13,10 @@ describe("ecs-vip usage", () => {
   it("serve --help lists every flag and starts nothing", async () => {
     const run = await ecsVip(["serve", "--help"], { env });
     expect(run.code).toBe(0);
-    for (const flag of ["--host", "--port", "--db", "--sync", "--build-ms", "--data-dir", "--log-level", "--version"]) {
+    const flags = ["--host", "--port", "--db", "--sync", "--build-ms", "--data-dir", "--log-level", "--dataplane"];
+    // Every flag the README documents (these four were read by the config but refused by the parser).
+    flags.push("--eip-pool", "--faults", "--rate-limit", "--public-url", "--version");
+    for (const flag of flags) {
       expect(run.stdout).toContain(flag);
     }
     expect(existsSync(join(dir, "data"))).toBe(false);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StoreDump } from "../../src/domain/invariants/dump-view.js";
 import { checkDump, checkIntegrity, checkSchemaVersion } from "../../src/domain/invariants/rules.js";
+import { parseIpv4 } from "../../src/domain/net/ipv4.js";
 
 const LIMITS = { maxNicsPerServer: 12, maxAddressPairs: 10 };
 const VPC = "vpc-1";
@@ -94,6 +95,36 @@ function rulesBroken(dump: StoreDump): string[] {
 describe("the invariant checker", () => {
   it("finds nothing wrong in a sound store, hand-set pairs included", () => {
     expect(checkDump(soundDump(), LIMITS)).toEqual([]);
+  });
+
+  it("reports free ranges that are not exactly the host addresses no fixed IP holds", () => {
+    const ip = (text: string) => parseIpv4(text) as number;
+    const range = (subnet: string, first: string, last: string) => ({
+      subnet_id: subnet,
+      first: ip(first),
+      last: ip(last),
+    });
+    const dump = soundDump();
+    // Held: .1 .2 .3 .50 .100 .253 .254 of 192.168.0.0/24.
+    dump.free_ranges = [
+      range(NEUTRON_SUBNET, "192.168.0.4", "192.168.0.49"),
+      range(NEUTRON_SUBNET, "192.168.0.51", "192.168.0.99"),
+      range(NEUTRON_SUBNET, "192.168.0.101", "192.168.0.252"),
+    ];
+    expect(checkDump(dump, LIMITS)).toEqual([]);
+    // A held address shown free, a free one missing, ranges split where nothing is held, and an unknown subnet.
+    for (const wrong of [
+      [range(NEUTRON_SUBNET, "192.168.0.4", "192.168.0.50")],
+      [range(NEUTRON_SUBNET, "192.168.0.4", "192.168.0.48")],
+      [range(NEUTRON_SUBNET, "192.168.0.4", "192.168.0.20"), range(NEUTRON_SUBNET, "192.168.0.21", "192.168.0.49")],
+    ]) {
+      const broken = soundDump();
+      broken.free_ranges = [...wrong, ...(dump.free_ranges as Row[]).slice(1)];
+      expect(rulesBroken(broken)).toEqual(["free-ranges"]);
+    }
+    const orphan = soundDump();
+    orphan.free_ranges = [...(dump.free_ranges as Row[]), range("gone", "10.0.0.1", "10.0.0.9")];
+    expect(checkDump(orphan, LIMITS)).toEqual(["free-ranges: ranges recorded for subnet gone, which does not exist"]);
   });
 
   it("finds nothing wrong in an empty store", () => {

@@ -23,6 +23,7 @@ import type {
   User,
   Vpc,
 } from "../../src/domain/model.js";
+import { formatIpv4, parseIpv4 as parseIpv4OrUndefined } from "../../src/domain/net/ipv4.js";
 import type { SecurityGroup, SecurityGroupRule } from "../../src/domain/security-groups/model.js";
 import { StoreConflictError, StoreRetriesExhaustedError } from "../../src/store/errors.js";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
@@ -372,6 +373,14 @@ function jobOf(world: World, name: string, fields: Partial<Job> = {}): Job {
 
 const ids = (ports: { id: string }[]) => ports.map((port) => port.id);
 
+const parseIpv4 = (text: string): number => parseIpv4OrUndefined(text) as number;
+
+/** A subnet's free ranges as `first-last` dotted quads, lowest first. */
+async function freeOf(tx: Tx, subnet: Pick<Subnet, "neutronSubnetId">, from = 0): Promise<string[]> {
+  const ranges = await tx.freeRanges(subnet.neutronSubnetId, from, 1000);
+  return ranges.map((range) => `${formatIpv4(range.first)}-${formatIpv4(range.last)}`);
+}
+
 /** Thrown by a unit of work to carry out what a Tx call threw, without the store retrying it. */
 class Carried extends Error {
   constructor(readonly inner: unknown) {
@@ -511,6 +520,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         expect(await tx.listGroupsOfUser("u-other")).toEqual([]);
         expect(await tx.rolesOfUserOnProject("u-admin", "p")).toEqual([roleByDisplayName("Tenant Administrator")?.id]);
         expect(await tx.getUser("u-other")).toMatchObject({ enabled: true, description: "" });
+        // The free ranges are filled from the addresses already held.
+        expect(await freeOf(tx, { neutronSubnetId: "ns" })).toEqual(["10.0.0.1-10.0.0.4", "10.0.0.6-10.0.0.254"]);
       });
       // The rebuilt tables keep their constraints: one address per network, children removed with their port.
       const duplicate = await txError(upgraded, (tx) =>
@@ -541,6 +552,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       await upgraded.write((tx) => tx.deletePort("port"));
       const dump = await upgraded.read((tx) => tx.dump());
       expect([dump.fixed_ips, dump.address_pairs]).toEqual([[], []]);
+      expect(await upgraded.read((tx) => freeOf(tx, { neutronSubnetId: "ns" }))).toEqual(["10.0.0.1-10.0.0.254"]);
     });
   });
 
@@ -935,7 +947,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         expect(await tx.getNetwork(world.subnet2.networkId)).toBeUndefined();
         expect(await tx.getPort(gone.id)).toBeUndefined();
         expect(await tx.getPort(kept.id)).toEqual(kept);
-        expect(await tx.usedAddresses(world.subnet2.id)).toEqual(new Set());
+        // The subnet's free ranges went with it.
+        expect(await tx.freeRanges(world.subnet2.neutronSubnetId, 0, 10)).toEqual([]);
         expect(await tx.listPortsWithPair(world.project.id, { ipAddress: "10.0.1.100" })).toEqual([]);
         const dump = await tx.dump();
         expect(dump.fixed_ips!.filter((row) => row.port_id === gone.id)).toEqual([]);
@@ -1080,7 +1093,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       await store.read(async (tx) => {
         expect(await tx.getPort(port.id)).toBeUndefined();
         expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.30")).toBeUndefined();
-        expect(await tx.usedAddresses(world.subnet.id)).toEqual(new Set());
+        expect(await freeOf(tx, world.subnet)).toEqual(["10.0.0.1-10.0.0.254"]);
         expect(await tx.listPortsWithPair(world.project.id, { ipAddress: "10.0.0.130" })).toEqual([]);
       });
       // The address is free again.
@@ -1201,7 +1214,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(await list([])).toEqual([]);
     });
 
-    it("finds the port holding an address in a network and the used addresses of a network", async () => {
+    it("finds the port holding an address in a network, and the free ranges of its subnets", async () => {
       const world = await seedWorld(store);
       const a = portOf(world, "a", "10.0.0.50", {
         fixedIps: [
@@ -1219,9 +1232,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.51")).toEqual(a);
         expect(await tx.getPortByFixedIp(world.subnet2.id, "10.0.0.50")).toBeUndefined();
         expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.1.50")).toBeUndefined();
-        expect(await tx.usedAddresses(world.subnet.id)).toEqual(new Set(["10.0.0.50", "10.0.0.51"]));
-        expect(await tx.usedAddresses(world.subnet2.id)).toEqual(new Set(["10.0.1.50"]));
-        expect(await tx.usedAddresses("missing")).toEqual(new Set());
+        expect(await freeOf(tx, world.subnet)).toEqual(["10.0.0.1-10.0.0.49", "10.0.0.52-10.0.0.254"]);
+        expect(await freeOf(tx, world.subnet2)).toEqual(["10.0.1.1-10.0.1.49", "10.0.1.51-10.0.1.254"]);
+        expect(await tx.freeRanges("missing", 0, 10)).toEqual([]);
       });
       expect(await store.write((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.50", { forUpdate: true }))).toEqual(
         a,
@@ -1278,6 +1291,84 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.60" })).toEqual([]);
         expect(ids(await tx.listPortsWithPair(other.project.id, { ipAddress: "10.0.0.200" }))).toEqual([foreign.id]);
       });
+    });
+  });
+
+  describe("free address ranges", () => {
+    it("covers every host address of a new subnet, splits on each address taken and merges on each one freed", async () => {
+      const world = await seedWorld(store);
+      expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual(["10.0.0.1-10.0.0.254"]);
+      const at = (name: string, ...ips: string[]) =>
+        portOf(world, name, ips[0] as string, {
+          fixedIps: ips.map((ipAddress) => ({ subnetId: world.subnet.neutronSubnetId, ipAddress })),
+        });
+      // The lowest and highest host addresses shrink the range; two addresses inside split it twice.
+      await store.write(async (tx) => {
+        await tx.insertPort(at("low", "10.0.0.1"));
+        await tx.insertPort(at("high", "10.0.0.254"));
+        await tx.insertPort(at("mid", "10.0.0.100", "10.0.0.102"));
+        await tx.insertPort(at("gap", "10.0.0.101"));
+      });
+      expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual([
+        "10.0.0.2-10.0.0.99",
+        "10.0.0.103-10.0.0.253",
+      ]);
+      // Only ranges ending at or after `from`, lowest first, at most `limit`.
+      await store.read(async (tx) => {
+        expect(await freeOf(tx, world.subnet, parseIpv4("10.0.0.99"))).toEqual([
+          "10.0.0.2-10.0.0.99",
+          "10.0.0.103-10.0.0.253",
+        ]);
+        expect(await freeOf(tx, world.subnet, parseIpv4("10.0.0.100"))).toEqual(["10.0.0.103-10.0.0.253"]);
+        expect(await tx.freeRanges(world.subnet.neutronSubnetId, 0, 1)).toHaveLength(1);
+        // The other subnet of the VPC is untouched.
+        expect(await freeOf(tx, world.subnet2)).toEqual(["10.0.1.1-10.0.1.254"]);
+      });
+      // Freeing 10.0.0.101 alone makes a range of one; freeing 10.0.0.100 and 10.0.0.102 with it joins all three.
+      await store.write((tx) => tx.deletePort(`${world.tag}-port-gap`));
+      expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual([
+        "10.0.0.2-10.0.0.99",
+        "10.0.0.101-10.0.0.101",
+        "10.0.0.103-10.0.0.253",
+      ]);
+      await store.write((tx) => tx.deletePort(`${world.tag}-port-mid`));
+      expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual(["10.0.0.2-10.0.0.253"]);
+      await store.write(async (tx) => {
+        await tx.deletePort(`${world.tag}-port-low`);
+        await tx.deletePort(`${world.tag}-port-high`);
+      });
+      expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual(["10.0.0.1-10.0.0.254"]);
+    });
+
+    it("keeps the ranges of a unit of work that fails as they were", async () => {
+      const world = await seedWorld(store);
+      await store.write((tx) => tx.insertPort(portOf(world, "kept", "10.0.0.7")));
+      const before = await store.read((tx) => freeOf(tx, world.subnet));
+      const refused = await txError(store, async (tx) => {
+        await tx.insertPort(portOf(world, "new", "10.0.0.8"));
+        await tx.deletePort(`${world.tag}-port-kept`);
+        await tx.insertPort(portOf(world, "dup", "10.0.0.8"));
+      });
+      expect(refused).toBeInstanceOf(StoreConflictError);
+      expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual(before);
+    });
+
+    it("hands each address to one of many concurrent units of work that take the lowest free one", async () => {
+      const { store: own } = await fresh();
+      const world = await seedWorld(own);
+      const taken = await Promise.all(
+        Array.from({ length: 12 }, (_, n) =>
+          own.write(async (tx) => {
+            await tx.getSubnet(world.subnet.id, { forUpdate: true });
+            const [range] = await tx.freeRanges(world.subnet.neutronSubnetId, parseIpv4("10.0.0.2"), 1);
+            const ip = formatIpv4(Math.max(range!.first, parseIpv4("10.0.0.2")));
+            await tx.insertPort(portOf(world, `c${n}`, ip));
+            return ip;
+          }),
+        ),
+      );
+      expect(new Set(taken).size).toBe(12);
+      expect(await own.read((tx) => freeOf(tx, world.subnet))).toEqual(["10.0.0.1-10.0.0.1", "10.0.0.14-10.0.0.254"]);
     });
   });
 
@@ -1456,6 +1547,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         "subnets",
         "ports",
         "fixed_ips",
+        "free_ranges",
         "address_pairs",
         "servers",
         "jobs",
@@ -1601,6 +1693,12 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         fixed_ips: [
           { port_id: "t-port-x", network_id: "t-net1", subnet_id: "t-nsub1", ip_address: "10.0.0.10", position: 1 },
           { port_id: "t-port-x", network_id: "t-net1", subnet_id: "t-nsub1", ip_address: "10.0.0.9", position: 0 },
+        ],
+        // 10.0.0.1–10.0.0.8 and 10.0.0.11–10.0.0.254 of the first subnet, all host addresses of the second.
+        free_ranges: [
+          { subnet_id: "t-nsub1", first: 167772161, last: 167772168 },
+          { subnet_id: "t-nsub1", first: 167772171, last: 167772414 },
+          { subnet_id: "t-nsub2", first: 167772417, last: 167772670 },
         ],
         address_pairs: [
           { port_id: "t-port-x", ip_address: "10.0.0.7", mac_address: "fa:16:3e:00:00:09", position: 1 },
@@ -2155,6 +2253,20 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         { name: "committed", added: undefined },
         { name: "uncommitted", added: "uncommitted-new" },
       ]).toContainEqual(await readDuringOpenWrite("commit"));
+    });
+
+    it("answers a single-statement read like a read transaction; on PostgreSQL it runs nothing else", async () => {
+      await store.write((tx) => tx.setMeta("single", "one"));
+      expect(await store.read((tx) => tx.getMeta("single"), { single: true })).toBe("one");
+      const twice = store.read(
+        async (tx) => {
+          await tx.getMeta("single");
+          return tx.getMeta("single");
+        },
+        { single: true },
+      );
+      if (store.kind === "postgres") await expect(twice).rejects.toThrow(/second statement/);
+      else expect(await twice).toBe("one");
     });
 
     it("a read transaction cannot write: the attempt fails and nothing is stored", async () => {

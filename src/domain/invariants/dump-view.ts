@@ -61,6 +61,15 @@ export interface DumpView {
   fixedIpsByPort: Map<string, FixedIpRow[]>;
   pairsByPort: Map<string, PairRow[]>;
   subnetsByVpc: Map<string, SubnetRow[]>;
+  /** Every subnet (a Neutron network may hold several). */
+  subnetList: SubnetRow[];
+  /** `free_ranges` rows by Neutron subnet id, by first address; undefined when the dump has no such table. */
+  freeRanges: Map<string, FreeRangeRow[]> | undefined;
+}
+
+export interface FreeRangeRow {
+  first: number;
+  last: number;
 }
 
 const text = (value: unknown): string => (value === null || value === undefined ? "" : String(value));
@@ -127,6 +136,25 @@ export function viewOf(dump: StoreDump): DumpView {
       macAddress: text(row.mac_address),
     }),
   );
+  const freeRows = dump.free_ranges;
+  const freeRanges =
+    freeRows === undefined
+      ? undefined
+      : new Map(
+          [
+            ...groupBy(
+              freeRows.map((row) => ({
+                subnetId: text(row.subnet_id),
+                first: Number(row.first),
+                last: Number(row.last),
+              })),
+              (row) => row.subnetId,
+            ),
+          ].map(([subnetId, list]): [string, FreeRangeRow[]] => [
+            subnetId,
+            list.map(({ first, last }) => ({ first, last })).sort((a, b) => a.first - b.first),
+          ]),
+        );
   return {
     vpcs,
     // Keyed by network: ports and fixed IPs name their network, and each network of a VPC holds one subnet.
@@ -146,5 +174,7 @@ export function viewOf(dump: StoreDump): DumpView {
       subnetList.filter((subnet) => subnet.vpcId !== ""),
       (subnet) => subnet.vpcId,
     ),
+    subnetList,
+    freeRanges,
   };
 }

@@ -1,6 +1,7 @@
+import { freeRangesOf, hostRange } from "../ipam/subnet-addresses.js";
 import { COMPUTE_OWNER_PREFIX, isVipCapableOwner } from "../model.js";
 import { type Cidr, cidrContains, cidrWithin, isHostAddress, parseCidr } from "../net/cidr.js";
-import { parseIpv4 } from "../net/ipv4.js";
+import { formatIpv4, parseIpv4 } from "../net/ipv4.js";
 import { type DumpView, type PortRow, type StoreDump, type SubnetRow, viewOf } from "./dump-view.js";
 
 /**
@@ -239,6 +240,41 @@ export const danglingReverseBindings: Rule = (view) => {
   return out;
 };
 
+/**
+ * The free-address structure is exactly the complement of the held addresses: for every subnet, its free ranges are
+ * the host addresses no fixed IP of the subnet holds, as sorted, disjoint, maximal ranges; no ranges for a subnet
+ * that does not exist. Skipped for a dump without the table.
+ */
+export const freeRangesMatch: Rule = (view) => {
+  const actual = view.freeRanges;
+  if (actual === undefined) return [];
+  const out: string[] = [];
+  const show = (ranges: { first: number; last: number }[]) =>
+    ranges.map((range) => `${formatIpv4(range.first)}-${formatIpv4(range.last)}`).join(", ") || "none";
+  const held = new Map<string, number[]>();
+  for (const ip of view.fixedIps) {
+    const address = parseIpv4(ip.ipAddress);
+    if (address !== undefined) held.set(ip.subnetId, [...(held.get(ip.subnetId) ?? []), address]);
+  }
+  const known = new Set<string>();
+  for (const subnet of view.subnetList) {
+    known.add(subnet.neutronSubnetId);
+    const cidr = subnetCidr(subnet);
+    if (!cidr) continue;
+    const expected = freeRangesOf(hostRange(cidr), held.get(subnet.neutronSubnetId) ?? []);
+    const stored = actual.get(subnet.neutronSubnetId) ?? [];
+    if (show(expected) !== show(stored)) {
+      out.push(
+        `free-ranges: subnet ${subnet.id} (${subnet.cidr}) records free ${show(stored)}, its free addresses are ${show(expected)}`,
+      );
+    }
+  }
+  for (const subnetId of actual.keys()) {
+    if (!known.has(subnetId)) out.push(`free-ranges: ranges recorded for subnet ${subnetId}, which does not exist`);
+  }
+  return out;
+};
+
 export const RULES: Rule[] = [
   references,
   subnetCidrs,
@@ -248,6 +284,7 @@ export const RULES: Rule[] = [
   pairCounts,
   danglingBindings,
   danglingReverseBindings,
+  freeRangesMatch,
 ];
 
 /** Every invariant over one dump; an empty list means the data is sound. */

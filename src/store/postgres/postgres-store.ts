@@ -3,7 +3,7 @@ import type { Change, ChangeFeed } from "../change-feed.js";
 import { type ConflictReason, StoreConflictError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
 import { changesSince, currentRevision } from "../sql/change-log.js";
-import type { SqlExecutor } from "../sql/executor.js";
+import { type SqlExecutor, storeStatements } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
@@ -53,7 +53,7 @@ export function numberPlaceholders(sql: string): string {
 export const MAX_NAMED_STATEMENTS = 200;
 const preparedStatements = new Map<string, { name: string; text: string }>();
 /** Schema statements (migrations) run unnamed: a plan must never outlive the schema it was made for. */
-const DATA_STATEMENT = /^\s*(SELECT|INSERT|UPDATE|DELETE)\b/i;
+const DATA_STATEMENT = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
 
 function prepared(sql: string, values: readonly unknown[]): pg.QueryConfig {
   if (!DATA_STATEMENT.test(sql)) return { text: numberPlaceholders(sql), values: values as unknown[] };
@@ -73,6 +73,7 @@ class PgExecutor implements SqlExecutor {
   constructor(private readonly client: pg.PoolClient) {}
 
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    storeStatements.count++;
     try {
       return (await this.client.query(prepared(sql, params))).rows as R[];
     } catch (error) {
@@ -81,12 +82,34 @@ class PgExecutor implements SqlExecutor {
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    storeStatements.count++;
     try {
       return (await this.client.query(prepared(sql, params))).rowCount ?? 0;
     } catch (error) {
       throw classify(error);
     }
   }
+}
+
+/** A Tx outside any transaction that runs one read-only statement, and refuses a second (it would see another snapshot). */
+function singleStatementTx(client: pg.PoolClient): Tx {
+  const executor = new PgExecutor(client);
+  let used = false;
+  const once = () => {
+    if (used) throw new Error("a single-statement read ran a second statement");
+    used = true;
+  };
+  const refuse = async (): Promise<number> => {
+    throw new Error("a single-statement read cannot write");
+  };
+  return new SqlTx({
+    dialect: "postgres",
+    all: <R>(sql: string, params?: readonly unknown[]) => {
+      once();
+      return executor.all<R>(sql, params);
+    },
+    run: refuse,
+  });
 }
 
 /** `Key (network_id, ip_address)=(…) already exists.` on table fixed_ips → `fixed_ips(network_id, ip_address)`. */
@@ -191,6 +214,7 @@ export class PostgresStore implements Store {
     let broken: Error | undefined;
     let released = false;
     try {
+      storeStatements.count++;
       await client.query(begin).catch((error: unknown) => {
         broken = error instanceof Error ? error : new Error(String(error));
         throw error;
@@ -201,10 +225,12 @@ export class PostgresStore implements Store {
         const tx = new SqlTx(withFaultInjection(new PgExecutor(client)));
         result = await work(tx);
         change = await tx.flushChanges(new Date().toISOString());
+        storeStatements.count++;
         await client.query("COMMIT").catch((error: unknown) => {
           throw classify(error);
         });
       } catch (error) {
+        storeStatements.count++;
         await client.query("ROLLBACK").catch((rollbackError: unknown) => {
           broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
         });
@@ -224,7 +250,8 @@ export class PostgresStore implements Store {
     return withConflictRetry(() => this.once("BEGIN", work));
   }
 
-  read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  read<T>(work: (tx: Tx) => Promise<T>, options?: { single?: boolean }): Promise<T> {
+    if (options?.single) return withConflictRetry(() => this.withClient((client) => work(singleStatementTx(client))));
     return withConflictRetry(() => this.once("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", work));
   }
 

@@ -16,7 +16,8 @@ type Row = Record<string, unknown>;
  */
 export async function writeChange(db: SqlExecutor, recorded: ChangeRecorder, at: string): Promise<Change | undefined> {
   if (recorded.empty) return undefined;
-  // UPDATE then SELECT (no RETURNING, to keep the SQL portable): the UPDATE's row lock makes the read our own value.
+  if (db.dialect === "postgres") return writeChangeInOneStatement(db, recorded, at);
+  // SQLite: UPDATE then SELECT (in-process, so no round trips to save): the write lock makes the read our own value.
   await db.run("UPDATE change_revision SET revision = revision + 1 WHERE id = 1");
   const revision = await currentRevision(db);
   const change: Change = {
@@ -36,9 +37,31 @@ export async function writeChange(db: SqlExecutor, recorded: ChangeRecorder, at:
   if (revision % PRUNE_EVERY === 0) {
     await db.run("DELETE FROM change_log WHERE revision <= ?", [revision - RETAINED_CHANGES]);
   }
-  if (db.dialect === "postgres") await db.all("SELECT pg_notify(?, ?)", [CHANGE_CHANNEL, String(revision)]);
   recorded.clear();
   return change;
+}
+
+/**
+ * PostgreSQL: the same steps as one statement (one round trip instead of four): the counter's UPDATE … RETURNING
+ * takes the row lock and the new revision, the log row and the notification use it.
+ */
+async function writeChangeInOneStatement(db: SqlExecutor, recorded: ChangeRecorder, at: string): Promise<Change> {
+  const ports = [...recorded.ports].sort();
+  const servers = [...recorded.servers].sort();
+  const subnets = [...recorded.subnets].sort();
+  const rows = await db.all<Row>(
+    `WITH next AS (UPDATE change_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision),
+       logged AS (INSERT INTO change_log (revision, ports, servers, subnets, committed_at)
+         SELECT revision, ?, ?, ?, ? FROM next)
+     SELECT revision, pg_notify(?, revision::text) FROM next`,
+    [JSON.stringify(ports), JSON.stringify(servers), JSON.stringify(subnets), at, CHANGE_CHANNEL],
+  );
+  const revision = Number(rows[0]?.revision);
+  if (revision % PRUNE_EVERY === 0) {
+    await db.run("DELETE FROM change_log WHERE revision <= ?", [revision - RETAINED_CHANGES]);
+  }
+  recorded.clear();
+  return { revision, ports, servers, subnets, at };
 }
 
 export async function changesSince(db: SqlExecutor, revision: number, limit: number): Promise<Change[]> {

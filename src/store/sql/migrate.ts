@@ -28,6 +28,7 @@ export async function applyMigrations(db: SqlExecutor, now: () => string): Promi
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
     for (const statement of migration.statements) await db.run(statement);
+    if (migration.fill) await migration.fill(db);
     await db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
       migration.version,
       migration.name,

@@ -1,3 +1,6 @@
+import type { SqlExecutor } from "./executor.js";
+import { FREE_RANGE_STATEMENTS, fillFreeRanges } from "./free-ranges.js";
+
 /**
  * Versioned schema, one entry per version, written in the SQL that SQLite and PostgreSQL (and PostgreSQL-compatible
  * distributed databases) all accept: TEXT/INTEGER/BIGINT columns, ISO-8601 text timestamps, JSON as TEXT.
@@ -10,6 +13,8 @@ export interface Migration {
   version: number;
   name: string;
   statements: string[];
+  /** Data written after the statements, computed in TypeScript where portable SQL cannot (e.g. address ranges). */
+  fill?: (db: SqlExecutor) => Promise<void>;
 }
 
 const PORT_COLUMNS = `id, project_id, network_id, name, description, mac_address, device_owner, device_id, status,
@@ -417,6 +422,18 @@ export const MIGRATIONS: Migration[] = [
     version: 9,
     name: "Neutron-native networks and subnets",
     statements: NATIVE_NETWORKS_MIGRATION,
+  },
+  // Each subnet's free addresses as ranges (see free-ranges.ts), filled from the fixed IPs already stored; fixed IPs
+  // found by address alone (unbind, `?fixed_ips=ip_address=`) and by subnet (private IP lists, the fill) by index.
+  {
+    version: 10,
+    name: "free address ranges",
+    statements: [
+      ...FREE_RANGE_STATEMENTS,
+      `CREATE INDEX fixed_ips_by_ip ON fixed_ips (ip_address)`,
+      `CREATE INDEX fixed_ips_by_subnet ON fixed_ips (subnet_id, ip_address)`,
+    ],
+    fill: fillFreeRanges,
   },
 ];
 

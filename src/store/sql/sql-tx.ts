@@ -1,4 +1,5 @@
 import type { AuditFilter, AuditRecord } from "../../domain/audit.js";
+import type { AddressRange } from "../../domain/ipam/subnet-addresses.js";
 import type {
   AccessKey,
   Account,
@@ -20,6 +21,7 @@ import { ChangeRecorder } from "../change-feed.js";
 import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, SubnetFilter, Tx } from "../store.js";
 import * as audit from "./audit-sql.js";
 import { writeChange } from "./change-log.js";
+import { FreeRanges, listFreeRanges } from "./free-ranges.js";
 import * as iam from "./iam-sql.js";
 import { inList } from "./in-list.js";
 import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
@@ -42,20 +44,48 @@ const DUMP_ORDER: [string, string][] = [
   ["subnets", "id"],
   ["ports", "id"],
   ["fixed_ips", "network_id, ip_address"],
+  ["free_ranges", "subnet_id, first"],
   ["address_pairs", "port_id, ip_address, mac_address"],
   ["servers", "id"],
   ["jobs", "id"],
   ...SECURITY_GROUP_AND_EIP_TABLES,
 ];
 
+const BIGINT_COLUMNS: Record<string, string[]> = { free_ranges: ["first", "last"] };
+
+/**
+ * On PostgreSQL a port row carries its fixed IPs, pairs and groups as JSON arrays (correlated subqueries, in
+ * position order), so reading hydrated ports is one round trip instead of four; `FOR UPDATE` still locks only the
+ * port rows. SQLite, in-process, reads the children with three more statements instead (cheaper than JSON there).
+ */
+const PG_PORT_COLUMNS = `${PORT_COLUMNS},
+  (SELECT COALESCE(json_agg(json_build_array(f.subnet_id, f.ip_address) ORDER BY f.position), '[]')
+    FROM fixed_ips f WHERE f.port_id = ports.id) AS fixed_ips_json,
+  (SELECT COALESCE(json_agg(json_build_array(a.ip_address, a.mac_address) ORDER BY a.position), '[]')
+    FROM address_pairs a WHERE a.port_id = ports.id) AS pairs_json,
+  (SELECT COALESCE(json_agg(g.security_group_id ORDER BY g.position), '[]')
+    FROM port_security_groups g WHERE g.port_id = ports.id) AS groups_json`;
+
 /** The whole store contract in portable SQL; the dialects differ only in their executor. */
 export class SqlTx extends SecurityGroupSql implements Tx {
   /** Ids of ports, servers and subnets this unit of work wrote (also through cascades), for the change feed. */
   readonly changes = new ChangeRecorder();
+  /** The free-address structure, kept in step with every fixed IP written or deleted here. */
+  private readonly free = new FreeRanges(this.db);
+
+  /** Starts a new unit of work on this Tx (SQLite reuses one): forgets what the previous one recorded and locked. */
+  beginUnitOfWork(): void {
+    this.changes.clear();
+    this.free.reset();
+  }
 
   /** Writes what this unit of work touched as the next change; the store calls it last, just before COMMIT. */
   flushChanges(at: string) {
     return writeChange(this.db, this.changes, at);
+  }
+
+  private get portColumns(): string {
+    return this.db.dialect === "postgres" ? PG_PORT_COLUMNS : PORT_COLUMNS;
   }
 
   private lock(options?: ReadOptions): string {
@@ -315,6 +345,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
         s.updatedAt ?? s.createdAt,
       ],
     );
+    await this.free.addSubnet(s.neutronSubnetId, s.cidr);
   }
 
   async updateSubnet(s: Subnet): Promise<void> {
@@ -348,7 +379,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async getSubnet(id: string, options?: ReadOptions): Promise<Subnet | undefined> {
     const row = await this.one(`SELECT * FROM subnets WHERE id = ?${this.lock(options)}`, [id]);
-    return row ? subnetFromRow(row) : undefined;
+    if (!row) return undefined;
+    const subnet = subnetFromRow(row);
+    if (options?.forUpdate) this.free.noteLocked(subnet.neutronSubnetId, subnet.cidr);
+    return subnet;
   }
 
   async getSubnetByNeutronId(neutronSubnetId: string, options?: ReadOptions): Promise<Subnet | undefined> {
@@ -477,10 +511,12 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       ],
     );
     for (const [position, fixedIp] of port.fixedIps.entries()) {
+      await this.free.lockSubnet(fixedIp.subnetId);
       await this.db.run(
         "INSERT INTO fixed_ips (port_id, network_id, subnet_id, ip_address, position) VALUES (?, ?, ?, ?, ?)",
         [port.id, port.networkId, fixedIp.subnetId, fixedIp.ipAddress, position],
       );
+      await this.free.claim(fixedIp.subnetId, fixedIp.ipAddress);
     }
     await this.insertPairs(port.id, port.allowedAddressPairs);
     await this.insertPortSecurityGroups(port.id, port.securityGroupIds);
@@ -500,6 +536,16 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   /** Loads ports with their fixed IPs and pairs, keeping the rows' order. */
   private async hydrate(rows: Row[]): Promise<Port[]> {
     if (rows.length === 0) return [];
+    if (rows[0] && "fixed_ips_json" in rows[0]) {
+      return rows.map((row) =>
+        portFromRow(
+          row,
+          (row.fixed_ips_json as [string, string][]).map(([subnetId, ipAddress]) => ({ subnetId, ipAddress })),
+          (row.pairs_json as [string, string][]).map(([ipAddress, macAddress]) => ({ ipAddress, macAddress })),
+          row.groups_json as string[],
+        ),
+      );
+    }
     const ids = rows.map((row) => String(row.id));
     const fixedIps = new Map<string, FixedIp[]>();
     const pairs = new Map<string, AddressPair[]>();
@@ -531,14 +577,35 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     );
   }
 
+  /**
+   * Hydrated ports matching `where`, locked when asked. On PostgreSQL a locking read is two statements: the lock
+   * first, then the ports it locked with their children. One statement would not do: after waiting for another
+   * transaction's lock, READ COMMITTED hands back the port row as that transaction left it, but the children's
+   * subqueries would still see the statement's older snapshot.
+   */
+  private async selectPorts(where: string, params: unknown[], options?: ReadOptions): Promise<Port[]> {
+    if (options?.forUpdate && this.db.dialect === "postgres") {
+      const locked = await this.db.all<Row>(`SELECT id FROM ports WHERE ${where} FOR UPDATE`, params);
+      if (locked.length === 0) return [];
+      const list = inList(
+        this.db.dialect,
+        "id",
+        locked.map((row) => String(row.id)),
+      );
+      return this.hydrate(
+        await this.db.all<Row>(`SELECT ${this.portColumns} FROM ports WHERE ${list.sql} ORDER BY id`, [list.param]),
+      );
+    }
+    return this.hydrate(await this.db.all<Row>(`SELECT ${this.portColumns} FROM ports WHERE ${where}`, params));
+  }
+
   async getPort(id: string, options?: ReadOptions): Promise<Port | undefined> {
-    const rows = await this.db.all<Row>(`SELECT ${PORT_COLUMNS} FROM ports WHERE id = ?${this.lock(options)}`, [id]);
-    return (await this.hydrate(rows))[0];
+    return (await this.selectPorts("id = ?", [id], options))[0];
   }
 
   async listPorts(filter: PortFilter): Promise<Port[]> {
     const params: unknown[] = [filter.projectId];
-    let sql = `SELECT ${PORT_COLUMNS} FROM ports WHERE project_id = ?`;
+    let sql = `SELECT ${this.portColumns} FROM ports WHERE project_id = ?`;
     const equal = (column: string, value: string | undefined) => {
       if (value === undefined) return;
       sql += ` AND ${column} = ?`;
@@ -579,17 +646,12 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   }
 
   async getPortByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined> {
-    const rows = await this.db.all<Row>(
-      `SELECT ${PORT_COLUMNS} FROM ports WHERE id IN
-        (SELECT port_id FROM fixed_ips WHERE network_id = ? AND ip_address = ?)${this.lock(options)}`,
-      [networkId, ipAddress],
-    );
-    return (await this.hydrate(rows))[0];
+    const where = "id IN (SELECT port_id FROM fixed_ips WHERE network_id = ? AND ip_address = ?)";
+    return (await this.selectPorts(where, [networkId, ipAddress], options))[0];
   }
 
-  async usedAddresses(networkId: string): Promise<Set<string>> {
-    const rows = await this.db.all<Row>("SELECT ip_address FROM fixed_ips WHERE network_id = ?", [networkId]);
-    return new Set(rows.map((row) => String(row.ip_address)));
+  freeRanges(subnetId: string, from: number, limit: number): Promise<AddressRange[]> {
+    return listFreeRanges(this.db, subnetId, from, limit);
   }
 
   async macInUse(networkId: string, macAddress: string): Promise<boolean> {
@@ -608,7 +670,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       params.push(pair.macAddress);
     }
     const rows = await this.db.all<Row>(
-      `SELECT ${PORT_COLUMNS} FROM ports WHERE project_id = ? AND id IN (${inner}) ORDER BY id`,
+      `SELECT ${this.portColumns} FROM ports WHERE project_id = ? AND id IN (${inner}) ORDER BY id`,
       params,
     );
     return this.hydrate(rows);
@@ -616,33 +678,64 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async updatePort(port: Port): Promise<void> {
     this.changes.ports.add(port.id);
-    await this.db.run(
-      `UPDATE ports SET name = ?, description = ?, device_owner = ?, device_id = ?, status = ?, admin_state_up = ?,
-        nic_index = ?, revision_number = ?, updated_at = ?, port_security_enabled = ?, extra_dhcp_opts = ?,
-        binding_profile = ? WHERE id = ?`,
-      [
-        port.name,
-        port.description,
-        port.deviceOwner,
-        port.deviceId,
-        port.status,
-        port.adminStateUp ? 1 : 0,
-        port.nicIndex,
-        port.revisionNumber,
-        port.updatedAt,
-        port.portSecurityEnabled ? 1 : 0,
-        JSON.stringify(port.extraDhcpOpts ?? []),
-        JSON.stringify(port.bindingProfile ?? {}),
-        port.id,
-      ],
-    );
+    const fields = [
+      port.name,
+      port.description,
+      port.deviceOwner,
+      port.deviceId,
+      port.status,
+      port.adminStateUp ? 1 : 0,
+      port.nicIndex,
+      port.revisionNumber,
+      port.updatedAt,
+      port.portSecurityEnabled ? 1 : 0,
+      JSON.stringify(port.extraDhcpOpts ?? []),
+      JSON.stringify(port.bindingProfile ?? {}),
+      port.id,
+    ];
+    const set = `UPDATE ports SET name = ?, description = ?, device_owner = ?, device_id = ?, status = ?,
+      admin_state_up = ?, nic_index = ?, revision_number = ?, updated_at = ?, port_security_enabled = ?,
+      extra_dhcp_opts = ?, binding_profile = ? WHERE id = ?`;
+    const pairs = port.allowedAddressPairs;
+    const distinct = new Set(pairs.map((pair) => `${pair.ipAddress} ${pair.macAddress}`)).size === pairs.length;
+    if (this.db.dialect === "postgres" && distinct) {
+      // One round trip: the row, then the pairs as a difference against the stored ones (every part of the statement
+      // sees the rows as they were before it, so pairs are deleted, re-positioned or inserted, never both deleted
+      // and inserted, and the unique (port, IP, MAC) key holds throughout).
+      await this.db.run(
+        `WITH updated AS (${set} RETURNING id),
+           wanted AS (SELECT * FROM unnest(?::text[], ?::text[], ?::int[]) AS w(ip_address, mac_address, position)),
+           dropped AS (DELETE FROM address_pairs a WHERE a.port_id = ? AND NOT EXISTS
+             (SELECT 1 FROM wanted w WHERE w.ip_address = a.ip_address AND w.mac_address = a.mac_address)),
+           moved AS (UPDATE address_pairs a SET position = w.position FROM wanted w WHERE a.port_id = ?
+             AND a.ip_address = w.ip_address AND a.mac_address = w.mac_address AND a.position <> w.position)
+         INSERT INTO address_pairs (port_id, ip_address, mac_address, position)
+         SELECT ?, w.ip_address, w.mac_address, w.position FROM wanted w WHERE NOT EXISTS
+           (SELECT 1 FROM address_pairs a WHERE a.port_id = ? AND a.ip_address = w.ip_address
+             AND a.mac_address = w.mac_address)`,
+        [
+          ...fields,
+          pairs.map((pair) => pair.ipAddress),
+          pairs.map((pair) => pair.macAddress),
+          pairs.map((_, position) => position),
+          port.id,
+          port.id,
+          port.id,
+          port.id,
+        ],
+      );
+      return;
+    }
+    await this.db.run(set, fields);
     await this.db.run("DELETE FROM address_pairs WHERE port_id = ?", [port.id]);
     await this.insertPairs(port.id, port.allowedAddressPairs);
   }
 
   async deletePort(id: string): Promise<void> {
     this.changes.ports.add(id);
+    const held = await this.db.all<Row>("SELECT subnet_id, ip_address FROM fixed_ips WHERE port_id = ?", [id]);
     await this.db.run("DELETE FROM ports WHERE id = ?", [id]);
+    for (const row of held) await this.free.release(String(row.subnet_id), String(row.ip_address));
   }
 
   async insertServer(s: Server): Promise<void> {
@@ -715,7 +808,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
 
   async listServerNics(serverId: string): Promise<Port[]> {
     const rows = await this.db.all<Row>(
-      `SELECT ${PORT_COLUMNS} FROM ports WHERE device_id = ? AND nic_index IS NOT NULL ORDER BY nic_index`,
+      `SELECT ${this.portColumns} FROM ports WHERE device_id = ? AND nic_index IS NOT NULL ORDER BY nic_index`,
       [serverId],
     );
     return this.hydrate(rows);
@@ -726,7 +819,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async listNetworkState(): Promise<NetworkState> {
     const subnets = (await this.db.all<Row>("SELECT * FROM subnets ORDER BY id")).map(subnetFromRow);
     const servers = (await this.db.all<Row>("SELECT * FROM servers ORDER BY id")).map(serverFromRow);
-    const ports = await this.hydrate(await this.db.all<Row>(`SELECT ${PORT_COLUMNS} FROM ports ORDER BY id`));
+    const ports = await this.hydrate(await this.db.all<Row>(`SELECT ${this.portColumns} FROM ports ORDER BY id`));
     return { subnets, servers, ports };
   }
 
@@ -780,15 +873,18 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   }
 
   async projectUsage(projectId: string): Promise<ProjectUsage> {
-    const count = async (table: string) =>
-      Number((await this.one(`SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`, [projectId]))?.n ?? 0);
+    const counts = await this.one(
+      `SELECT (SELECT COUNT(*) FROM vpcs WHERE project_id = ?) AS vpcs,
+        (SELECT COUNT(*) FROM subnets WHERE project_id = ?) AS subnets`,
+      [projectId, projectId],
+    );
     const flavors = await this.db.all<Row>(
       "SELECT flavor_ref, COUNT(*) AS n FROM servers WHERE project_id = ? GROUP BY flavor_ref",
       [projectId],
     );
     return {
-      vpcs: await count("vpcs"),
-      subnets: await count("subnets"),
+      vpcs: Number(counts?.vpcs ?? 0),
+      subnets: Number(counts?.subnets ?? 0),
       serversByFlavor: Object.fromEntries(flavors.map((row) => [String(row.flavor_ref), Number(row.n)])),
     };
   }
@@ -796,9 +892,14 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   async dump(): Promise<Record<string, Record<string, unknown>[]>> {
     const dump: Record<string, Record<string, unknown>[]> = {};
     for (const [table, order] of DUMP_ORDER) {
+      // BIGINT columns come back as text from PostgreSQL: both stores dump them as numbers.
+      const numeric = BIGINT_COLUMNS[table] ?? [];
       dump[table] = (await this.db.all<Row>(`SELECT * FROM ${table} ORDER BY ${order}`)).map((row) =>
         Object.fromEntries(
-          Object.entries(row).map(([key, value]) => [key, typeof value === "bigint" ? Number(value) : value]),
+          Object.entries(row).map(([key, value]) => [
+            key,
+            typeof value === "bigint" || (numeric.includes(key) && value !== null) ? Number(value) : value,
+          ]),
         ),
       );
     }

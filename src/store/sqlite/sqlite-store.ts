@@ -5,12 +5,13 @@ import { type Change, type ChangeFeed, ChangeHub, type ChangeListener } from "..
 import { StoreConflictError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
 import { changesSince, currentRevision } from "../sql/change-log.js";
-import type { SqlExecutor } from "../sql/executor.js";
+import { type SqlExecutor, storeStatements } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
 import { SqlTx } from "../sql/sql-tx.js";
 import type { Store, Tx } from "../store.js";
+import { Checkpointer } from "./checkpointer.js";
 import { SerialQueue } from "./serial-queue.js";
 
 export type SqliteSynchronous = "full" | "normal";
@@ -55,6 +56,7 @@ class SqliteExecutor implements SqlExecutor {
   }
 
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    storeStatements.count++;
     try {
       return this.prepare(sql).all(...params) as R[];
     } catch (error) {
@@ -63,6 +65,7 @@ class SqliteExecutor implements SqlExecutor {
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    storeStatements.count++;
     try {
       return this.prepare(sql).run(...params).changes;
     } catch (error) {
@@ -109,10 +112,27 @@ export class SqliteStore implements Store {
   private readonly queue = new SerialQueue();
   private readonly pendingWrites: PendingWrite[] = [];
   private closed = false;
+  /** Checkpoints the WAL on a thread of its own (files on disk that this store may write). */
+  private checkpointer: Checkpointer | undefined;
   private readonly hub = new ChangeHub();
   readonly changes: ChangeFeed;
 
+  /** Transaction control and pragma statements, prepared once: `exec` and `pragma` parse their text on every call. */
+  private readonly controls = new Map<string, Database.Statement>();
+  /** Whether the connection was opened query-only (a read-only store); read transactions switch it on otherwise. */
+  private readonly queryOnly: boolean;
+
+  private control(sql: string): void {
+    let statement = this.controls.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.controls.set(sql, statement);
+    }
+    statement.run();
+  }
+
   private constructor(private readonly db: Database.Database) {
+    this.queryOnly = db.pragma("query_only", { simple: true }) === 1;
     this.executor = withFaultInjection(new SqliteExecutor(db));
     this.tx = new SqlTx(this.executor);
     this.changes = {
@@ -148,6 +168,17 @@ export class SqliteStore implements Store {
       await applyMigrations(store.executor, () => new Date().toISOString());
     });
     store.hub.deliveredRevision = await store.changes.currentRevision();
+    if (options.path !== ":memory:") {
+      // Checkpoints leave the commit path: none in COMMIT on this connection, a worker thread does them instead.
+      store.checkpointer = await Checkpointer.start(
+        options.path,
+        options.synchronous === "normal" ? "NORMAL" : "FULL",
+      ).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      });
+      db.pragma("wal_autocheckpoint = 0");
+    }
     return store;
   }
 
@@ -158,18 +189,18 @@ export class SqliteStore implements Store {
   private runReadOnly<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.queue.enqueue(async () => {
       if (this.closed) throw new Error("store is closed");
-      const wasQueryOnly = this.db.pragma("query_only", { simple: true }) === 1;
-      if (!wasQueryOnly) this.db.pragma("query_only = ON");
-      this.db.exec("BEGIN");
+      const wasQueryOnly = this.queryOnly;
+      if (!wasQueryOnly) this.control("PRAGMA query_only = ON");
+      this.control("BEGIN");
       try {
         const result = await work(this.tx);
-        this.db.exec("COMMIT");
+        this.control("COMMIT");
         return result;
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        if (this.db.inTransaction) this.control("ROLLBACK");
         throw error;
       } finally {
-        if (!wasQueryOnly) this.db.pragma("query_only = OFF");
+        if (!wasQueryOnly) this.control("PRAGMA query_only = OFF");
       }
     });
   }
@@ -210,14 +241,14 @@ export class SqliteStore implements Store {
       return;
     }
     const outcomes: ({ ok: true; value: unknown; change?: Change } | { ok: false; error: unknown })[] = [];
-    this.db.exec("BEGIN IMMEDIATE");
+    this.control("BEGIN IMMEDIATE");
     for (const [index, unit] of group.entries()) {
-      this.db.exec("SAVEPOINT unit_of_work");
-      this.tx.changes.clear();
+      this.control("SAVEPOINT unit_of_work");
+      this.tx.beginUnitOfWork();
       try {
         const value = await unit.work(this.tx);
         const change = await this.tx.flushChanges(new Date().toISOString());
-        this.db.exec("RELEASE unit_of_work");
+        this.control("RELEASE unit_of_work");
         outcomes.push({ ok: true, value, change });
       } catch (error) {
         if (!this.db.inTransaction) {
@@ -227,15 +258,15 @@ export class SqliteStore implements Store {
           if (this.pendingWrites.length > 0) this.scheduleCommitGroup();
           return;
         }
-        this.db.exec("ROLLBACK TO unit_of_work");
-        this.db.exec("RELEASE unit_of_work");
+        this.control("ROLLBACK TO unit_of_work");
+        this.control("RELEASE unit_of_work");
         outcomes.push({ ok: false, error });
       }
     }
     try {
-      this.db.exec("COMMIT");
+      this.control("COMMIT");
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      if (this.db.inTransaction) this.control("ROLLBACK");
       for (const unit of group) unit.reject(error);
       return;
     }
@@ -251,7 +282,8 @@ export class SqliteStore implements Store {
     }
   }
 
-  read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  /** `single` changes nothing here: a transaction costs SQLite no round trip. */
+  read<T>(work: (tx: Tx) => Promise<T>, _options?: { single?: boolean }): Promise<T> {
     return withConflictRetry(() => this.runReadOnly(work));
   }
 
@@ -271,6 +303,8 @@ export class SqliteStore implements Store {
     await this.queue.enqueue(async () => {
       if (this.closed) return;
       this.closed = true;
+      // The checkpointer's connection goes first, so this one closes last and checkpoints what remains.
+      await this.checkpointer?.stop();
       this.db.close();
     });
   }

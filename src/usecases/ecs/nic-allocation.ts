@@ -24,7 +24,7 @@ export async function buildNic(
   const subnet = await tx.getSubnet(input.subnetId);
   if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("ecsSubnetNotFound");
   if (subnet.vpcId !== server.vpcId) fail("ecsVpcMismatch", `Subnet ${subnet.id} is not in VPC ${server.vpcId}.`);
-  const allocation = (await allocators.for(subnet)).take(input.ipAddress);
+  const allocation = await (await allocators.for(subnet)).take(input.ipAddress);
   if (!allocation.ok) {
     if (allocation.reason === "invalid") fail("ecsIpNotInSubnet");
     if (allocation.reason === "in-use") fail("ecsIpInUse");

@@ -49,7 +49,8 @@ async function bind(
 ): Promise<void> {
   const nicSubnet = await tx.getSubnet(nic.networkId);
   if (!nicSubnet) fail("ecsSubnetNotFound");
-  const targetSubnet = await tx.getSubnet(request.subnetId);
+  // Most binds name the NIC's own subnet: read it once.
+  const targetSubnet = request.subnetId === nicSubnet.id ? nicSubnet : await tx.getSubnet(request.subnetId);
   const holder =
     targetSubnet?.projectId === caller.projectId
       ? await tx.getPortByFixedIp(targetSubnet.networkId, request.ipAddress, { forUpdate: true })

@@ -59,7 +59,7 @@ export async function authenticateToken(context: UseCaseContext, cache: Identity
   const claims = verifyToken(token, await tokenSecret(context, cache), context.now());
   if (!claims) fail("authenticationFailed", "Incorrect IAM authentication information: token is invalid or expired.");
   // Looked up in the store on every use, so a revocation holds at once in every process.
-  if (await context.store.read((tx) => tx.isTokenRevoked(tokenHash(token)))) {
+  if (await context.store.read((tx) => tx.isTokenRevoked(tokenHash(token)), { single: true })) {
     fail("authenticationFailed", "Incorrect IAM authentication information: the token has been revoked.");
   }
   return principalOf(context, claims.userId, claims.accountId, claims.projectId);

@@ -125,7 +125,7 @@ export async function createPort(
       let subnet = candidates[0];
       // Automatic addresses come from the network's subnets in order, the next one once a subnet is full.
       for (subnet of candidates) {
-        allocation = (await allocators.for(subnet)).take(requested?.ipAddress);
+        allocation = await (await allocators.for(subnet)).take(requested?.ipAddress);
         if (allocation.ok || allocation.reason !== "exhausted") break;
       }
       if (!allocation.ok || !subnet) {

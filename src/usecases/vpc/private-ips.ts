@@ -25,7 +25,7 @@ export async function assignPrivateIps(
       const subnet = await tx.getSubnet(request.subnetId);
       // VPC v1 sees VPC subnets only: a subnet made through Neutron belongs to no VPC.
       if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("privateIpSubnetNotFound");
-      const allocation = (await allocators.for(subnet)).take(request.ipAddress);
+      const allocation = await (await allocators.for(subnet)).take(request.ipAddress);
       if (!allocation.ok) {
         if (allocation.reason === "invalid") fail("privateIpInvalidAddress");
         if (allocation.reason === "in-use") fail("privateIpInUse");
