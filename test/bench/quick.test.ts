@@ -3,35 +3,21 @@
  * here is timed: the figures of a shared CI machine mean nothing, the tool working does. PostgreSQL configurations
  * run when ECS_VIP_TEST_PG names a server, and are listed as skipped (with the reason) otherwise.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { BenchReport } from "../../bench/run.js";
-import { REPO_ROOT } from "../support/child-server.js";
+import { runNode } from "../support/child-server.js";
 
 const out = mkdtempSync(join(tmpdir(), "ecs-vip-bench-test-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/run.ts", ...args], {
-      cwd: REPO_ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The bench finds PostgreSQL through these, so they pass through. */
+const pgSettings = Object.fromEntries(
+  ["ECS_VIP_TEST_PG", "ECS_VIP_BENCH_PG"].flatMap((key) => (process.env[key] ? [[key, process.env[key]]] : [])),
+);
+const runBench = (args: string[]) => runNode(["--import", "tsx", "bench/run.ts", ...args], pgSettings);
 
 const number = expect.any(Number);
 

@@ -1,41 +1,10 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "../../src/cli/api-client.js";
-import { REPO_ROOT } from "../support/child-server.js";
+import { runCli } from "../support/child-server.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `ecs-vip …args` with `stdin` piped in (the password), none of the parent's ECS_VIP_* settings. */
-function ecsVip(args: string[], stdin = ""): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith("ECS_VIP_")) delete env[key];
-    const tsx = pathToFileURL(join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-    const child = spawn(process.execPath, ["--import", tsx, join(REPO_ROOT, "src", "main.ts"), ...args], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const ecsVip = (args: string[], stdin = "") => runCli(args, {}, stdin);
 
 // Each run starts node with tsx (seconds on a loaded machine): generous timeouts.
 describe("ecs-vip admin on the store of a running server", () => {

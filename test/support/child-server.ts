@@ -147,24 +147,30 @@ export interface CliResult {
 }
 
 /** Runs `node --import tsx src/main.ts …args` to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliResult> {
+  return runNode([...MAIN, ...args], env, stdin);
+}
+
+/** A node process from the repository root, without the parent's ECS_VIP_* settings; `stdin` is piped in if given. */
+export function runNode(argv: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const base: NodeJS.ProcessEnv = { ...process.env };
     for (const key of Object.keys(base)) if (key.startsWith("ECS_VIP_")) delete base[key];
-    const child = spawn(process.execPath, [...MAIN, ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: REPO_ROOT,
       env: { ...base, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
     });
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, stdout, stderr }));
+    if (stdin !== undefined) child.stdin?.end(stdin);
   });
 }
