@@ -1,7 +1,7 @@
 import type { Subnet } from "../model.js";
-import { allocatableRanges } from "./allocation-pools.js";
 import { type Cidr, isHostAddress, parseCidr } from "../net/cidr.js";
 import { formatIpv4, parseIpv4 } from "../net/ipv4.js";
+import { allocatableRanges } from "./allocation-pools.js";
 
 /** A port every subnet owns from birth, with the address it holds. */
 export interface SystemAddress {
