@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
 import { createTestDatabase, NEEDS_PG } from "../support/postgres.js";
 import { type RawResponse, sendRaw } from "../support/raw-http.js";
+import { Topology } from "../support/topology.js";
 import { envelopeOf } from "./oracle.js";
 
 let app: InjectApp;
@@ -139,6 +140,37 @@ describe("a login whose domain object nests deeply", () => {
     );
     expect(response.status).toBe(401);
     expect(envelopeOf(response.body)).toEqual({ envelope: "iam", code: "IAM.0004" });
+  });
+});
+
+describe("a port whose binding:profile nests deeply", () => {
+  // Found by the 100k fuzz: a 5,000-deep binding:profile overflowed the call stack when the port was compared and
+  // stored (500). A profile deeper than 16 levels is now invalid input, refused before anything is read or written.
+  const deep = `${'{"a":'.repeat(5_000)}1${"}".repeat(5_000)}`;
+  it("is invalid input on Neutron create and update and on VPC v1 create, in each service's envelope", async () => {
+    await app.reset();
+    const topology = new Topology(app, app.projectId);
+    const vpc = await topology.vpc({ cidr: "192.168.0.0/16" });
+    const network = (await topology.subnet({ vpcId: vpc.id, cidr: "192.168.0.0/24" })).id;
+    const port = (await topology.vipPort(network)).id;
+    const cases: [string, string, string, string][] = [
+      ["POST", "/v2.0/ports", `{"port":{"network_id":"${network}","binding:profile":${deep}}}`, "neutron InvalidInput"],
+      ["PUT", `/v2.0/ports/${port}`, `{"port":{"binding:profile":${deep}}}`, "neutron InvalidInput"],
+      [
+        "POST",
+        `/v1/${app.projectId}/ports`,
+        `{"port":{"network_id":"${network}","binding:profile":${deep}}}`,
+        "vpc VPC.2500",
+      ],
+    ];
+    for (const [method, url, body, expected] of cases) {
+      const before = await app.dump();
+      const response = await app.call(method, url, body);
+      expect(response.status, url).toBe(400);
+      const found = envelopeOf(response.body);
+      expect(`${found?.envelope} ${found?.code}`).toBe(expected);
+      expect(await app.dump()).toEqual(before);
+    }
   });
 });
 

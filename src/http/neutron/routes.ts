@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { isPairAddress } from "../../domain/net/cidr.js";
 import { isIpv4 } from "../../domain/net/ipv4.js";
+import { bindingProfileTooDeep, MAX_BINDING_PROFILE_DEPTH } from "../../domain/ports/binding-profile.js";
 import { isMac } from "../../domain/ports/mac.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { PortFilter } from "../../store/store.js";
@@ -116,6 +117,7 @@ export function neutronRoutes(context: UseCaseContext) {
         if (fixedIp?.ip_address !== undefined && !isIpv4(fixedIp.ip_address)) {
           fail("neutronInvalidInput", `'${fixedIp.ip_address}' is not a valid IP address.`);
         }
+        refuseDeepProfile(port["binding:profile"]);
         const created = await createPort(context, callerOf(request), {
           networkId: port.network_id,
           name: port.name ?? "",
@@ -137,6 +139,7 @@ export function neutronRoutes(context: UseCaseContext) {
       { schema: { body: updatePortSchema }, config: { errors } },
       async (request) => {
         const { port } = request.body;
+        refuseDeepProfile(port["binding:profile"]);
         const updated = await updatePort(context, callerOf(request), request.params.port_id, {
           name: port.name,
           description: port.description,
@@ -158,4 +161,10 @@ export function neutronRoutes(context: UseCaseContext) {
       },
     );
   };
+}
+
+function refuseDeepProfile(profile: unknown): void {
+  if (bindingProfileTooDeep(profile)) {
+    fail("neutronInvalidInput", `binding:profile nests deeper than ${MAX_BINDING_PROFILE_DEPTH} levels.`);
+  }
 }

@@ -3,6 +3,7 @@ import { type Port, VIP_DEVICE_OWNER } from "../../domain/model.js";
 import { isPairAddress } from "../../domain/net/cidr.js";
 import { isIpv4 } from "../../domain/net/ipv4.js";
 import type { PairInput } from "../../domain/ports/address-pairs.js";
+import { bindingProfileTooDeep, MAX_BINDING_PROFILE_DEPTH } from "../../domain/ports/binding-profile.js";
 import { isMac } from "../../domain/ports/mac.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { ErrorId } from "../../errors/registry.js";
@@ -137,6 +138,9 @@ export function vpcPortRoutes(context: UseCaseContext) {
         const fixedIp = port.fixed_ips?.[0];
         if (fixedIp?.ip_address !== undefined && !isIpv4(fixedIp.ip_address)) {
           fail("portInvalidParameter", `ip_address ${fixedIp.ip_address} is invalid.`);
+        }
+        if (bindingProfileTooDeep(port["binding:profile"])) {
+          fail("portInvalidParameter", `binding:profile nests deeper than ${MAX_BINDING_PROFILE_DEPTH} levels.`);
         }
         const created = await createPort(
           context,
