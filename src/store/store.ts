@@ -109,6 +109,8 @@ export interface Tx extends SecurityGroupTx, EipTx {
   rolesOfUserOnProject(userId: string, projectId: string): Promise<string[]>;
   revokeToken(tokenHash: string, expiresAt: string, now: string): Promise<void>;
   isTokenRevoked(tokenHash: string): Promise<boolean>;
+  /** A counter every change of users, keys, groups, memberships, grants or revoked tokens raises. */
+  identityRevision(): Promise<number>;
   /** The audit trail (kept out of `dump`: recording a refusal is not a change to the cloud's state). */
   insertAudit(record: AuditRecord): Promise<void>;
   listAudit(filter: AuditFilter): Promise<AuditRecord[]>;

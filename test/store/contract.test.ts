@@ -782,6 +782,42 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(duplicate).toBeInstanceOf(StoreConflictError);
     });
 
+    it("raises the identity revision on every change of users, keys, groups, members, grants and revoked tokens, and on nothing else", async () => {
+      const world = await seedWorld(store);
+      const group = { id: `${world.tag}-rg`, accountId: world.account.id, name: "rev", description: "", createdAt: T0 };
+      const grant = { groupId: group.id, projectId: world.project.id, roleId: "role-r" };
+      const second = { ...world.user, id: `${world.tag}-ru`, name: "rev-user" };
+      const key = { ...world.key, accessKey: `AKR${world.tag}`, userId: second.id };
+      const changes: [string, (tx: Tx) => Promise<unknown>][] = [
+        ["insertUser", (tx) => tx.insertUser(second)],
+        ["updateUser", (tx) => tx.updateUser({ ...second, enabled: false })],
+        ["insertAccessKey", (tx) => tx.insertAccessKey(key)],
+        ["updateAccessKey", (tx) => tx.updateAccessKey({ ...key, status: "inactive" })],
+        ["updateAccessKeySecret", (tx) => tx.updateAccessKeySecret(key.accessKey, "resealed")],
+        ["insertGroup", (tx) => tx.insertGroup(group)],
+        ["addGroupMember", (tx) => tx.addGroupMember(group.id, second.id)],
+        ["grantRole", (tx) => tx.grantRole(grant)],
+        ["revokeRole", (tx) => tx.revokeRole(grant)],
+        ["revokeToken", (tx) => tx.revokeToken(`t-${world.tag}`, "2999-01-01T00:00:00.000Z", T0)],
+        ["deleteAccessKey", (tx) => tx.deleteAccessKey(key.accessKey)],
+        ["deleteUser", (tx) => tx.deleteUser(second.id)],
+      ];
+      for (const [name, change] of changes) {
+        const before = await store.read((tx) => tx.identityRevision(), { single: true });
+        await store.write(change);
+        const after = await store.read((tx) => tx.identityRevision());
+        expect({ name, raised: after > before }).toEqual({ name, raised: true });
+      }
+      const before = await store.read((tx) => tx.identityRevision());
+      await store.write(async (tx) => {
+        await tx.revokeRole(grant);
+        await tx.deleteAccessKey("missing");
+        await tx.listUsers(world.account.id, {});
+        await tx.isTokenRevoked(`t-${world.tag}`);
+      });
+      expect(await store.read((tx) => tx.identityRevision())).toBe(before);
+    });
+
     it("remembers revoked tokens and drops expired revocations", async () => {
       const tag = `${Date.now()}-${Math.random()}`;
       await store.write(async (tx) => {

@@ -22,6 +22,8 @@ export interface ChildServerOptions {
   args?: string[];
   env?: Record<string, string>;
   startTimeoutMs?: number;
+  /** Options for node itself, before the program (e.g. ["--cpu-prof"]; NODE_OPTIONS refuses some of them). */
+  nodeArgs?: string[];
 }
 
 export interface ChildExit {
@@ -61,6 +63,7 @@ export function spawnServer(options: ChildServerOptions): Promise<ChildServer> {
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       ...MAIN,
       "serve",
       "--host",

@@ -3,6 +3,19 @@ import type { SqlExecutor } from "./executor.js";
 
 type Row = Record<string, unknown>;
 
+/**
+ * Every change to who may do what (users, access keys, groups, memberships, grants, revoked tokens) bumps this one
+ * counter in the same transaction, so a process may keep identity facts in memory and check them with one read.
+ */
+export async function bumpIdentityRevision(db: SqlExecutor): Promise<void> {
+  await db.run("UPDATE identity_revision SET revision = revision + 1 WHERE id = 1");
+}
+
+export async function identityRevision(db: SqlExecutor): Promise<number> {
+  const rows = await db.all<Row>("SELECT revision FROM identity_revision WHERE id = 1");
+  return Number(rows[0]?.revision ?? 0);
+}
+
 /** Identity tables in the order `dump` lists them (after accounts, users, projects and access_keys). */
 export const IAM_TABLES: [string, string][] = [
   ["user_groups", "id"],
@@ -57,6 +70,7 @@ export async function insertUser(db: SqlExecutor, user: User): Promise<void> {
       user.createdAt ?? "",
     ],
   );
+  await bumpIdentityRevision(db);
 }
 
 export async function listUsers(
@@ -86,6 +100,7 @@ export async function updateUser(db: SqlExecutor, user: User): Promise<void> {
     user.description ?? "",
     user.id,
   ]);
+  await bumpIdentityRevision(db);
 }
 
 /** The user, its access keys and its group memberships. */
@@ -93,6 +108,7 @@ export async function deleteUser(db: SqlExecutor, id: string): Promise<void> {
   await db.run("DELETE FROM access_keys WHERE user_id = ?", [id]);
   await db.run("DELETE FROM group_members WHERE user_id = ?", [id]);
   await db.run("DELETE FROM users WHERE id = ?", [id]);
+  await bumpIdentityRevision(db);
 }
 
 export async function insertAccessKey(db: SqlExecutor, key: AccessKey): Promise<void> {
@@ -101,6 +117,7 @@ export async function insertAccessKey(db: SqlExecutor, key: AccessKey): Promise<
      VALUES (?, ?, ?, ?, ?, ?)`,
     [key.accessKey, key.secretKey, key.userId, key.status ?? "active", key.description ?? "", key.createdAt ?? ""],
   );
+  await bumpIdentityRevision(db);
 }
 
 export async function getAccessKey(db: SqlExecutor, accessKey: string): Promise<AccessKey | undefined> {
@@ -119,6 +136,7 @@ export async function listAccessKeys(db: SqlExecutor, userId?: string): Promise<
 
 export async function updateAccessKeySecret(db: SqlExecutor, accessKey: string, secretKey: string): Promise<void> {
   await db.run("UPDATE access_keys SET secret_key = ? WHERE access_key = ?", [secretKey, accessKey]);
+  await bumpIdentityRevision(db);
 }
 
 /** Replaces status and description. */
@@ -128,10 +146,13 @@ export async function updateAccessKey(db: SqlExecutor, key: AccessKey): Promise<
     key.description ?? "",
     key.accessKey,
   ]);
+  await bumpIdentityRevision(db);
 }
 
 export async function deleteAccessKey(db: SqlExecutor, accessKey: string): Promise<boolean> {
-  return (await db.run("DELETE FROM access_keys WHERE access_key = ?", [accessKey])) > 0;
+  const removed = (await db.run("DELETE FROM access_keys WHERE access_key = ?", [accessKey])) > 0;
+  if (removed) await bumpIdentityRevision(db);
+  return removed;
 }
 
 export async function insertGroup(db: SqlExecutor, group: UserGroup): Promise<void> {
@@ -142,6 +163,7 @@ export async function insertGroup(db: SqlExecutor, group: UserGroup): Promise<vo
     group.description,
     group.createdAt,
   ]);
+  await bumpIdentityRevision(db);
 }
 
 export async function getGroup(db: SqlExecutor, id: string): Promise<UserGroup | undefined> {
@@ -171,6 +193,7 @@ export async function listGroupsOfUser(db: SqlExecutor, userId: string): Promise
 export async function addGroupMember(db: SqlExecutor, groupId: string, userId: string): Promise<void> {
   await db.run("DELETE FROM group_members WHERE group_id = ? AND user_id = ?", [groupId, userId]);
   await db.run("INSERT INTO group_members (group_id, user_id) VALUES (?, ?)", [groupId, userId]);
+  await bumpIdentityRevision(db);
 }
 
 /** Idempotent, like adding a member. */
@@ -181,6 +204,7 @@ export async function grantRole(db: SqlExecutor, grant: GroupGrant): Promise<voi
     grant.projectId,
     grant.roleId,
   ]);
+  await bumpIdentityRevision(db);
 }
 
 /** True when the grant existed. */
@@ -190,6 +214,7 @@ export async function revokeRole(db: SqlExecutor, grant: GroupGrant): Promise<bo
     grant.projectId,
     grant.roleId,
   ]);
+  if (removed > 0) await bumpIdentityRevision(db);
   return removed > 0;
 }
 
@@ -216,6 +241,7 @@ export async function rolesOfUserOnProject(db: SqlExecutor, userId: string, proj
 export async function revokeToken(db: SqlExecutor, tokenHash: string, expiresAt: string, now: string): Promise<void> {
   await db.run("DELETE FROM revoked_tokens WHERE expires_at < ? OR token_hash = ?", [now, tokenHash]);
   await db.run("INSERT INTO revoked_tokens (token_hash, expires_at) VALUES (?, ?)", [tokenHash, expiresAt]);
+  await bumpIdentityRevision(db);
 }
 
 export async function isTokenRevoked(db: SqlExecutor, tokenHash: string): Promise<boolean> {

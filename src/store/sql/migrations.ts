@@ -435,6 +435,15 @@ export const MIGRATIONS: Migration[] = [
     ],
     fill: fillFreeRanges,
   },
+  // One counter that every identity change bumps (iam-sql.ts), so identity facts can be cached and checked cheaply.
+  {
+    version: 11,
+    name: "identity revision",
+    statements: [
+      `CREATE TABLE identity_revision (id INTEGER PRIMARY KEY, revision BIGINT NOT NULL)`,
+      `INSERT INTO identity_revision (id, revision) VALUES (1, 0)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

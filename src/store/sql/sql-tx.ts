@@ -277,6 +277,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return iam.isTokenRevoked(this.db, tokenHash);
   }
 
+  identityRevision(): Promise<number> {
+    return iam.identityRevision(this.db);
+  }
+
   insertAudit(record: AuditRecord): Promise<void> {
     return audit.insertAudit(this.db, record);
   }

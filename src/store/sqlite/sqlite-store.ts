@@ -34,6 +34,14 @@ export interface SqliteStoreOptions {
 /** Most units of work one commit may carry; bounds how long the first of them waits for its answer. */
 const MAX_COMMIT_GROUP = 64;
 
+interface Reader {
+  db: Database.Database;
+  tx: SqlTx;
+  queue: SerialQueue;
+  begin: Database.Statement;
+  commit: Database.Statement;
+}
+
 interface PendingWrite {
   work: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -121,6 +129,11 @@ export class SqliteStore implements Store {
   private readonly controls = new Map<string, Database.Statement>();
   /** Whether the connection was opened query-only (a read-only store); read transactions switch it on otherwise. */
   private readonly queryOnly: boolean;
+  /**
+   * A second, read-only connection to the same file (WAL lets it read the last commit while a group is being
+   * written), so reads neither wait for a group's commit nor toggle query_only; none for `:memory:`.
+   */
+  private reader: Reader | undefined;
 
   private control(sql: string): void {
     let statement = this.controls.get(sql);
@@ -178,8 +191,38 @@ export class SqliteStore implements Store {
         throw error;
       });
       db.pragma("wal_autocheckpoint = 0");
+      store.openReader(options.path);
     }
     return store;
+  }
+
+  private openReader(path: string): void {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma("busy_timeout = 5000");
+    this.reader = {
+      db,
+      tx: new SqlTx(withFaultInjection(new SqliteExecutor(db))),
+      queue: new SerialQueue(),
+      begin: db.prepare("BEGIN"),
+      commit: db.prepare("COMMIT"),
+    };
+  }
+
+  /**
+   * A read on the reader connection: one statement needs no transaction (SQLite reads it from one snapshot), more
+   * are wrapped in BEGIN … COMMIT for a snapshot of their own. Reads follow one another on this connection.
+   */
+  private runOnReader<T>(reader: Reader, work: (tx: Tx) => Promise<T>, single: boolean): Promise<T> {
+    return reader.queue.enqueue(async () => {
+      if (this.closed) throw new Error("store is closed");
+      if (single) return work(reader.tx);
+      reader.begin.run();
+      try {
+        return await work(reader.tx);
+      } finally {
+        if (reader.db.inTransaction) reader.commit.run();
+      }
+    });
   }
 
   /**
@@ -282,8 +325,9 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** `single` changes nothing here: a transaction costs SQLite no round trip. */
-  read<T>(work: (tx: Tx) => Promise<T>, _options?: { single?: boolean }): Promise<T> {
+  read<T>(work: (tx: Tx) => Promise<T>, options?: { single?: boolean }): Promise<T> {
+    const reader = this.reader;
+    if (reader) return withConflictRetry(() => this.runOnReader(reader, work, options?.single === true));
     return withConflictRetry(() => this.runReadOnly(work));
   }
 
@@ -305,6 +349,7 @@ export class SqliteStore implements Store {
       this.closed = true;
       // The checkpointer's connection goes first, so this one closes last and checkpoints what remains.
       await this.checkpointer?.stop();
+      if (this.reader) await this.reader.queue.enqueue(async () => this.reader?.db.close());
       this.db.close();
     });
   }

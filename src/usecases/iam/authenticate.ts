@@ -10,7 +10,9 @@ import { decodedPath, type SignableRequest } from "../../auth/canonical-request.
 import { FailureLock } from "../../auth/failure-lock.js";
 import { DEFAULT_SECURITY, type SecuritySettings } from "../../auth/security-settings.js";
 import { verifyToken } from "../../auth/tokens.js";
+import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
+import type { Tx } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../context.js";
 import { TOKEN_SECRET_KEY } from "./bootstrap.js";
 
@@ -20,9 +22,20 @@ export interface SignedRequest extends SignableRequest {
   projectHint: string | undefined;
 }
 
+/** Entries an identity map may hold before it is emptied (a bound on memory, whatever callers send). */
+const MAX_CACHED = 10_000;
+
+/** What was read of the store at one identity revision, and is good for as long as the revision stays the same. */
+interface AtRevision<T> {
+  revision: number;
+  value: T;
+}
+
 /**
- * Identity facts worth keeping in memory: the token secret (never changes once written) and the account's project
- * ids. Users, keys, groups and grants are not cached: they are read from the store on every request.
+ * Identity facts worth keeping in memory: the token secret (never changes once written), the account's project
+ * ids, and what users, keys, groups, grants and revoked tokens said at the store's identity revision. Every change
+ * to those raises the revision in the same transaction, and each request reads the revision (one statement) before
+ * it trusts what is kept here: a revocation, in any process, holds from the next request on.
  */
 export class IdentityCache {
   /** The gateway's lock on access keys with consecutive signature failures. */
@@ -42,6 +55,31 @@ export class IdentityCache {
   tokenSecret: string | undefined;
   /** Project ids per account; projects are never deleted, and a project not found here is looked up again. */
   readonly projects = new Map<string, Set<string>>();
+  /** Callers by token (not revoked, user enabled, groups and roles as read). */
+  readonly tokens = new Map<string, AtRevision<Caller>>();
+  /** Access keys with their users, by key id. */
+  readonly accessKeys = new Map<string, AtRevision<KeyAndUser | undefined>>();
+  /** Callers by user, account and project. */
+  readonly principals = new Map<string, AtRevision<Caller>>();
+}
+
+type KeyAndUser = { key: AccessKey; user: User };
+
+/** The entry kept at `revision`, if any. */
+function keptAt<T>(map: Map<string, AtRevision<T>>, key: string, revision: number): AtRevision<T> | undefined {
+  const kept = map.get(key);
+  return kept?.revision === revision ? kept : undefined;
+}
+
+function keep<T>(map: Map<string, AtRevision<T>>, key: string, revision: number, value: T): T {
+  if (map.size >= MAX_CACHED) map.clear();
+  map.set(key, { revision, value });
+  return value;
+}
+
+/** The store's identity revision now: one statement, the only identity read of a request whose facts are kept. */
+function currentIdentityRevision(context: UseCaseContext): Promise<number> {
+  return context.store.read((tx) => tx.identityRevision(), { single: true });
 }
 
 export async function tokenSecret(context: UseCaseContext, cache: IdentityCache): Promise<string> {
@@ -58,11 +96,19 @@ export const tokenHash = (token: string) => createHash("sha256").update(token).d
 export async function authenticateToken(context: UseCaseContext, cache: IdentityCache, token: string): Promise<Caller> {
   const claims = verifyToken(token, await tokenSecret(context, cache), context.now());
   if (!claims) fail("authenticationFailed", "Incorrect IAM authentication information: token is invalid or expired.");
-  // Looked up in the store on every use, so a revocation holds at once in every process.
-  if (await context.store.read((tx) => tx.isTokenRevoked(tokenHash(token)), { single: true })) {
+  const revision = await currentIdentityRevision(context);
+  const kept = keptAt(cache.tokens, token, revision);
+  if (kept) return kept.value;
+  // Read at the revision the facts are kept under, in one snapshot with them.
+  const found = await context.store.read(async (tx) => ({
+    revision: await tx.identityRevision(),
+    revoked: await tx.isTokenRevoked(tokenHash(token)),
+    principal: await principalFacts(tx, claims.userId, claims.accountId, claims.projectId),
+  }));
+  if (found.revoked) {
     fail("authenticationFailed", "Incorrect IAM authentication information: the token has been revoked.");
   }
-  return principalOf(context, claims.userId, claims.accountId, claims.projectId);
+  return keep(cache.tokens, token, found.revision, callerOf(found.principal));
 }
 
 export const ADMIN_GROUP = "admin";
@@ -73,21 +119,38 @@ export const ADMIN_GROUP = "admin";
  */
 export async function principalOf(
   context: UseCaseContext,
+  cache: IdentityCache,
+  revision: number,
   userId: string,
   accountId: string,
   projectId: string,
 ): Promise<Caller> {
-  const found = await context.store.read(async (tx) => {
-    const user = await tx.getUser(userId);
-    if (!user || user.enabled === false || user.accountId !== accountId) return undefined;
-    const groups = await tx.listGroupsOfUser(userId);
-    const roles = await tx.rolesOfUserOnProject(userId, projectId);
-    return { admin: groups.some((group) => group.name === ADMIN_GROUP), roles };
-  });
-  if (!found) {
+  const key = `${userId} ${accountId} ${projectId}`;
+  const kept = keptAt(cache.principals, key, revision);
+  if (kept) return kept.value;
+  const found = await context.store.read(async (tx) => ({
+    revision: await tx.identityRevision(),
+    principal: await principalFacts(tx, userId, accountId, projectId),
+  }));
+  return keep(cache.principals, key, found.revision, callerOf(found.principal));
+}
+
+/** The user's standing in the project, or undefined for a user deleted, disabled or of another account. */
+async function principalFacts(tx: Tx, userId: string, accountId: string, projectId: string) {
+  const user = await tx.getUser(userId);
+  if (!user || user.enabled === false || user.accountId !== accountId) return undefined;
+  const groups = await tx.listGroupsOfUser(userId);
+  const roles = await tx.rolesOfUserOnProject(userId, projectId);
+  return { userId, accountId, projectId, admin: groups.some((group) => group.name === ADMIN_GROUP), roles };
+}
+
+/** A caller kept for later requests is shared by them, so it is frozen: nothing may change it for the others. */
+function callerOf(principal: Caller | undefined): Caller {
+  if (!principal) {
     fail("authenticationFailed", "Incorrect IAM authentication information: the user does not exist or is disabled.");
   }
-  return { userId, accountId, projectId, admin: found.admin, roles: found.roles };
+  Object.freeze(principal.roles);
+  return Object.freeze(principal);
 }
 
 /** The user a valid token names, or undefined; no store access beyond the (cached) token secret. */
@@ -123,7 +186,8 @@ export async function authenticateSignature(
   if (Math.abs(context.now().getTime() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
     fail("authenticationFailed", "Incorrect IAM authentication information: signature expired.");
   }
-  const known = await lookupAccessKey(context, cache, parsed.accessKey);
+  const revision = await currentIdentityRevision(context);
+  const known = await lookupAccessKey(context, cache, revision, parsed.accessKey);
   if (!known) fail("authenticationFailed", "Incorrect IAM authentication information: ak not exist.");
   // A key made inactive (or its user disabled) signs nothing from the next request on, in every process.
   if (known.key.status === "inactive") {
@@ -140,17 +204,24 @@ export async function authenticateSignature(
   }
   cache.accessKeyLock.succeed(parsed.accessKey);
   const projectId = await resolveProject(context, cache, known.user.accountId, request.projectHint);
-  return principalOf(context, known.user.id, known.user.accountId, projectId);
+  return principalOf(context, cache, revision, known.user.id, known.user.accountId, projectId);
 }
 
-/** Read from the store on every request (never cached), so a deleted key stops working at once in every process. */
-async function lookupAccessKey(context: UseCaseContext, _cache: IdentityCache, accessKey: string) {
+/** The key and its user as of `revision`: a key deleted or made inactive stops working at once in every process. */
+async function lookupAccessKey(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  revision: number,
+  accessKey: string,
+): Promise<KeyAndUser | undefined> {
+  const kept = keptAt(cache.accessKeys, accessKey, revision);
+  if (kept) return kept.value;
   const found = await context.store.read(async (tx) => {
     const key = await tx.getAccessKey(accessKey);
     const user = key ? await tx.getUser(key.userId) : undefined;
-    return key && user ? { key, user } : undefined;
+    return { revision: await tx.identityRevision(), value: key && user ? { key, user } : undefined };
   });
-  return found;
+  return keep(cache.accessKeys, accessKey, found.revision, found.value);
 }
 
 /** The project a signed request acts in; a project outside the caller's account is never accepted. */
