@@ -2,6 +2,7 @@
  * `npm run bench`: every throughput configuration of the issue in one run, one table, one JSON file.
  *
  *   npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--nics N] [--scale F] [--no-pg]
+ *                    [--no-build]
  *                    [--out DIR]
  *
  * Configurations (each an `ecs-vip serve` child process driven by autocannon from this process, on the same cores):
@@ -16,13 +17,15 @@
  *     bind, unbind, private-IP assignment and server create (counted in-process, see round-trips.ts).
  * --quick: 2 s per configuration after 1 s warm-up and a tenth of the large sizes (≈30 s of load); the default is
  * 10 s after 2 s with the full sizes. --scale multiplies the large sizes. Servers log requests at info, the default.
+ * The servers run as `npm start` runs them, compiled: the bench runs `npm run build` first. --no-build runs the
+ * sources through tsx instead (slower to start: tsx compiles them on each start).
  * Results go to bench/results/<timestamp>.json (git-ignored). Figures on a shared machine are noisy; ratios taken in
  * one run hold better than absolute rates.
  *
  * The older single-purpose benches stay separate: durability.ts (--sync full vs normal), login-flood.ts (login
  * floods against normal requests), dataplane-bind.ts (needs root).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -41,6 +44,8 @@ import { type RoundTrip, roundTrips } from "./round-trips.js";
 import { identity, option, startServers, stopServers } from "./support.js";
 
 const QUICK = process.argv.includes("--quick");
+/** Servers run compiled, as `npm start` runs them, unless --no-build. */
+const BUILT = !process.argv.includes("--no-build");
 const DURATION = Number(option("duration", QUICK ? "2" : "10"));
 const WARMUP = Number(option("warmup", QUICK ? "1" : "2"));
 const CONNECTIONS = Number(option("connections", "50"));
@@ -83,7 +88,7 @@ export interface Result {
 export interface StartFigure {
   configuration: string;
   ports: number;
-  /** From spawn to the first 200 of GET /readyz (tsx compiles the sources on each start: counted in). */
+  /** From spawn to the first 200 of GET /readyz (with --no-build, tsx compiling the sources is counted in). */
   readyMs: number;
   rssMb: number;
 }
@@ -93,7 +98,7 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   quick: boolean;
-  settings: { durationS: number; warmupS: number; connections: number; nics: number; scale: number };
+  settings: { durationS: number; warmupS: number; connections: number; nics: number; scale: number; built: boolean };
   sizes: typeof SIZES;
   machine: { cpus: number; node: string; loadAverage: number[] };
   results: Result[];
@@ -128,7 +133,7 @@ async function statementsOf(urls: string[]): Promise<number> {
 /** Servers on `db`, logging requests at info (the default) into a pipe this process drains and drops. */
 async function start(db: string, dataDir: string, processes = 1): Promise<{ servers: ChildServer[]; readyMs: number }> {
   const started = performance.now();
-  const servers = await startServers(db, dataDir, processes, ["--log-level", "info"]);
+  const servers = await startServers(db, dataDir, processes, ["--log-level", "info"], BUILT);
   for (const server of servers) {
     server.child.stdout?.removeAllListeners("data");
     server.child.stdout?.resume();
@@ -573,7 +578,14 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     finishedAt: "",
     quick: QUICK,
-    settings: { durationS: DURATION, warmupS: WARMUP, connections: CONNECTIONS, nics: NICS, scale: SCALE },
+    settings: {
+      durationS: DURATION,
+      warmupS: WARMUP,
+      connections: CONNECTIONS,
+      nics: NICS,
+      scale: SCALE,
+      built: BUILT,
+    },
     sizes: SIZES,
     machine: { cpus: availableParallelism(), node: process.version, loadAverage: loadavg() },
     results: [],
@@ -587,6 +599,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(" ")}\n`,
   );
+  if (BUILT) execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const baseline = await startBaseline();
   try {
     report.results.push(

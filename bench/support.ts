@@ -19,18 +19,22 @@ export function option(name: string, fallback: string): string {
 /** The identity every server of one benchmark run bootstraps. */
 export const identity: Identity = testIdentity();
 
-/** Starts `processes` servers on `db` one after the other, each `ecs-vip serve --port 0` with `args`. */
+/**
+ * Starts `processes` servers on `db` one after the other, each `ecs-vip serve --port 0` with `args`; `built` runs
+ * the compiled program (`npm start`'s) instead of the sources through tsx.
+ */
 export async function startServers(
   db: string,
   dataDir: string,
   processes = 1,
   args: string[] = [],
+  built = false,
 ): Promise<ChildServer[]> {
   const servers: ChildServer[] = [];
   try {
     for (let i = 0; i < processes; i++) {
       // No rate limit: benchmarks send thousands of requests a second with one token.
-      const server = await spawnServer({ db, identity, dataDir, args: ["--rate-limit", "0", ...args] });
+      const server = await spawnServer({ db, identity, dataDir, built, args: ["--rate-limit", "0", ...args] });
       servers.push(server);
     }
     return servers;

@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 /** The repository root: child processes run `src/main.ts` from here, exactly as a user runs the CLI. */
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MAIN = ["--import", "tsx", "src/main.ts"];
+/** What `npm start` runs: the compiled program (`npm run build`). */
+const BUILT_MAIN = ["dist/main.js"];
 
 export interface Identity {
   projectId: string;
@@ -24,6 +26,8 @@ export interface ChildServerOptions {
   startTimeoutMs?: number;
   /** Options for node itself, before the program (e.g. ["--cpu-prof"]; NODE_OPTIONS refuses some of them). */
   nodeArgs?: string[];
+  /** Run the compiled program in dist/ as `npm start` does, instead of the sources through tsx. */
+  built?: boolean;
 }
 
 export interface ChildExit {
@@ -64,7 +68,7 @@ export function spawnServer(options: ChildServerOptions): Promise<ChildServer> {
     process.execPath,
     [
       ...(options.nodeArgs ?? []),
-      ...MAIN,
+      ...(options.built ? BUILT_MAIN : MAIN),
       "serve",
       "--host",
       "127.0.0.1",

@@ -17,9 +17,9 @@ type Row = Record<string, unknown>;
 export async function writeChange(db: SqlExecutor, recorded: ChangeRecorder, at: string): Promise<Change | undefined> {
   if (recorded.empty) return undefined;
   if (db.dialect === "postgres") return writeChangeInOneStatement(db, recorded, at);
-  // SQLite: UPDATE then SELECT (in-process, so no round trips to save): the write lock makes the read our own value.
-  await db.run("UPDATE change_revision SET revision = revision + 1 WHERE id = 1");
-  const revision = await currentRevision(db);
+  // SQLite has no data-modifying WITH: the counter's UPDATE … RETURNING, then the log row.
+  const next = await db.all<Row>("UPDATE change_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision");
+  const revision = Number(next[0]?.revision);
   const change: Change = {
     revision,
     ports: [...recorded.ports].sort(),

@@ -2,7 +2,6 @@ import type { Direction, Ethertype, SecurityGroup, SecurityGroupRule } from "../
 import type { SecurityGroupFilter, SecurityGroupRuleFilter, SecurityGroupTx } from "../security-groups.js";
 import type { ReadOptions } from "../store.js";
 import { EipSql } from "./eips-sql.js";
-import { inList } from "./in-list.js";
 import { Where } from "./where.js";
 
 type Row = Record<string, unknown>;
@@ -10,7 +9,7 @@ type Row = Record<string, unknown>;
 const text = (value: unknown): string => String(value ?? "");
 const nullableText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 const nullableInt = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-const CHUNK = 400;
+const _CHUNK = 400;
 
 /** Tables added after the first schema, in the order `dump()` lists them. */
 export const SECURITY_GROUP_AND_EIP_TABLES: [string, string][] = [
@@ -54,7 +53,7 @@ function ruleFromRow(row: Row): SecurityGroupRule {
 
 /**
  * The SQL of security groups, composed into `SqlTx` as a base class so the `Tx` interface stays one object.
- * Port hydration reads group memberships through `loadPortSecurityGroups`.
+ * Port hydration reads group memberships with the port row (`groups_json` in sql-tx.ts).
  */
 export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
   async insertSecurityGroup(g: SecurityGroup, isDefault: boolean): Promise<void> {
@@ -181,24 +180,5 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
         position,
       ]);
     }
-  }
-
-  /** Group memberships of many ports at once, each list in the order it was set. */
-  protected async loadPortSecurityGroups(portIds: string[]): Promise<Map<string, string[]>> {
-    const groups = new Map<string, string[]>();
-    for (let start = 0; start < portIds.length; start += CHUNK) {
-      const chunk = portIds.slice(start, start + CHUNK);
-      const list = inList(this.db.dialect, "port_id", chunk);
-      const rows = await this.db.all<Row>(
-        `SELECT port_id, security_group_id FROM port_security_groups WHERE ${list.sql} ORDER BY port_id, position`,
-        [list.param],
-      );
-      for (const row of rows) {
-        const list = groups.get(text(row.port_id)) ?? [];
-        list.push(text(row.security_group_id));
-        groups.set(text(row.port_id), list);
-      }
-    }
-    return groups;
   }
 }

@@ -4,7 +4,6 @@ import type {
   AccessKey,
   Account,
   AddressPair,
-  FixedIp,
   GroupGrant,
   Job,
   Network,
@@ -31,7 +30,6 @@ type Row = Record<string, unknown>;
 
 const PORT_COLUMNS =
   "id, project_id, network_id, name, description, mac_address, device_owner, device_id, status, admin_state_up, nic_index, revision_number, created_at, updated_at, port_security_enabled, extra_dhcp_opts, binding_profile";
-const CHUNK = 400;
 const DUMP_ORDER: [string, string][] = [
   ["meta", "key"],
   ["accounts", "id"],
@@ -54,9 +52,9 @@ const DUMP_ORDER: [string, string][] = [
 const BIGINT_COLUMNS: Record<string, string[]> = { free_ranges: ["first", "last"] };
 
 /**
- * On PostgreSQL a port row carries its fixed IPs, pairs and groups as JSON arrays (correlated subqueries, in
- * position order), so reading hydrated ports is one round trip instead of four; `FOR UPDATE` still locks only the
- * port rows. SQLite, in-process, reads the children with three more statements instead (cheaper than JSON there).
+ * A port row carries its fixed IPs, pairs and groups as JSON arrays (correlated subqueries, in position order), so
+ * reading hydrated ports is one statement instead of four (a round trip each on PostgreSQL); `FOR UPDATE` still
+ * locks only the port rows. PostgreSQL hands the arrays over parsed, SQLite as JSON text.
  */
 const PG_PORT_COLUMNS = `${PORT_COLUMNS},
   (SELECT COALESCE(json_agg(json_build_array(f.subnet_id, f.ip_address) ORDER BY f.position), '[]')
@@ -65,6 +63,19 @@ const PG_PORT_COLUMNS = `${PORT_COLUMNS},
     FROM address_pairs a WHERE a.port_id = ports.id) AS pairs_json,
   (SELECT COALESCE(json_agg(g.security_group_id ORDER BY g.position), '[]')
     FROM port_security_groups g WHERE g.port_id = ports.id) AS groups_json`;
+
+const SQLITE_PORT_COLUMNS = `${PORT_COLUMNS},
+  (SELECT json_group_array(json_array(f.subnet_id, f.ip_address) ORDER BY f.position)
+    FROM fixed_ips f WHERE f.port_id = ports.id) AS fixed_ips_json,
+  (SELECT json_group_array(json_array(a.ip_address, a.mac_address) ORDER BY a.position)
+    FROM address_pairs a WHERE a.port_id = ports.id) AS pairs_json,
+  (SELECT json_group_array(g.security_group_id ORDER BY g.position)
+    FROM port_security_groups g WHERE g.port_id = ports.id) AS groups_json`;
+
+/** A JSON array column as PostgreSQL (parsed) or SQLite (text) hands it over. */
+function jsonArray<T>(value: unknown): T[] {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T[];
+}
 
 /** The whole store contract in portable SQL; the dialects differ only in their executor. */
 export class SqlTx extends SecurityGroupSql implements Tx {
@@ -85,7 +96,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   }
 
   private get portColumns(): string {
-    return this.db.dialect === "postgres" ? PG_PORT_COLUMNS : PORT_COLUMNS;
+    return this.db.dialect === "postgres" ? PG_PORT_COLUMNS : SQLITE_PORT_COLUMNS;
   }
 
   private lock(options?: ReadOptions): string {
@@ -537,47 +548,15 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     }
   }
 
-  /** Loads ports with their fixed IPs and pairs, keeping the rows' order. */
-  private async hydrate(rows: Row[]): Promise<Port[]> {
-    if (rows.length === 0) return [];
-    if (rows[0] && "fixed_ips_json" in rows[0]) {
-      return rows.map((row) =>
-        portFromRow(
-          row,
-          (row.fixed_ips_json as [string, string][]).map(([subnetId, ipAddress]) => ({ subnetId, ipAddress })),
-          (row.pairs_json as [string, string][]).map(([ipAddress, macAddress]) => ({ ipAddress, macAddress })),
-          row.groups_json as string[],
-        ),
-      );
-    }
-    const ids = rows.map((row) => String(row.id));
-    const fixedIps = new Map<string, FixedIp[]>();
-    const pairs = new Map<string, AddressPair[]>();
-    for (let start = 0; start < ids.length; start += CHUNK) {
-      const chunk = ids.slice(start, start + CHUNK);
-      const list = inList(this.db.dialect, "port_id", chunk);
-      const ipRows = await this.db.all<Row>(
-        `SELECT port_id, subnet_id, ip_address FROM fixed_ips WHERE ${list.sql} ORDER BY port_id, position`,
-        [list.param],
-      );
-      for (const row of ipRows) {
-        const list = fixedIps.get(String(row.port_id)) ?? [];
-        list.push({ subnetId: String(row.subnet_id), ipAddress: String(row.ip_address) });
-        fixedIps.set(String(row.port_id), list);
-      }
-      const pairRows = await this.db.all<Row>(
-        `SELECT port_id, ip_address, mac_address FROM address_pairs WHERE ${list.sql} ORDER BY port_id, position`,
-        [list.param],
-      );
-      for (const row of pairRows) {
-        const list = pairs.get(String(row.port_id)) ?? [];
-        list.push({ ipAddress: String(row.ip_address), macAddress: String(row.mac_address) });
-        pairs.set(String(row.port_id), list);
-      }
-    }
-    const groups = await this.loadPortSecurityGroups(ids);
+  /** Ports from rows of `portColumns`, keeping the rows' order. */
+  private hydrate(rows: Row[]): Port[] {
     return rows.map((row) =>
-      portFromRow(row, fixedIps.get(String(row.id)) ?? [], pairs.get(String(row.id)) ?? [], groups.get(String(row.id))),
+      portFromRow(
+        row,
+        jsonArray<[string, string]>(row.fixed_ips_json).map(([subnetId, ipAddress]) => ({ subnetId, ipAddress })),
+        jsonArray<[string, string]>(row.pairs_json).map(([ipAddress, macAddress]) => ({ ipAddress, macAddress })),
+        jsonArray<string>(row.groups_json),
+      ),
     );
   }
 
