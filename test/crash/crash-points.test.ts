@@ -165,8 +165,10 @@ for (const kind of CRASH_STORES) {
             Object.fromEntries(Object.keys(scenario.facts(after.dump, world)).map((key) => [key, true])),
           );
           summary.push(`${scenario.name}: ${crashes} write steps, crashed after each, then completed`);
-          // Every scenario writes at least a port row, its pair rows and the other side's.
-          expect(crashes).toBeGreaterThanOrEqual(4);
+          // Every scenario writes at least a port row, its pair rows and the other side's: on SQLite a statement each;
+          // on PostgreSQL the ports' writes travel with the change record as one statement (deferred-writes.ts), and
+          // the crash points are that statement and any write before it (a new VIP port, its address).
+          expect(crashes).toBeGreaterThanOrEqual(kind === "postgres" ? 1 : 4);
           break;
         }
         // A server start per write step: minutes on a loaded machine (no timing is asserted).

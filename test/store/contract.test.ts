@@ -2200,6 +2200,31 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       );
     });
 
+    it("lets a unit of work read back every port it updated, twice over and ten at a time, and commits them all", async () => {
+      const world = await seedWorld(store);
+      const ports = Array.from({ length: 10 }, (_, i) => portOf(world, `many${i}`, `10.0.0.${100 + i}`));
+      await store.write(async (tx) => {
+        for (const port of ports) await tx.insertPort(port);
+      });
+      const pair = (i: number, round: number) => ({ ipAddress: `10.2.${round}.${i}`, macAddress: "fa:16:3e:00:00:01" });
+      await store.write(async (tx) => {
+        for (const [i, port] of ports.entries()) {
+          await tx.updatePort({ ...port, revisionNumber: 1, allowedAddressPairs: [pair(i, 1)] });
+        }
+        const first = ports[0] as Port;
+        expect((await tx.getPort(first.id))?.allowedAddressPairs).toEqual([pair(0, 1)]);
+        await tx.updatePort({ ...first, revisionNumber: 2, allowedAddressPairs: [pair(0, 1), pair(0, 2)] });
+        await tx.updatePort({ ...first, revisionNumber: 3, allowedAddressPairs: [pair(0, 2)] });
+        expect((await tx.getPort(first.id))?.allowedAddressPairs).toEqual([pair(0, 2)]);
+      });
+      const after = await store.read((tx) =>
+        tx.listPorts({ projectId: world.project.id, ids: ports.map((p) => p.id) }),
+      );
+      expect(after.map((port) => [port.name, port.revisionNumber, port.allowedAddressPairs])).toEqual(
+        ports.map((port, i) => [port.name, i === 0 ? 3 : 1, [i === 0 ? pair(0, 2) : pair(i, 1)]]),
+      );
+    });
+
     it("creates one port when concurrent units of work claim the same new address (unique index + retry)", async () => {
       const world = await seedWorld(store);
       const claims = await Promise.all(

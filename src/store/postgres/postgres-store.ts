@@ -3,6 +3,7 @@ import type { Change, ChangeFeed } from "../change-feed.js";
 import { type ConflictReason, StoreConflictError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
 import { changesSince, currentRevision } from "../sql/change-log.js";
+import { withDeferredWrites } from "../sql/deferred-writes.js";
 import { type SqlExecutor, storeStatements } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
@@ -222,9 +223,11 @@ export class PostgresStore implements Store {
       let change: Change | undefined;
       let result: T;
       try {
-        const tx = new SqlTx(withFaultInjection(new PgExecutor(client)));
+        const executor = withDeferredWrites(withFaultInjection(new PgExecutor(client)));
+        const tx = new SqlTx(executor);
         result = await work(tx);
         change = await tx.flushChanges(new Date().toISOString());
+        await executor.deferred?.flush();
         storeStatements.count++;
         await client.query("COMMIT").catch((error: unknown) => {
           throw classify(error);

@@ -4,6 +4,24 @@ export interface SqlExecutor {
   all<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs a statement that returns no rows; resolves to the number of rows changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Where offered (PostgreSQL, see deferred-writes.ts): holds back a write whose outcome the unit of work does not
+   * read, written as data-modifying CTEs, to travel with a later statement.
+   */
+  deferred?: DeferredWrites;
+}
+
+/** Writes held back to be sent in one statement with the next one (one round trip for several writes). */
+export interface DeferredWrites {
+  /**
+   * Holds back the CTEs `build(n)` returns (named with the number `n`, unique in the statement) with their
+   * parameters in text order; `key` names what they write: a second write of the same key first sends the first.
+   */
+  add(key: string, build: (n: number) => string[], params: unknown[]): Promise<void>;
+  /** Takes everything held back, to lead the caller's own statement (which must then be sent). */
+  take(): { ctes: string[]; params: unknown[] };
+  /** Sends everything held back on its own. */
+  flush(): Promise<void>;
 }
 
 /**

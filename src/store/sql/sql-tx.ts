@@ -561,15 +561,21 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   }
 
   /**
-   * Hydrated ports matching `where`, locked when asked. On PostgreSQL a locking read is two statements: the lock
-   * first, then the ports it locked with their children. One statement would not do: after waiting for another
-   * transaction's lock, READ COMMITTED hands back the port row as that transaction left it, but the children's
-   * subqueries would still see the statement's older snapshot.
+   * Hydrated ports matching `where`, locked when asked. On PostgreSQL a locking read is one statement that also
+   * tells whether its rows are fresh: after waiting for another transaction's lock, READ COMMITTED hands back the
+   * port row as that transaction left it, but the children's subqueries still see the statement's older snapshot.
+   * A row whose version (xmin) differs from the one in that snapshot is such a case, and the locked ports are read
+   * again. This holds because every change to a port's children also updates the port's row in the same
+   * transaction (updatePort; a port deleted is gone from the locked rows).
    */
   private async selectPorts(where: string, params: unknown[], options?: ReadOptions): Promise<Port[]> {
     if (options?.forUpdate && this.db.dialect === "postgres") {
-      const locked = await this.db.all<Row>(`SELECT id FROM ports WHERE ${where} FOR UPDATE`, params);
-      if (locked.length === 0) return [];
+      const locked = await this.db.all<Row>(
+        `SELECT ${this.portColumns}, (SELECT p.xmin = ports.xmin FROM ports p WHERE p.id = ports.id) AS fresh
+         FROM ports WHERE ${where} ORDER BY id FOR UPDATE`,
+        params,
+      );
+      if (locked.every((row) => row.fresh === true)) return this.hydrate(locked);
       const list = inList(
         this.db.dialect,
         "id",
@@ -682,31 +688,34 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     const pairs = port.allowedAddressPairs;
     const distinct = new Set(pairs.map((pair) => `${pair.ipAddress} ${pair.macAddress}`)).size === pairs.length;
     if (this.db.dialect === "postgres" && distinct) {
-      // One round trip: the row, then the pairs as a difference against the stored ones (every part of the statement
+      // One statement: the row, then the pairs as a difference against the stored ones (every part of the statement
       // sees the rows as they were before it, so pairs are deleted, re-positioned or inserted, never both deleted
-      // and inserted, and the unique (port, IP, MAC) key holds throughout).
-      await this.db.run(
-        `WITH updated AS (${set} RETURNING id),
-           wanted AS (SELECT * FROM unnest(?::text[], ?::text[], ?::int[]) AS w(ip_address, mac_address, position)),
-           dropped AS (DELETE FROM address_pairs a WHERE a.port_id = ? AND NOT EXISTS
-             (SELECT 1 FROM wanted w WHERE w.ip_address = a.ip_address AND w.mac_address = a.mac_address)),
-           moved AS (UPDATE address_pairs a SET position = w.position FROM wanted w WHERE a.port_id = ?
-             AND a.ip_address = w.ip_address AND a.mac_address = w.mac_address AND a.position <> w.position)
-         INSERT INTO address_pairs (port_id, ip_address, mac_address, position)
-         SELECT ?, w.ip_address, w.mac_address, w.position FROM wanted w WHERE NOT EXISTS
-           (SELECT 1 FROM address_pairs a WHERE a.port_id = ? AND a.ip_address = w.ip_address
-             AND a.mac_address = w.mac_address)`,
-        [
-          ...fields,
-          pairs.map((pair) => pair.ipAddress),
-          pairs.map((pair) => pair.macAddress),
-          pairs.map((_, position) => position),
-          port.id,
-          port.id,
-          port.id,
-          port.id,
-        ],
-      );
+      // and inserted, and the unique (port, IP, MAC) key holds throughout). Nothing here is read back, so where
+      // the executor defers writes it travels with the next statement (the change record, at the latest).
+      const ctes = (n: number) => [
+        `updated_${n} AS (${set} RETURNING id)`,
+        `wanted_${n} AS (SELECT * FROM unnest(?::text[], ?::text[], ?::int[]) AS w(ip_address, mac_address, position))`,
+        `dropped_${n} AS (DELETE FROM address_pairs a WHERE a.port_id = ? AND NOT EXISTS
+           (SELECT 1 FROM wanted_${n} w WHERE w.ip_address = a.ip_address AND w.mac_address = a.mac_address))`,
+        `moved_${n} AS (UPDATE address_pairs a SET position = w.position FROM wanted_${n} w WHERE a.port_id = ?
+           AND a.ip_address = w.ip_address AND a.mac_address = w.mac_address AND a.position <> w.position)`,
+        `inserted_${n} AS (INSERT INTO address_pairs (port_id, ip_address, mac_address, position)
+           SELECT ?, w.ip_address, w.mac_address, w.position FROM wanted_${n} w WHERE NOT EXISTS
+             (SELECT 1 FROM address_pairs a WHERE a.port_id = ? AND a.ip_address = w.ip_address
+               AND a.mac_address = w.mac_address))`,
+      ];
+      const params = [
+        ...fields,
+        pairs.map((pair) => pair.ipAddress),
+        pairs.map((pair) => pair.macAddress),
+        pairs.map((_, position) => position),
+        port.id,
+        port.id,
+        port.id,
+        port.id,
+      ];
+      if (this.db.deferred) await this.db.deferred.add(`port ${port.id}`, ctes, params);
+      else await this.db.run(`WITH ${ctes(0).join(",\n")} SELECT 1`, params);
       return;
     }
     await this.db.run(set, fields);
