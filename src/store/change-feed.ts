@@ -4,7 +4,10 @@
  * follow it in revision order, and catch up after a gap with `since`.
  */
 export interface Change {
-  /** Strictly increasing in commit order, starting at 1. */
+  /**
+   * Strictly increasing, starting at 1, with no gaps; a change that saw another's writes comes after it. SQLite takes
+   * it in commit order; PostgreSQL gives it just after the commit (see change-log.ts).
+   */
   revision: number;
   ports: string[];
   servers: string[];

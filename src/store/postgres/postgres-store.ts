@@ -1,8 +1,15 @@
 import pg from "pg";
-import type { Change, ChangeFeed } from "../change-feed.js";
+import type { ChangeFeed } from "../change-feed.js";
 import { type ConflictReason, StoreConflictError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
-import { changesSince, currentRevision } from "../sql/change-log.js";
+import {
+  CHANGE_CHANNEL,
+  changesSince,
+  currentRevision,
+  type FlushedChange,
+  revisionOfQueued,
+  sequenceQueued,
+} from "../sql/change-log.js";
 import { withDeferredWrites } from "../sql/deferred-writes.js";
 import { type SqlExecutor, storeStatements } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
@@ -172,6 +179,16 @@ export class PostgresStore implements Store {
     this.feed = new PostgresChangeFeed(url, {
       since: (revision, limit) => this.withClient((client) => changesSince(new PgExecutor(client), revision, limit)),
       current: () => this.withClient((client) => currentRevision(new PgExecutor(client))),
+      sequence: () => this.inTransaction((executor) => sequenceQueued(executor)),
+      revisionOf: (queueId) => this.withClient((client) => revisionOfQueued(new PgExecutor(client), queueId)),
+      // Its own little transaction, outside the writes: a NOTIFY holds a database-wide lock from before its COMMIT
+      // until after, so notifying inside every write would make commits wait for each other's WAL flush. It writes
+      // nothing worth a flush (synchronous_commit off), and one simple-protocol query is one round trip.
+      notify: async () => {
+        await this.pool.query(
+          `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('${CHANGE_CHANNEL}', ''); COMMIT`,
+        );
+      },
     });
   }
 
@@ -186,6 +203,21 @@ export class PostgresStore implements Store {
     } finally {
       client.release();
     }
+  }
+
+  /** `work` in a write transaction of its own, committed (or rolled back) here. */
+  private async inTransaction<T>(work: (executor: PgExecutor) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query("BEGIN");
+      try {
+        const result = await work(new PgExecutor(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -220,7 +252,7 @@ export class PostgresStore implements Store {
         broken = error instanceof Error ? error : new Error(String(error));
         throw error;
       });
-      let change: Change | undefined;
+      let change: FlushedChange | undefined;
       let result: T;
       try {
         const executor = withDeferredWrites(withFaultInjection(new PgExecutor(client)));
@@ -242,7 +274,7 @@ export class PostgresStore implements Store {
       client.release();
       released = true;
       // Answered once this process's subscribers have seen the change (the data plane applies it there).
-      if (change) await this.feed.catchUp(change.revision);
+      if (change && "queueId" in change) await this.feed.committed(change.queueId);
       return result;
     } finally {
       if (!released) client.release(broken);

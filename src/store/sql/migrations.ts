@@ -1,3 +1,4 @@
+import { CHANGE_QUEUE_SEQUENCE } from "./change-log.js";
 import type { SqlExecutor } from "./executor.js";
 import { FREE_RANGE_STATEMENTS, fillFreeRanges } from "./free-ranges.js";
 
@@ -443,6 +444,25 @@ export const MIGRATIONS: Migration[] = [
       `CREATE TABLE identity_revision (id INTEGER PRIMARY KEY, revision BIGINT NOT NULL)`,
       `INSERT INTO identity_revision (id, revision) VALUES (1, 0)`,
     ],
+  },
+  // PostgreSQL writers queue their changes, and revisions are given after commit (change-log.ts); SQLite leaves the
+  // queue empty. The sequence exists on PostgreSQL only: SQLite has none, and needs none.
+  {
+    version: 12,
+    name: "change queue",
+    statements: [
+      `CREATE TABLE change_queue (
+        id BIGINT PRIMARY KEY,
+        ports TEXT NOT NULL,
+        servers TEXT NOT NULL,
+        subnets TEXT NOT NULL,
+        committed_at TEXT NOT NULL)`,
+      `ALTER TABLE change_log ADD COLUMN queue_id BIGINT`,
+      `CREATE INDEX change_log_by_queue_id ON change_log (queue_id)`,
+    ],
+    fill: async (db) => {
+      if (db.dialect === "postgres") await db.run(`CREATE SEQUENCE ${CHANGE_QUEUE_SEQUENCE}`);
+    },
   },
 ];
 

@@ -290,7 +290,9 @@ export class SqliteStore implements Store {
       this.tx.beginUnitOfWork();
       try {
         const value = await unit.work(this.tx);
-        const change = await this.tx.flushChanges(new Date().toISOString());
+        const flushed = await this.tx.flushChanges(new Date().toISOString());
+        // SQLite gives the revision at once (writers never overlap here); only PostgreSQL queues changes.
+        const change = flushed && "revision" in flushed ? flushed : undefined;
         this.control("RELEASE unit_of_work");
         outcomes.push({ ok: true, value, change });
       } catch (error) {
