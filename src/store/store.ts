@@ -112,7 +112,7 @@ export interface Tx extends SecurityGroupTx, EipTx {
   /** A counter every change of users, keys, groups, memberships, grants or revoked tokens raises. */
   identityRevision(): Promise<number>;
   /** The audit trail (kept out of `dump`: recording a refusal is not a change to the cloud's state). */
-  insertAudit(record: AuditRecord): Promise<void>;
+  insertAudit(records: readonly AuditRecord[]): Promise<void>;
   listAudit(filter: AuditFilter): Promise<AuditRecord[]>;
   /** Deletes records older than `before`; answers how many. */
   pruneAudit(before: string): Promise<number>;
@@ -145,6 +145,11 @@ export interface Tx extends SecurityGroupTx, EipTx {
 
   insertPort(port: Port): Promise<void>;
   getPort(id: string, options?: ReadOptions): Promise<Port | undefined>;
+  /**
+   * The port locked (as `getPort` with forUpdate), with the server it is attached to (device id) and the subnet of
+   * its network as they are once the lock is held: what deciding on a NIC needs, in one round trip on PostgreSQL.
+   */
+  lockPortWithContext(id: string): Promise<{ port?: Port; server?: Server; subnet?: Subnet }>;
   listPorts(filter: PortFilter): Promise<Port[]>;
   /** The port holding `ipAddress` as a fixed IP in the network, if any. */
   getPortByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined>;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { AuditRecord } from "../../src/domain/audit.js";
 import type { Eip } from "../../src/domain/eips/model.js";
 import { roleByDisplayName } from "../../src/domain/iam/roles.js";
 import type {
@@ -816,6 +817,36 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         await tx.isTokenRevoked(`t-${world.tag}`);
       });
       expect(await store.read((tx) => tx.identityRevision())).toBe(before);
+    });
+
+    it("writes a batch of audit records of any size and lists the newest, oldest first, by account and project", async () => {
+      const world = await seedWorld(store);
+      const record = (i: number): AuditRecord => ({
+        id: `${world.tag}-audit-${String(i).padStart(3, "0")}`,
+        time: `2030-01-01T00:00:${String(i % 60).padStart(2, "0")}.${String(i).padStart(3, "0")}Z`,
+        accountId: world.account.id,
+        userId: world.user.id,
+        accessKey: i % 2 ? world.key.accessKey : "",
+        projectId: i % 3 ? world.project.id : "",
+        action: "PUT /v1/:project_id/cloudservers/nics/:nic_id",
+        target: `nic-${i}`,
+        status: 200 + (i % 3),
+        code: i % 3 ? "" : "Ecs.0005",
+        requestId: `req-${i}`,
+        source: "127.0.0.1",
+      });
+      // 1, 13 (8 + 4 + 1) and 45 (32 + 8 + 4 + 1) records in one unit of work each.
+      const batches = [[0], Array.from({ length: 13 }, (_, i) => i + 1), Array.from({ length: 45 }, (_, i) => i + 14)];
+      for (const batch of batches) await store.write((tx) => tx.insertAudit(batch.map(record)));
+      const all = Array.from({ length: 59 }, (_, i) => record(i));
+      const listed = await store.read((tx) => tx.listAudit({ accountId: world.account.id, limit: 100 }));
+      expect(listed).toEqual(all);
+      const newest = await store.read((tx) => tx.listAudit({ accountId: world.account.id, limit: 5 }));
+      expect(newest).toEqual(all.slice(-5));
+      const inProject = await store.read((tx) =>
+        tx.listAudit({ accountId: world.account.id, projectId: world.project.id, limit: 100 }),
+      );
+      expect(inProject).toEqual(all.filter((r) => r.projectId === world.project.id));
     });
 
     it("remembers revoked tokens and drops expired revocations", async () => {
@@ -2223,6 +2254,51 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(after.map((port) => [port.name, port.revisionNumber, port.allowedAddressPairs])).toEqual(
         ports.map((port, i) => [port.name, i === 0 ? 3 : 1, [i === 0 ? pair(0, 2) : pair(i, 1)]]),
       );
+    });
+
+    it("locks a port with its server and its network's subnet, as each reads alone, and loses no update through it", async () => {
+      const world = await seedWorld(store);
+      const server = serverOf(world, "ctx");
+      const nic = portOf(world, "ctx-nic", "10.0.0.141", {
+        deviceId: server.id,
+        deviceOwner: "compute:az1",
+        nicIndex: 0,
+      });
+      const loose = portOf(world, "ctx-loose", "10.0.0.142");
+      await store.write(async (tx) => {
+        await tx.insertServer(server);
+        await tx.insertPort(nic);
+        await tx.insertPort(loose);
+      });
+      await store.write(async (tx) => {
+        expect(await tx.lockPortWithContext(nic.id)).toEqual({
+          port: await tx.getPort(nic.id),
+          server: await tx.getServer(server.id),
+          subnet: await tx.getSubnet(nic.networkId),
+        });
+        const alone = await tx.lockPortWithContext(loose.id);
+        expect(alone.port).toEqual(loose);
+        expect(alone.server).toBeUndefined();
+        expect(await tx.lockPortWithContext("missing")).toEqual({});
+      });
+      // Concurrent read-modify-writes through it: after a lock wait it must hand back what the last writer left.
+      const writers = 12;
+      await Promise.all(
+        Array.from({ length: writers }, (_, i) =>
+          store.write(async (tx) => {
+            const { port } = await tx.lockPortWithContext(nic.id);
+            if (!port) throw new Error("port vanished");
+            await tx.updatePort({
+              ...port,
+              revisionNumber: port.revisionNumber + 1,
+              allowedAddressPairs: [...port.allowedAddressPairs, { ipAddress: `10.3.0.${i}`, macAddress: "" }],
+            });
+          }),
+        ),
+      );
+      const after = await store.read((tx) => tx.getPort(nic.id));
+      expect(after?.revisionNumber).toBe(writers);
+      expect(after?.allowedAddressPairs).toHaveLength(writers);
     });
 
     it("creates one port when concurrent units of work claim the same new address (unique index + retry)", async () => {

@@ -292,8 +292,8 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     return iam.identityRevision(this.db);
   }
 
-  insertAudit(record: AuditRecord): Promise<void> {
-    return audit.insertAudit(this.db, record);
+  insertAudit(records: readonly AuditRecord[]): Promise<void> {
+    return audit.insertAudit(this.db, records);
   }
 
   listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
@@ -586,6 +586,32 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       );
     }
     return this.hydrate(await this.db.all<Row>(`SELECT ${this.portColumns} FROM ports WHERE ${where}`, params));
+  }
+
+  async lockPortWithContext(id: string): Promise<{ port?: Port; server?: Server; subnet?: Subnet }> {
+    if (this.db.dialect === "postgres") {
+      const rows = await this.db.all<Row>(
+        `SELECT ${this.portColumns}, (SELECT p.xmin = ports.xmin FROM ports p WHERE p.id = ports.id) AS fresh,
+           (SELECT row_to_json(s) FROM servers s WHERE s.id = ports.device_id) AS server_json,
+           (SELECT row_to_json(n) FROM subnets n WHERE n.id = ports.network_id) AS subnet_json
+         FROM ports WHERE id = ? FOR UPDATE`,
+        [id],
+      );
+      const row = rows[0];
+      if (!row) return {};
+      // Read in the statement's snapshot, from before any lock wait: fresh only if the port row was not changed
+      // meanwhile (see selectPorts); otherwise the port, its server and subnet are read again, after the lock.
+      if (row.fresh === true) {
+        return {
+          port: this.hydrate(rows)[0],
+          server: row.server_json ? serverFromRow(row.server_json as Row) : undefined,
+          subnet: row.subnet_json ? subnetFromRow(row.subnet_json as Row) : undefined,
+        };
+      }
+    }
+    const port = await this.getPort(id, { forUpdate: true });
+    if (!port) return {};
+    return { port, server: await this.getServer(port.deviceId), subnet: await this.getSubnet(port.networkId) };
   }
 
   async getPort(id: string, options?: ReadOptions): Promise<Port | undefined> {

@@ -36,7 +36,7 @@ export class AuditTrail {
         this.written += batch.length;
         const cutoff = new Date(this.context.now().getTime() - this.retentionDays * 86_400_000).toISOString();
         await this.context.store.write(async (tx) => {
-          for (const record of batch) await tx.insertAudit(record);
+          await tx.insertAudit(batch);
           if (prune) await tx.pruneAudit(cutoff);
         });
       } catch (error) {

@@ -1,4 +1,4 @@
-import { isVipCapableOwner, type Port } from "../../domain/model.js";
+import { isVipCapableOwner, type Port, type Subnet } from "../../domain/model.js";
 import { primaryFixedIp } from "../../domain/ports/port-changes.js";
 import { checkBindableNic, decideBind, vipPortDefaults } from "../../domain/vip/bind.js";
 import { decideUnbind } from "../../domain/vip/unbind.js";
@@ -15,11 +15,10 @@ export type NicVipRequest =
 
 async function loadNic(tx: Tx, caller: Caller, nicId: string) {
   // Lock order everywhere: the NIC first, then VIP ports, so binds and unbinds cannot deadlock each other.
-  const nic = await tx.getPort(nicId, { forUpdate: true });
-  const server = nic ? await tx.getServer(nic.deviceId) : undefined;
+  const { port: nic, server, subnet } = await tx.lockPortWithContext(nicId);
   const checked = checkBindableNic({ projectId: caller.projectId, nic, server });
   if (!checked.ok) failEcs(checked.reason);
-  return checked;
+  return { ...checked, nicSubnet: subnet };
 }
 
 /** PUT /v1/{project_id}/cloudservers/nics/{nic_id}: binds or unbinds virtual IPs, in one transaction. */
@@ -30,9 +29,9 @@ export async function updateNicVip(
   request: NicVipRequest,
 ): Promise<{ portId: string }> {
   const result = await context.store.write(async (tx) => {
-    const { nic } = await loadNic(tx, caller, nicId);
-    if (request.kind === "bind") await bind(context, tx, caller, nic, request);
-    else await unbind(context, tx, caller, nic);
+    const { nic, nicSubnet } = await loadNic(tx, caller, nicId);
+    if (request.kind === "bind") await bind(context, tx, caller, nic, nicSubnet, request);
+    else await unbind(context, tx, caller, nic, nicSubnet);
     return { portId: nic.id };
   });
   if (request.kind === "bind") context.observer?.vipBound();
@@ -45,9 +44,9 @@ async function bind(
   tx: Tx,
   caller: Caller,
   nic: Port,
+  nicSubnet: Subnet | undefined,
   request: Extract<NicVipRequest, { kind: "bind" }>,
 ): Promise<void> {
-  const nicSubnet = await tx.getSubnet(nic.networkId);
   if (!nicSubnet) fail("ecsSubnetNotFound");
   // Most binds name the NIC's own subnet: read it once.
   const targetSubnet = request.subnetId === nicSubnet.id ? nicSubnet : await tx.getSubnet(request.subnetId);
@@ -74,8 +73,13 @@ async function bind(
   if (outcome.nicChanged) await tx.updatePort(outcome.nic);
 }
 
-async function unbind(context: UseCaseContext, tx: Tx, caller: Caller, nic: Port): Promise<void> {
-  const nicSubnet = await tx.getSubnet(nic.networkId);
+async function unbind(
+  context: UseCaseContext,
+  tx: Tx,
+  caller: Caller,
+  nic: Port,
+  nicSubnet: Subnet | undefined,
+): Promise<void> {
   const vpcNetworks = new Set(
     nicSubnet?.vpcId ? (await tx.listSubnetsOfVpc(nicSubnet.vpcId)).map((s) => s.networkId) : [],
   );
