@@ -3,28 +3,14 @@
  * answers like it, with nothing behind it (no auth, no store, no logging). Prints `baseline: serving on URL`.
  */
 import Fastify from "fastify";
+import { nicVipSchema } from "../src/http/ecs/schemas.js";
 
 const app = Fastify({ logger: false });
 app.put<{ Params: { project_id: string; nic_id: string } }>(
   "/v1/:project_id/cloudservers/nics/:nic_id",
   {
-    schema: {
-      body: {
-        type: "object",
-        required: ["nic"],
-        properties: {
-          nic: {
-            type: "object",
-            required: ["subnet_id", "ip_address"],
-            properties: {
-              subnet_id: { type: "string", maxLength: 64 },
-              ip_address: { type: "string", maxLength: 64 },
-              reverse_binding: { type: "boolean" },
-            },
-          },
-        },
-      },
-    },
+    // The very schema the real route validates with, so the baseline parses and checks the same.
+    schema: { body: nicVipSchema },
   },
   async (request) => ({ port_id: request.params.nic_id }),
 );
