@@ -63,7 +63,8 @@ export class IdentityCache {
   readonly principals = new Map<string, AtRevision<Caller>>();
 }
 
-type KeyAndUser = { key: AccessKey; user: User };
+/** An access key with its user, and its secret opened once (the store keeps it sealed with the master key). */
+type KeyAndUser = { key: AccessKey; user: User; secret: string };
 
 /** The entry kept at `revision`, if any. */
 function keptAt<T>(map: Map<string, AtRevision<T>>, key: string, revision: number): AtRevision<T> | undefined {
@@ -194,10 +195,7 @@ export async function authenticateSignature(
     fail("authenticationFailed", "Incorrect IAM authentication information: the access key is inactive.");
   }
   const signs = (path: string) =>
-    signaturesMatch(
-      signatureFor({ ...request, path }, parsed.signedHeaders, sdkDate, context.secrets.open(known.key.secretKey)),
-      parsed.signature,
-    );
+    signaturesMatch(signatureFor({ ...request, path }, parsed.signedHeaders, sdkDate, known.secret), parsed.signature);
   if (!signs(request.path) && !(request.path.includes("%") && signs(decodedPath(request.path)))) {
     cache.accessKeyLock.fail(parsed.accessKey);
     fail("authenticationFailed", "Incorrect IAM authentication information: verify aksk signature fail.");
@@ -219,7 +217,10 @@ async function lookupAccessKey(
   const found = await context.store.read(async (tx) => {
     const key = await tx.getAccessKey(accessKey);
     const user = key ? await tx.getUser(key.userId) : undefined;
-    return { revision: await tx.identityRevision(), value: key && user ? { key, user } : undefined };
+    return {
+      revision: await tx.identityRevision(),
+      value: key && user ? { key, user, secret: context.secrets.open(key.secretKey) } : undefined,
+    };
   });
   return keep(cache.accessKeys, accessKey, found.revision, found.value);
 }
