@@ -61,6 +61,15 @@ export const ERRORS = {
     "Incorrect IAM authentication information: AK access failed to reach the limit,forbidden.",
   ),
 
+  // The store cannot work now (PostgreSQL unreachable or failing over, SQLite's disk full): 503 with Retry-After, in
+  // each service's envelope. ECS's one 503 code is Common.1503; the VPC and IAM pages list 503 without a code, so
+  // theirs follow it; Neutron names the HTTP error as it does its 500; the gateway has APIGW.0613.
+  gatewayUnavailable: apigw("APIGW.0613", 503, "The service is temporarily unavailable. Try again later."),
+  iamUnavailable: iam("IAM.1503", 503, "Service unavailable. Try again later."),
+  ecsUnavailable: ecs("Common.1503", 503, "The system is temporarily unavailable. Try again later."),
+  vpcUnavailable: vpc("VPC.1503", 503, "The system is temporarily unavailable. Try again later."),
+  neutronUnavailable: neutron("HTTPServiceUnavailable", 503, "The server is temporarily unavailable. Try again later."),
+
   // IAM
   iamInvalidRequest: iam("IAM.0001", 400, "The request body is invalid."),
   iamWrongCredentials: iam("IAM.0004", 401, "The username or password is wrong."),
@@ -235,3 +244,12 @@ export const ERRORS = {
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorId = keyof typeof ERRORS;
+
+/** The 503 each envelope answers while the store is unavailable. */
+export const UNAVAILABLE_BY_ENVELOPE: Readonly<Record<Envelope, ErrorId>> = {
+  apigw: "gatewayUnavailable",
+  iam: "iamUnavailable",
+  ecs: "ecsUnavailable",
+  vpc: "vpcUnavailable",
+  neutron: "neutronUnavailable",
+};

@@ -33,3 +33,25 @@ export class StoreRetriesExhaustedError extends Error {
     this.name = "StoreRetriesExhaustedError";
   }
 }
+
+/** Why the store cannot serve a unit of work right now, whatever the database. */
+export type UnavailableReason = "unreachable" | "read-only" | "disk-full";
+
+/**
+ * The database cannot do the work now, but may soon: PostgreSQL unreachable, restarting, or a node that turned
+ * standby in a failover; SQLite's disk full. Callers answer "unavailable, retry later", never "internal error".
+ * `retryable` says the unit of work certainly did not commit, so re-running it at once on a new connection is safe.
+ */
+export class StoreUnavailableError extends Error {
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    readonly reason: UnavailableReason,
+    options: { cause?: unknown; retryable?: boolean } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "StoreUnavailableError";
+    this.retryable = options.retryable ?? false;
+  }
+}

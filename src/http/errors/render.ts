@@ -6,6 +6,7 @@ const IAM_TITLES: Record<number, string> = {
   404: "Not Found",
   409: "Conflict",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /** The body each cloud service wraps its errors in. */

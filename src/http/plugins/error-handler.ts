@@ -1,9 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CloudError } from "../../errors/cloud-error.js";
-import { ERRORS, type ErrorId } from "../../errors/registry.js";
+import { ERRORS, type ErrorId, UNAVAILABLE_BY_ENVELOPE } from "../../errors/registry.js";
 import { ThrottledError } from "../../errors/throttled.js";
-import { StoreRetriesExhaustedError } from "../../store/errors.js";
+import { StoreRetriesExhaustedError, StoreUnavailableError } from "../../store/errors.js";
 import { errorBody } from "../errors/render.js";
+
+/** What a client is told to wait before retrying while the store is unavailable (a restart or a failover). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
 
 export function sendError(reply: FastifyReply, id: ErrorId, message?: string): FastifyReply {
   const spec = ERRORS[id];
@@ -30,6 +33,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return sendError(reply, errors?.invalid ?? "malformedRequest", `Invalid ${where}: ${fastifyError.message}`);
     }
     if (fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") return sendError(reply, "requestTooLarge");
+    if (error instanceof StoreUnavailableError) {
+      request.log.warn({ err: error }, "store unavailable");
+      reply.header("Retry-After", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      const envelope = ERRORS[errors?.internal ?? "gatewayInternal"].envelope;
+      return sendError(reply, UNAVAILABLE_BY_ENVELOPE[envelope]);
+    }
     if (error instanceof StoreRetriesExhaustedError) {
       request.log.warn({ err: error }, "unit of work kept conflicting");
       return sendError(reply, errors?.busy ?? "malformedRequest");
