@@ -112,13 +112,22 @@ export async function startServer(config: ServeConfig, options: { logger?: boole
   if (!config.publicUrl && config.host !== "0.0.0.0" && config.host !== "::") app.publicUrl.value = url;
 
   let ticking = Promise.resolve();
+  // While the store is unavailable every tick fails the same way: one warning when that starts, one line when it ends.
+  let jobsFailing = false;
   const timer = setInterval(
     () => {
       ticking = ticking
         .then(() => completeDueJobs(context).then(() => undefined))
-        .catch((error: unknown) => {
-          app.log.warn({ err: error }, "completing due jobs failed");
-        });
+        .then(
+          () => {
+            if (jobsFailing) app.log.info("completing due jobs works again");
+            jobsFailing = false;
+          },
+          (error: unknown) => {
+            if (!jobsFailing) app.log.warn({ err: error }, "completing due jobs failed");
+            jobsFailing = true;
+          },
+        );
     },
     Math.max(50, Math.floor(context.limits.serverBuildMs / 2)),
   );

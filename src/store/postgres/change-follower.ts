@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { type Change, type ChangeFeed, ChangeHub, type ChangeListener } from "../change-feed.js";
 import { CHANGE_CHANNEL } from "../sql/change-log.js";
 
@@ -70,7 +70,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   private readonly sequencer: Coalesced;
 
   constructor(
-    private readonly url: string,
+    /** A connection of its own for LISTEN, on the host the store's other connections use. */
+    private readonly connect: () => Promise<pg.Client>,
     private readonly log: ChangeLogReader,
   ) {
     this.notifier = new Coalesced(() => this.log.notify());
@@ -142,12 +143,20 @@ export class PostgresChangeFeed implements ChangeFeed {
     });
   }
 
+  /**
+   * LISTENs on a connection of its own; when that connection fails (the database restarted, a failover), it
+   * connects again every CHANGE_POLL_MS until it can, and catches up from the log once it listens again.
+   */
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.url });
+    let client: pg.Client | undefined;
+    let failed = false;
     const retry = () => {
-      if (this.listening === client) this.listening = undefined;
-      client.end().catch(() => undefined);
+      // Once per connection: its `error` is followed by its `end`.
+      if (failed) return;
+      failed = true;
+      if (client && this.listening === client) this.listening = undefined;
+      client?.end().catch(() => undefined);
       if (!this.stopped && !this.reconnect) {
         this.reconnect = setTimeout(() => {
           this.reconnect = undefined;
@@ -156,10 +165,11 @@ export class PostgresChangeFeed implements ChangeFeed {
         this.reconnect.unref();
       }
     };
-    client.on("error", retry);
-    client.on("notification", () => void this.pump());
     try {
-      await client.connect();
+      client = await this.connect();
+      client.on("error", retry);
+      client.on("end", retry);
+      client.on("notification", () => void this.pump());
       await client.query(`LISTEN ${CHANGE_CHANNEL}`);
       this.listening = client;
       if (this.stopped) await client.end();

@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { ChangeFeed } from "../change-feed.js";
-import { type ConflictReason, StoreConflictError, uniqueConstraintName } from "../errors.js";
+import { type ConflictReason, StoreConflictError, StoreUnavailableError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
 import {
   CHANGE_CHANNEL,
@@ -18,7 +18,10 @@ import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
 import { SqlTx } from "../sql/sql-tx.js";
 import type { Store, Tx } from "../store.js";
 import { PostgresChangeFeed } from "./change-follower.js";
-import { pgTimeouts } from "./timeouts.js";
+import { unavailability } from "./connection-failures.js";
+import { type HostedClient, PostgresConnector } from "./connector.js";
+import { durabilityWarning } from "./durability-check.js";
+import { withReconnect } from "./reconnect.js";
 
 export interface PostgresStoreOptions {
   url: string;
@@ -132,7 +135,24 @@ function pgUniqueConstraint(error: { table?: string; detail?: string; constraint
   );
 }
 
-function classify(error: unknown): unknown {
+/**
+ * A store error for what pg threw: a lost race, or a database that is unavailable for now. `retryable` marks an
+ * unavailability met before COMMIT was sent: the unit of work did not commit and may run again on another connection.
+ */
+function classify(error: unknown, options: { retryable?: boolean } = {}): unknown {
+  if (error instanceof StoreUnavailableError) {
+    const retryable = options.retryable ?? error.retryable;
+    if (retryable === error.retryable) return error;
+    return new StoreUnavailableError(error.message, error.reason, { cause: error.cause, retryable });
+  }
+  if (error instanceof StoreConflictError) return error;
+  const unavailable = unavailability(error);
+  if (unavailable !== undefined) {
+    return new StoreUnavailableError(`PostgreSQL unavailable: ${(error as Error).message}`, unavailable, {
+      cause: error,
+      retryable: options.retryable ?? false,
+    });
+  }
   const code = (error as { code?: string }).code;
   const reason = code === undefined ? undefined : CONFLICT_CODES.get(code);
   if (reason === undefined) return error;
@@ -144,8 +164,8 @@ function classify(error: unknown): unknown {
  * Brings the schema up to date. Several processes may start at once: a session-level advisory lock (the one
  * PostgreSQL-specific statement of this store) lets one of them migrate while the others wait, then find nothing to do.
  */
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
+async function migrate(pool: pg.Pool, connector: PostgresConnector): Promise<void> {
+  const client = await connector.acquire(pool);
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     try {
@@ -178,9 +198,9 @@ export class PostgresStore implements Store {
 
   private constructor(
     private readonly pool: pg.Pool,
-    url: string,
+    private readonly connector: PostgresConnector,
   ) {
-    this.feed = new PostgresChangeFeed(url, {
+    this.feed = new PostgresChangeFeed(() => connector.dedicated(), {
       since: (revision, limit) => this.withClient((client) => changesSince(new PgExecutor(client), revision, limit)),
       current: () => this.withClient((client) => currentRevision(new PgExecutor(client))),
       sequence: () => this.inTransaction((executor) => sequenceQueued(executor)),
@@ -188,11 +208,12 @@ export class PostgresStore implements Store {
       // Its own little transaction, outside the writes: a NOTIFY holds a database-wide lock from before its COMMIT
       // until after, so notifying inside every write would make commits wait for each other's WAL flush. It writes
       // nothing worth a flush (synchronous_commit off), and one simple-protocol query is one round trip.
-      notify: async () => {
-        await this.pool.query(
-          `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('${CHANGE_CHANNEL}', ''); COMMIT`,
-        );
-      },
+      notify: () =>
+        this.withClient(async (client) => {
+          await client.query(
+            `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('${CHANGE_CHANNEL}', ''); COMMIT`,
+          );
+        }),
     });
   }
 
@@ -200,13 +221,33 @@ export class PostgresStore implements Store {
     return this.feed;
   }
 
-  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+  /** `work` on a pooled connection; a connection that failed under it leaves the pool. */
+  private async withClient<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    /** Whether `work` may run again after its connection failed (it only reads). */
+    options: { retryable?: boolean } = {},
+  ): Promise<T> {
+    const client = await this.connector.acquire(this.pool);
+    let failure: Error | undefined;
     try {
       return await work(client);
+    } catch (error) {
+      failure = this.connectionFailure(client, error instanceof StoreUnavailableError ? error.cause : error);
+      throw classify(error, options);
     } finally {
-      client.release();
+      client.release(failure);
     }
+  }
+
+  /**
+   * The error, when it says the connection is unusable (broken, or on a node that turned read-only: the next
+   * connection then goes to the next host); undefined for any other failure, which leaves the connection sound.
+   */
+  private connectionFailure(client: HostedClient, error: unknown): Error | undefined {
+    const reason = unavailability(error);
+    if (reason === undefined) return undefined;
+    if (reason === "read-only") this.connector.failed(client);
+    return error instanceof Error ? error : new Error(String(error));
   }
 
   /** `work` in a write transaction of its own, committed (or rolled back) here. */
@@ -225,24 +266,31 @@ export class PostgresStore implements Store {
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      ...pgTimeouts(options.url),
+    const connector = new PostgresConnector(
+      options.url,
       // JIT compiles a plan anew on every execution: with tables of some tens of thousands of rows the planner's
       // estimates for the port reads (correlated subqueries) pass jit_above_cost, and one read cost 1.3 s of JIT
       // for 1 ms of work (server creation at 80,000 ports). Short OLTP statements never gain from it.
-      options: `-c jit=off${options.readOnly ? " -c default_transaction_read_only=on" : ""}`,
-    });
+      `-c jit=off${options.readOnly ? " -c default_transaction_read_only=on" : ""}`,
+      options.readOnly,
+    );
+    const pool = new pg.Pool(connector.poolConfig(options.poolSize ?? 10));
+    // An idle connection that dies is dropped by the pool; the next unit of work makes a new one.
     pool.on("error", () => undefined);
     try {
-      if (options.readOnly) await pool.query("SELECT 1");
-      else if (options.migrate !== false) await migrate(pool);
+      if (options.readOnly) {
+        const client = await connector.acquire(pool);
+        client.release();
+      } else if (options.migrate !== false) {
+        await migrate(pool, connector);
+        const warning = await durabilityWarning(pool, connector).catch(() => undefined);
+        if (warning) process.stderr.write(`ecs-vip: warning: ${warning}\n`);
+      }
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
     }
-    const store = new PostgresStore(pool, options.url);
+    const store = new PostgresStore(pool, connector);
     // A read-only store (check) may face a database without the change log, and follows no changes anyway.
     if (options.migrate !== false && !options.readOnly) {
       await store.feed.start();
@@ -258,18 +306,20 @@ export class PostgresStore implements Store {
    * autovacuum is off, the store analyzes its database itself, every ANALYZE_EVERY_MS while it writes.
    */
   private async keepStatisticsFresh(): Promise<void> {
-    const setting = await this.pool.query("SELECT current_setting('autovacuum') AS autovacuum");
+    const setting = await this.withClient((client) =>
+      client.query("SELECT current_setting('autovacuum') AS autovacuum"),
+    );
     if (setting.rows[0]?.autovacuum !== "off") return;
     this.analyzer = setInterval(() => {
       if (!this.wroteSinceAnalyze) return;
       this.wroteSinceAnalyze = false;
-      this.pool.query("ANALYZE").catch(() => undefined);
+      this.withClient((client) => client.query("ANALYZE")).catch(() => undefined);
     }, ANALYZE_EVERY_MS);
     this.analyzer.unref();
   }
 
   private async once<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.connector.acquire(this.pool);
     // A connection whose ROLLBACK failed is in an unknown state: it leaves the pool instead of serving the next request.
     let broken: Error | undefined;
     let released = false;
@@ -277,10 +327,12 @@ export class PostgresStore implements Store {
       storeStatements.count++;
       await client.query(begin).catch((error: unknown) => {
         broken = error instanceof Error ? error : new Error(String(error));
-        throw error;
+        if (unavailability(error) === "read-only") this.connector.failed(client);
+        throw classify(error, { retryable: true });
       });
       let change: FlushedChange | undefined;
       let result: T;
+      let committing = false;
       try {
         const executor = withDeferredWrites(withFaultInjection(new PgExecutor(client)));
         const tx = new SqlTx(executor);
@@ -288,15 +340,22 @@ export class PostgresStore implements Store {
         change = await tx.flushChanges(new Date().toISOString());
         await executor.deferred?.flush();
         storeStatements.count++;
+        committing = true;
         await client.query("COMMIT").catch((error: unknown) => {
           throw classify(error);
         });
       } catch (error) {
-        storeStatements.count++;
-        await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
-        throw error;
+        // A connection that failed is not asked to roll back (on a dead socket that could wait for a timeout): it
+        // is dropped, and the server rolls back what it never saw committed.
+        broken = this.connectionFailure(client, error instanceof StoreUnavailableError ? error.cause : error);
+        if (broken === undefined) {
+          storeStatements.count++;
+          await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+            broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+          });
+        }
+        // Before COMMIT was sent the unit of work cannot have committed; after, its outcome is unknown.
+        throw classify(error, { retryable: !committing });
       }
       client.release();
       released = true;
@@ -309,23 +368,28 @@ export class PostgresStore implements Store {
   }
 
   async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const result = await withConflictRetry(() => this.once("BEGIN", work));
+    const result = await withReconnect(() => withConflictRetry(() => this.once("BEGIN", work)));
     this.wroteSinceAnalyze = true;
     return result;
   }
 
   read<T>(work: (tx: Tx) => Promise<T>, options?: { single?: boolean }): Promise<T> {
-    if (options?.single) return withConflictRetry(() => this.withClient((client) => work(singleStatementTx(client))));
-    return withConflictRetry(() => this.once("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", work));
+    if (options?.single) {
+      // A read changes nothing: whatever broke under it, running it again is safe.
+      return withReconnect(() =>
+        withConflictRetry(() => this.withClient((client) => work(singleStatementTx(client)), { retryable: true })),
+      );
+    }
+    return withReconnect(() =>
+      withConflictRetry(() => this.once("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", work)),
+    );
   }
 
   async schemaVersion(): Promise<{ current: number; latest: number }> {
-    const client = await this.pool.connect();
-    try {
-      return { current: await currentSchemaVersion(new PgExecutor(client)), latest: LATEST_SCHEMA_VERSION };
-    } finally {
-      client.release();
-    }
+    return this.withClient(async (client) => ({
+      current: await currentSchemaVersion(new PgExecutor(client)),
+      latest: LATEST_SCHEMA_VERSION,
+    }));
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,8 @@
-/** How long to wait for a PostgreSQL server to accept and answer a connection before giving up. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long to wait for one PostgreSQL server to accept and answer a connection before trying the next host (or giving
+ * up). Per host, as libpq's connect_timeout: with two hosts a request waits at most twice this for a connection.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** The longest one statement may run; a server that stops answering fails the statement instead of hanging. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
@@ -21,13 +24,7 @@ function positiveInteger(text: string | null): number | undefined {
  * `?connect_timeout=SECONDS` and `?statement_timeout=MS`. The client-side query timeout is a little longer than the
  * statement timeout, so the server's own cancellation (a clean error) normally comes first.
  */
-export function pgTimeouts(url: string): PgTimeouts {
-  let params = new URLSearchParams();
-  try {
-    params = new URL(url).searchParams;
-  } catch {
-    // pg reports a malformed URL itself
-  }
+export function pgTimeouts(params: URLSearchParams): PgTimeouts {
   const connectSeconds = positiveInteger(params.get("connect_timeout"));
   const statementMs = positiveInteger(params.get("statement_timeout")) ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   return {
