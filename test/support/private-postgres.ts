@@ -228,8 +228,11 @@ export interface Formation {
   stopImmediate: (node: FormationNode) => Promise<void>;
   /** The nodes' states as the monitor sees them ("primary", "secondary", "wait_primary", …). */
   states: () => Promise<Map<string, string>>;
-  /** Resolves with the node that is primary and writable, once one is, polling every `everyMs`. */
-  waitForPrimary: (except?: FormationNode, timeoutMs?: number, everyMs?: number) => Promise<FormationNode>;
+  /**
+   * Resolves with a node other than `except` once it is out of recovery (promoted), or with `writable` once it also
+   * takes writes (pg_auto_failover keeps a promoted standby read-only until the old primary's demote timeout).
+   */
+  waitForPrimary: (except: FormationNode | undefined, options: { writable: boolean }) => Promise<FormationNode>;
   destroy: () => Promise<void>;
 }
 
@@ -293,9 +296,13 @@ export async function startFormation(database = "app"): Promise<Formation> {
       runners.push(spawnAsPostgres("pg_autoctl", ["run", "--pgdata", node.pgdata], env, join(dir, `${name}.log`)));
     }
     const states = async () => {
-      const text = await autoctl("show", "state", "--pgdata", monitorData, "--json");
-      const rows = JSON.parse(text.slice(text.indexOf("["))) as { nodename?: string; reported_state?: string }[];
-      return new Map(rows.map((row) => [row.nodename ?? "?", row.reported_state ?? "?"]));
+      // Name | Node | Host:Port | TLI: LSN | Connection | Reported State | Assigned State
+      const text = await autoctl("show", "state", "--pgdata", monitorData);
+      const rows = text
+        .split("\n")
+        .map((line) => line.split("|").map((cell) => cell.trim()))
+        .filter((cells) => cells.length === 7 && /^node\d+$/.test(cells[0] ?? ""));
+      return new Map(rows.map((cells) => [cells[0] ?? "?", cells[5] ?? "?"]));
     };
     const deadline = Date.now() + 180_000;
     for (;;) {
@@ -304,20 +311,22 @@ export async function startFormation(database = "app"): Promise<Formation> {
       if (Date.now() > deadline) throw new Error(`formation not up in 180 s: ${JSON.stringify([...seen])}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    const waitForPrimary = async (except?: FormationNode, timeoutMs = 120_000, everyMs = 100) => {
+    const waitForPrimary = async (except: FormationNode | undefined, options: { writable: boolean }) => {
+      const timeoutMs = 180_000;
       const until = Date.now() + timeoutMs;
       for (;;) {
         for (const node of nodes) {
           if (node === except) continue;
-          const row = await queryNode<{ recovery: boolean }>(
+          // Writable as libpq's read-write sees it: out of recovery, and new sessions not read-only.
+          const row = await queryNode<{ promoted: boolean; writable: boolean }>(
             node.port,
             database,
-            "SELECT pg_is_in_recovery() AS recovery",
+            "SELECT NOT pg_is_in_recovery() AS promoted, current_setting('transaction_read_only') = 'off' AS writable",
           ).catch(() => undefined);
-          if (row && !row.recovery) return node;
+          if (row?.promoted && (row.writable || !options.writable)) return node;
         }
         if (Date.now() > until) throw new Error(`no primary within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, everyMs));
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
     return {

@@ -181,7 +181,8 @@ export class PostgresConnector {
     }
     if (readOnly === true || readOnly === "true") {
       this.selector.failed(client.target);
-      throw new ReadOnlyNodeError(`${this.url.hosts[client.target.index]?.host ?? "?"} is read-only`);
+      const host = this.url.hosts[client.target.index];
+      throw new ReadOnlyNodeError(`${host ? describeHosts([host]) : "?"} is read-only`);
     }
   }
 
