@@ -23,17 +23,18 @@ const needs = requires(PRIVATE_POSTGRES);
 describe.skipIf(needs.skip)(needs.title("a PostgreSQL crash under load"), () => {
   let cluster: PrivateCluster;
   let server: ChildServer | undefined;
-  const dir = mkdtempSync(join(tmpdir(), "ecs-vip-pg-crash-"));
+  let dir = "";
   const identity = testIdentity();
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ecs-vip-pg-crash-"));
     cluster = await startPrivateCluster();
     await cluster.createDatabase("ecsvip");
   }, 180_000);
   afterAll(async () => {
     await server?.kill9();
     await cluster?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("keeps the server up, answers 503 in the cloud's format while down, binds again after, loses nothing", async () => {

@@ -25,16 +25,17 @@ const needs = requires(PG_AUTO_FAILOVER);
 describe.skipIf(needs.skip)(needs.title("a PostgreSQL failover under load (pg_auto_failover)"), () => {
   let formation: Formation;
   let server: ChildServer | undefined;
-  const dir = mkdtempSync(join(tmpdir(), "ecs-vip-pg-failover-"));
+  let dir = "";
   const identity = testIdentity();
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ecs-vip-pg-failover-"));
     formation = await startFormation();
   }, 300_000);
   afterAll(async () => {
     await server?.kill9();
     await formation?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
   it("loses no acknowledged bind, answers 503 meanwhile, and binds on the promoted standby", async () => {

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { type Change, type ChangeFeed, ChangeHub, type ChangeListener } from "../change-feed.js";
-import { StoreConflictError, uniqueConstraintName } from "../errors.js";
+import { StoreConflictError, StoreUnavailableError, uniqueConstraintName } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
 import { changesSince, currentRevision } from "../sql/change-log.js";
 import { type SqlExecutor, storeStatements } from "../sql/executor.js";
@@ -107,6 +107,18 @@ function classify(error: unknown): unknown {
   }
   if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") return new StoreConflictError(message, undefined, "foreign-key");
   return error;
+}
+
+/**
+ * A write that failed for want of disk space (SQLITE_FULL, or the OS's ENOSPC under another code): SQLite rolled the
+ * transaction back and the database is intact, so it is "unavailable for now", answered as a 503, not a bug. Reads
+ * go on; writes work again once there is space.
+ */
+function diskFull(error: unknown): StoreUnavailableError | undefined {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code !== "SQLITE_FULL" && !/database or disk is full|ENOSPC/.test(message)) return undefined;
+  return new StoreUnavailableError(`SQLite: ${message}`, "disk-full", { cause: error });
 }
 
 /**
@@ -253,7 +265,9 @@ export class SqliteStore implements Store {
    * it is retried like on PostgreSQL (each attempt re-queued), so both stores answer a lost race the same way.
    */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return withConflictRetry(() => this.enqueueWrite(work));
+    return withConflictRetry(() => this.enqueueWrite(work)).catch((error: unknown) => {
+      throw diskFull(error) ?? error;
+    });
   }
 
   private enqueueWrite<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -284,7 +298,13 @@ export class SqliteStore implements Store {
       return;
     }
     const outcomes: ({ ok: true; value: unknown; change?: Change } | { ok: false; error: unknown })[] = [];
-    this.control("BEGIN IMMEDIATE");
+    try {
+      this.control("BEGIN IMMEDIATE");
+    } catch (error) {
+      // No transaction at all (e.g. no space left for the WAL index): every write of the group fails, none waits.
+      for (const unit of group) unit.reject(error);
+      return;
+    }
     for (const [index, unit] of group.entries()) {
       this.control("SAVEPOINT unit_of_work");
       this.tx.beginUnitOfWork();
