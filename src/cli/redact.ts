@@ -9,6 +9,9 @@ export function redactDbUrl(db: string): string {
     }
     return url.toString();
   } catch {
-    return db.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+    // libpq's multi-host form (h1:p1,h2:p2), which URL cannot parse: the same redactions, by pattern.
+    return db
+      .replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@")
+      .replace(/([?&][^=&]*(?:pass|secret|key|token)[^=&]*=)[^&]*/gi, "$1***");
   }
 }

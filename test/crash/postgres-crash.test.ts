@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChildServer, runCli, spawnServer } from "../support/child-server.js";
 import { ApiClient } from "../support/client.js";
-import { PRIVATE_POSTGRES, type PrivateCluster, startPrivateCluster } from "../support/private-postgres.js";
+import { accepting, PRIVATE_POSTGRES, type PrivateCluster, startPrivateCluster } from "../support/private-postgres.js";
 import { requires } from "../support/requirements.js";
 import { testIdentity } from "../support/server.js";
 import { createNetwork, createServers } from "../support/world.js";
@@ -57,10 +57,24 @@ describe.skipIf(needs.skip)(needs.title("a PostgreSQL crash under load"), () => 
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const readyWhileDown = await fetch(`${server.url}/readyz`);
     expect(readyWhileDown.status).toBe(503);
+    // Every service answers in its own envelope: 503, its code, Retry-After.
+    const vpcs = await api.call("GET", api.p("/vpcs"));
+    expect(vpcs).toMatchObject({ status: 503, body: { code: "VPC.1503", error_code: "VPC.1503" } });
+    expect(vpcs.headers.get("retry-after")).toBe("1");
+    const ports = await api.call("GET", "/v2.0/ports");
+    expect(ports).toMatchObject({ status: 503, body: { NeutronError: { type: "HTTPServiceUnavailable" } } });
+    const projects = await api.call("GET", "/v3/projects");
+    expect(projects).toMatchObject({
+      status: 503,
+      body: { error: { code: "IAM.1503", title: "Service Unavailable" } },
+    });
     expect(server.child.exitCode, server.stderr()).toBeNull();
     const restartAt = Date.now();
-    await cluster.start();
+    const starting = cluster.start();
+    // When PostgreSQL first accepts a connection (pg_ctl -w only says so on its next poll).
+    while (!(await accepting(cluster.port))) await new Promise((resolve) => setTimeout(resolve, 20));
     const acceptingAt = Date.now();
+    await starting;
     const firstBind = await load.bindSucceededAfter(acceptingAt, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await load.stop();

@@ -109,6 +109,9 @@ describe("redaction", () => {
   it("never prints a database password", async () => {
     const { redactDbUrl } = await import("../../src/cli/redact.js");
     expect(redactDbUrl("postgres://app:s3cret@db:5432/x?password=other")).not.toMatch(/s3cret|other/);
+    expect(redactDbUrl("postgres://app:s3cret@h1:5432,h2:5433/x?target_session_attrs=read-write&password=other")).toBe(
+      "postgres://app:***@h1:5432,h2:5433/x?target_session_attrs=read-write&password=***",
+    );
     expect(redactDbUrl("sqlite:./data/ecs-vip.db")).toBe("sqlite:./data/ecs-vip.db");
   });
 });

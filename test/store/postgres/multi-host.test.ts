@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { StoreUnavailableError } from "../../../src/store/errors.js";
 import { openStore } from "../../../src/store/open-store.js";
 import type { Store } from "../../../src/store/store.js";
@@ -107,6 +107,29 @@ describe.skipIf(needs.skip)(needs.title("a store on a multi-host PostgreSQL URL"
       await expect(anyNode.read((tx) => tx.dump())).resolves.toMatchObject({ vpcs: [{ id: "on-a" }] });
     } finally {
       await setReadOnly(a, false);
+    }
+  }, 60_000);
+
+  it("warns once at start when the primary of a multi-host URL has no synchronous standby", async () => {
+    const url = await databases("durability");
+    const written = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    let lines: string[];
+    try {
+      stores.push(await openStore(url));
+      lines = written.mock.calls.map(([chunk]) => String(chunk));
+    } finally {
+      written.mockRestore();
+    }
+    expect(lines.filter((line) => line.startsWith("ecs-vip: warning:"))).toEqual([
+      expect.stringMatching(/no synchronous standby \(synchronous_standby_names is empty\).*failover can lose/),
+    ]);
+    // One host: no failover to lose anything in, no warning.
+    const single = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      stores.push(await openStore(a.url("durability")));
+      expect(single.mock.calls.map(([chunk]) => String(chunk)).filter((line) => /warning/.test(line))).toEqual([]);
+    } finally {
+      single.mockRestore();
     }
   }, 60_000);
 
