@@ -35,7 +35,7 @@ export class StoreRetriesExhaustedError extends Error {
 }
 
 /** Why the store cannot serve a unit of work right now, whatever the database. */
-export type UnavailableReason = "unreachable" | "read-only" | "disk-full";
+export type UnavailableReason = "unreachable" | "read-only" | "timed-out" | "disk-full";
 
 /**
  * The database cannot do the work now, but may soon: PostgreSQL unreachable, restarting, or a node that turned

@@ -18,27 +18,33 @@ const SOCKET_CODES = new Set([
 
 /**
  * SQLSTATEs of a server that cannot work now but may soon: shutting down or crashed (57P01-57P03), out of connection
- * slots (53300), out of disk or memory (53100, 53200), a statement cancelled by statement_timeout (57014).
+ * slots (53300), out of disk or memory (53100, 53200).
  */
-const SERVER_CODES = new Set(["57P01", "57P02", "57P03", "53300", "53100", "53200", "57014"]);
+const SERVER_CODES = new Set(["57P01", "57P02", "57P03", "53300", "53100", "53200"]);
+/** A statement cancelled by statement_timeout. */
+const STATEMENT_TIMEOUT = "57014";
 
-/** What pg says, without a code, when a connection broke, could not be made in time, or a query timed out. */
+/** What pg says, without a code, when a connection broke or could not be made in time. */
 const PG_MESSAGES =
-  /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection refused)/;
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused)/;
 
 /**
  * Why an error from pg means "the database is unavailable, try again soon", or undefined when it is anything else
- * (a bug, a constraint, bad SQL) and must surface as such.
+ * (a bug, a constraint, bad SQL) and must surface as such. "timed-out" (the statement or the client's query timeout
+ * ran out) is no reason to run the work again at once: it would wait as long again.
  */
 export function unavailability(error: unknown): UnavailableReason | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   if (code === READ_ONLY_TRANSACTION) return "read-only";
+  if (code === STATEMENT_TIMEOUT) return "timed-out";
   if (typeof code === "string" && (SOCKET_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith("08"))) {
     return "unreachable";
   }
   if (error instanceof AggregateError)
     return error.errors.some((each) => unavailability(each)) ? "unreachable" : undefined;
   const message = (error as { message?: unknown }).message;
-  return typeof message === "string" && PG_MESSAGES.test(message) ? "unreachable" : undefined;
+  if (typeof message !== "string") return undefined;
+  if (message.startsWith("Query read timeout")) return "timed-out";
+  return PG_MESSAGES.test(message) ? "unreachable" : undefined;
 }

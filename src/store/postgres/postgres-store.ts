@@ -141,7 +141,7 @@ function pgUniqueConstraint(error: { table?: string; detail?: string; constraint
  */
 function classify(error: unknown, options: { retryable?: boolean } = {}): unknown {
   if (error instanceof StoreUnavailableError) {
-    const retryable = options.retryable ?? error.retryable;
+    const retryable = error.reason !== "timed-out" && (options.retryable ?? error.retryable);
     if (retryable === error.retryable) return error;
     return new StoreUnavailableError(error.message, error.reason, { cause: error.cause, retryable });
   }
@@ -150,7 +150,7 @@ function classify(error: unknown, options: { retryable?: boolean } = {}): unknow
   if (unavailable !== undefined) {
     return new StoreUnavailableError(`PostgreSQL unavailable: ${(error as Error).message}`, unavailable, {
       cause: error,
-      retryable: options.retryable ?? false,
+      retryable: unavailable !== "timed-out" && (options.retryable ?? false),
     });
   }
   const code = (error as { code?: string }).code;
