@@ -66,6 +66,7 @@ describe.skipIf(needs.skip)(needs.title("a PostgreSQL failover under load (pg_au
     const stoppedAt = Date.now();
     await formation.stopImmediate(primary);
     const stopReturnedAt = Date.now();
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
     const outOfRecovery = await formation.waitForPrimary(primary, { writable: false });
     const outOfRecoveryAt = Date.now();
     const promoted = await formation.waitForPrimary(primary, { writable: true });
