@@ -15,7 +15,10 @@ import {
   updatePort,
 } from "../../usecases/neutron/ports.js";
 import { baseUrlOf } from "../base-url.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { sharedAnswers } from "../shared/answers.js";
 import { dhcpOptionInputs, portBody } from "./mappers.js";
 import {
   type CreatePortBody,
@@ -86,7 +89,16 @@ export function neutronRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: ListPortsQuery }>(
       "/v2.0/ports",
-      { schema: { querystring: listPortsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListPorts",
+          tags: ["Neutron"],
+          summary: "List ports",
+          response: ok(sharedAnswers.ports),
+          querystring: listPortsQuerySchema,
+        },
+        config: { permission: act("vpc:ports:get"), errors },
+      },
       async (request) => {
         const filter = portFilter(callerOf(request), request.query);
         const ports = filter ? await listPorts(context, filter) : [];
@@ -105,12 +117,46 @@ export function neutronRoutes(context: UseCaseContext) {
         return { ports: ports.map(portBody), ...(links.length > 0 ? { ports_links: links } : {}) };
       },
     );
-    app.get<{ Params: { port_id: string } }>("/v2.0/ports/:port_id", { config: { errors } }, async (request) => ({
-      port: portBody(await showPort(context, callerOf(request), request.params.port_id)),
-    }));
+    app.get<{ Params: { port_id: string } }>(
+      "/v2.0/ports/:port_id",
+      {
+        schema: {
+          operationId: "neutronShowPort",
+          tags: ["Neutron"],
+          summary: "Show a port",
+          response: ok(sharedAnswers.port),
+        },
+        config: { permission: act("vpc:ports:get"), raises: ["portNotFound"], errors },
+      },
+      async (request) => ({
+        port: portBody(await showPort(context, callerOf(request), request.params.port_id)),
+      }),
+    );
     app.post<{ Body: CreatePortBody }>(
       "/v2.0/ports",
-      { schema: { body: createPortSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreatePort",
+          tags: ["Neutron"],
+          summary: "Create a port (plain or neutron:VIP_PORT)",
+          response: ok(sharedAnswers.port, 201),
+          body: createPortSchema,
+        },
+        config: {
+          permission: act("vpc:ports:create"),
+          raises: [
+            "neutronInvalidInput",
+            "networkNotFound",
+            "neutronInvalidIpForSubnet",
+            "neutronIpInUse",
+            "neutronIpExhausted",
+            "neutronPairsExhausted",
+            "neutronSgNotFound",
+            "neutronPortSecurityRequired",
+          ],
+          errors,
+        },
+      },
       async (request, reply) => {
         const { port } = request.body;
         const fixedIp = port.fixed_ips?.[0];
@@ -136,7 +182,27 @@ export function neutronRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { port_id: string }; Body: UpdatePortBody }>(
       "/v2.0/ports/:port_id",
-      { schema: { body: updatePortSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdatePort",
+          tags: ["Neutron"],
+          summary: "Update a port's name, description or allowed address pairs",
+          response: ok(sharedAnswers.port),
+          body: updatePortSchema,
+        },
+        config: {
+          permission: act("vpc:ports:update"),
+          raises: [
+            "portNotFound",
+            "neutronInvalidInput",
+            "neutronPairsExhausted",
+            "neutronSgNotFound",
+            "neutronPortSecurityRequired",
+            "neutronPortHasSecurityGroup",
+          ],
+          errors,
+        },
+      },
       async (request) => {
         const { port } = request.body;
         refuseDeepProfile(port["binding:profile"]);
@@ -154,7 +220,15 @@ export function neutronRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { port_id: string } }>(
       "/v2.0/ports/:port_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeletePort",
+          tags: ["Neutron"],
+          summary: "Delete a port (a VIP port's bindings go with it)",
+          response: noContent,
+        },
+        config: { permission: act("vpc:ports:delete"), raises: ["portNotFound", "neutronPortInUse"], errors },
+      },
       async (request, reply) => {
         await deletePort(context, callerOf(request), request.params.port_id);
         return reply.code(204).send();

@@ -19,7 +19,10 @@ import {
   updatePort,
 } from "../../usecases/shared/ports.js";
 import { dhcpOptionInputs } from "../neutron/mappers.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { sharedAnswers } from "../shared/answers.js";
 import {
   type CreatePortV1Body,
   createPortV1Schema,
@@ -126,7 +129,21 @@ export function vpcPortRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.post<{ Params: ProjectParams; Body: CreatePortV1Body }>(
       "/v1/:project_id/ports",
-      { schema: { body: createPortV1Schema }, config: { errors } },
+      {
+        schema: {
+          operationId: "createPort",
+          tags: ["VPC"],
+          summary: "Create a port (plain or neutron:VIP_PORT) on a subnet",
+          response: ok(sharedAnswers.port),
+          body: createPortV1Schema,
+        },
+        config: {
+          // Chosen: the reference's permission pages list Neutron's port actions; the v1 API uses the same.
+          permission: act("vpc:ports:create"),
+          raises: ["subnetNotFound", "privateIpInvalidAddress", "privateIpInUse", "privateIpExhausted"],
+          errors,
+        },
+      },
       async (request) => {
         const { port } = request.body;
         const caller = callerOf(request);
@@ -163,7 +180,16 @@ export function vpcPortRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams; Querystring: ListPortsV1Query }>(
       "/v1/:project_id/ports",
-      { schema: { querystring: listPortsV1QuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "listPorts",
+          tags: ["VPC"],
+          summary: "List ports",
+          response: ok(sharedAnswers.ports),
+          querystring: listPortsV1QuerySchema,
+        },
+        config: { permission: act("vpc:ports:get"), errors },
+      },
       async (request) => {
         const filter = portFilter(callerOf(request), request.query);
         return { ports: (filter ? await listPorts(context, filter) : []).map(portV1Body) };
@@ -171,14 +197,26 @@ export function vpcPortRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams & { port_id: string } }>(
       "/v1/:project_id/ports/:port_id",
-      { config: { errors } },
+      {
+        schema: { operationId: "showPort", tags: ["VPC"], summary: "Show a port", response: ok(sharedAnswers.port) },
+        config: { permission: act("vpc:ports:get"), raises: ["portNotFoundV1"], errors },
+      },
       async (request) => ({
         port: portV1Body(await showPort(context, callerOf(request), request.params.port_id, vpcPortRefusals)),
       }),
     );
     app.put<{ Params: ProjectParams & { port_id: string }; Body: UpdatePortV1Body }>(
       "/v1/:project_id/ports/:port_id",
-      { schema: { body: updatePortV1Schema }, config: { errors } },
+      {
+        schema: {
+          operationId: "updatePort",
+          tags: ["VPC"],
+          summary: "Update a port's name or allowed address pairs",
+          response: ok(sharedAnswers.port),
+          body: updatePortV1Schema,
+        },
+        config: { permission: act("vpc:ports:update"), raises: ["portNotFoundV1"], errors },
+      },
       async (request) => {
         const { port } = request.body;
         const updated = await updatePort(
@@ -197,7 +235,15 @@ export function vpcPortRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: ProjectParams & { port_id: string } }>(
       "/v1/:project_id/ports/:port_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "deletePort",
+          tags: ["VPC"],
+          summary: "Delete a port no device owns",
+          response: noContent,
+        },
+        config: { permission: act("vpc:ports:delete"), raises: ["portNotFoundV1", "portInUseV1"], errors },
+      },
       async (request, reply) => {
         await deletePort(context, callerOf(request), request.params.port_id, vpcPortRefusals);
         return reply.code(204).send();
