@@ -16,6 +16,7 @@ import {
 import { noContent, ok } from "../openapi/answers.js";
 import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { listOf } from "../shared/list-query.js";
 import { neutronAnswers } from "./answers.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
@@ -89,7 +90,7 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
           (query.router_id !== undefined && query.router_id !== "");
         if (impossible) return { floatingips: [] };
         const views = await listEips(context, caller, {
-          ids: query.id === undefined ? undefined : [query.id].flat(),
+          ids: listOf(query.id),
           portId: query.port_id,
           publicIpAddress: query.floating_ip_address,
           page: query.limit ? { limit: query.limit, marker: query.marker } : undefined,

@@ -23,7 +23,8 @@ import { noContent, ok } from "../openapi/answers.js";
 import { act } from "../permission.js";
 import { sendError } from "../plugins/error-handler.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
-import { vpcTime } from "../vpc/mappers.js";
+import { listOf } from "../shared/list-query.js";
+import { vpcTime } from "../shared/vpc-time.js";
 import { neutronAnswers } from "./answers.js";
 import { EXTENSIONS, extensionBody } from "./extensions.js";
 import {
@@ -138,8 +139,6 @@ function pageLinks(request: FastifyRequest, collection: string, ids: string[], l
   return { [`${collection}_links`]: [{ rel: "next", href: `${baseUrlOf(request)}/v2.0/${collection}?${next}` }] };
 }
 
-const list = (value: string | string[] | undefined) => (value === undefined ? undefined : [value].flat());
-
 /** Neutron networks and subnets (native ones and VPC v1 subnets as networks), and extension discovery. */
 export function neutronNetworkRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
@@ -202,7 +201,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           return { networks: [] };
         }
         const views = await listNetworks(context, caller, {
-          ids: list(query.id),
+          ids: listOf(query.id),
           name: query.name,
           adminStateUp: query.admin_state_up,
           status: query.status,
@@ -316,7 +315,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         const query = request.query;
         if (otherProject(caller, query)) return { subnets: [] };
         const subnets = await listNeutronSubnets(context, caller, {
-          ids: list(query.id),
+          ids: listOf(query.id),
           name: query.name,
           networkId: query.network_id,
           cidr: query.cidr,

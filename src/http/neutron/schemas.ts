@@ -1,16 +1,17 @@
-const pair = {
-  type: "object",
-  required: ["ip_address"],
-  properties: {
-    ip_address: { type: "string", maxLength: 64 },
-    mac_address: { type: "string", maxLength: 64 },
-  },
-} as const;
+import { limit, stringOrList } from "../shared/list-query.js";
+import type { PortQuery } from "../shared/port-inputs.js";
+import {
+  type FixedIpBody,
+  fixedIpsSchema,
+  type PairBody,
+  pairSchema,
+  portQueryProperties,
+} from "../shared/port-schemas.js";
 
 const writable = {
   name: { type: "string", maxLength: 255 },
   description: { type: "string", maxLength: 255 },
-  allowed_address_pairs: { type: "array", maxItems: 1000, items: pair },
+  allowed_address_pairs: { type: "array", maxItems: 1000, items: pairSchema },
   security_groups: { type: "array", maxItems: 10, items: { type: "string", minLength: 1, maxLength: 64 } },
   extra_dhcp_opts: {
     type: "array",
@@ -42,17 +43,7 @@ export const createPortSchema = {
         network_id: { type: "string", minLength: 1, maxLength: 64 },
         admin_state_up: { type: "boolean" },
         device_owner: { enum: ["", "neutron:VIP_PORT"] },
-        fixed_ips: {
-          type: "array",
-          maxItems: 1,
-          items: {
-            type: "object",
-            properties: {
-              subnet_id: { type: "string", maxLength: 64 },
-              ip_address: { type: "string", maxLength: 64 },
-            },
-          },
-        },
+        fixed_ips: fixedIpsSchema,
       },
     },
   },
@@ -64,11 +55,6 @@ export const updatePortSchema = {
   properties: { port: { type: "object", minProperties: 1, properties: writable } },
 } as const;
 
-export interface PairBody {
-  ip_address: string;
-  mac_address?: string;
-}
-
 export interface CreatePortBody {
   port: {
     network_id: string;
@@ -76,7 +62,7 @@ export interface CreatePortBody {
     description?: string;
     admin_state_up?: boolean;
     device_owner?: "" | "neutron:VIP_PORT";
-    fixed_ips?: { subnet_id?: string; ip_address?: string }[];
+    fixed_ips?: FixedIpBody[];
     allowed_address_pairs?: PairBody[];
     security_groups?: string[];
     port_security_enabled?: boolean;
@@ -103,44 +89,22 @@ export interface UpdatePortBody {
   };
 }
 
-/** One value or a list; a list is bounded, as each id becomes a parameter of one SQL statement. */
-const stringOrList = {
-  anyOf: [{ type: "string" }, { type: "array", maxItems: 1000, items: { type: "string" } }],
-} as const;
-
 export const listPortsQuerySchema = {
   type: "object",
   properties: {
-    id: stringOrList,
-    name: { type: "string" },
-    network_id: { type: "string" },
-    device_id: { type: "string" },
-    device_owner: { type: "string" },
-    mac_address: { type: "string" },
-    status: { type: "string" },
-    admin_state_up: { type: "boolean" },
+    ...portQueryProperties,
     project_id: { type: "string" },
     tenant_id: { type: "string" },
-    fixed_ips: { type: "array", items: { type: "string" } },
     security_groups: stringOrList,
-    limit: { type: "integer", minimum: 0, maximum: 2000 },
+    limit,
     marker: { type: "string" },
     page_reverse: { type: "boolean" },
   },
 } as const;
 
-export interface ListPortsQuery {
-  id?: string | string[];
-  name?: string;
-  network_id?: string;
-  device_id?: string;
-  device_owner?: string;
-  mac_address?: string;
-  status?: string;
-  admin_state_up?: boolean;
+export interface ListPortsQuery extends PortQuery {
   project_id?: string;
   tenant_id?: string;
-  fixed_ips?: string[];
   security_groups?: string | string[];
   limit?: number;
   marker?: string;

@@ -19,8 +19,8 @@ import { noContent, ok } from "../openapi/answers.js";
 import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { sharedAnswers } from "../shared/answers.js";
-import { type CreateRuleBody, createRuleSchema } from "../vpc/security-group-schemas.js";
-import { ruleRequest } from "../vpc/security-groups.js";
+import { listOf } from "../shared/list-query.js";
+import { type CreateRuleBody, createRuleSchema, ruleRequest } from "../shared/security-group-rules.js";
 import { neutronRuleBody, neutronSecurityGroupBody } from "./security-group-mappers.js";
 import {
   type NeutronListRulesQuery,
@@ -42,7 +42,6 @@ function foreign(caller: Caller, query: { tenant_id?: string; project_id?: strin
 
 const page = (query: { limit?: number; marker?: string }) =>
   query.limit ? { limit: query.limit, marker: query.marker } : undefined;
-const ids = (id: string | string[] | undefined) => (id === undefined ? undefined : [id].flat());
 
 /** Neutron `/v2.0/security-groups` and `/v2.0/security-group-rules`. */
 export function neutronSecurityGroupRoutes(context: UseCaseContext) {
@@ -91,7 +90,7 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
         const { query } = request;
         if (foreign(caller, query)) return { security_groups: [] };
         const views = await listSecurityGroups(context, caller, {
-          ids: ids(query.id),
+          ids: listOf(query.id),
           name: query.name,
           description: query.description,
           page: page(query),
@@ -200,7 +199,7 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
         const { query } = request;
         if (foreign(caller, query)) return { security_group_rules: [] };
         const rules = await listSecurityGroupRules(context, caller, {
-          ids: ids(query.id),
+          ids: listOf(query.id),
           securityGroupId: query.security_group_id,
           direction: query.direction,
           ethertype: query.ethertype,

@@ -1,12 +1,13 @@
 /** VPC v1 ports (`/v1/{project_id}/ports`), shaped as the official SDK's CreatePortOption / UpdatePortOption. */
-const pair = {
-  type: "object",
-  required: ["ip_address"],
-  properties: {
-    ip_address: { type: "string", maxLength: 64 },
-    mac_address: { type: "string", maxLength: 64 },
-  },
-} as const;
+import { limit } from "../shared/list-query.js";
+import type { PortQuery } from "../shared/port-inputs.js";
+import {
+  type FixedIpBody,
+  fixedIpsSchema,
+  type PairBody,
+  pairSchema,
+  portQueryProperties,
+} from "../shared/port-schemas.js";
 
 const extraDhcpOpt = {
   type: "object",
@@ -19,7 +20,7 @@ const extraDhcpOpt = {
 
 const writable = {
   name: { type: "string", maxLength: 255 },
-  allowed_address_pairs: { type: "array", maxItems: 1000, items: pair },
+  allowed_address_pairs: { type: "array", maxItems: 1000, items: pairSchema },
   security_groups: { type: "array", maxItems: 100, items: { type: "string", maxLength: 64 } },
   extra_dhcp_opts: { type: "array", maxItems: 100, items: extraDhcpOpt },
 } as const;
@@ -37,17 +38,7 @@ export const createPortV1Schema = {
         admin_state_up: { type: "boolean" },
         device_owner: { type: "string", maxLength: 255 },
         tenant_id: { type: "string", maxLength: 64 },
-        fixed_ips: {
-          type: "array",
-          maxItems: 1,
-          items: {
-            type: "object",
-            properties: {
-              subnet_id: { type: "string", maxLength: 64 },
-              ip_address: { type: "string", maxLength: 64 },
-            },
-          },
-        },
+        fixed_ips: fixedIpsSchema,
         "binding:profile": { type: "object" },
         "binding:vnic_type": { type: "string" },
         port_security_enabled: { type: "boolean" },
@@ -62,11 +53,6 @@ export const updatePortV1Schema = {
   properties: { port: { type: "object", properties: writable } },
 } as const;
 
-export interface PairBody {
-  ip_address: string;
-  mac_address?: string;
-}
-
 export interface CreatePortV1Body {
   port: {
     network_id: string;
@@ -74,7 +60,7 @@ export interface CreatePortV1Body {
     admin_state_up?: boolean;
     device_owner?: string;
     tenant_id?: string;
-    fixed_ips?: { subnet_id?: string; ip_address?: string }[];
+    fixed_ips?: FixedIpBody[];
     allowed_address_pairs?: PairBody[];
     extra_dhcp_opts?: { opt_name: string; opt_value?: string | null }[];
     "binding:profile"?: Record<string, unknown>;
@@ -89,38 +75,17 @@ export interface UpdatePortV1Body {
   };
 }
 
-const stringOrList = {
-  anyOf: [{ type: "string" }, { type: "array", maxItems: 1000, items: { type: "string" } }],
-} as const;
-
 export const listPortsV1QuerySchema = {
   type: "object",
   properties: {
-    id: stringOrList,
-    name: { type: "string" },
-    admin_state_up: { type: "boolean" },
-    network_id: { type: "string" },
-    mac_address: { type: "string" },
-    device_id: { type: "string" },
-    device_owner: { type: "string" },
-    status: { type: "string" },
-    fixed_ips: { type: "array", items: { type: "string" } },
+    ...portQueryProperties,
     enterprise_project_id: { type: "string" },
-    limit: { type: "integer", minimum: 0, maximum: 2000 },
+    limit,
     marker: { type: "string" },
   },
 } as const;
 
-export interface ListPortsV1Query {
-  id?: string | string[];
-  name?: string;
-  admin_state_up?: boolean;
-  network_id?: string;
-  mac_address?: string;
-  device_id?: string;
-  device_owner?: string;
-  status?: string;
-  fixed_ips?: string[];
+export interface ListPortsV1Query extends PortQuery {
   limit?: number;
   marker?: string;
 }

@@ -19,12 +19,11 @@ import { noContent, ok } from "../openapi/answers.js";
 import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { sharedAnswers } from "../shared/answers.js";
+import { type CreateRuleBody, createRuleSchema, ruleRequest } from "../shared/security-group-rules.js";
 import { vpcAnswers } from "./answers.js";
 import { vpcRuleBody, vpcSecurityGroupBody } from "./security-group-mappers.js";
 import {
-  type CreateRuleBody,
   type CreateSecurityGroupBody,
-  createRuleSchema,
   createSecurityGroupSchema,
   type ListRulesQuery,
   type ListSecurityGroupsQuery,
@@ -272,21 +271,5 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
         return reply.code(204).send();
       },
     );
-  };
-}
-
-/** The rule body as the use case takes it; both APIs send the same shape. */
-export function ruleRequest(body: CreateRuleBody) {
-  const rule = body.security_group_rule;
-  return {
-    securityGroupId: rule.security_group_id,
-    direction: rule.direction,
-    ethertype: rule.ethertype,
-    protocol: rule.protocol,
-    portRangeMin: rule.port_range_min,
-    portRangeMax: rule.port_range_max,
-    remoteIpPrefix: rule.remote_ip_prefix === "" ? null : rule.remote_ip_prefix,
-    remoteGroupId: rule.remote_group_id === "" ? null : rule.remote_group_id,
-    description: rule.description ?? "",
   };
 }
