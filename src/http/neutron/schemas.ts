@@ -1,9 +1,9 @@
 import { limit, stringOrList } from "../shared/list-query.js";
-import type { PortQuery } from "../shared/port-inputs.js";
 import {
   type FixedIpBody,
   fixedIpsSchema,
   type PairBody,
+  type PortQuery,
   pairSchema,
   portQueryProperties,
 } from "../shared/port-schemas.js";

@@ -6,7 +6,7 @@ import { isMac } from "../../domain/ports/mac.js";
 import type { PortFilter } from "../../store/store.js";
 import type { Caller } from "../../usecases/context.js";
 import { listOf } from "./list-query.js";
-import type { PairBody } from "./port-schemas.js";
+import type { PairBody, PortQuery } from "./port-schemas.js";
 
 /** How a service refuses a malformed pair, in its own code and words. */
 export type RefuseAddress = (field: "ip_address" | "mac_address", value: string) => never;
@@ -29,20 +29,6 @@ export function dhcpOptionInputs(
     optValue: option.opt_value ?? null,
     ...(option.ip_version === undefined ? {} : { ipVersion: option.ip_version }),
   }));
-}
-
-/** The filters both port lists take. */
-export interface PortQuery {
-  id?: string | string[];
-  name?: string;
-  network_id?: string;
-  device_id?: string;
-  device_owner?: string;
-  mac_address?: string;
-  status?: string;
-  admin_state_up?: boolean;
-  /** `ip_address=…` and `subnet_id=…` terms. */
-  fixed_ips?: string[];
 }
 
 /** The caller's ports the query names; undefined for a malformed `fixed_ips` term (the answer is then empty). */

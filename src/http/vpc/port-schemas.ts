@@ -1,10 +1,10 @@
 /** VPC v1 ports (`/v1/{project_id}/ports`), shaped as the official SDK's CreatePortOption / UpdatePortOption. */
 import { limit } from "../shared/list-query.js";
-import type { PortQuery } from "../shared/port-inputs.js";
 import {
   type FixedIpBody,
   fixedIpsSchema,
   type PairBody,
+  type PortQuery,
   pairSchema,
   portQueryProperties,
 } from "../shared/port-schemas.js";
