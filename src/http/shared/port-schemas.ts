@@ -2,6 +2,9 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { stringOrList } from "./list-query.js";
 
+/** Any JSON object (`binding:profile`), written `{ "type": "object" }` as before (TypeBox's Object would list no properties). */
+export const anyObject = Type.Unsafe<Record<string, unknown>>({ type: "object" });
+
 /** One allowed address pair: an address or CIDR, and optionally the MAC it is bound to. */
 export const pairSchema = Type.Object({
   ip_address: Type.String({ maxLength: 64 }),
