@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type Needs, POSTGRES, requires } from "./requirements.js";
 
-/** The PostgreSQL server tests may use, from ECS_VIP_TEST_PG (CI sets it; else the run found a local one, see postgres-probe.ts); undefined means skip with a reason. */
+/**
+ * The PostgreSQL server tests may use, from ECS_VIP_TEST_PG (CI sets it; else the run found a local one, see
+ * postgres-probe.ts); undefined means skip with a reason.
+ */
 export const TEST_PG_URL = process.env.ECS_VIP_TEST_PG;
 /** Skip PostgreSQL tests with this: `describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("..."), ...)`. */
 export const NEEDS_PG: Needs = requires(POSTGRES);
