@@ -1,4 +1,4 @@
-/** Rewrites the permissions table in README.md from the app's registered routes: `node --import tsx scripts/permissions-table.ts`. */
+/** Rewrites the permissions table in docs/permissions.md from the app's registered routes: `node --import tsx scripts/permissions-table.ts`. */
 import { readFileSync, writeFileSync } from "node:fs";
 import { buildApp } from "../src/app.js";
 import { permissionOf, type RoutePermission } from "../src/http/permission.js";
@@ -56,11 +56,12 @@ export function permissionsTable(routes: readonly CatalogedRoute[]): string {
 
 const START = "<!-- permissions:start -->";
 const END = "<!-- permissions:end -->";
+/** The page that holds the table, between START and END. */
+export const PERMISSIONS_PAGE = "docs/permissions.md";
 
 if (process.argv[1]?.endsWith("permissions-table.ts")) {
-  const table = permissionsTable(await registeredRoutes());
-  const readme = readFileSync("README.md", "utf8");
-  const before = readme.slice(0, readme.indexOf(START) + START.length);
-  const after = readme.slice(readme.indexOf(END));
-  writeFileSync("README.md", `${before}\n${table}\n${after}`);
+  const page = readFileSync(PERMISSIONS_PAGE, "utf8");
+  const before = page.slice(0, page.indexOf(START) + START.length);
+  const after = page.slice(page.indexOf(END));
+  writeFileSync(PERMISSIONS_PAGE, `${before}\n${permissionsTable(await registeredRoutes())}\n${after}`);
 }

@@ -1,11 +1,12 @@
 import { dirname, resolve } from "node:path";
 import { DEFAULT_SECURITY } from "./auth/security-settings.js";
+import { ConfigError } from "./config-error.js";
 import { quotasFromEnv } from "./config-quotas.js";
 import { parsePool } from "./domain/eips/model.js";
+import { DEFAULT_LIMITS } from "./domain/limits.js";
 import { DEFAULT_PREFIX, isValidPrefix } from "./domain/portsec/names.js";
 import type { Quotas } from "./domain/quotas/quotas.js";
 import type { SqliteSynchronous } from "./store/sqlite/sqlite-store.js";
-import { DEFAULT_LIMITS } from "./usecases/context.js";
 
 export interface ServeConfig {
   host: string;
@@ -44,8 +45,6 @@ export interface ServeConfig {
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
-
-export class ConfigError extends Error {}
 
 function flagValue(args: string[], name: string): string | undefined {
   for (let i = 0; i < args.length; i++) {

@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
-import { ConfigError, checkConfig, sqlitePath } from "../config.js";
+import { checkConfig, sqlitePath } from "../config.js";
+import { ConfigError } from "../config-error.js";
 import { checkDump, checkIntegrity, checkSchemaVersion } from "../domain/invariants/rules.js";
+import { DEFAULT_LIMITS } from "../domain/limits.js";
 import { openStore } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
-import { DEFAULT_LIMITS } from "../usecases/context.js";
 import { redactDbUrl } from "./redact.js";
 
 /** The store could not be opened at all: nothing was checked. */

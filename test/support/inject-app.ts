@@ -1,9 +1,10 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/app.js";
+import type { Limits } from "../../src/domain/limits.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
-import { defaultContext, type Limits, type UseCaseContext } from "../../src/usecases/context.js";
+import { defaultContext, type UseCaseContext } from "../../src/usecases/context.js";
 import { bootstrap } from "../../src/usecases/iam/bootstrap.js";
 import { ensureDefaultSecurityGroup } from "../../src/usecases/security-groups/default-group.js";
 

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { roleByDisplayName, TENANT_ADMINISTRATOR } from "../../domain/iam/roles.js";
+import { ADMIN_GROUP } from "../../domain/iam/well-known-names.js";
 import type { Tx } from "../../store/store.js";
 import type { UseCaseContext } from "../context.js";
 import { ensureDefaultSecurityGroup } from "../security-groups/default-group.js";
-import { ADMIN_GROUP } from "./authenticate.js";
 
 export const randomHex = (bytes: number) => randomBytes(bytes).toString("hex");
 

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../../auth/passwords.js";
 import { isAcceptablePassword, isValidUserName } from "../../domain/iam/names.js";
+import { BOOTSTRAP_USER } from "../../domain/iam/well-known-names.js";
 import type { AccessKey, Account, User } from "../../domain/model.js";
 import type { Tx } from "../../store/store.js";
 import type { UseCaseContext } from "../context.js";
 import { insertAccount, randomHex } from "./accounts.js";
-import { BOOTSTRAP_USER } from "./bootstrap.js";
 import { MAX_KEYS_PER_USER, newAccessKeyId, newSecretKey } from "./credentials.js";
 
 /**

@@ -10,11 +10,11 @@ import { decodedPath, type SignableRequest } from "../../auth/canonical-request.
 import { FailureLock } from "../../auth/failure-lock.js";
 import { DEFAULT_SECURITY, type SecuritySettings } from "../../auth/security-settings.js";
 import { verifyToken } from "../../auth/tokens.js";
+import { ADMIN_GROUP, TOKEN_SECRET_KEY } from "../../domain/iam/well-known-names.js";
 import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../context.js";
-import { TOKEN_SECRET_KEY } from "./bootstrap.js";
 
 export interface SignedRequest extends SignableRequest {
   authorization: string;
@@ -111,8 +111,6 @@ export async function authenticateToken(context: UseCaseContext, cache: Identity
   }
   return keep(cache.tokens, token, found.revision, callerOf(found.principal));
 }
-
-export const ADMIN_GROUP = "admin";
 
 /**
  * The caller as permissions see it, read from the store on every request: a user deleted or disabled stops at once

@@ -1,12 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../../auth/passwords.js";
+import { BOOTSTRAP_ACCOUNT, BOOTSTRAP_USER, TOKEN_SECRET_KEY } from "../../domain/iam/well-known-names.js";
 import type { UseCaseContext } from "../context.js";
 import { ensureDefaultSecurityGroups } from "../security-groups/default-group.js";
 import { insertAccount } from "./accounts.js";
-
-export const BOOTSTRAP_ACCOUNT = "default";
-export const BOOTSTRAP_USER = "admin";
-export const TOKEN_SECRET_KEY = "token_secret";
 
 export interface BootstrapInput {
   projectName: string;

@@ -1,5 +1,5 @@
+import { ADMIN_GROUP } from "../../domain/iam/well-known-names.js";
 import type { Caller, UseCaseContext } from "../context.js";
-import { ADMIN_GROUP } from "./authenticate.js";
 
 /** The account's administrators: members of its `admin` group (the user bootstrap creates is one). */
 export async function isAccountAdmin(context: UseCaseContext, caller: Caller): Promise<boolean> {

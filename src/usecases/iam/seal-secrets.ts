@@ -1,6 +1,6 @@
 import { SecretBox } from "../../auth/secret-box.js";
+import { TOKEN_SECRET_KEY } from "../../domain/iam/well-known-names.js";
 import type { UseCaseContext } from "../context.js";
-import { TOKEN_SECRET_KEY } from "./bootstrap.js";
 
 export const MASTER_KEY_CHECK = "master_key_check";
 

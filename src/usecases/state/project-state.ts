@@ -1,7 +1,7 @@
+import { BOOTSTRAP_ACCOUNT } from "../../domain/iam/well-known-names.js";
 import type { Job, Network, Port, Project, Server, Subnet, Vpc } from "../../domain/model.js";
 import type { SecurityGroup, SecurityGroupRule } from "../../domain/security-groups/model.js";
 import type { Store } from "../../store/store.js";
-import { BOOTSTRAP_ACCOUNT } from "../iam/bootstrap.js";
 
 export const STATE_FORMAT = "ecs-vip-project-state";
 export const STATE_VERSION = 2;
