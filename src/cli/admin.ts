@@ -51,7 +51,7 @@ async function withAdmin<T>(options: AdminOptions, work: (context: UseCaseContex
   try {
     const key = masterKey(options);
     const secrets = key ? SecretBox.withKey(key) : SecretBox.clear();
-    const known = await store.read((tx) => tx.getMeta(MASTER_KEY_CHECK));
+    const known = await store.read((tx) => tx.admin.getMeta(MASTER_KEY_CHECK));
     if (known !== undefined && known !== secrets.fingerprint()) {
       throw new OperationalError(
         key

@@ -42,7 +42,7 @@ export async function checkStore(store: Store): Promise<string[]> {
   // The rules read the tables of the latest schema; another version's tables cannot be judged by them.
   if (version === undefined || version.current !== version.latest) return violations;
   try {
-    const dump = await store.read((tx) => tx.dump());
+    const dump = await store.read((tx) => tx.admin.dump());
     violations.push(...checkDump(dump, DEFAULT_LIMITS));
   } catch (error) {
     violations.push(`unreadable: the tables could not be read: ${describe(error)}`);
