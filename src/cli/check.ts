@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { ConfigError, checkConfig, sqlitePath } from "../config.js";
+import { ConfigError, checkConfig } from "../config.js";
 import { checkDump, checkIntegrity, checkSchemaVersion } from "../domain/invariants/rules.js";
+import { sqlitePath } from "../store/database-url.js";
 import { openStore } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
