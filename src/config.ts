@@ -6,6 +6,7 @@ import { parsePool } from "./domain/eips/model.js";
 import { DEFAULT_LIMITS } from "./domain/limits.js";
 import { DEFAULT_PREFIX, isValidPrefix } from "./domain/portsec/names.js";
 import type { Quotas } from "./domain/quotas/quotas.js";
+import { sqlitePath } from "./store/database-url.js";
 import type { SqliteSynchronous } from "./store/sqlite/sqlite-store.js";
 
 export interface ServeConfig {
@@ -116,12 +117,6 @@ export function checkConfig(args: string[], env: NodeJS.ProcessEnv): { db: strin
     else if (!arg.startsWith("--db=")) throw new ConfigError(`unknown argument ${arg}`);
   }
   return { db: flagValue(args, "db") ?? env.ECS_VIP_DB ?? DEFAULT_DB };
-}
-
-/** The SQLite file path of a `sqlite:` URL, or undefined for other databases. */
-export function sqlitePath(db: string): string | undefined {
-  if (db.startsWith("sqlite:")) return resolve(db.slice("sqlite:".length));
-  return undefined;
 }
 
 function defaultDataDir(db: string): string {

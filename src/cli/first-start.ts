@@ -34,7 +34,7 @@ export async function bootstrapIdentity(
   context: UseCaseContext,
   config: ServeConfig,
 ): Promise<{ created: boolean; credentials?: BootstrapCredentials; file?: string }> {
-  const exists = await context.store.read((tx) => tx.getAccountByName(BOOTSTRAP_ACCOUNT));
+  const exists = await context.store.read((tx) => tx.iam.getAccountByName(BOOTSTRAP_ACCOUNT));
   if (exists) return bootstrap(context, { projectName: config.projectName, ...config.bootstrap });
 
   const credentials = newCredentials(config);

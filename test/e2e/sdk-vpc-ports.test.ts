@@ -123,7 +123,7 @@ describe.each(SERVER_STORE_KINDS)(
         allowed_address_pairs: [{ ip_address: "1.1.1.1/0", mac_address: port.mac_address }],
       });
 
-      const before = await server.store.read((tx) => tx.dump());
+      const before = await server.store.read((tx) => tx.admin.dump());
       expect(await statusOf(client.showPort(new vpc.ShowPortRequest("missing")))).toEqual({
         status: 404,
         code: "VPC.2501",
@@ -132,7 +132,7 @@ describe.each(SERVER_STORE_KINDS)(
         status: 409,
         code: "VPC.2502",
       });
-      expect(await server.store.read((tx) => tx.dump())).toEqual(before);
+      expect(await server.store.read((tx) => tx.admin.dump())).toEqual(before);
 
       await client.deletePort(new vpc.DeletePortRequest(port.id));
       expect((await statusOf(client.showPort(new vpc.ShowPortRequest(port.id)))).status).toBe(404);
@@ -186,7 +186,7 @@ describe.each(SERVER_STORE_KINDS)(
         (answer) => answer.status === 404,
       );
       expect(gone.code).toBe("VPC.2501");
-      const report = await server.store.read((tx) => tx.dump());
+      const report = await server.store.read((tx) => tx.admin.dump());
       expect(report.ports!.some((row) => row.id === vipId)).toBe(false);
     });
   },
