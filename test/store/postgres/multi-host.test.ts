@@ -58,8 +58,8 @@ describe.skipIf(needs.skip)(needs.title("a store on a multi-host PostgreSQL URL"
       await cluster.createDatabase(database);
       const store = await openStore(cluster.url(database));
       await store.write(async (tx) => {
-        await tx.insertAccount({ id: "acct", name: "acct" });
-        await tx.insertProject({ id: "p", accountId: "acct", name: "p", description: "" });
+        await tx.iam.insertAccount({ id: "acct", name: "acct" });
+        await tx.iam.insertProject({ id: "p", accountId: "acct", name: "p", description: "" });
       });
       await store.close();
     }
@@ -73,17 +73,17 @@ describe.skipIf(needs.skip)(needs.title("a store on a multi-host PostgreSQL URL"
   it("skips a refused host, and moves to the next when its node turns read-only, re-running the write there", async () => {
     const store = await openStore(await databases("walk"));
     stores.push(store);
-    await store.write((tx) => tx.insertVpc(vpc("on-a")));
+    await store.write((tx) => tx.networks.insertVpc(vpc("on-a")));
     expect(await vpcIdsOn(a, "walk")).toEqual(["on-a"]);
 
     await setReadOnly(a, true);
     try {
       // The pooled session on A meets 25006; the same unit of work then commits on B.
-      await store.write((tx) => tx.insertVpc(vpc("on-b")));
+      await store.write((tx) => tx.networks.insertVpc(vpc("on-b")));
       expect(await vpcIdsOn(b, "walk")).toEqual(["on-b"]);
       expect(await vpcIdsOn(a, "walk")).toEqual(["on-a"]);
       // New connections go to B from now on, reads included.
-      const dump = await store.read((tx) => tx.dump());
+      const dump = await store.read((tx) => tx.admin.dump());
       expect((dump.vpcs ?? []).map((row) => row.id)).toEqual(["on-b"]);
     } finally {
       await setReadOnly(a, false);
@@ -93,7 +93,7 @@ describe.skipIf(needs.skip)(needs.title("a store on a multi-host PostgreSQL URL"
   it("opens on a read-only first node with target_session_attrs=any, and skips it with read-write", async () => {
     await databases("attrs");
     const seed = await openStore(a.url("attrs"));
-    await seed.write((tx) => tx.insertVpc(vpc("on-a")));
+    await seed.write((tx) => tx.networks.insertVpc(vpc("on-a")));
     await seed.close();
     await setReadOnly(a, true);
     try {
@@ -101,10 +101,10 @@ describe.skipIf(needs.skip)(needs.title("a store on a multi-host PostgreSQL URL"
       stores.push(anyNode);
       const readWrite = await openStore(urlOf("attrs", "read-write"));
       stores.push(readWrite);
-      await readWrite.write((tx) => tx.insertVpc(vpc("rw")));
+      await readWrite.write((tx) => tx.networks.insertVpc(vpc("rw")));
       expect(await vpcIdsOn(b, "attrs")).toEqual(["rw"]);
       expect(await vpcIdsOn(a, "attrs")).toEqual(["on-a"]);
-      await expect(anyNode.read((tx) => tx.dump())).resolves.toMatchObject({ vpcs: [{ id: "on-a" }] });
+      await expect(anyNode.read((tx) => tx.admin.dump())).resolves.toMatchObject({ vpcs: [{ id: "on-a" }] });
     } finally {
       await setReadOnly(a, false);
     }
@@ -139,14 +139,14 @@ describe.skipIf(needs.skip)(needs.title("a store on a multi-host PostgreSQL URL"
     await a.crash();
     await b.crash();
     try {
-      const failure = await store.write((tx) => tx.insertVpc(vpc("nowhere"))).catch((error: unknown) => error);
+      const failure = await store.write((tx) => tx.networks.insertVpc(vpc("nowhere"))).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(StoreUnavailableError);
       expect((failure as StoreUnavailableError).message).toMatch(/ECONNREFUSED/);
-      await expect(store.read((tx) => tx.dump())).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.read((tx) => tx.admin.dump())).rejects.toBeInstanceOf(StoreUnavailableError);
     } finally {
       await Promise.all([a.start(), b.start()]);
     }
-    await store.write((tx) => tx.insertVpc(vpc("back")));
+    await store.write((tx) => tx.networks.insertVpc(vpc("back")));
     // On whichever node the walk reached first: once, on one of them.
     expect([...(await vpcIdsOn(a, "down")), ...(await vpcIdsOn(b, "down"))]).toEqual(["back"]);
   }, 60_000);
