@@ -1,6 +1,6 @@
 import fastifySwagger from "@fastify/swagger";
 import type { FastifyInstance, RouteOptions } from "fastify";
-import type { ErrorId } from "../../errors/registry.js";
+import { ERRORS, type ErrorId, UNAVAILABLE_BY_ENVELOPE } from "../../errors/registry.js";
 import { empty, ok, textAnswer } from "../openapi/answers.js";
 import { docsPage } from "../openapi/docs-page.js";
 import { envelopeSchema, errorResponses } from "../openapi/error-responses.js";
@@ -21,11 +21,14 @@ export function routeErrorIds(method: string, url: string, config: RouteOptions[
   if (errors) {
     ids.add(errors.invalid);
     ids.add(errors.internal);
+    // The store unavailable (database down or failing over, disk full): the 503 of the same envelope.
+    ids.add(UNAVAILABLE_BY_ENVELOPE[ERRORS[errors.internal].envelope]);
     ids.add(errors.busy);
     if (errors.blank && BODY_METHODS.has(method)) ids.add(errors.blank);
     if (errors.projectMismatch && url.includes(":project_id")) ids.add(errors.projectMismatch);
   } else {
     ids.add("gatewayInternal");
+    ids.add("gatewayUnavailable");
   }
   return [...ids];
 }
