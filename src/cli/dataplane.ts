@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import type { Command } from "commander";
 import { DEFAULT_DB } from "../config.js";
+import { RULES_OP_PREFIX } from "../dataplane/diff.js";
 import { NetnsDataplane, tearDown } from "../dataplane/netns-dataplane.js";
 import { checkPrerequisites } from "../dataplane/prerequisites.js";
 import { PREFIX_META_KEY } from "../dataplane/start.js";
@@ -90,7 +91,7 @@ export function registerDataplaneCommands(program: Command): void {
         const changed = await dataplane.reconcile();
         dataplane.close();
         // Loading the port-security rules again is part of every full pass; report it only with other changes.
-        const real = changed.filter((what) => what !== "apply port-security rules");
+        const real = changed.filter((what) => !what.startsWith(RULES_OP_PREFIX));
         process.stdout.write(real.length === 0 ? "in sync: nothing changed\n" : `${changed.join("\n")}\n`);
       });
     });

@@ -1,5 +1,5 @@
 import type { DataplaneNames } from "../domain/portsec/names.js";
-import { ipJson } from "./command.js";
+import { ipJson, run } from "./command.js";
 import type { ObservedIface, ObservedWire } from "./wire-state.js";
 
 interface IpLink {
@@ -40,13 +40,26 @@ export async function observeWire(names: DataplaneNames): Promise<ObservedWire> 
     : new Map<string, ObservedIface>();
   const namespaceIfaces = new Map<string, Map<string, ObservedIface>>();
   const defaultRoutes = new Map<string, string | undefined>();
+  const forwarding = new Set<string>();
   const others = [...namespaces].filter((name) => name !== names.dataplaneNamespace);
   await Promise.all(
     others.map(async (namespace) => {
       namespaceIfaces.set(namespace, await ifacesIn(namespace));
-      const routes = await ipJson<{ gateway?: string }>(["-n", namespace, "route", "show", "default"]);
-      defaultRoutes.set(namespace, routes[0]?.gateway);
+      const routes = await ipJson<{ gateway?: string; dev?: string }>(["-n", namespace, "route", "show", "default"]);
+      const route = routes[0];
+      defaultRoutes.set(namespace, route?.gateway ?? (route?.dev ? `dev ${route.dev}` : undefined));
+      if (names.isRouter(namespace) && (await sysctl(namespace, "net.ipv4.ip_forward")) === "1") {
+        forwarding.add(namespace);
+      }
     }),
   );
-  return { namespaces, dataplaneLinks, namespaceIfaces, defaultRoutes };
+  const bridgedTrafficFiltered =
+    namespaces.has(names.dataplaneNamespace) &&
+    (await sysctl(names.dataplaneNamespace, "net.bridge.bridge-nf-call-iptables")) === "1";
+  return { namespaces, dataplaneLinks, namespaceIfaces, defaultRoutes, forwarding, bridgedTrafficFiltered };
+}
+
+/** A sysctl's value inside a namespace, or undefined when it cannot be read. */
+async function sysctl(namespace: string, key: string): Promise<string | undefined> {
+  return (await run(["ip", "netns", "exec", namespace, "sysctl", "-n", key]).catch(() => undefined))?.trim();
 }

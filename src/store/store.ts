@@ -16,6 +16,7 @@ import type {
   Vpc,
 } from "../domain/model.js";
 import type { ProjectUsage } from "../domain/quotas/quotas.js";
+import type { SecurityGroupRule } from "../domain/security-groups/model.js";
 import type { ChangeFeed } from "./change-feed.js";
 import type { EipTx } from "./eips.js";
 import type { SecurityGroupTx } from "./security-groups.js";
@@ -199,6 +200,15 @@ export interface NetworkState {
   subnets: Subnet[];
   servers: Server[];
   ports: Port[];
+  /** IPv4 security group rules of every project. */
+  rules: SecurityGroupRule[];
+  /** EIPs bound to a port. */
+  eips: BoundEip[];
+}
+
+export interface BoundEip {
+  publicIpAddress: string;
+  portId: string;
 }
 
 export interface Store {

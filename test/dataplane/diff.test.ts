@@ -2,14 +2,23 @@
 import { describe, expect, it } from "vitest";
 import { diffWire, type WireOp } from "../../src/dataplane/diff.js";
 import { expectedObservation } from "../../src/dataplane/wire-state.js";
-import { dataplaneNames } from "../../src/domain/portsec/names.js";
+import { dataplaneNames, EXTERNAL_BRIDGE, INTERNET_LINK } from "../../src/domain/portsec/names.js";
 import type { WirePlan } from "../../src/domain/portsec/topology.js";
 
 const names = dataplaneNames("evd");
+const router = {
+  vpcId: "v1",
+  namespace: names.routerNamespace("v1"),
+  uplink: names.uplinkLink("v1"),
+  uplinkMac: "02:00:00:00:00:01",
+  eipAddresses: [] as string[],
+  ruleset: "router-rules-1",
+};
 const segment = {
   subnetId: "s1",
+  vpcId: "v1",
   bridge: names.bridge("s1"),
-  gatewayNamespace: names.gatewayNamespace("s1"),
+  routerNamespace: router.namespace,
   gatewayLink: names.gatewayLink("s1"),
   gatewayMac: "fa:16:3e:00:00:01",
   gatewayAddress: "10.0.0.1/24",
@@ -30,8 +39,12 @@ const serverA = {
     },
   ],
 };
-const plan = (servers = [serverA], ruleset = "rules-1"): WirePlan => ({
+const plan = (servers = [serverA], ruleset = "rules-1", routers = [router]): WirePlan => ({
   dataplaneNamespace: names.dataplaneNamespace,
+  internetNamespace: names.internetNamespace,
+  externalBridge: EXTERNAL_BRIDGE,
+  internetLink: INTERNET_LINK,
+  routers,
   segments: [segment],
   servers,
   ruleset,
@@ -42,6 +55,8 @@ const empty = {
   dataplaneLinks: new Map(),
   namespaceIfaces: new Map(),
   defaultRoutes: new Map(),
+  forwarding: new Set<string>(),
+  bridgedTrafficFiltered: false,
 };
 
 describe("wire diff", () => {
@@ -49,10 +64,16 @@ describe("wire diff", () => {
     expect(diffWire(plan(), expectedObservation(plan()))).toEqual([]);
   });
 
-  it("from nothing: namespace, bridge, then the rules, then gateway and NIC links", () => {
+  it("from nothing: namespace, bridges, then the rules, then internet, router, gateway and NIC links", () => {
     const ops = whats(diffWire(plan(), empty));
-    const rules = ops.indexOf("apply port-security rules");
+    const rules = ops.indexOf("apply port-security and security-group rules");
     expect(ops[0]).toBe("create the data plane's namespace evd-dp");
+    expect(ops).toContain("evd-dp: bridged IPv4 through the inet hooks");
+    expect(ops.indexOf("create bridge bext (external)")).toBeLessThan(rules);
+    expect(ops.indexOf("create the internet's link xinet")).toBeGreaterThan(rules);
+    expect(ops.indexOf(`create router namespace ${router.namespace} (VPC v1)`)).toBeGreaterThan(rules);
+    expect(ops.indexOf(`${router.namespace}: forwarding on`)).toBeGreaterThan(0);
+    expect(ops.indexOf(`apply NAT rules of router ${router.namespace}`)).toBeGreaterThan(0);
     expect(ops.findIndex((what) => what.startsWith("create bridge"))).toBeLessThan(rules);
     expect(ops.findIndex((what) => what.startsWith("create gateway link"))).toBeGreaterThan(rules);
     expect(ops.findIndex((what) => what.startsWith("create eth0 of server a"))).toBeGreaterThan(rules);
@@ -63,11 +84,39 @@ describe("wire diff", () => {
     const ops = diffWire(plan([serverA], "rules-2"), expectedObservation(plan()));
     expect(ops).toEqual([
       {
-        what: "apply port-security rules",
+        what: "apply port-security and security-group rules",
         argv: ["ip", "netns", "exec", "evd-dp", "nft", "-f", "-"],
         input: "rules-2",
       },
     ]);
+  });
+
+  it("binding an EIP adds its address to the router's uplink and replaces the router's NAT table only", () => {
+    const bound = plan([serverA], "rules-1", [
+      { ...router, eipAddresses: ["198.51.100.7/32"], ruleset: "router-rules-2" },
+    ]);
+    expect(diffWire(bound, expectedObservation(plan()))).toEqual([
+      {
+        what: `apply NAT rules of router ${router.namespace}`,
+        argv: ["ip", "netns", "exec", router.namespace, "nft", "-f", "-"],
+        input: "router-rules-2",
+      },
+      {
+        what: `${router.namespace}: EIP 198.51.100.7/32`,
+        argv: ["ip", "-n", router.namespace, "addr", "add", "198.51.100.7/32", "dev", "up0"],
+      },
+    ]);
+    expect(whats(diffWire(plan(), expectedObservation(bound)))).toEqual([
+      `${router.namespace}: EIP 198.51.100.7/32 released`,
+      `apply NAT rules of router ${router.namespace}`,
+    ]);
+  });
+
+  it("a VPC without subnets any more loses its router namespace", () => {
+    const ops = whats(diffWire({ ...plan([]), segments: [], routers: [] }, expectedObservation(plan())));
+    expect(ops).toContain(`remove namespace ${router.namespace}`);
+    expect(ops).toContain(`remove link ${router.uplink}`);
+    expect(ops).toContain(`remove link ${segment.gatewayLink}`);
   });
 
   it("stop sets both ends down, start sets them up and restores the default route", () => {
@@ -88,7 +137,7 @@ describe("wire diff", () => {
     expect(ops).toEqual([
       `remove link ${serverA.nics[0]?.link}`,
       "remove namespace evd-srv-a",
-      "apply port-security rules",
+      "apply port-security and security-group rules",
     ]);
   });
 

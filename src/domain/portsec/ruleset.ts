@@ -8,6 +8,8 @@ export interface PortSecurityNic {
   macAddress: string;
   fixedIps: string[];
   allowedAddressPairs: AddressPair[];
+  /** Off: nothing of this NIC is checked (Neutron's `port_security_enabled: false`). */
+  portSecurityEnabled?: boolean;
 }
 
 /** What a pair's address allows as a source: one address, a block, or anything (`/0` turns the check off). */
@@ -39,6 +41,7 @@ const LINK_PATTERN = /^[a-z][a-z0-9]{1,14}$/;
 function nicChain(nic: PortSecurityNic): string[] | undefined {
   const portMac = normalMac(nic.macAddress);
   if (portMac === undefined || !LINK_PATTERN.test(nic.link)) return undefined;
+  if (nic.portSecurityEnabled === false) return [`chain nic_${nic.link} {`, "\t\taccept", "\t}"];
   const allowed = new Map<string, { mac: string; source: string }>();
   const allow = (mac: string, source: string) => allowed.set(`${mac} ${source}`, { mac, source });
   for (const ip of nic.fixedIps) {
@@ -66,7 +69,8 @@ function nicChain(nic: PortSecurityNic): string[] | undefined {
  * transaction (no moment without rules). For frames a NIC sends into its subnet's bridge: the Ethernet and ARP sender
  * MAC must be the port's or a pair's MAC, the IPv4 and ARP sender address its fixed IP or a pair's address or block
  * (for that pair's MAC); a pair `…/0` turns the check off for that NIC; everything else from it is dropped, and so is
- * everything from a NIC link that has no chain. Traffic towards NICs is not filtered (no security groups).
+ * everything from a NIC link that has no chain; a NIC with port security off is not checked. Traffic towards NICs
+ * is filtered by security groups (security-groups.ts), not here.
  */
 export function renderRuleset(nics: readonly PortSecurityNic[]): string {
   const chains = [...nics]

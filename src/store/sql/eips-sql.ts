@@ -1,6 +1,7 @@
 import type { Eip } from "../../domain/eips/model.js";
 import type { EipFilter, EipTx } from "../eips.js";
 import type { ReadOptions } from "../store.js";
+import { portOfEip } from "./dataplane-sql.js";
 import type { SqlExecutor } from "./executor.js";
 import { Where } from "./where.js";
 
@@ -34,6 +35,9 @@ export class EipSql implements EipTx {
   protected rowLock(options?: ReadOptions): string {
     return options?.forUpdate && this.db.dialect === "postgres" ? " FOR UPDATE" : "";
   }
+
+  /** Records ports whose wire a write changed (their filtering or NAT), for the change feed; `SqlTx` keeps them. */
+  protected touchedPorts(_portIds: readonly string[]): void {}
 
   async insertEip(e: Eip): Promise<void> {
     await this.db.run(
@@ -78,6 +82,8 @@ export class EipSql implements EipTx {
   }
 
   async updateEip(e: Eip): Promise<void> {
+    const before = await portOfEip(this.db, e.id);
+    this.touchedPorts([...(before ? [before] : []), ...(e.portId ? [e.portId] : [])]);
     await this.db.run("UPDATE eips SET alias = ?, port_id = ?, updated_at = ? WHERE id = ?", [
       e.alias,
       e.portId,
@@ -87,10 +93,13 @@ export class EipSql implements EipTx {
   }
 
   async deleteEip(id: string): Promise<void> {
+    const before = await portOfEip(this.db, id);
+    if (before) this.touchedPorts([before]);
     await this.db.run("DELETE FROM eips WHERE id = ?", [id]);
   }
 
   async unbindEipsOfPort(portId: string, now: string): Promise<number> {
+    this.touchedPorts([portId]);
     return this.db.run("UPDATE eips SET port_id = NULL, updated_at = ? WHERE port_id = ?", [now, portId]);
   }
 }

@@ -1,6 +1,7 @@
 import type { Direction, Ethertype, SecurityGroup, SecurityGroupRule } from "../../domain/security-groups/model.js";
 import type { SecurityGroupFilter, SecurityGroupRuleFilter, SecurityGroupTx } from "../security-groups.js";
 import type { ReadOptions } from "../store.js";
+import { memberPortsOf } from "./dataplane-sql.js";
 import { EipSql } from "./eips-sql.js";
 import { Where } from "./where.js";
 
@@ -32,7 +33,7 @@ function groupFromRow(row: Row): SecurityGroup {
   };
 }
 
-function ruleFromRow(row: Row): SecurityGroupRule {
+export function ruleFromRow(row: Row): SecurityGroupRule {
   return {
     id: text(row.id),
     projectId: text(row.project_id),
@@ -103,6 +104,7 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
   }
 
   async deleteSecurityGroup(id: string): Promise<void> {
+    this.touchedPorts(await memberPortsOf(this.db, id));
     await this.db.run("DELETE FROM security_group_rules WHERE security_group_id = ? OR remote_group_id = ?", [id, id]);
     await this.db.run("DELETE FROM security_groups WHERE id = ?", [id]);
   }
@@ -115,6 +117,7 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
   }
 
   async insertSecurityGroupRule(r: SecurityGroupRule): Promise<void> {
+    this.touchedPorts(await memberPortsOf(this.db, r.securityGroupId));
     await this.db.run(
       `INSERT INTO security_group_rules (id, project_id, security_group_id, direction, ethertype, protocol,
         port_range_min, port_range_max, remote_ip_prefix, remote_group_id, description, revision_number, created_at,
@@ -160,15 +163,19 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
   }
 
   async deleteSecurityGroupRule(id: string): Promise<void> {
+    const rule = await this.getSecurityGroupRule(id);
+    if (rule) this.touchedPorts(await memberPortsOf(this.db, rule.securityGroupId));
     await this.db.run("DELETE FROM security_group_rules WHERE id = ?", [id]);
   }
 
   async setPortSecurityGroups(portId: string, groupIds: string[]): Promise<void> {
+    this.touchedPorts([portId]);
     await this.db.run("DELETE FROM port_security_groups WHERE port_id = ?", [portId]);
     await this.insertPortSecurityGroups(portId, groupIds);
   }
 
   async detachPortFromSecurityGroups(portId: string): Promise<void> {
+    this.touchedPorts([portId]);
     await this.db.run("DELETE FROM port_security_groups WHERE port_id = ?", [portId]);
   }
 

@@ -20,6 +20,7 @@ import { ChangeRecorder } from "../change-feed.js";
 import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, SubnetFilter, Tx } from "../store.js";
 import * as audit from "./audit-sql.js";
 import { writeChange } from "./change-log.js";
+import { listBoundEips, listWireRules } from "./dataplane-sql.js";
 import { FreeRanges, listFreeRanges } from "./free-ranges.js";
 import * as iam from "./iam-sql.js";
 import { inList } from "./in-list.js";
@@ -88,6 +89,10 @@ export class SqlTx extends SecurityGroupSql implements Tx {
   beginUnitOfWork(): void {
     this.changes.clear();
     this.free.reset();
+  }
+
+  protected override touchedPorts(portIds: readonly string[]): void {
+    for (const id of portIds) this.changes.ports.add(id);
   }
 
   /** Writes what this unit of work touched as the next change; the store calls it last, just before COMMIT. */
@@ -838,7 +843,7 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     const subnets = (await this.db.all<Row>("SELECT * FROM subnets ORDER BY id")).map(subnetFromRow);
     const servers = (await this.db.all<Row>("SELECT * FROM servers ORDER BY id")).map(serverFromRow);
     const ports = await this.hydrate(await this.db.all<Row>(`SELECT ${this.portColumns} FROM ports ORDER BY id`));
-    return { subnets, servers, ports };
+    return { subnets, servers, ports, rules: await listWireRules(this.db), eips: await listBoundEips(this.db) };
   }
 
   async insertJob(job: Job): Promise<void> {

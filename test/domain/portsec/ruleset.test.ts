@@ -144,7 +144,9 @@ describe("data plane names", () => {
     const id = "3f2b8c1d-aaaa-4bbb-8ccc-0123456789ab";
     expect(names.dataplaneNamespace).toBe("evt1a2b-dp");
     expect(names.serverNamespace(id)).toBe(`evt1a2b-srv-${id}`);
-    expect(names.gatewayNamespace(id)).toBe(`evt1a2b-gw-${id}`);
+    expect(names.routerNamespace(id)).toBe(`evt1a2b-rt-${id}`);
+    expect(names.internetNamespace).toBe("evt1a2b-inet");
+    expect(names.uplinkLink(id)).toBe("u3f2b8c1daaaa");
     expect(names.nicLink(id)).toBe("p3f2b8c1daaaa");
     expect(new Set([names.bridge(id), names.nicLink(id), names.gatewayLink(id)]).size).toBe(3);
     for (const name of [names.bridge(id), names.nicLink("tag-port-a"), names.gatewayLink("x y")]) {
