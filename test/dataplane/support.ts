@@ -92,8 +92,9 @@ export function pingFrom(namespace: string, address: string, timeoutSeconds = 1)
  * come up may lose the first ARP request (its neighbour entry failed while it was down): one echo with a 1 s wait
  * then failed now and then (1 run in 7 on a busy 2-core machine), though the wire was right.
  */
-export function answersFrom(namespace: string, address: string): boolean {
-  return works(["ip", "netns", "exec", namespace, "ping", "-c", "1", "-w", "3", "-q", address]);
+export function answersFrom(namespace: string, address: string, source?: string): boolean {
+  const from = source ? ["-I", source] : [];
+  return works(["ip", "netns", "exec", namespace, "ping", "-c", "1", "-w", "3", "-q", ...from, address]);
 }
 
 /** The host namespace as the tests compare it before and after: addresses, routes, nftables rules, namespaces. */
