@@ -1,4 +1,4 @@
-import { INTERNET_ADDRESS, UPLINK_IFNAME } from "../domain/portsec/names.js";
+import { INTERNET_ADDRESS, UPLINK_ANCHOR, UPLINK_IFNAME } from "../domain/portsec/names.js";
 import type { WireNic, WirePlan, WireRouter, WireSegment, WireServer } from "../domain/portsec/topology.js";
 import { INTERNET_CIDR, INTERNET_ROUTE, type ObservedIface, type ObservedWire } from "./wire-state.js";
 
@@ -215,8 +215,9 @@ function buildRouter(out: OpList, router: WireRouter, plan: WirePlan, observed: 
     );
     have = [];
   }
+  const want = [UPLINK_ANCHOR, ...router.eipAddresses];
   for (const address of have) {
-    if (!router.eipAddresses.includes(address)) {
+    if (!want.includes(address)) {
       out.ip(`${ns}: EIP ${address} released`, "-n", ns, "addr", "del", address, "dev", UPLINK_IFNAME);
     }
   }
@@ -228,9 +229,18 @@ function buildRouter(out: OpList, router: WireRouter, plan: WirePlan, observed: 
       input: router.ruleset,
     });
   }
-  for (const address of router.eipAddresses) {
+  for (const address of want) {
     if (!have.includes(address)) {
-      out.ip(`${ns}: EIP ${address}`, "-n", ns, "addr", "add", address, "dev", UPLINK_IFNAME);
+      out.ip(
+        `${ns}: ${address === UPLINK_ANCHOR ? "uplink anchor" : "EIP"} ${address}`,
+        "-n",
+        ns,
+        "addr",
+        "add",
+        address,
+        "dev",
+        UPLINK_IFNAME,
+      );
     }
   }
   if (rebuildUplink || observed.defaultRoutes.get(ns) !== INTERNET_ADDRESS) {

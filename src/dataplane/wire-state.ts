@@ -1,4 +1,4 @@
-import { INTERNET_ADDRESS, INTERNET_PREFIX_LENGTH, UPLINK_IFNAME } from "../domain/portsec/names.js";
+import { INTERNET_ADDRESS, INTERNET_PREFIX_LENGTH, UPLINK_ANCHOR, UPLINK_IFNAME } from "../domain/portsec/names.js";
 import type { WirePlan } from "../domain/portsec/topology.js";
 
 /** One network interface as `ip -j -d addr` shows it. */
@@ -66,7 +66,7 @@ export function expectedObservation(plan: WirePlan): ObservedWire {
     dataplaneLinks.set(router.uplink, iface(router.uplink, { kind: "veth", master: plan.externalBridge }));
     ifacesOf(router.namespace).set(
       UPLINK_IFNAME,
-      iface(UPLINK_IFNAME, { kind: "veth", mac: router.uplinkMac, addresses: router.eipAddresses }),
+      iface(UPLINK_IFNAME, { kind: "veth", mac: router.uplinkMac, addresses: [UPLINK_ANCHOR, ...router.eipAddresses] }),
     );
     defaultRoutes.set(router.namespace, INTERNET_ADDRESS);
   }

@@ -18,6 +18,7 @@ export function dataplaneSkipReason(): string | undefined {
     [["nft", "--version"], "nftables"],
     [["keepalived", "--version"], "keepalived"],
     [["ping", "-V"], "iputils-ping"],
+    [["sysctl", "-n", "kernel.ostype"], "procps"],
   ] as const) {
     if (!works([...argv])) return `needs the Debian package ${pkg}`;
   }

@@ -121,9 +121,9 @@ export async function bindEip(api: ApiClient, eipId: string, portId: string | nu
   await must(api, "PUT", api.p(`/publicips/${eipId}`), { publicip: { port_id: portId } });
 }
 
-/** A TCP server in the namespace answering "ok" to every connection; stopped with `dataplane down`. */
-export function listen(ns: string, port: number): void {
-  const code = `require("net").createServer((s) => s.end("ok")).listen(${port})`;
+/** A TCP server in the namespace answering `reply` to every connection; stopped with `dataplane down`. */
+export function listen(ns: string, port: number, reply = "ok"): void {
+  const code = `require("net").createServer((s) => s.end(${JSON.stringify(reply)})).listen(${port})`;
   const child = spawn("ip", ["netns", "exec", ns, process.execPath, "-e", code], { stdio: "ignore", detached: true });
   child.unref();
 }
@@ -133,6 +133,15 @@ export function connects(ns: string, address: string, port: number): boolean {
   const code = `const s = require("net").connect(${port}, "${address}");
     s.setTimeout(1000, () => process.exit(1)); s.on("data", () => process.exit(0)); s.on("error", () => process.exit(1));`;
   return spawnSync("ip", ["netns", "exec", ns, process.execPath, "-e", code], { stdio: "ignore" }).status === 0;
+}
+
+/** What a TCP server at address:port answers a connection from the namespace with, or undefined within 1 s. */
+export function answerOf(ns: string, address: string, port: number): string | undefined {
+  const code = `const s = require("net").connect(${port}, "${address}"); let got = "";
+    s.setTimeout(1000, () => process.exit(1)); s.on("data", (d) => { got += d; }); s.on("error", () => process.exit(1));
+    s.on("end", () => { process.stdout.write(got); process.exit(0); });`;
+  const out = spawnSync("ip", ["netns", "exec", ns, process.execPath, "-e", code], { encoding: "utf8" });
+  return out.status === 0 ? out.stdout : undefined;
 }
 
 export async function listening(ns: string, port: number): Promise<void> {

@@ -68,6 +68,11 @@ export const EXTERNAL_BRIDGE = "bext";
 export const INTERNET_LINK = "xinet";
 /** Inside a router: its link to the external bridge, holding the EIPs it translates. */
 export const UPLINK_IFNAME = "up0";
+/**
+ * An address every router's uplink keeps, so it is never without one: removing a link's last IPv4 address flushes
+ * the routes through it (the router's default route with it) when the last EIP is released.
+ */
+export const UPLINK_ANCHOR = "169.254.0.1/32";
 /** The internet namespace's own address (a documentation range, never routed off the machine). */
 export const INTERNET_ADDRESS = "203.0.113.10";
 export const INTERNET_PREFIX_LENGTH = 24;
