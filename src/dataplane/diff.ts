@@ -1,4 +1,5 @@
 import { INTERNET_ADDRESS, UPLINK_ANCHOR, UPLINK_IFNAME } from "../domain/portsec/names.js";
+import { diffRules, renderRules } from "../domain/portsec/rules-plan.js";
 import type { WireNic, WirePlan, WireRouter, WireSegment, WireServer } from "../domain/portsec/topology.js";
 import { INTERNET_CIDR, INTERNET_ROUTE, type ObservedIface, type ObservedWire } from "./wire-state.js";
 
@@ -168,12 +169,21 @@ export function diffWire(plan: WirePlan, observed: ObservedWire): WireOp[] {
     out.ip(`create bridge ${bridge} (${what})`, "-n", dp, "link", "add", bridge, "type", "bridge");
     out.ip(`${bridge} up`, "-n", dp, "link", "set", bridge, "up");
   }
-  if (bridgeCreated || observed.ruleset !== plan.ruleset) {
+  if (bridgeCreated || observed.rules === undefined) {
     out.ops.push({
       what: `${RULES_OP_PREFIX}port-security and security-group rules`,
       argv: ["ip", "netns", "exec", dp, "nft", "-f", "-"],
-      input: plan.ruleset,
+      input: renderRules(plan.rules),
     });
+  } else {
+    const changed = diffRules(observed.rules, plan.rules);
+    if (changed !== "") {
+      out.ops.push({
+        what: "change port-security and security-group rules",
+        argv: ["ip", "netns", "exec", dp, "nft", "-f", "-"],
+        input: changed,
+      });
+    }
   }
   if (!internetIntact) buildInternet(out, plan, observed, removedAliases);
   for (const router of plan.routers) buildRouter(out, router, plan, observed, rebuildUplinks.has(router));

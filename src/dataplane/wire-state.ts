@@ -1,4 +1,5 @@
 import { INTERNET_ADDRESS, INTERNET_PREFIX_LENGTH, UPLINK_ANCHOR, UPLINK_IFNAME } from "../domain/portsec/names.js";
+import type { RulesPlan } from "../domain/portsec/rules-plan.js";
 import type { WirePlan } from "../domain/portsec/topology.js";
 
 /** One network interface as `ip -j -d addr` shows it. */
@@ -27,8 +28,8 @@ export interface ObservedWire {
   forwarding: Set<string>;
   /** Whether bridged IPv4 passes the inet hooks in the data plane's namespace (security groups need it). */
   bridgedTrafficFiltered: boolean;
-  /** The data plane's script last applied, when known; undefined makes the next pass apply it again. */
-  ruleset?: string;
+  /** The rules last applied, when known; undefined makes the next pass load them whole again. */
+  rules?: RulesPlan;
   /** Each router's script last applied, when known; a router missing here gets its script applied again. */
   routerRulesets?: Map<string, string>;
 }
@@ -107,7 +108,7 @@ export function expectedObservation(plan: WirePlan): ObservedWire {
     defaultRoutes,
     forwarding,
     bridgedTrafficFiltered: true,
-    ruleset: plan.ruleset,
+    rules: plan.rules,
     routerRulesets: new Map(plan.routers.map((router) => [router.namespace, router.ruleset])),
   };
 }

@@ -191,6 +191,12 @@ export interface Tx extends SecurityGroupTx, EipTx {
   projectUsage(projectId: string): Promise<ProjectUsage>;
   /** Every subnet, server and port of every project, by id: what the data plane lays on the wire. */
   listNetworkState(): Promise<NetworkState>;
+  /**
+   * What the data plane needs to follow one change, and nothing more: the servers, ports and subnets it names, every
+   * NIC of those servers (and the servers of those NICs), the rules of the groups those ports are in, and the EIPs
+   * bound to them. Ids asked for and not returned were deleted.
+   */
+  readWireSlice(ids: { ports: string[]; servers: string[]; subnets: string[] }): Promise<WireSlice>;
 
   /** Every row of every table in a stable order: for invariant checks and "nothing changed" assertions. */
   dump(): Promise<Record<string, Record<string, unknown>[]>>;
@@ -203,6 +209,20 @@ export interface NetworkState {
   /** IPv4 security group rules of every project. */
   rules: SecurityGroupRule[];
   /** EIPs bound to a port. */
+  eips: BoundEip[];
+}
+
+export interface WireSlice {
+  /** Ids the slice answers for: what is missing among them was deleted. */
+  serverIds: string[];
+  portIds: string[];
+  subnetIds: string[];
+  /** Groups whose rules the slice holds completely. */
+  groupIds: string[];
+  servers: Server[];
+  ports: Port[];
+  subnets: Subnet[];
+  rules: SecurityGroupRule[];
   eips: BoundEip[];
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { diffWire, type WireOp } from "../../src/dataplane/diff.js";
 import { expectedObservation } from "../../src/dataplane/wire-state.js";
 import { dataplaneNames, EXTERNAL_BRIDGE, INTERNET_LINK } from "../../src/domain/portsec/names.js";
+import { emptyRulesPlan, type RulesPlan } from "../../src/domain/portsec/rules-plan.js";
 import type { WirePlan } from "../../src/domain/portsec/topology.js";
 
 const names = dataplaneNames("evd");
@@ -39,7 +40,14 @@ const serverA = {
     },
   ],
 };
-const plan = (servers = [serverA], ruleset = "rules-1", routers = [router]): WirePlan => ({
+/** Rules with one NIC chain per server given, its body `body`. */
+function rulesFor(servers: { nics: { link: string }[] }[], body = ["drop"]): RulesPlan {
+  const rules = emptyRulesPlan();
+  for (const server of servers)
+    for (const nic of server.nics) rules.nics.set(nic.link, { link: nic.link, portsec: body });
+  return rules;
+}
+const plan = (servers = [serverA], rules = rulesFor(servers), routers = [router]): WirePlan => ({
   dataplaneNamespace: names.dataplaneNamespace,
   internetNamespace: names.internetNamespace,
   externalBridge: EXTERNAL_BRIDGE,
@@ -47,7 +55,7 @@ const plan = (servers = [serverA], ruleset = "rules-1", routers = [router]): Wir
   routers,
   segments: [segment],
   servers,
-  ruleset,
+  rules,
 });
 const whats = (ops: WireOp[]) => ops.map((op) => op.what);
 const empty = {
@@ -80,19 +88,20 @@ describe("wire diff", () => {
     expect(ops.at(-1)).toBe("evd-srv-a: default via 10.0.0.1");
   });
 
-  it("a bind changes only the rules: one nft -f", () => {
-    const ops = diffWire(plan([serverA], "rules-2"), expectedObservation(plan()));
+  it("a bind changes only that NIC's chain: one nft -f of a few lines", () => {
+    const ops = diffWire(plan([serverA], rulesFor([serverA], ["accept"])), expectedObservation(plan()));
+    const link = serverA.nics[0]?.link;
     expect(ops).toEqual([
       {
-        what: "apply port-security and security-group rules",
+        what: "change port-security and security-group rules",
         argv: ["ip", "netns", "exec", "evd-dp", "nft", "-f", "-"],
-        input: "rules-2",
+        input: `add chain bridge ecs_vip_portsec nic_${link}\nflush chain bridge ecs_vip_portsec nic_${link}\nadd rule bridge ecs_vip_portsec nic_${link} accept\n`,
       },
     ]);
   });
 
   it("binding an EIP adds its address to the router's uplink and replaces the router's NAT table only", () => {
-    const bound = plan([serverA], "rules-1", [
+    const bound = plan([serverA], rulesFor([serverA]), [
       { ...router, eipAddresses: ["198.51.100.7/32"], ruleset: "router-rules-2" },
     ]);
     expect(diffWire(bound, expectedObservation(plan()))).toEqual([
@@ -133,12 +142,16 @@ describe("wire diff", () => {
   });
 
   it("a deleted server loses its links before its namespace, and the rules follow", () => {
-    const ops = whats(diffWire(plan([], "rules-without-a"), expectedObservation(plan())));
-    expect(ops).toEqual([
-      `remove link ${serverA.nics[0]?.link}`,
+    const ops = diffWire(plan([]), expectedObservation(plan()));
+    const link = serverA.nics[0]?.link;
+    expect(whats(ops)).toEqual([
+      `remove link ${link}`,
       "remove namespace evd-srv-a",
-      "apply port-security and security-group rules",
+      "change port-security and security-group rules",
     ]);
+    expect((ops[2] as { input: string }).input).toBe(
+      `delete element bridge ecs_vip_portsec nic_chains { "${link}" }\ndelete chain bridge ecs_vip_portsec nic_${link}\n`,
+    );
   });
 
   it("addresses added inside a server (keepalived's VIP) are left alone; a wrong MAC rebuilds the NIC", () => {

@@ -2,11 +2,6 @@ import type { SecurityGroupRule } from "../security-groups/model.js";
 import { intervalElements, networkOf } from "./address-set.js";
 import { shortId } from "./names.js";
 
-/** nftables table (bridge family) telling NICs apart by a packet mark, for the security group table to read. */
-export const MARKS_TABLE = "ecs_vip_marks";
-/** nftables table (inet family) holding security groups, in the data plane's namespace. */
-export const SECURITY_GROUP_TABLE = "ecs_vip_sg";
-
 /** A NIC filtered by security groups: its bridge-side link, the mark naming it, and its groups in order. */
 export interface FilteredNic {
   link: string;
@@ -76,95 +71,54 @@ export function ruleMatch(rule: SecurityGroupRule): string | undefined {
   return parts.join(" ");
 }
 
-function groupChainLines(direction: "ingress" | "egress", groupId: string, rules: readonly SecurityGroupRule[]) {
+function groupChainRules(direction: "ingress" | "egress", rules: readonly SecurityGroupRule[]): string[] {
   const matches = rules
     .filter((rule) => rule.direction === direction && rule.ethertype === "IPv4")
     .map(ruleMatch)
     .filter((match): match is string => match !== undefined);
-  const unique = [...new Set(matches)].sort();
-  return [
-    `\tchain ${groupChain(direction, groupId)} {`,
-    ...unique.map((match) => `\t\t${match === "" ? "" : `${match} `}accept`),
-    "\t}",
-  ];
+  return [...new Set(matches)].sort().map((match) => (match === "" ? "accept" : `${match} accept`));
 }
 
-const hex = (mark: number) => `0x${mark.toString(16).padStart(8, "0")}`;
+/** The security-group parts of the rules plan (see rules-plan.ts for how the tables use them). */
+export interface SecurityGroupParts {
+  groupChains: Map<string, string[]>;
+  sets: Map<string, string[]>;
+  /** Per NIC link: its mark and the rules of its ingress and egress chains (jumps to its groups' chains). */
+  filters: Map<string, { mark: number; ingress: string[]; egress: string[] }>;
+}
 
 /**
- * Security groups as one `nft -f` script replacing both tables in one transaction.
- *
- * The kernel has no bridge-family connection tracking, but with `br_netfilter` bridged IPv4 passes the inet hooks,
- * where the bridge ports cannot be told apart by name. So the bridge table marks each packet with its NIC: the
- * sender's at bridge prerouting (before `br_netfilter`'s prerouting, which runs the inet prerouting hook: there the
- * sender's egress rules decide), the receiver's at bridge forward, once per output port (before `br_netfilter`'s
- * forward, which runs the inet forward hook: there the receiver's ingress rules decide). Replies of an allowed
- * connection pass both (`ct state established,related`); a NIC without a mark (a gateway, a NIC without port
- * security) is not filtered on its side.
+ * What a NIC's groups make of it: a NIC is let in what any of its groups' ingress rules allow and may send what any
+ * of their egress rules allow; the rest is dropped. `remote_group_id` names a set of the group's members' addresses.
  */
-export function renderSecurityGroups(wire: SecurityGroupWire): string {
-  const nics = [...wire.nics].sort((a, b) => a.link.localeCompare(b.link));
+export function securityGroupParts(wire: SecurityGroupWire): SecurityGroupParts {
   const groups = new Set<string>();
-  for (const nic of nics) for (const id of nic.groupIds) groups.add(id);
-  const sets = new Set<string>();
+  for (const nic of wire.nics) for (const id of nic.groupIds) groups.add(id);
+  const setGroups = new Set<string>();
+  const groupChains = new Map<string, string[]>();
   for (const id of groups) {
-    for (const rule of wire.rulesByGroup.get(id) ?? []) if (rule.remoteGroupId) sets.add(rule.remoteGroupId);
+    const rules = wire.rulesByGroup.get(id) ?? [];
+    for (const rule of rules) {
+      if (rule.remoteGroupId && rule.ethertype === "IPv4" && ruleMatch(rule) !== undefined)
+        setGroups.add(rule.remoteGroupId);
+    }
+    groupChains.set(groupChain("ingress", id), groupChainRules("ingress", rules));
+    groupChains.set(groupChain("egress", id), groupChainRules("egress", rules));
   }
-  const markElements = nics.map((nic) => `"${nic.link}" : ${hex(nic.mark)}`);
-  const elements = (list: string[]) => (list.length === 0 ? "" : ` elements = { ${list.join(", ")} };`);
-  const nicChain = (direction: "ingress" | "egress", nic: FilteredNic) => [
-    `\tchain ${direction === "ingress" ? "in" : "out"}_${nic.link} {`,
-    ...nic.groupIds.map((id) => `\t\tjump ${groupChain(direction, id)}`),
-    "\t\tdrop",
-    "\t}",
-  ];
-  const lines = [
-    `table bridge ${MARKS_TABLE}`,
-    `delete table bridge ${MARKS_TABLE}`,
-    `table bridge ${MARKS_TABLE} {`,
-    `\tmap nic_marks { type ifname : mark;${elements(markElements)} }`,
-    "\tchain sender {",
-    "\t\ttype filter hook prerouting priority -200; policy accept;",
-    "\t\tmeta mark set 0x00000000",
-    "\t\tmeta mark set iifname map @nic_marks",
-    "\t}",
-    "\tchain receiver {",
-    "\t\ttype filter hook forward priority -200; policy accept;",
-    "\t\tmeta mark set 0x00000000",
-    "\t\tmeta mark set oifname map @nic_marks",
-    "\t}",
-    "}",
-    `table inet ${SECURITY_GROUP_TABLE}`,
-    `delete table inet ${SECURITY_GROUP_TABLE}`,
-    `table inet ${SECURITY_GROUP_TABLE} {`,
-    ...[...sets]
-      .sort()
-      .map(
-        (id) =>
-          `\tset ${groupSet(id)} { type ipv4_addr; flags interval;${elements(intervalElements(wire.membersByGroup.get(id) ?? []))} }`,
-      ),
-    ...[...groups]
-      .sort()
-      .flatMap((id) => [
-        ...groupChainLines("ingress", id, wire.rulesByGroup.get(id) ?? []),
-        ...groupChainLines("egress", id, wire.rulesByGroup.get(id) ?? []),
-      ]),
-    ...nics.flatMap((nic) => [...nicChain("ingress", nic), ...nicChain("egress", nic)]),
-    `\tmap egress { type mark : verdict;${elements(nics.map((nic) => `${hex(nic.mark)} : jump out_${nic.link}`))} }`,
-    `\tmap ingress { type mark : verdict;${elements(nics.map((nic) => `${hex(nic.mark)} : jump in_${nic.link}`))} }`,
-    "\tchain sent {",
-    "\t\ttype filter hook prerouting priority 0; policy accept;",
-    "\t\tct state established,related accept",
-    "\t\tmeta mark vmap @egress",
-    "\t}",
-    "\tchain received {",
-    "\t\ttype filter hook forward priority 0; policy accept;",
-    "\t\tct state established,related accept",
-    "\t\tmeta mark vmap @ingress",
-    "\t}",
-    "}",
-  ];
-  return `${lines.join("\n")}\n`;
+  const sets = new Map(
+    [...setGroups].map((id) => [groupSet(id), intervalElements(wire.membersByGroup.get(id) ?? [])] as const),
+  );
+  const filters = new Map(
+    wire.nics.map((nic) => [
+      nic.link,
+      {
+        mark: nic.mark,
+        ingress: [...nic.groupIds.map((id) => `jump ${groupChain("ingress", id)}`), "drop"],
+        egress: [...nic.groupIds.map((id) => `jump ${groupChain("egress", id)}`), "drop"],
+      },
+    ]),
+  );
+  return { groupChains, sets, filters };
 }
 
 /**

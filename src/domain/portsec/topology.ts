@@ -4,8 +4,9 @@ import { parseIpv4 } from "../net/ipv4.js";
 import type { SecurityGroupRule } from "../security-groups/model.js";
 import { type DataplaneNames, EXTERNAL_BRIDGE, INTERNET_LINK, nicIfname } from "./names.js";
 import { type RouterEip, renderRouterRuleset } from "./router.js";
-import { normalMac, type PortSecurityNic, renderRuleset } from "./ruleset.js";
-import { type FilteredNic, nicMarks, renderSecurityGroups } from "./security-groups.js";
+import { emptyRulesPlan, type RulesPlan } from "./rules-plan.js";
+import { normalMac, portSecurityRules } from "./ruleset.js";
+import { type FilteredNic, nicMarks, securityGroupParts } from "./security-groups.js";
 
 /** One subnet: a bridge, and its gateway: an interface of its VPC's router on that bridge (ARP, ping, routing). */
 export interface WireSegment {
@@ -67,8 +68,8 @@ export interface WirePlan {
   routers: WireRouter[];
   segments: WireSegment[];
   servers: WireServer[];
-  /** One `nft -f` script that replaces port security and security groups atomically. */
-  ruleset: string;
+  /** Port security and security groups, in parts (rendered whole, or as the difference from the last plan). */
+  rules: RulesPlan;
 }
 
 export interface NetworkRows {
@@ -107,7 +108,7 @@ export function planWire(rows: NetworkRows, names: DataplaneNames): WirePlan {
     .map((subnet) => segmentOf(subnet, gatewayMacs.get(subnet.id), names));
 
   const servers: WireServer[] = [];
-  const guarded: PortSecurityNic[] = [];
+  const rules = emptyRulesPlan();
   const filtered: { portId: string; link: string; groupIds: string[] }[] = [];
   for (const server of [...rows.servers].sort((a, b) => a.id.localeCompare(b.id))) {
     if (!WIRED_STATUSES.has(server.status)) continue;
@@ -125,13 +126,14 @@ export function planWire(rows: NetworkRows, names: DataplaneNames): WirePlan {
     });
     for (const [position, port] of ports.entries()) {
       const link = (nics[position] as WireNic).link;
-      guarded.push({
+      const portsec = portSecurityRules({
         link,
         macAddress: port.macAddress,
         fixedIps: port.fixedIps.map((fixedIp) => fixedIp.ipAddress),
         allowedAddressPairs: port.allowedAddressPairs,
         portSecurityEnabled: port.portSecurityEnabled,
       });
+      if (portsec) rules.nics.set(link, { link, portsec });
       if (port.portSecurityEnabled) filtered.push({ portId: port.id, link, groupIds: port.securityGroupIds });
     }
     const primary = ports[0] ? subnets.get(ports[0].networkId) : undefined;
@@ -144,11 +146,17 @@ export function planWire(rows: NetworkRows, names: DataplaneNames): WirePlan {
     });
   }
   const marks = nicMarks(filtered.map((nic) => nic.portId));
-  const securityGroups = renderSecurityGroups({
+  const groups = securityGroupParts({
     nics: filtered.map((nic): FilteredNic => ({ ...nic, mark: marks.get(nic.portId) as number })),
     rulesByGroup: groupBy(rows.rules ?? [], (rule) => rule.securityGroupId),
     membersByGroup: membersByGroup(rows.ports),
   });
+  for (const [link, filter] of groups.filters) {
+    const nic = rules.nics.get(link);
+    if (nic) nic.filter = filter;
+  }
+  rules.groupChains = groups.groupChains;
+  rules.sets = groups.sets;
   return {
     dataplaneNamespace: names.dataplaneNamespace,
     internetNamespace: names.internetNamespace,
@@ -157,7 +165,7 @@ export function planWire(rows: NetworkRows, names: DataplaneNames): WirePlan {
     routers: routersOf(subnets, portsById, rows.eips ?? [], names),
     segments,
     servers,
-    ruleset: renderRuleset(guarded) + securityGroups,
+    rules,
   };
 }
 

@@ -17,10 +17,19 @@ import type {
 } from "../../domain/model.js";
 import type { ProjectUsage } from "../../domain/quotas/quotas.js";
 import { ChangeRecorder } from "../change-feed.js";
-import type { NetworkFilter, NetworkState, Page, PortFilter, ReadOptions, SubnetFilter, Tx } from "../store.js";
+import type {
+  NetworkFilter,
+  NetworkState,
+  Page,
+  PortFilter,
+  ReadOptions,
+  SubnetFilter,
+  Tx,
+  WireSlice,
+} from "../store.js";
 import * as audit from "./audit-sql.js";
 import { writeChange } from "./change-log.js";
-import { listBoundEips, listWireRules } from "./dataplane-sql.js";
+import { eipsOfPorts, listBoundEips, listWireRules, rowsByIds, rulesOfGroups } from "./dataplane-sql.js";
 import { FreeRanges, listFreeRanges } from "./free-ranges.js";
 import * as iam from "./iam-sql.js";
 import { inList } from "./in-list.js";
@@ -844,6 +853,33 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     const servers = (await this.db.all<Row>("SELECT * FROM servers ORDER BY id")).map(serverFromRow);
     const ports = await this.hydrate(await this.db.all<Row>(`SELECT ${this.portColumns} FROM ports ORDER BY id`));
     return { subnets, servers, ports, rules: await listWireRules(this.db), eips: await listBoundEips(this.db) };
+  }
+
+  async readWireSlice(ids: { ports: string[]; servers: string[]; subnets: string[] }): Promise<WireSlice> {
+    const byIds = async (column: string, values: string[]) => {
+      if (values.length === 0) return [];
+      const where = inList(this.db.dialect, column, values);
+      return this.selectPorts(where.sql, [where.param]);
+    };
+    const named = await byIds("id", ids.ports);
+    const serverIds = [
+      ...new Set([...ids.servers, ...named.filter((p) => p.nicIndex !== null).map((p) => p.deviceId)]),
+    ];
+    const nics = (await byIds("device_id", serverIds)).filter((port) => port.nicIndex !== null);
+    const ports = [...new Map([...named, ...nics].map((port) => [port.id, port])).values()];
+    const portIds = [...new Set([...ids.ports, ...nics.map((port) => port.id)])];
+    const groupIds = [...new Set(ports.flatMap((port) => port.securityGroupIds))];
+    return {
+      serverIds,
+      portIds,
+      subnetIds: ids.subnets,
+      groupIds,
+      servers: (await rowsByIds(this.db, "servers", serverIds)).map(serverFromRow),
+      ports,
+      subnets: (await rowsByIds(this.db, "subnets", ids.subnets)).map(subnetFromRow),
+      rules: await rulesOfGroups(this.db, groupIds),
+      eips: await eipsOfPorts(this.db, portIds),
+    };
   }
 
   async insertJob(job: Job): Promise<void> {

@@ -27,7 +27,7 @@ describe("port security ruleset", () => {
       { link: "pa", macAddress: MAC.toUpperCase(), fixedIps: ["10.0.0.5"], allowedAddressPairs: [] },
     ]);
     expect(chainOf(ruleset, "pa")).toEqual([ipRule(MAC, "10.0.0.5"), arpRule(MAC, "10.0.0.5"), "drop"]);
-    expect(ruleset).toContain('iifname "pa" jump nic_pa');
+    expect(ruleset).toContain('"pa" : jump nic_pa');
   });
 
   it("a pair without MAC allows its address for the port's MAC; a pair with a MAC only for frames from that MAC", () => {
@@ -89,10 +89,12 @@ describe("port security ruleset", () => {
     const base = chainOf(ruleset.replace("chain port_security", "chain nic_base"), "base");
     expect(base).toEqual([
       "type filter hook forward priority 0; policy accept;",
-      'iifname "pa" jump nic_pa',
-      'iifname "pb" jump nic_pb',
+      "iifname vmap @nic_chains",
       'iifname "p*" drop',
     ]);
+    expect(ruleset).toContain(
+      'map nic_chains { type ifname : verdict; elements = { "pa" : jump nic_pa, "pb" : jump nic_pb }; }',
+    );
     expect(chainOf(ruleset, "pc")).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { intervalElements, networkOf } from "../../../src/domain/portsec/address-set.js";
-import { groupSet, nicMarks, renderSecurityGroups, ruleMatch } from "../../../src/domain/portsec/security-groups.js";
+import { emptyRulesPlan, renderRules } from "../../../src/domain/portsec/rules-plan.js";
+import { groupSet, nicMarks, ruleMatch, securityGroupParts } from "../../../src/domain/portsec/security-groups.js";
 import type { SecurityGroupRule } from "../../../src/domain/security-groups/model.js";
 
 const T = "2024-01-01T00:00:00.000Z";
@@ -68,15 +69,20 @@ describe("address sets", () => {
 
 describe("security group tables", () => {
   it("each NIC jumps through its groups' chains and drops the rest; marks name NICs in both tables", () => {
-    const script = renderSecurityGroups({
+    const parts = securityGroupParts({
       nics: [{ link: "pa", mark: 7, groupIds: ["g1"] }],
       rulesByGroup: new Map([
         ["g1", [rule({ remoteGroupId: "g1" }), rule({ direction: "egress" }), rule({ ethertype: "IPv6" })]],
       ]),
       membersByGroup: new Map([["g1", ["10.0.0.5", "10.0.0.6", "10.0.0.100/30"]]]),
     });
+    const rules = emptyRulesPlan();
+    rules.nics.set("pa", { link: "pa", portsec: ["drop"], filter: parts.filters.get("pa") });
+    rules.groupChains = parts.groupChains;
+    rules.sets = parts.sets;
+    const script = renderRules(rules);
     expect(script).toContain('map nic_marks { type ifname : mark; elements = { "pa" : 0x00000007 }; }');
-    expect(script).toContain(`elements = { 10.0.0.5-10.0.0.6, 10.0.0.100-10.0.0.103 };`);
+    expect(script).toContain("elements = { 10.0.0.5-10.0.0.6, 10.0.0.100-10.0.0.103 };");
     expect(script).toContain("map ingress { type mark : verdict; elements = { 0x00000007 : jump in_pa }; }");
     expect(script).toMatch(/chain in_pa \{\n\t\tjump gi_\w+\n\t\tdrop\n\t\}/);
     expect(script).toMatch(/chain go_\w+ \{\n\t\taccept\n\t\}/);
