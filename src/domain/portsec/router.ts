@@ -1,4 +1,5 @@
 import { UPLINK_IFNAME } from "./names.js";
+import { byText } from "./order.js";
 
 /** nftables table (ip family) in each VPC router's namespace: the EIPs' 1:1 NAT and what may cross the uplink. */
 export const ROUTER_TABLE = "ecs_vip_router";
@@ -15,7 +16,7 @@ export interface RouterEip {
  * is dropped (servers without an EIP do not reach the internet). Between the VPC's subnets the router only routes.
  */
 export function renderRouterRuleset(eips: readonly RouterEip[]): string {
-  const sorted = [...eips].sort((a, b) => a.publicIp.localeCompare(b.publicIp));
+  const sorted = [...eips].sort((a, b) => byText(a.publicIp, b.publicIp));
   const elements = (list: string[]) => (list.length === 0 ? "" : ` elements = { ${list.join(", ")} };`);
   const up = `"${UPLINK_IFNAME}"`;
   const lines = [

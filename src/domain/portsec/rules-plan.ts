@@ -1,4 +1,5 @@
 import { NIC_LINK_LETTER, PORTSEC_TABLE } from "./names.js";
+import { byText } from "./order.js";
 
 /** nftables table (bridge family) telling NICs apart by a packet mark, for the security group table to read. */
 export const MARKS_TABLE = "ecs_vip_marks";
@@ -30,7 +31,7 @@ export function emptyRulesPlan(): RulesPlan {
 }
 
 const hex = (mark: number) => `0x${mark.toString(16).padStart(8, "0")}`;
-const sorted = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+const sorted = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => byText(a, b));
 const elements = (list: readonly string[]) => (list.length === 0 ? "" : ` elements = { ${list.join(", ")} };`);
 const SET_TYPE = "type ipv4_addr; flags interval;";
 const inChain = (link: string) => `in_${link}`;
@@ -121,7 +122,7 @@ export function renderRules(plan: RulesPlan): string {
 }
 
 const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
-  a !== undefined && b !== undefined && a.length === b.length && a.every((item, i) => item === b[i]);
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((item, i) => item === b[i]));
 
 /**
  * The `nft -f` script that turns the tables of `before` into those of `after` touching only what differs (one
@@ -144,7 +145,7 @@ export function diffRules(before: RulesPlan, after: RulesPlan): string {
     if (list.length > 0) out.push(`add element ${table} ${map} { ${list.join(", ")} }`);
   };
 
-  for (const [name, members] of sorted(after.sets)) {
+  for (const [name, members] of after.sets) {
     const old = before.sets.get(name);
     if (same(old, members)) continue;
     if (old === undefined) out.push(`add set ${sg} ${name} { ${SET_TYPE} }`);
@@ -161,10 +162,10 @@ export function diffRules(before: RulesPlan, after: RulesPlan): string {
       members.filter((element) => !had.has(element)),
     );
   }
-  for (const [name, rules] of sorted(after.groupChains)) {
+  for (const [name, rules] of after.groupChains) {
     if (!same(before.groupChains.get(name), rules)) chain(sg, name, rules);
   }
-  for (const [link, nic] of sorted(after.nics)) {
+  for (const [link, nic] of after.nics) {
     const old = before.nics.get(link);
     if (!same(old?.portsec, nic.portsec)) chain(ps, `nic_${link}`, nic.portsec);
     if (nic.filter && !same(old?.filter?.ingress, nic.filter.ingress)) chain(sg, inChain(link), nic.filter.ingress);
@@ -173,7 +174,7 @@ export function diffRules(before: RulesPlan, after: RulesPlan): string {
 
   // Map elements: a NIC's element goes when the NIC or its mark does, and comes when it is new or its mark changed.
   const marks = (plan: RulesPlan) =>
-    new Map(sorted(plan.nics).flatMap(([link, nic]) => (nic.filter ? [[link, nic.filter.mark] as const] : [])));
+    new Map([...plan.nics].flatMap(([link, nic]) => (nic.filter ? [[link, nic.filter.mark] as const] : [])));
   const [oldMarks, newMarks] = [marks(before), marks(after)];
   const goneMarks = [...oldMarks].filter(([link, mark]) => newMarks.get(link) !== mark);
   const newOnes = [...newMarks].filter(([link, mark]) => oldMarks.get(link) !== mark);
@@ -207,7 +208,7 @@ export function diffRules(before: RulesPlan, after: RulesPlan): string {
     "ingress",
     newOnes.map(([link, mark]) => ingressElement(link, mark)),
   );
-  const goneNics = sorted(before.nics).filter(([link]) => !after.nics.has(link));
+  const goneNics = [...before.nics].filter(([link]) => !after.nics.has(link));
   removeElements(
     ps,
     "nic_chains",
@@ -216,22 +217,19 @@ export function diffRules(before: RulesPlan, after: RulesPlan): string {
   addElements(
     ps,
     "nic_chains",
-    sorted(after.nics)
-      .filter(([link]) => !before.nics.has(link))
-      .map(([link]) => nicChainElement(link)),
+    [...after.nics].filter(([link]) => !before.nics.has(link)).map(([link]) => nicChainElement(link)),
   );
 
   for (const [link, nic] of goneNics) {
     out.push(`delete chain ${ps} nic_${link}`);
     if (nic.filter) out.push(`delete chain ${sg} ${inChain(link)}`, `delete chain ${sg} ${outChain(link)}`);
   }
-  for (const [link, nic] of sorted(before.nics)) {
+  for (const [link, nic] of before.nics) {
     if (nic.filter && after.nics.has(link) && !after.nics.get(link)?.filter) {
       out.push(`delete chain ${sg} ${inChain(link)}`, `delete chain ${sg} ${outChain(link)}`);
     }
   }
-  for (const [name] of sorted(before.groupChains))
-    if (!after.groupChains.has(name)) out.push(`delete chain ${sg} ${name}`);
-  for (const [name] of sorted(before.sets)) if (!after.sets.has(name)) out.push(`delete set ${sg} ${name}`);
+  for (const [name] of before.groupChains) if (!after.groupChains.has(name)) out.push(`delete chain ${sg} ${name}`);
+  for (const [name] of before.sets) if (!after.sets.has(name)) out.push(`delete set ${sg} ${name}`);
   return out.length === 0 ? "" : `${out.join("\n")}\n`;
 }

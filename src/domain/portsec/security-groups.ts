@@ -108,17 +108,22 @@ export function securityGroupParts(wire: SecurityGroupWire): SecurityGroupParts 
   const sets = new Map(
     [...setGroups].map((id) => [groupSet(id), intervalElements(wire.membersByGroup.get(id) ?? [])] as const),
   );
-  const filters = new Map(
-    wire.nics.map((nic) => [
-      nic.link,
-      {
-        mark: nic.mark,
-        ingress: [...nic.groupIds.map((id) => `jump ${groupChain("ingress", id)}`), "drop"],
-        egress: [...nic.groupIds.map((id) => `jump ${groupChain("egress", id)}`), "drop"],
-      },
-    ]),
-  );
+  const filters = new Map(wire.nics.map((nic) => [nic.link, { mark: nic.mark, ...jumpsOf(nic.groupIds) }]));
   return { groupChains, sets, filters };
+}
+
+/** Remembered per group list (a port's list is the same array until the port changes): plans stay cheap. */
+const jumps = new WeakMap<readonly string[], { ingress: string[]; egress: string[] }>();
+
+function jumpsOf(groupIds: readonly string[]): { ingress: string[]; egress: string[] } {
+  const known = jumps.get(groupIds);
+  if (known) return known;
+  const made = {
+    ingress: [...groupIds.map((id) => `jump ${groupChain("ingress", id)}`), "drop"],
+    egress: [...groupIds.map((id) => `jump ${groupChain("egress", id)}`), "drop"],
+  };
+  jumps.set(groupIds, made);
+  return made;
 }
 
 /**
@@ -137,11 +142,17 @@ export function nicMarks(portIds: readonly string[]): Map<string, number> {
   return marks;
 }
 
+const hashes = new Map<string, number>();
+
 function fnv32(text: string): number {
+  const known = hashes.get(text);
+  if (known !== undefined) return known;
+  if (hashes.size > 100_000) hashes.clear();
   let hash = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(text)) {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
+  hashes.set(text, hash);
   return hash;
 }

@@ -3,6 +3,7 @@ import { parseCidr } from "../net/cidr.js";
 import { parseIpv4 } from "../net/ipv4.js";
 import type { SecurityGroupRule } from "../security-groups/model.js";
 import { type DataplaneNames, EXTERNAL_BRIDGE, INTERNET_LINK, nicIfname } from "./names.js";
+import { byText } from "./order.js";
 import { type RouterEip, renderRouterRuleset } from "./router.js";
 import { emptyRulesPlan, type RulesPlan } from "./rules-plan.js";
 import { normalMac, portSecurityRules } from "./ruleset.js";
@@ -104,37 +105,21 @@ export function planWire(rows: NetworkRows, names: DataplaneNames): WirePlan {
     nicsByServer.set(port.deviceId, list);
   }
   const segments = [...subnets.values()]
-    .sort((a, b) => a.id.localeCompare(b.id))
+    .sort((a, b) => byText(a.id, b.id))
     .map((subnet) => segmentOf(subnet, gatewayMacs.get(subnet.id), names));
 
   const servers: WireServer[] = [];
   const rules = emptyRulesPlan();
   const filtered: { portId: string; link: string; groupIds: string[] }[] = [];
-  for (const server of [...rows.servers].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const server of [...rows.servers].sort((a, b) => byText(a.id, b.id))) {
     if (!WIRED_STATUSES.has(server.status)) continue;
     const ports = (nicsByServer.get(server.id) ?? []).sort((a, b) => (a.nicIndex ?? 0) - (b.nicIndex ?? 0));
-    const nics = ports.map((port, position): WireNic => {
-      const subnet = subnets.get(port.networkId) as Subnet;
-      return {
-        portId: port.id,
-        link: names.nicLink(port.id),
-        ifname: nicIfname(position),
-        mac: normalMac(port.macAddress) ?? "",
-        address: addressIn(port.fixedIps[0]?.ipAddress, subnet.cidr),
-        bridge: names.bridge(subnet.id),
-      };
-    });
+    const planned = ports.map((port, position) => nicOf(port, position, subnets.get(port.networkId) as Subnet, names));
+    const nics = planned.map((each) => each.nic);
     for (const [position, port] of ports.entries()) {
-      const link = (nics[position] as WireNic).link;
-      const portsec = portSecurityRules({
-        link,
-        macAddress: port.macAddress,
-        fixedIps: port.fixedIps.map((fixedIp) => fixedIp.ipAddress),
-        allowedAddressPairs: port.allowedAddressPairs,
-        portSecurityEnabled: port.portSecurityEnabled,
-      });
-      if (portsec) rules.nics.set(link, { link, portsec });
-      if (port.portSecurityEnabled) filtered.push({ portId: port.id, link, groupIds: port.securityGroupIds });
+      const { nic, portsec } = planned[position] as PlannedNic;
+      if (portsec) rules.nics.set(nic.link, { link: nic.link, portsec });
+      if (port.portSecurityEnabled) filtered.push({ portId: port.id, link: nic.link, groupIds: port.securityGroupIds });
     }
     const primary = ports[0] ? subnets.get(ports[0].networkId) : undefined;
     servers.push({
@@ -167,6 +152,41 @@ export function planWire(rows: NetworkRows, names: DataplaneNames): WirePlan {
     servers,
     rules,
   };
+}
+
+interface PlannedNic {
+  nic: WireNic;
+  portsec: string[] | undefined;
+}
+
+/**
+ * What a port makes of a NIC, remembered per port object: the rows kept between changes (wire-rows.ts) hand the same
+ * object over until the port changes, so a change plans only the NICs it touched (a thousand cost tens of ms).
+ */
+const plannedNics = new WeakMap<Port, { key: string; planned: PlannedNic }>();
+
+function nicOf(port: Port, position: number, subnet: Subnet, names: DataplaneNames): PlannedNic {
+  const key = `${names.prefix} ${position} ${subnet.id} ${subnet.cidr}`;
+  const known = plannedNics.get(port);
+  if (known?.key === key) return known.planned;
+  const nic: WireNic = {
+    portId: port.id,
+    link: names.nicLink(port.id),
+    ifname: nicIfname(position),
+    mac: normalMac(port.macAddress) ?? "",
+    address: addressIn(port.fixedIps[0]?.ipAddress, subnet.cidr),
+    bridge: names.bridge(subnet.id),
+  };
+  const portsec = portSecurityRules({
+    link: nic.link,
+    macAddress: port.macAddress,
+    fixedIps: port.fixedIps.map((fixedIp) => fixedIp.ipAddress),
+    allowedAddressPairs: port.allowedAddressPairs,
+    portSecurityEnabled: port.portSecurityEnabled,
+  });
+  const planned = { nic, portsec };
+  plannedNics.set(port, { key, planned });
+  return planned;
 }
 
 /** One router per VPC that has a wired subnet, with the EIPs bound to ports of its subnets. */
