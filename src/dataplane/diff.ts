@@ -6,6 +6,9 @@ import { INTERNET_CIDR, INTERNET_ROUTE, type ObservedIface, type ObservedWire } 
 /** One step towards the plan: a command, or removing a namespace (its processes are killed first). */
 export type WireOp = { what: string; argv: string[]; input?: string } | { what: string; removeNamespace: string };
 
+/** The step that changes rules incrementally (a few lines in one transaction). */
+export const CHANGE_RULES = "change port-security and security-group rules";
+
 /** What every full pass does again whatever it finds (loading rules is idempotent): not a repair worth reporting. */
 export const RULES_OP_PREFIX = "apply ";
 
@@ -179,7 +182,7 @@ export function diffWire(plan: WirePlan, observed: ObservedWire): WireOp[] {
     const changed = diffRules(observed.rules, plan.rules);
     if (changed !== "") {
       out.ops.push({
-        what: "change port-security and security-group rules",
+        what: CHANGE_RULES,
         argv: ["ip", "netns", "exec", dp, "nft", "-f", "-"],
         input: changed,
       });

@@ -6,6 +6,7 @@ import type { Store } from "../store/store.js";
 import { applyOps, removeNamespace } from "./apply.js";
 import { ipJson } from "./command.js";
 import { diffWire } from "./diff.js";
+import { NftSession } from "./nft-session.js";
 import { observeWire } from "./observe.js";
 import { expectedObservation } from "./wire-state.js";
 
@@ -41,12 +42,16 @@ export class NetnsDataplane {
   private changesSeen = 0;
   private readonly crashAt = Number(process.env[FAULT_CRASH_BEFORE_APPLY_ENV] ?? 0);
   private closed = false;
+  /** A running `nft -i` in the data plane's namespace for incremental rule changes. */
+  private readonly nft: NftSession;
 
   constructor(
     private readonly store: Store,
     readonly names: DataplaneNames,
     private readonly log?: DataplaneLog,
-  ) {}
+  ) {
+    this.nft = new NftSession(names.dataplaneNamespace);
+  }
 
   /** Change-feed listener: resolves once the wire reflects the change (or the failure was logged and a retry set). */
   readonly onChange = async (change: Change): Promise<void> => {
@@ -80,6 +85,7 @@ export class NetnsDataplane {
 
   close(): void {
     this.closed = true;
+    this.nft.close();
     clearTimeout(this.retryTimer);
   }
 
@@ -114,7 +120,7 @@ export class NetnsDataplane {
     const observed = !full && this.applied ? expectedObservation(this.applied) : await observeWire(this.names);
     const ops = diffWire(plan, observed);
     try {
-      await applyOps(ops);
+      await applyOps(ops, full ? undefined : this.nft);
     } catch (error) {
       this.wantFull = true;
       this.scheduleRetry();
