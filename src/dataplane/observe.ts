@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { DataplaneNames } from "../domain/portsec/names.js";
 import { ipJson, run } from "./command.js";
 import type { ObservedIface, ObservedWire } from "./wire-state.js";
@@ -32,7 +35,7 @@ async function ifacesIn(namespace: string): Promise<Map<string, ObservedIface>> 
 }
 
 /**
- * Reads the data plane's namespaces as they are now: two `ip -all netns exec` runs for every namespace at once (a
+ * Reads the data plane's namespaces as they are now: one `ip -all netns exec` run for every namespace at once (a
  * thousand namespaces read one by one took seconds of process spawning), one per namespace if those fail.
  */
 export async function observeWire(names: DataplaneNames): Promise<ObservedWire> {
@@ -73,26 +76,29 @@ function splitByNamespace(output: string, wanted: Set<string>): Map<string, stri
   return [...wanted].every((name) => parts.has(name)) ? parts : undefined;
 }
 
+/** Both readings of every namespace from one `ip` per namespace, started once for all: `ip -all netns exec ip -b`. */
 async function readAllAtOnce(wanted: Set<string>): Promise<NamespaceReadings | undefined> {
   if (wanted.size === 0) return { namespaceIfaces: new Map(), defaultRoutes: new Map() };
+  const dir = await mkdtemp(join(tmpdir(), "ecs-vip-observe-"));
   try {
-    const [addresses, routes] = await Promise.all([
-      run(["ip", "-all", "netns", "exec", "ip", "-j", "-d", "addr", "show"]),
-      run(["ip", "-all", "netns", "exec", "ip", "-j", "route", "show", "default"]),
-    ]);
-    const addressParts = splitByNamespace(addresses, wanted);
-    const routeParts = splitByNamespace(routes, wanted);
-    if (!addressParts || !routeParts) return undefined;
+    const batch = join(dir, "observe.batch");
+    await writeFile(batch, "addr show\nroute show default\n");
+    const parts = splitByNamespace(await run(["ip", "-all", "netns", "exec", "ip", "-j", "-d", "-b", batch]), wanted);
+    if (!parts) return undefined;
     const namespaceIfaces = new Map<string, Map<string, ObservedIface>>();
     const defaultRoutes = new Map<string, string | undefined>();
-    for (const name of wanted) {
-      const links = JSON.parse(addressParts.get(name) || "[]") as IpLink[];
+    for (const [name, text] of parts) {
+      // One JSON array per line: the addresses, then the default routes.
+      const [addresses = "[]", routes = "[]"] = text.split("\n").filter((line) => line.trim() !== "");
+      const links = JSON.parse(addresses) as IpLink[];
       namespaceIfaces.set(name, new Map(links.filter((l) => l.ifname !== "lo").map((l) => [l.ifname, toIface(l)])));
-      defaultRoutes.set(name, routeText((JSON.parse(routeParts.get(name) || "[]") as Route[])[0]));
+      defaultRoutes.set(name, routeText((JSON.parse(routes) as Route[])[0]));
     }
     return { namespaceIfaces, defaultRoutes };
   } catch {
     return undefined; // a namespace vanished or answered oddly: read them one by one instead
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
