@@ -24,7 +24,13 @@ export async function removeNamespace(namespace: string): Promise<void> {
 export async function applyOps(ops: readonly WireOp[], session?: NftSession): Promise<void> {
   for (const op of ops) {
     if ("removeNamespace" in op) await removeNamespace(op.removeNamespace);
-    else if (session && !session.closed && op.what === CHANGE_RULES && op.input && op.input.length <= SESSION_MAX_SCRIPT) {
+    else if (
+      session &&
+      !session.closed &&
+      op.what === CHANGE_RULES &&
+      op.input &&
+      op.input.length <= SESSION_MAX_SCRIPT
+    ) {
       await session.apply(op.input);
     } else await run(op.argv, op.input);
   }

@@ -111,10 +111,10 @@ export class NetnsDataplane {
     };
     this.touched.clear();
     if (full || !this.rows) {
-      this.rows = WireRows.from(await this.store.read((tx) => tx.listNetworkState()));
+      this.rows = WireRows.from(await this.store.read((tx) => tx.admin.networkState()));
     } else {
       if (touched.ports.length + touched.servers.length + touched.subnets.length === 0) return [];
-      this.rows.patch(await this.store.read((tx) => tx.readWireSlice(touched)));
+      this.rows.patch(await this.store.read((tx) => tx.admin.wireSlice(touched)));
     }
     const plan = planWire(this.rows.rows(), this.names);
     const observed = !full && this.applied ? expectedObservation(this.applied) : await observeWire(this.names);

@@ -26,12 +26,12 @@ describe("incremental planning equals full planning", () => {
   beforeAll(async () => {
     suite = await openHttpSuite({ server: { buildMs: 50 } });
     const store = suite.server.store;
-    rows = WireRows.from(await store.read((tx) => tx.listNetworkState()));
+    rows = WireRows.from(await store.read((tx) => tx.admin.networkState()));
     patched = await store.changes.currentRevision();
     last = planWire(rows.rows(), names);
     unsubscribe = store.changes.subscribe((change: Change) => {
       patching = patching.then(async () => {
-        rows.patch(await store.read((tx) => tx.readWireSlice(change)));
+        rows.patch(await store.read((tx) => tx.admin.wireSlice(change)));
         patched = change.revision;
       });
       return patching;
@@ -51,7 +51,7 @@ describe("incremental planning equals full planning", () => {
     }
     await patching;
     const incremental = planWire(rows.rows(), names);
-    expect(incremental).toEqual(planWire(await store.read((tx) => tx.listNetworkState()), names));
+    expect(incremental).toEqual(planWire(await store.read((tx) => tx.admin.networkState()), names));
     scripts.push(diffRules(last.rules, incremental.rules));
     last = incremental;
   }

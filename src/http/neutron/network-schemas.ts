@@ -1,10 +1,7 @@
-/** One value or a list, as Neutron takes repeated query parameters; bounded like the ports' `id` filter. */
-const stringOrList = {
-  anyOf: [{ type: "string" }, { type: "array", maxItems: 1000, items: { type: "string" } }],
-} as const;
+import { limit, stringOrList } from "../shared/list-query.js";
 
 const paging = {
-  limit: { type: "integer", minimum: 0, maximum: 2000 },
+  limit,
   marker: { type: "string" },
   page_reverse: { type: "boolean" },
   fields: stringOrList,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { EXTERNAL_NETWORK_ID, EXTERNAL_NETWORK_NAME } from "../../domain/eips/model.js";
 import type { Subnet } from "../../domain/model.js";
+import type { ErrorId } from "../../errors/registry.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import {
   createNetwork,
@@ -18,9 +19,13 @@ import {
   updateNeutronSubnet,
 } from "../../usecases/neutron/subnets.js";
 import { baseUrlOf } from "../base-url.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { sendError } from "../plugins/error-handler.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
-import { vpcTime } from "../vpc/mappers.js";
+import { listOf } from "../shared/list-query.js";
+import { vpcTime } from "../shared/vpc-time.js";
+import { neutronAnswers } from "./answers.js";
 import { EXTENSIONS, extensionBody } from "./extensions.js";
 import {
   type CreateSubnetBody,
@@ -37,6 +42,14 @@ import {
 } from "./network-schemas.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
+/** What a subnet's allocation pools can be refused for (create and update). */
+const poolRaises: ErrorId[] = [
+  "neutronInvalidInput",
+  "neutronInvalidAllocationPool",
+  "neutronOutOfBoundsAllocationPool",
+  "neutronOverlappingAllocationPools",
+  "neutronGatewayConflictWithAllocationPools",
+];
 
 function networkBody({ network, subnets }: NetworkView) {
   return {
@@ -126,14 +139,21 @@ function pageLinks(request: FastifyRequest, collection: string, ids: string[], l
   return { [`${collection}_links`]: [{ rel: "next", href: `${baseUrlOf(request)}/v2.0/${collection}?${next}` }] };
 }
 
-const list = (value: string | string[] | undefined) => (value === undefined ? undefined : [value].flat());
-
 /** Neutron networks and subnets (native ones and VPC v1 subnets as networks), and extension discovery. */
 export function neutronNetworkRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.post<{ Body: NetworkBodyInput }>(
       "/v2.0/networks",
-      { schema: { body: createNetworkSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateNetwork",
+          tags: ["Neutron"],
+          summary: "Create a network (no VPC, no subnet yet)",
+          response: ok(neutronAnswers.network, 201),
+          body: createNetworkSchema,
+        },
+        config: { permission: act("vpc:networks:create"), raises: ["neutronInvalidInput"], errors },
+      },
       async (request, reply) => {
         const { network } = request.body;
         const created = await createNetwork(context, callerOf(request), {
@@ -147,14 +167,31 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: { network_id: string } }>(
       "/v2.0/networks/:network_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowNetwork",
+          tags: ["Neutron"],
+          summary: "Show a network",
+          response: ok(neutronAnswers.network),
+        },
+        config: { permission: act("vpc:networks:get"), raises: ["networkNotFound"], errors },
+      },
       async (request) => ({
         network: networkBody(await showNetwork(context, callerOf(request), request.params.network_id)),
       }),
     );
     app.get<{ Querystring: ListNetworksQuery }>(
       "/v2.0/networks",
-      { schema: { querystring: listNetworksQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListNetworks",
+          tags: ["Neutron"],
+          summary: "List networks (VPC v1 subnets' networks too)",
+          response: ok(neutronAnswers.networks),
+          querystring: listNetworksQuerySchema,
+        },
+        config: { permission: act("vpc:networks:get"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const query = request.query;
@@ -164,7 +201,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           return { networks: [] };
         }
         const views = await listNetworks(context, caller, {
-          ids: list(query.id),
+          ids: listOf(query.id),
           name: query.name,
           adminStateUp: query.admin_state_up,
           status: query.status,
@@ -176,7 +213,16 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { network_id: string }; Body: NetworkBodyInput }>(
       "/v2.0/networks/:network_id",
-      { schema: { body: updateNetworkSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdateNetwork",
+          tags: ["Neutron"],
+          summary: "Update a network's name, description or port-security default",
+          response: ok(neutronAnswers.network),
+          body: updateNetworkSchema,
+        },
+        config: { permission: act("vpc:networks:update"), raises: ["networkNotFound", "neutronInvalidInput"], errors },
+      },
       async (request) => {
         const { network } = request.body;
         const updated = await updateNetwork(context, callerOf(request), request.params.network_id, {
@@ -190,7 +236,15 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { network_id: string } }>(
       "/v2.0/networks/:network_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeleteNetwork",
+          tags: ["Neutron"],
+          summary: "Delete a network with its subnets (refused while other ports use it)",
+          response: noContent,
+        },
+        config: { permission: act("vpc:networks:delete"), raises: ["networkNotFound", "neutronNetworkInUse"], errors },
+      },
       async (request, reply) => {
         await deleteNetwork(context, callerOf(request), request.params.network_id);
         return reply.code(204).send();
@@ -199,7 +253,20 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
 
     app.post<{ Body: CreateSubnetBody }>(
       "/v2.0/subnets",
-      { schema: { body: createSubnetSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateSubnet",
+          tags: ["Neutron"],
+          summary: "Create a subnet in a Neutron network",
+          response: ok(neutronAnswers.subnet, 201),
+          body: createSubnetSchema,
+        },
+        config: {
+          permission: act("vpc:subnets:create"),
+          raises: [...poolRaises, "networkNotFound", "neutronOverQuota"],
+          errors,
+        },
+      },
       async (request, reply) => {
         const { subnet } = request.body;
         const created = await createNeutronSubnet(context, callerOf(request), {
@@ -216,18 +283,39 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         return reply.code(201).send({ subnet: subnetBody(created) });
       },
     );
-    app.get<{ Params: { subnet_id: string } }>("/v2.0/subnets/:subnet_id", { config: { errors } }, async (request) => ({
-      subnet: subnetBody(await showNeutronSubnet(context, callerOf(request), request.params.subnet_id)),
-    }));
+    app.get<{ Params: { subnet_id: string } }>(
+      "/v2.0/subnets/:subnet_id",
+      {
+        schema: {
+          operationId: "neutronShowSubnet",
+          tags: ["Neutron"],
+          summary: "Show a subnet",
+          response: ok(neutronAnswers.subnet),
+        },
+        config: { permission: act("vpc:subnets:get"), raises: ["neutronSubnetNotFound"], errors },
+      },
+      async (request) => ({
+        subnet: subnetBody(await showNeutronSubnet(context, callerOf(request), request.params.subnet_id)),
+      }),
+    );
     app.get<{ Querystring: ListSubnetsQuery }>(
       "/v2.0/subnets",
-      { schema: { querystring: listSubnetsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListSubnets",
+          tags: ["Neutron"],
+          summary: "List subnets (VPC v1 subnets too)",
+          response: ok(neutronAnswers.subnets),
+          querystring: listSubnetsQuerySchema,
+        },
+        config: { permission: act("vpc:subnets:get"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const query = request.query;
         if (otherProject(caller, query)) return { subnets: [] };
         const subnets = await listNeutronSubnets(context, caller, {
-          ids: list(query.id),
+          ids: listOf(query.id),
           name: query.name,
           networkId: query.network_id,
           cidr: query.cidr,
@@ -242,7 +330,20 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { subnet_id: string }; Body: UpdateSubnetBody }>(
       "/v2.0/subnets/:subnet_id",
-      { schema: { body: updateSubnetSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdateSubnet",
+          tags: ["Neutron"],
+          summary: "Update a subnet's name, description, allocation pools or DNS servers",
+          response: ok(neutronAnswers.subnet),
+          body: updateSubnetSchema,
+        },
+        config: {
+          permission: act("vpc:subnets:update"),
+          raises: [...poolRaises, "neutronSubnetNotFound"],
+          errors,
+        },
+      },
       async (request) => {
         const { subnet } = request.body;
         const updated = await updateNeutronSubnet(context, callerOf(request), request.params.subnet_id, {
@@ -258,17 +359,49 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { subnet_id: string } }>(
       "/v2.0/subnets/:subnet_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeleteSubnet",
+          tags: ["Neutron"],
+          summary: "Delete a subnet (refused while other ports hold its addresses)",
+          response: noContent,
+        },
+        config: {
+          permission: act("vpc:subnets:delete"),
+          raises: ["neutronSubnetNotFound", "neutronSubnetInUse"],
+          errors,
+        },
+      },
       async (request, reply) => {
         await deleteNeutronSubnet(context, callerOf(request), request.params.subnet_id);
         return reply.code(204).send();
       },
     );
 
-    app.get("/v2.0/extensions", { config: { errors } }, async () => ({ extensions: EXTENSIONS.map(extensionBody) }));
+    app.get(
+      "/v2.0/extensions",
+      {
+        schema: {
+          operationId: "neutronListExtensions",
+          tags: ["Neutron"],
+          summary: "List the API extensions implemented",
+          response: ok(neutronAnswers.extensions),
+        },
+        config: { permission: act("vpc:extensions:list"), errors },
+      },
+      async () => ({ extensions: EXTENSIONS.map(extensionBody) }),
+    );
     app.get<{ Params: { alias: string } }>(
       "/v2.0/extensions/:alias",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowExtension",
+          tags: ["Neutron"],
+          summary: "Show an extension",
+          response: ok(neutronAnswers.extension),
+        },
+        config: { permission: act("vpc:extensions:get"), raises: ["neutronExtensionNotFound"], errors },
+      },
       async (request, reply) => {
         const extension = EXTENSIONS.find((candidate) => candidate.alias === request.params.alias);
         if (extension) return { extension: extensionBody(extension) };

@@ -1,28 +1,23 @@
 import type { FastifyInstance } from "fastify";
-import { isPairAddress } from "../../domain/net/cidr.js";
 import { isIpv4 } from "../../domain/net/ipv4.js";
 import { bindingProfileTooDeep, MAX_BINDING_PROFILE_DEPTH } from "../../domain/ports/binding-profile.js";
-import { isMac } from "../../domain/ports/mac.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { PortFilter } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
-import {
-  createPort,
-  deletePort,
-  listPorts,
-  type PairInput,
-  showPort,
-  updatePort,
-} from "../../usecases/neutron/ports.js";
+import { createPort, deletePort, listPorts, showPort, updatePort } from "../../usecases/neutron/ports.js";
 import { baseUrlOf } from "../base-url.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
-import { dhcpOptionInputs, portBody } from "./mappers.js";
+import { sharedAnswers } from "../shared/answers.js";
+import { listOf } from "../shared/list-query.js";
+import { dhcpOptionInputs, pairInputs, portFilterOf, type RefuseAddress } from "../shared/port-inputs.js";
+import { portBody } from "./mappers.js";
 import {
   type CreatePortBody,
   createPortSchema,
   type ListPortsQuery,
   listPortsQuerySchema,
-  type PairBody,
   type UpdatePortBody,
   updatePortSchema,
 } from "./schemas.js";
@@ -33,40 +28,16 @@ const errors: RouteErrors = {
   busy: "neutronConflict",
 };
 
-function pairInputs(pairs: PairBody[] | undefined): PairInput[] | undefined {
-  return pairs?.map((pair) => {
-    if (!isPairAddress(pair.ip_address)) fail("neutronInvalidInput", `'${pair.ip_address}' is not a valid IP address.`);
-    if (pair.mac_address !== undefined && !isMac(pair.mac_address)) {
-      fail("neutronInvalidInput", `'${pair.mac_address}' is not a valid MAC address.`);
-    }
-    return { ipAddress: pair.ip_address, macAddress: pair.mac_address?.toLowerCase() };
-  });
-}
+const refuseAddress: RefuseAddress = (field, value) =>
+  fail("neutronInvalidInput", `'${value}' is not a valid ${field === "ip_address" ? "IP" : "MAC"} address.`);
 
 /** Neutron filters; an impossible one (another project, a malformed fixed_ips term) simply matches nothing. */
 function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefined {
   const owner = query.project_id ?? query.tenant_id;
   if (owner !== undefined && owner !== caller.projectId) return undefined;
-  const filter: PortFilter = {
-    projectId: caller.projectId,
-    name: query.name,
-    networkId: query.network_id,
-    deviceId: query.device_id,
-    deviceOwner: query.device_owner,
-    macAddress: query.mac_address?.toLowerCase(),
-    status: query.status,
-    adminStateUp: query.admin_state_up,
-    ids: query.id === undefined ? undefined : [query.id].flat(),
-    securityGroupIds: query.security_groups === undefined ? undefined : [query.security_groups].flat(),
-  };
-  for (const term of query.fixed_ips ?? []) {
-    const eq = term.indexOf("=");
-    const key = term.slice(0, eq);
-    const value = term.slice(eq + 1);
-    if (key === "ip_address") filter.ipAddress = value;
-    else if (key === "subnet_id") filter.fixedIpSubnetId = value;
-    else return undefined;
-  }
+  const filter = portFilterOf(caller, query);
+  if (!filter) return undefined;
+  filter.securityGroupIds = listOf(query.security_groups);
   // Every list is paged: without a limit a project's ports would come back in one answer of any size.
   filter.page = { limit: query.limit || DEFAULT_PORT_PAGE, marker: query.marker, reverse: query.page_reverse };
   return filter;
@@ -86,7 +57,16 @@ export function neutronRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: ListPortsQuery }>(
       "/v2.0/ports",
-      { schema: { querystring: listPortsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListPorts",
+          tags: ["Neutron"],
+          summary: "List ports",
+          response: ok(sharedAnswers.ports),
+          querystring: listPortsQuerySchema,
+        },
+        config: { permission: act("vpc:ports:get"), errors },
+      },
       async (request) => {
         const filter = portFilter(callerOf(request), request.query);
         const ports = filter ? await listPorts(context, filter) : [];
@@ -105,12 +85,46 @@ export function neutronRoutes(context: UseCaseContext) {
         return { ports: ports.map(portBody), ...(links.length > 0 ? { ports_links: links } : {}) };
       },
     );
-    app.get<{ Params: { port_id: string } }>("/v2.0/ports/:port_id", { config: { errors } }, async (request) => ({
-      port: portBody(await showPort(context, callerOf(request), request.params.port_id)),
-    }));
+    app.get<{ Params: { port_id: string } }>(
+      "/v2.0/ports/:port_id",
+      {
+        schema: {
+          operationId: "neutronShowPort",
+          tags: ["Neutron"],
+          summary: "Show a port",
+          response: ok(sharedAnswers.port),
+        },
+        config: { permission: act("vpc:ports:get"), raises: ["portNotFound"], errors },
+      },
+      async (request) => ({
+        port: portBody(await showPort(context, callerOf(request), request.params.port_id)),
+      }),
+    );
     app.post<{ Body: CreatePortBody }>(
       "/v2.0/ports",
-      { schema: { body: createPortSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreatePort",
+          tags: ["Neutron"],
+          summary: "Create a port (plain or neutron:VIP_PORT)",
+          response: ok(sharedAnswers.port, 201),
+          body: createPortSchema,
+        },
+        config: {
+          permission: act("vpc:ports:create"),
+          raises: [
+            "neutronInvalidInput",
+            "networkNotFound",
+            "neutronInvalidIpForSubnet",
+            "neutronIpInUse",
+            "neutronIpExhausted",
+            "neutronPairsExhausted",
+            "neutronSgNotFound",
+            "neutronPortSecurityRequired",
+          ],
+          errors,
+        },
+      },
       async (request, reply) => {
         const { port } = request.body;
         const fixedIp = port.fixed_ips?.[0];
@@ -125,7 +139,7 @@ export function neutronRoutes(context: UseCaseContext) {
           adminStateUp: port.admin_state_up ?? true,
           deviceOwner: port.device_owner ?? "",
           fixedIp: fixedIp && { subnetId: fixedIp.subnet_id, ipAddress: fixedIp.ip_address },
-          allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+          allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
           securityGroups: port.security_groups,
           portSecurityEnabled: port.port_security_enabled,
           extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
@@ -136,14 +150,34 @@ export function neutronRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { port_id: string }; Body: UpdatePortBody }>(
       "/v2.0/ports/:port_id",
-      { schema: { body: updatePortSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdatePort",
+          tags: ["Neutron"],
+          summary: "Update a port's name, description or allowed address pairs",
+          response: ok(sharedAnswers.port),
+          body: updatePortSchema,
+        },
+        config: {
+          permission: act("vpc:ports:update"),
+          raises: [
+            "portNotFound",
+            "neutronInvalidInput",
+            "neutronPairsExhausted",
+            "neutronSgNotFound",
+            "neutronPortSecurityRequired",
+            "neutronPortHasSecurityGroup",
+          ],
+          errors,
+        },
+      },
       async (request) => {
         const { port } = request.body;
         refuseDeepProfile(port["binding:profile"]);
         const updated = await updatePort(context, callerOf(request), request.params.port_id, {
           name: port.name,
           description: port.description,
-          allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+          allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
           securityGroups: port.security_groups,
           portSecurityEnabled: port.port_security_enabled,
           extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
@@ -154,7 +188,15 @@ export function neutronRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { port_id: string } }>(
       "/v2.0/ports/:port_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeletePort",
+          tags: ["Neutron"],
+          summary: "Delete a port (a VIP port's bindings go with it)",
+          response: noContent,
+        },
+        config: { permission: act("vpc:ports:delete"), raises: ["portNotFound", "neutronPortInUse"], errors },
+      },
       async (request, reply) => {
         await deletePort(context, callerOf(request), request.params.port_id);
         return reply.code(204).send();

@@ -1,148 +1,45 @@
-const pair = {
-  type: "object",
-  required: ["ip_address"],
-  properties: {
-    ip_address: { type: "string", maxLength: 64 },
-    mac_address: { type: "string", maxLength: 64 },
-  },
-} as const;
+import { type Static, Type } from "@sinclair/typebox";
+import { limit, stringOrList } from "../shared/list-query.js";
+import { anyObject, fixedIpsSchema, pairSchema, portQueryProperties } from "../shared/port-schemas.js";
+
+const dhcpOption = Type.Object({
+  opt_name: Type.String({ minLength: 1, maxLength: 255 }),
+  opt_value: Type.Union([Type.String({ maxLength: 255 }), Type.Null()]),
+  ip_version: Type.Optional(Type.Unsafe<4 | 6>({ enum: [4, 6] })),
+});
 
 const writable = {
-  name: { type: "string", maxLength: 255 },
-  description: { type: "string", maxLength: 255 },
-  allowed_address_pairs: { type: "array", maxItems: 1000, items: pair },
-  security_groups: { type: "array", maxItems: 10, items: { type: "string", minLength: 1, maxLength: 64 } },
-  extra_dhcp_opts: {
-    type: "array",
-    maxItems: 100,
-    items: {
-      type: "object",
-      required: ["opt_name", "opt_value"],
-      properties: {
-        opt_name: { type: "string", minLength: 1, maxLength: 255 },
-        opt_value: { anyOf: [{ type: "string", maxLength: 255 }, { type: "null" }] },
-        ip_version: { enum: [4, 6] },
-      },
-    },
-  },
-  port_security_enabled: { type: "boolean" },
-  "binding:profile": { type: "object" },
-  "binding:vnic_type": { type: "string" },
-} as const;
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  description: Type.Optional(Type.String({ maxLength: 255 })),
+  allowed_address_pairs: Type.Optional(Type.Array(pairSchema, { maxItems: 1000 })),
+  security_groups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 10 })),
+  extra_dhcp_opts: Type.Optional(Type.Array(dhcpOption, { maxItems: 100 })),
+  port_security_enabled: Type.Optional(Type.Boolean()),
+  "binding:profile": Type.Optional(anyObject),
+  "binding:vnic_type": Type.Optional(Type.String()),
+};
 
-export const createPortSchema = {
-  type: "object",
-  required: ["port"],
-  properties: {
-    port: {
-      type: "object",
-      required: ["network_id"],
-      properties: {
-        ...writable,
-        network_id: { type: "string", minLength: 1, maxLength: 64 },
-        admin_state_up: { type: "boolean" },
-        device_owner: { enum: ["", "neutron:VIP_PORT"] },
-        fixed_ips: {
-          type: "array",
-          maxItems: 1,
-          items: {
-            type: "object",
-            properties: {
-              subnet_id: { type: "string", maxLength: 64 },
-              ip_address: { type: "string", maxLength: 64 },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
+export const createPortSchema = Type.Object({
+  port: Type.Object({
+    ...writable,
+    network_id: Type.String({ minLength: 1, maxLength: 64 }),
+    admin_state_up: Type.Optional(Type.Boolean()),
+    device_owner: Type.Optional(Type.Unsafe<"" | "neutron:VIP_PORT">({ enum: ["", "neutron:VIP_PORT"] })),
+    fixed_ips: Type.Optional(fixedIpsSchema),
+  }),
+});
+export type CreatePortBody = Static<typeof createPortSchema>;
 
-export const updatePortSchema = {
-  type: "object",
-  required: ["port"],
-  properties: { port: { type: "object", minProperties: 1, properties: writable } },
-} as const;
+export const updatePortSchema = Type.Object({ port: Type.Object(writable, { minProperties: 1 }) });
+export type UpdatePortBody = Static<typeof updatePortSchema>;
 
-export interface PairBody {
-  ip_address: string;
-  mac_address?: string;
-}
-
-export interface CreatePortBody {
-  port: {
-    network_id: string;
-    name?: string;
-    description?: string;
-    admin_state_up?: boolean;
-    device_owner?: "" | "neutron:VIP_PORT";
-    fixed_ips?: { subnet_id?: string; ip_address?: string }[];
-    allowed_address_pairs?: PairBody[];
-    security_groups?: string[];
-    port_security_enabled?: boolean;
-    extra_dhcp_opts?: DhcpOptionBody[];
-    "binding:profile"?: Record<string, unknown>;
-  };
-}
-
-export interface DhcpOptionBody {
-  opt_name: string;
-  opt_value?: string | null;
-  ip_version?: number;
-}
-
-export interface UpdatePortBody {
-  port: {
-    name?: string;
-    description?: string;
-    allowed_address_pairs?: PairBody[];
-    security_groups?: string[];
-    port_security_enabled?: boolean;
-    extra_dhcp_opts?: DhcpOptionBody[];
-    "binding:profile"?: Record<string, unknown>;
-  };
-}
-
-/** One value or a list; a list is bounded, as each id becomes a parameter of one SQL statement. */
-const stringOrList = {
-  anyOf: [{ type: "string" }, { type: "array", maxItems: 1000, items: { type: "string" } }],
-} as const;
-
-export const listPortsQuerySchema = {
-  type: "object",
-  properties: {
-    id: stringOrList,
-    name: { type: "string" },
-    network_id: { type: "string" },
-    device_id: { type: "string" },
-    device_owner: { type: "string" },
-    mac_address: { type: "string" },
-    status: { type: "string" },
-    admin_state_up: { type: "boolean" },
-    project_id: { type: "string" },
-    tenant_id: { type: "string" },
-    fixed_ips: { type: "array", items: { type: "string" } },
-    security_groups: stringOrList,
-    limit: { type: "integer", minimum: 0, maximum: 2000 },
-    marker: { type: "string" },
-    page_reverse: { type: "boolean" },
-  },
-} as const;
-
-export interface ListPortsQuery {
-  id?: string | string[];
-  name?: string;
-  network_id?: string;
-  device_id?: string;
-  device_owner?: string;
-  mac_address?: string;
-  status?: string;
-  admin_state_up?: boolean;
-  project_id?: string;
-  tenant_id?: string;
-  fixed_ips?: string[];
-  security_groups?: string | string[];
-  limit?: number;
-  marker?: string;
-  page_reverse?: boolean;
-}
+export const listPortsQuerySchema = Type.Object({
+  ...portQueryProperties,
+  project_id: Type.Optional(Type.String()),
+  tenant_id: Type.Optional(Type.String()),
+  security_groups: Type.Optional(stringOrList),
+  limit: Type.Optional(limit),
+  marker: Type.Optional(Type.String()),
+  page_reverse: Type.Optional(Type.Boolean()),
+});
+export type ListPortsQuery = Static<typeof listPortsQuerySchema>;

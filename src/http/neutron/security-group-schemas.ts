@@ -1,3 +1,5 @@
+import { limit, stringOrList } from "../shared/list-query.js";
+
 const text = (maxLength: number) => ({ type: "string", maxLength }) as const;
 
 const writable = { name: text(255), description: text(255) } as const;
@@ -18,13 +20,8 @@ export interface NeutronSecurityGroupBody {
   security_group: { name?: string; description?: string };
 }
 
-/** One value or a list (`?id=a&id=b`), bounded. */
-const stringOrList = {
-  anyOf: [{ type: "string" }, { type: "array", maxItems: 1000, items: { type: "string" } }],
-} as const;
-
 const paging = {
-  limit: { type: "integer", minimum: 0, maximum: 2000 },
+  limit,
   marker: text(64),
   tenant_id: text(64),
   project_id: text(64),

@@ -15,9 +15,12 @@ import {
   listSecurityGroupRules,
   showSecurityGroupRule,
 } from "../../usecases/security-groups/rules.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
-import { type CreateRuleBody, createRuleSchema } from "../vpc/security-group-schemas.js";
-import { ruleRequest } from "../vpc/security-groups.js";
+import { sharedAnswers } from "../shared/answers.js";
+import { listOf } from "../shared/list-query.js";
+import { type CreateRuleBody, createRuleSchema, ruleRequest } from "../shared/security-group-rules.js";
 import { neutronRuleBody, neutronSecurityGroupBody } from "./security-group-mappers.js";
 import {
   type NeutronListRulesQuery,
@@ -39,14 +42,26 @@ function foreign(caller: Caller, query: { tenant_id?: string; project_id?: strin
 
 const page = (query: { limit?: number; marker?: string }) =>
   query.limit ? { limit: query.limit, marker: query.marker } : undefined;
-const ids = (id: string | string[] | undefined) => (id === undefined ? undefined : [id].flat());
 
 /** Neutron `/v2.0/security-groups` and `/v2.0/security-group-rules`. */
 export function neutronSecurityGroupRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.post<{ Body: NeutronSecurityGroupBody }>(
       "/v2.0/security-groups",
-      { schema: { body: neutronCreateSecurityGroupSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateSecurityGroup",
+          tags: ["Neutron"],
+          summary: "Create a security group",
+          response: ok(sharedAnswers.securityGroup, 201),
+          body: neutronCreateSecurityGroupSchema,
+        },
+        config: {
+          permission: act("vpc:securityGroups:create"),
+          raises: ["neutronSgDefaultExists", "neutronInvalidInput"],
+          errors,
+        },
+      },
       async (request, reply) => {
         const { security_group: group } = request.body;
         const view = await createSecurityGroup(
@@ -60,13 +75,22 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: NeutronListSecurityGroupsQuery }>(
       "/v2.0/security-groups",
-      { schema: { querystring: neutronListSecurityGroupsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListSecurityGroups",
+          tags: ["Neutron"],
+          summary: "List security groups",
+          response: ok(sharedAnswers.securityGroups),
+          querystring: neutronListSecurityGroupsQuerySchema,
+        },
+        config: { permission: act("vpc:securityGroups:get"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const { query } = request;
         if (foreign(caller, query)) return { security_groups: [] };
         const views = await listSecurityGroups(context, caller, {
-          ids: ids(query.id),
+          ids: listOf(query.id),
           name: query.name,
           description: query.description,
           page: page(query),
@@ -74,14 +98,39 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
         return { security_groups: views.map(neutronSecurityGroupBody) };
       },
     );
-    app.get<{ Params: { id: string } }>("/v2.0/security-groups/:id", { config: { errors } }, async (request) => ({
-      security_group: neutronSecurityGroupBody(
-        await showSecurityGroup(context, callerOf(request), request.params.id, ERR),
-      ),
-    }));
+    app.get<{ Params: { id: string } }>(
+      "/v2.0/security-groups/:id",
+      {
+        schema: {
+          operationId: "neutronShowSecurityGroup",
+          tags: ["Neutron"],
+          summary: "Show a security group with its rules",
+          response: ok(sharedAnswers.securityGroup),
+        },
+        config: { permission: act("vpc:securityGroups:get"), raises: ["neutronSgNotFound"], errors },
+      },
+      async (request) => ({
+        security_group: neutronSecurityGroupBody(
+          await showSecurityGroup(context, callerOf(request), request.params.id, ERR),
+        ),
+      }),
+    );
     app.put<{ Params: { id: string }; Body: NeutronSecurityGroupBody }>(
       "/v2.0/security-groups/:id",
-      { schema: { body: neutronUpdateSecurityGroupSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdateSecurityGroup",
+          tags: ["Neutron"],
+          summary: "Update a security group's name or description",
+          response: ok(sharedAnswers.securityGroup),
+          body: neutronUpdateSecurityGroupSchema,
+        },
+        config: {
+          permission: act("vpc:securityGroups:update"),
+          raises: ["neutronSgNotFound", "neutronSgDefaultUnchangeable", "neutronSgDefaultExists"],
+          errors,
+        },
+      },
       async (request) => {
         const { security_group: group } = request.body;
         const view = await updateSecurityGroup(context, callerOf(request), request.params.id, group, ERR);
@@ -90,7 +139,19 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { id: string } }>(
       "/v2.0/security-groups/:id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeleteSecurityGroup",
+          tags: ["Neutron"],
+          summary: "Delete a security group no port uses (not the default)",
+          response: noContent,
+        },
+        config: {
+          permission: act("vpc:securityGroups:delete"),
+          raises: ["neutronSgNotFound", "neutronSgDefaultUndeletable", "neutronSgInUse"],
+          errors,
+        },
+      },
       async (request, reply) => {
         await deleteSecurityGroup(context, callerOf(request), request.params.id, ERR);
         return reply.code(204).send();
@@ -99,7 +160,20 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
 
     app.post<{ Body: CreateRuleBody }>(
       "/v2.0/security-group-rules",
-      { schema: { body: createRuleSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateSecurityGroupRule",
+          tags: ["Neutron"],
+          summary: "Create a security group rule",
+          response: ok(sharedAnswers.securityGroupRule, 201),
+          body: createRuleSchema,
+        },
+        config: {
+          permission: act("vpc:securityGroupRules:create"),
+          raises: ["neutronInvalidInput", "neutronSgNotFound", "neutronSgRuleExists"],
+          errors,
+        },
+      },
       async (request, reply) => {
         if (request.body.security_group_rule.remote_address_group_id) {
           fail("neutronInvalidInput", "IP address groups are not supported.");
@@ -110,13 +184,22 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: NeutronListRulesQuery }>(
       "/v2.0/security-group-rules",
-      { schema: { querystring: neutronListRulesQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListSecurityGroupRules",
+          tags: ["Neutron"],
+          summary: "List security group rules",
+          response: ok(sharedAnswers.securityGroupRules),
+          querystring: neutronListRulesQuerySchema,
+        },
+        config: { permission: act("vpc:securityGroupRules:get"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const { query } = request;
         if (foreign(caller, query)) return { security_group_rules: [] };
         const rules = await listSecurityGroupRules(context, caller, {
-          ids: ids(query.id),
+          ids: listOf(query.id),
           securityGroupId: query.security_group_id,
           direction: query.direction,
           ethertype: query.ethertype,
@@ -130,14 +213,34 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
         return { security_group_rules: rules.map(neutronRuleBody) };
       },
     );
-    app.get<{ Params: { id: string } }>("/v2.0/security-group-rules/:id", { config: { errors } }, async (request) => ({
-      security_group_rule: neutronRuleBody(
-        await showSecurityGroupRule(context, callerOf(request), request.params.id, ERR),
-      ),
-    }));
+    app.get<{ Params: { id: string } }>(
+      "/v2.0/security-group-rules/:id",
+      {
+        schema: {
+          operationId: "neutronShowSecurityGroupRule",
+          tags: ["Neutron"],
+          summary: "Show a security group rule",
+          response: ok(sharedAnswers.securityGroupRule),
+        },
+        config: { permission: act("vpc:securityGroupRules:get"), raises: ["neutronSgRuleNotFound"], errors },
+      },
+      async (request) => ({
+        security_group_rule: neutronRuleBody(
+          await showSecurityGroupRule(context, callerOf(request), request.params.id, ERR),
+        ),
+      }),
+    );
     app.delete<{ Params: { id: string } }>(
       "/v2.0/security-group-rules/:id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeleteSecurityGroupRule",
+          tags: ["Neutron"],
+          summary: "Delete a security group rule",
+          response: noContent,
+        },
+        config: { permission: act("vpc:securityGroupRules:delete"), raises: ["neutronSgRuleNotFound"], errors },
+      },
       async (request, reply) => {
         await deleteSecurityGroupRule(context, callerOf(request), request.params.id, ERR);
         return reply.code(204).send();

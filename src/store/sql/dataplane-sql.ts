@@ -1,10 +1,12 @@
 import type { SecurityGroupRule } from "../../domain/security-groups/model.js";
-import type { BoundEip } from "../store.js";
+import type { BoundEip, WireSlice } from "../types.js";
+import type { Row, SqlContext } from "./context.js";
 import type { SqlExecutor } from "./executor.js";
-import { inList } from "./in-list.js";
+import { hydratedPortColumns, hydratePorts } from "./port-rows.js";
+import { serverFromRow, subnetFromRow } from "./rows.js";
 import { ruleFromRow } from "./security-groups-sql.js";
 
-type Row = Record<string, unknown>;
+/** The data plane's reads: what it lays on the wire beyond subnets, servers and ports, and one change's slice. */
 
 /** Every IPv4 security group rule of every project: what the data plane filters NICs with. */
 export async function listWireRules(db: SqlExecutor): Promise<SecurityGroupRule[]> {
@@ -17,7 +19,7 @@ export async function listBoundEips(db: SqlExecutor): Promise<BoundEip[]> {
   const rows = await db.all<Row>(
     "SELECT public_ip_address, port_id FROM eips WHERE port_id IS NOT NULL ORDER BY public_ip_address",
   );
-  return rows.map((row) => ({ publicIpAddress: String(row.public_ip_address), portId: String(row.port_id) }));
+  return rows.map(boundEip);
 }
 
 /** Ports that are members of the group (their filtering changes with the group's rules). */
@@ -33,31 +35,44 @@ export async function portOfEip(db: SqlExecutor, eipId: string): Promise<string 
   return portId === null || portId === undefined ? undefined : String(portId);
 }
 
-/** The rows a change names, by id, whatever their project (the data plane's view). */
-export async function rowsByIds(db: SqlExecutor, table: "servers" | "subnets", ids: readonly string[]): Promise<Row[]> {
-  if (ids.length === 0) return [];
-  const where = inList(db.dialect, "id", ids);
-  return db.all<Row>(`SELECT * FROM ${table} WHERE ${where.sql} ORDER BY id`, [where.param]);
+const boundEip = (row: Row): BoundEip => ({
+  publicIpAddress: String(row.public_ip_address),
+  portId: String(row.port_id),
+});
+
+/** Rows whose `column` is one of `values` (none when there are none). */
+async function rowsWhereIn(context: SqlContext, select: string, column: string, values: readonly string[]) {
+  if (values.length === 0) return [];
+  const list = context.dialect.inList(column, values);
+  return context.db.all<Row>(`${select} WHERE ${list.sql}`, [list.param]);
 }
 
-/** IPv4 rules of these groups. */
-export async function rulesOfGroups(db: SqlExecutor, groupIds: readonly string[]): Promise<SecurityGroupRule[]> {
-  if (groupIds.length === 0) return [];
-  const where = inList(db.dialect, "security_group_id", groupIds);
-  const rows = await db.all<Row>(
-    `SELECT * FROM security_group_rules WHERE ethertype = 'IPv4' AND ${where.sql} ORDER BY id`,
-    [where.param],
-  );
-  return rows.map(ruleFromRow);
-}
-
-/** EIPs bound to these ports. */
-export async function eipsOfPorts(db: SqlExecutor, portIds: readonly string[]): Promise<BoundEip[]> {
-  if (portIds.length === 0) return [];
-  const where = inList(db.dialect, "port_id", portIds);
-  const rows = await db.all<Row>(
-    `SELECT public_ip_address, port_id FROM eips WHERE ${where.sql} ORDER BY public_ip_address`,
-    [where.param],
-  );
-  return rows.map((row) => ({ publicIpAddress: String(row.public_ip_address), portId: String(row.port_id) }));
+/** See `WireSlice`: a handful of indexed reads whatever the size of the store. */
+export async function readWireSlice(
+  context: SqlContext,
+  ids: { ports: string[]; servers: string[]; subnets: string[] },
+): Promise<WireSlice> {
+  const portsWhere = (column: string, values: readonly string[]) =>
+    rowsWhereIn(context, `SELECT ${hydratedPortColumns(context.dialect)} FROM ports`, column, values).then((rows) =>
+      hydratePorts(context.dialect, rows),
+    );
+  const named = await portsWhere("id", ids.ports);
+  const serverIds = [...new Set([...ids.servers, ...named.filter((p) => p.nicIndex !== null).map((p) => p.deviceId)])];
+  const nics = (await portsWhere("device_id", serverIds)).filter((port) => port.nicIndex !== null);
+  const ports = [...new Map([...named, ...nics].map((port) => [port.id, port])).values()];
+  const portIds = [...new Set([...ids.ports, ...nics.map((port) => port.id)])];
+  const groupIds = [...new Set(ports.flatMap((port) => port.securityGroupIds))];
+  return {
+    serverIds,
+    portIds,
+    subnetIds: ids.subnets,
+    groupIds,
+    servers: (await rowsWhereIn(context, "SELECT * FROM servers", "id", serverIds)).map(serverFromRow),
+    ports,
+    subnets: (await rowsWhereIn(context, "SELECT * FROM subnets", "id", ids.subnets)).map(subnetFromRow),
+    rules: (await rowsWhereIn(context, "SELECT * FROM security_group_rules", "security_group_id", groupIds))
+      .map(ruleFromRow)
+      .filter((rule) => rule.ethertype === "IPv4"),
+    eips: (await rowsWhereIn(context, "SELECT public_ip_address, port_id FROM eips", "port_id", portIds)).map(boundEip),
+  };
 }

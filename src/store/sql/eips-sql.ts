@@ -1,9 +1,10 @@
 import type { Eip } from "../../domain/eips/model.js";
-import type { EipFilter, EipTx } from "../eips.js";
-import type { ReadOptions } from "../store.js";
+import type { EipRepository } from "../repositories/eips.js";
+import type { EipFilter, ReadOptions } from "../types.js";
+import type { SqlContext } from "./context.js";
 import { portOfEip } from "./dataplane-sql.js";
 import type { SqlExecutor } from "./executor.js";
-import { Where } from "./where.js";
+import { Query } from "./query.js";
 
 type Row = Record<string, unknown>;
 
@@ -28,18 +29,19 @@ function eipFromRow(row: Row): Eip {
   };
 }
 
-/** The SQL of EIPs; the first link of the chain of aggregate classes `SqlTx` extends. */
-export class EipSql implements EipTx {
-  constructor(protected readonly db: SqlExecutor) {}
+export class EipsSql implements EipRepository {
+  constructor(private readonly context: SqlContext) {}
 
-  protected rowLock(options?: ReadOptions): string {
-    return options?.forUpdate && this.db.dialect === "postgres" ? " FOR UPDATE" : "";
+  private get db(): SqlExecutor {
+    return this.context.db;
   }
 
-  /** Records ports whose wire a write changed (their filtering or NAT), for the change feed; `SqlTx` keeps them. */
-  protected touchedPorts(_portIds: readonly string[]): void {}
+  /** Ports an EIP leaves or reaches go to the change feed: the data plane's NAT follows them like a bind. */
+  private touched(portIds: readonly (string | null | undefined)[]): void {
+    for (const id of portIds) if (id) this.context.changes.ports.add(id);
+  }
 
-  async insertEip(e: Eip): Promise<void> {
+  async insert(e: Eip): Promise<void> {
     await this.db.run(
       `INSERT INTO eips (id, project_id, public_ip_address, type, alias, port_id, bandwidth_id, bandwidth_name,
         bandwidth_size, bandwidth_share_type, bandwidth_charge_mode, created_at, updated_at)
@@ -62,28 +64,28 @@ export class EipSql implements EipTx {
     );
   }
 
-  async getEip(id: string, options?: ReadOptions): Promise<Eip | undefined> {
-    const rows = await this.db.all<Row>(`SELECT * FROM eips WHERE id = ?${this.rowLock(options)}`, [id]);
-    return rows[0] ? eipFromRow(rows[0]) : undefined;
+  async get(id: string, options?: ReadOptions): Promise<Eip | undefined> {
+    const row = await new Query(this.context.dialect, "eips").where("id = ?", id).forUpdate(options).first(this.db);
+    return row ? eipFromRow(row) : undefined;
   }
 
-  async listEips(projectId: string, filter: EipFilter): Promise<Eip[]> {
-    const where = new Where(projectId, this.db.dialect)
+  async list(projectId: string, filter: EipFilter): Promise<Eip[]> {
+    const query = new Query(this.context.dialect, "eips")
+      .where("project_id = ?", projectId)
       .equal("port_id", filter.portId)
       .equal("public_ip_address", filter.publicIpAddress)
-      .ids(filter.ids);
-    if (where.empty) return [];
-    return (await this.db.all<Row>(`SELECT * FROM eips${where.page(filter.page)}`, where.params)).map(eipFromRow);
+      .oneOf("id", filter.ids)
+      .page(filter.page);
+    return (await query.all(this.db)).map(eipFromRow);
   }
 
-  async usedEipAddresses(): Promise<Set<string>> {
+  async usedAddresses(): Promise<Set<string>> {
     const rows = await this.db.all<Row>("SELECT public_ip_address FROM eips");
     return new Set(rows.map((row) => text(row.public_ip_address)));
   }
 
-  async updateEip(e: Eip): Promise<void> {
-    const before = await portOfEip(this.db, e.id);
-    this.touchedPorts([...(before ? [before] : []), ...(e.portId ? [e.portId] : [])]);
+  async update(e: Eip): Promise<void> {
+    this.touched([await portOfEip(this.db, e.id), e.portId]);
     await this.db.run("UPDATE eips SET alias = ?, port_id = ?, updated_at = ? WHERE id = ?", [
       e.alias,
       e.portId,
@@ -92,14 +94,13 @@ export class EipSql implements EipTx {
     ]);
   }
 
-  async deleteEip(id: string): Promise<void> {
-    const before = await portOfEip(this.db, id);
-    if (before) this.touchedPorts([before]);
+  async delete(id: string): Promise<void> {
+    this.touched([await portOfEip(this.db, id)]);
     await this.db.run("DELETE FROM eips WHERE id = ?", [id]);
   }
 
-  async unbindEipsOfPort(portId: string, now: string): Promise<number> {
-    this.touchedPorts([portId]);
+  async unbindFromPort(portId: string, now: string): Promise<number> {
+    this.touched([portId]);
     return this.db.run("UPDATE eips SET port_id = NULL, updated_at = ? WHERE port_id = ?", [now, portId]);
   }
 }

@@ -21,7 +21,7 @@ function invalid(detail: string): never {
 
 /** A subnet as Neutron knows it: by its Neutron id, in the caller's project. */
 async function ownSubnet(tx: Tx, caller: Caller, id: string, forUpdate = false): Promise<Subnet> {
-  const subnet = await tx.getSubnetByNeutronId(id, { forUpdate });
+  const subnet = await tx.networks.getSubnetByNeutronId(id, { forUpdate });
   if (!subnet || subnet.projectId !== caller.projectId)
     fail("neutronSubnetNotFound", `Subnet ${id} could not be found.`);
   return subnet;
@@ -49,7 +49,7 @@ export async function listNeutronSubnets(
   filter: SubnetListFilter,
 ): Promise<Subnet[]> {
   const subnets = await context.store.read((tx) =>
-    tx.listSubnets(caller.projectId, { page: { limit: Number.MAX_SAFE_INTEGER } }),
+    tx.networks.listSubnets(caller.projectId, { page: { limit: Number.MAX_SAFE_INTEGER } }),
   );
   const matching = subnets.filter(
     (subnet) =>
@@ -146,23 +146,23 @@ export async function createNeutronSubnet(
       ? defaultAllocationPools(cidr, gatewayIp)
       : checkedPools(cidr, gatewayIp, input.allocationPools);
   return context.store.write(async (tx) => {
-    const network = await tx.getNetwork(input.networkId, { forUpdate: true });
+    const network = await tx.networks.getNetwork(input.networkId, { forUpdate: true });
     if (!network || network.projectId !== caller.projectId) {
       fail("networkNotFound", `Network ${input.networkId} could not be found.`);
     }
     if (network.vpcId !== null) {
       invalid(`Network ${network.id} is the network of VPC subnet ${network.id} and holds only that subnet.`);
     }
-    for (const sibling of await tx.listSubnetsOfNetwork(network.id)) {
+    for (const sibling of await tx.networks.listSubnetsOfNetwork(network.id)) {
       const siblingCidr = parseCidr(sibling.cidr);
       if (siblingCidr && cidrsOverlap(siblingCidr, cidr)) {
         invalid(`Requested subnet with cidr: ${cidr.text} for network: ${network.id} overlaps with another subnet.`);
       }
     }
-    if ((await tx.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
+    if ((await tx.admin.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
       fail("neutronOverQuota", "Quota exceeded for resources: ['subnet'].");
     }
-    const project = await tx.getProject(caller.projectId);
+    const project = await tx.iam.getProject(caller.projectId);
     const id = context.newId();
     const now = isoNow(context);
     const dns = input.dnsNameservers ?? [];
@@ -188,7 +188,7 @@ export async function createNeutronSubnet(
       createdAt: now,
       updatedAt: now,
     };
-    await tx.insertSubnet(subnet);
+    await tx.networks.insertSubnet(subnet);
     await insertSystemPorts(context, tx, subnet, cidr);
     return subnet;
   });
@@ -240,11 +240,11 @@ export async function updateNeutronSubnet(
       JSON.stringify(next.dnsList) !== JSON.stringify(subnet.dnsList);
     if (!changed) return subnet;
     const updated = { ...next, revisionNumber: subnet.revisionNumber + 1, updatedAt: isoNow(context) };
-    await tx.updateSubnet(updated);
+    await tx.networks.updateSubnet(updated);
     // A VPC v1 subnet and its network carry one name.
-    const network = await tx.getNetwork(subnet.networkId, { forUpdate: true });
+    const network = await tx.networks.getNetwork(subnet.networkId, { forUpdate: true });
     if (network?.vpcId && network.id === subnet.id && network.name !== updated.name) {
-      await tx.updateNetwork({
+      await tx.networks.updateNetwork({
         ...network,
         name: updated.name,
         revisionNumber: network.revisionNumber + 1,
@@ -266,12 +266,12 @@ export async function deleteNeutronSubnet(context: UseCaseContext, caller: Calle
     if (subnet.vpcId !== null) {
       fail("neutronSubnetInUse", `${inUse} It is VPC subnet ${subnet.id}: delete it through the VPC API.`);
     }
-    const ports = await tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
+    const ports = await tx.ports.list({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
     if (ports.some((port) => !isSystemOwner(port.deviceOwner) || port.deviceId !== subnet.id)) {
       fail("neutronSubnetInUse", inUse);
     }
     const now = isoNow(context);
     for (const port of ports) await removePort(tx, port, now);
-    await tx.deleteSubnet(subnet.id);
+    await tx.networks.deleteSubnet(subnet.id);
   });
 }

@@ -89,11 +89,11 @@ function subnetsFor(subnets: Subnet[], requested: CreatePortInput["fixedIp"]): S
 }
 
 export async function listPorts(context: UseCaseContext, filter: PortFilter): Promise<Port[]> {
-  return context.store.read((tx) => tx.listPorts(filter));
+  return context.store.read((tx) => tx.ports.list(filter));
 }
 
 export async function showPort(context: UseCaseContext, caller: Caller, id: string, refuse: PortRefusals) {
-  const port = await context.store.read((tx) => tx.getPort(id));
+  const port = await context.store.read((tx) => tx.ports.get(id));
   if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
   return port;
 }
@@ -105,11 +105,11 @@ export async function createPort(
   refuse: PortRefusals,
 ): Promise<Port> {
   return context.store.write(async (tx) => {
-    const network = await tx.getNetwork(input.networkId);
+    const network = await tx.networks.getNetwork(input.networkId);
     if (!network || network.projectId !== caller.projectId) {
       refuse("network-not-found", `Network ${input.networkId} could not be found.`);
     }
-    const subnets = await tx.listSubnetsOfNetwork(network.id);
+    const subnets = await tx.networks.listSubnetsOfNetwork(network.id);
     const requested = input.fixedIp;
     let fixedIps: Port["fixedIps"] = [];
     if (requested?.subnetId !== undefined || requested?.ipAddress !== undefined || subnets.length > 0) {
@@ -181,7 +181,7 @@ export async function updatePort(
   refuse: PortRefusals,
 ): Promise<Port> {
   return context.store.write(async (tx) => {
-    const port = await tx.getPort(id, { forUpdate: true });
+    const port = await tx.ports.get(id, { forUpdate: true });
     if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
     const next: Port = {
       ...port,
@@ -223,8 +223,8 @@ export async function updatePort(
       !samePairs(next.allowedAddressPairs, port.allowedAddressPairs);
     if (!changed) return port;
     const updated = { ...next, revisionNumber: port.revisionNumber + 1, updatedAt: isoNow(context) };
-    await tx.updatePort(updated);
-    if (groupsChanged) await tx.setPortSecurityGroups(updated.id, updated.securityGroupIds);
+    await tx.ports.update(updated);
+    if (groupsChanged) await tx.securityGroups.setPortGroups(updated.id, updated.securityGroupIds);
     return updated;
   });
 }
@@ -237,7 +237,7 @@ export async function deletePort(
   refuse: PortRefusals,
 ): Promise<void> {
   await context.store.write(async (tx) => {
-    const port = await tx.getPort(id, { forUpdate: true });
+    const port = await tx.ports.get(id, { forUpdate: true });
     if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
     if (!isVipCapableOwner(port.deviceOwner) || port.deviceId !== "") {
       refuse("port-in-use", `Port ${id} is owned by ${port.deviceOwner || "a device"} and cannot be deleted.`);
