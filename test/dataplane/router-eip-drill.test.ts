@@ -4,6 +4,7 @@
  * namespace and its port's fixed IP; servers without one do not reach the internet. An EIP on a VIP port answers from
  * whichever server holds the VIP, so killing the master's keepalived moves the public address too.
  */
+import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Topology } from "../support/topology.js";
@@ -157,7 +158,21 @@ describe.skipIf(SKIP_REASON !== undefined)(`the VPC router and EIPs on the wire$
       10_000,
     );
     // The master answers on the EIP (the router learns the VIP's MAC from A's gratuitous ARP or its own request).
-    await until(() => answerOf(internet, publicIp.address, 80) === "a", 10_000, 100);
+    await until(() => answerOf(internet, publicIp.address, 80) === "a", 10_000, 100).catch((error) => {
+      const router = `${dp.prefix}-rt-${net.vpcId}`;
+      for (const argv of [
+        ["ip", "-n", router, "neigh"],
+        ["ip", "-n", router, "-br", "addr"],
+        ["ip", "-n", a.ns, "-br", "addr"],
+        ["ip", "-n", b.ns, "-br", "addr"],
+        ["ip", "netns", "exec", router, "nft", "list", "ruleset"],
+        ["ip", "netns", "exec", `${dp.prefix}-dp`, "nft", "list", "ruleset"],
+      ]) {
+        console.log(`$ ${argv.join(" ")}\n${spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" }).stdout}`);
+      }
+      console.log(`answer now: ${answerOf(internet, publicIp.address, 80)}`);
+      throw error;
+    });
     expect(answersFrom(internet, publicIp.address)).toBe(true);
 
     // Killed, not stopped: no goodbye advert, and the VIP stays on A's eth0; B takes over after the master-down
