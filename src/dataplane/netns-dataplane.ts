@@ -8,7 +8,7 @@ import { ipJson } from "./command.js";
 import { diffWire } from "./diff.js";
 import { NftSession } from "./nft-session.js";
 import { observeWire } from "./observe.js";
-import { expectedObservation } from "./wire-state.js";
+import { expectedObservation, trustServersInside } from "./wire-state.js";
 
 export interface DataplaneLog {
   info(fields: object, message: string): void;
@@ -42,6 +42,8 @@ export class NetnsDataplane {
   private changesSeen = 0;
   private readonly crashAt = Number(process.env[FAULT_CRASH_BEFORE_APPLY_ENV] ?? 0);
   private closed = false;
+  /** The next full pass reads server namespaces from the data plane's side only (see `quickReconcile`). */
+  private quick = false;
   /** A running `nft -i` in the data plane's namespace for incremental rule changes. */
   private readonly nft: NftSession;
 
@@ -75,6 +77,15 @@ export class NetnsDataplane {
 
   /** Reads the wire back and makes it match the store exactly; resolves to what it changed. */
   reconcile(): Promise<string[]> {
+    return this.pass(true);
+  }
+
+  /**
+   * A full pass that reads the server namespaces only from the data plane's side (start-up: a thousand servers read
+   * inside took seconds); follow it with `reconcile` once the server listens.
+   */
+  quickReconcile(): Promise<string[]> {
+    this.quick = true;
     return this.pass(true);
   }
 
@@ -117,7 +128,12 @@ export class NetnsDataplane {
       this.rows.patch(await this.store.read((tx) => tx.admin.wireSlice(touched)));
     }
     const plan = planWire(this.rows.rows(), this.names);
-    const observed = !full && this.applied ? expectedObservation(this.applied) : await observeWire(this.names);
+    const quick = this.quick;
+    this.quick = false;
+    const observed =
+      !full && this.applied
+        ? expectedObservation(this.applied)
+        : trustServersInside(await observeWire(this.names, { serversInside: !quick }), plan);
     const ops = diffWire(plan, observed);
     try {
       await applyOps(ops, full ? undefined : this.nft);

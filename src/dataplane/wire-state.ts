@@ -30,6 +30,11 @@ export interface ObservedWire {
   bridgedTrafficFiltered: boolean;
   /** The rules last applied, when known; undefined makes the next pass load them whole again. */
   rules?: RulesPlan;
+  /**
+   * Server namespaces were not read inside (a quick start-up pass): a NIC whose bridge-side link is intact is taken
+   * to be intact inside too, as this process left it (see `trustServersInside`).
+   */
+  serversUnread?: boolean;
   /** Each router's script last applied, when known; a router missing here gets its script applied again. */
   routerRulesets?: Map<string, string>;
 }
@@ -111,4 +116,38 @@ export function expectedObservation(plan: WirePlan): ObservedWire {
     rules: plan.rules,
     routerRulesets: new Map(plan.routers.map((router) => [router.namespace, router.ruleset])),
   };
+}
+
+/**
+ * Fills in the server namespaces a quick pass did not read: what the plan expects inside, for every NIC whose
+ * bridge-side link is there (its state taken from that end). Inside a server only the data plane changes links and
+ * addresses, so after a crash the difference lies in links added or removed, rules, and links set up or down, all
+ * seen from the data plane's namespace; the full read (`dataplane sync`, and the pass right after start-up) checks the
+ * rest.
+ */
+export function trustServersInside(observed: ObservedWire, plan: WirePlan): ObservedWire {
+  if (!observed.serversUnread) return observed;
+  const namespaceIfaces = new Map(observed.namespaceIfaces);
+  const defaultRoutes = new Map(observed.defaultRoutes);
+  for (const server of plan.servers) {
+    if (!observed.namespaces.has(server.namespace)) continue;
+    const ifaces = new Map<string, ObservedIface>();
+    let allUp = server.nics.length > 0;
+    for (const nic of server.nics) {
+      const outside = observed.dataplaneLinks.get(nic.link);
+      if (!outside) continue;
+      allUp &&= outside.up;
+      ifaces.set(nic.ifname, {
+        ifname: nic.ifname,
+        kind: "veth",
+        alias: nic.link,
+        mac: nic.mac,
+        up: outside.up,
+        addresses: nic.address ? [nic.address] : [],
+      });
+    }
+    namespaceIfaces.set(server.namespace, ifaces);
+    defaultRoutes.set(server.namespace, allUp && server.up ? server.defaultGateway : undefined);
+  }
+  return { ...observed, namespaceIfaces, defaultRoutes };
 }

@@ -1,7 +1,7 @@
 /** The steps from what is on the wire to the plan: pure, so they are checked here without root. */
 import { describe, expect, it } from "vitest";
 import { diffWire, type WireOp } from "../../src/dataplane/diff.js";
-import { expectedObservation } from "../../src/dataplane/wire-state.js";
+import { expectedObservation, trustServersInside } from "../../src/dataplane/wire-state.js";
 import { dataplaneNames, EXTERNAL_BRIDGE, INTERNET_LINK } from "../../src/domain/portsec/names.js";
 import { emptyRulesPlan, type RulesPlan } from "../../src/domain/portsec/rules-plan.js";
 import type { WirePlan } from "../../src/domain/portsec/topology.js";
@@ -163,6 +163,31 @@ describe("wire diff", () => {
     eth0.mac = "fa:16:3e:00:00:ff";
     const ops = whats(diffWire(plan(), observed));
     expect(ops[0]).toBe(`remove link ${serverA.nics[0]?.link}`);
+    expect(ops).toContain(`create eth0 of server a (link ${serverA.nics[0]?.link}, fa:16:3e:00:00:0a, 10.0.0.10/24)`);
+  });
+});
+
+describe("a quick start-up pass (server namespaces seen from the data plane's side)", () => {
+  const unread = (observed: ReturnType<typeof expectedObservation>) => {
+    const copy = { ...observed, namespaceIfaces: new Map(observed.namespaceIfaces), serversUnread: true };
+    copy.namespaceIfaces.delete("evd-srv-a");
+    return copy;
+  };
+
+  it("trusts a NIC whose bridge-side link is intact: nothing to do", () => {
+    expect(diffWire(plan(), trustServersInside(unread(expectedObservation(plan())), plan()))).toEqual([]);
+  });
+
+  it("still sees a server stopped before the crash but not brought down, and a NIC whose link is gone", () => {
+    const stopped = plan([{ ...serverA, up: false }]);
+    expect(whats(diffWire(stopped, trustServersInside(unread(expectedObservation(plan())), stopped)))).toEqual([
+      `${serverA.nics[0]?.link} down`,
+      "evd-srv-a: eth0 down (server stopped)",
+    ]);
+    const observed = unread(expectedObservation(plan()));
+    observed.dataplaneLinks = new Map(observed.dataplaneLinks);
+    observed.dataplaneLinks.delete(serverA.nics[0]?.link as string);
+    const ops = whats(diffWire(plan(), trustServersInside(observed, plan())));
     expect(ops).toContain(`create eth0 of server a (link ${serverA.nics[0]?.link}, fa:16:3e:00:00:0a, 10.0.0.10/24)`);
   });
 });

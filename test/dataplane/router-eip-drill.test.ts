@@ -17,8 +17,6 @@ import {
   hostSnapshot,
   namespaces,
   pingFrom,
-  SKIP_REASON,
-  SKIP_TITLE,
   startDataplaneServer,
   until,
 } from "./support.js";
@@ -34,9 +32,10 @@ import {
   pidOf,
   serversIn,
   startKeepalived,
+  VPC_DRILL_NEEDS,
 } from "./vpc-support.js";
 
-describe.skipIf(SKIP_REASON !== undefined)(`the VPC router and EIPs on the wire${SKIP_TITLE}`, () => {
+describe.skipIf(VPC_DRILL_NEEDS.skip)(VPC_DRILL_NEEDS.title("the VPC router and EIPs on the wire"), () => {
   let dp: DataplaneServer;
   let host: ReturnType<typeof hostSnapshot>;
   let internet: string;

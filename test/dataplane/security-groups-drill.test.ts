@@ -16,8 +16,6 @@ import {
   hostSnapshot,
   namespaces,
   pingFrom,
-  SKIP_REASON,
-  SKIP_TITLE,
   startDataplaneServer,
   until,
 } from "./support.js";
@@ -30,9 +28,10 @@ import {
   pidOf,
   serversIn,
   startKeepalived,
+  VPC_DRILL_NEEDS,
 } from "./vpc-support.js";
 
-describe.skipIf(SKIP_REASON !== undefined)(`security groups on the wire${SKIP_TITLE}`, () => {
+describe.skipIf(VPC_DRILL_NEEDS.skip)(VPC_DRILL_NEEDS.title("security groups on the wire"), () => {
   let dp: DataplaneServer;
   let host: ReturnType<typeof hostSnapshot>;
 

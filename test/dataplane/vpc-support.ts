@@ -3,8 +3,12 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ApiClient } from "../support/client.js";
+import { KEEPALIVED, NETNS, NFTABLES, PING, requires, SYSCTL } from "../support/requirements.js";
 import { Topology } from "../support/topology.js";
 import { cli, type DataplaneServer, linksIn, namespaces, until } from "./support.js";
+
+/** What the VPC drills need from the machine (CI has it all and fails on a skip). */
+export const VPC_DRILL_NEEDS = requires(NETNS, NFTABLES, KEEPALIVED, PING, SYSCTL);
 
 async function must(api: ApiClient, method: string, url: string, body?: unknown): Promise<any> {
   const response = await api.call(method, url, body);

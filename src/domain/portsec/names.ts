@@ -54,6 +54,8 @@ export interface DataplaneNames {
   gatewayLink(subnetId: string): string;
   /** The external bridge's end of a VPC router's uplink. */
   uplinkLink(vpcId: string): string;
+  /** True for a server's namespace name of this prefix. */
+  isServer(namespace: string): boolean;
   /** True for a router's namespace name of this prefix. */
   isRouter(namespace: string): boolean;
   /** True for a namespace name this prefix owns. */
@@ -89,6 +91,7 @@ export function dataplaneNames(prefix: string): DataplaneNames {
     nicLink: (portId) => `${NIC_LINK_LETTER}${shortId(portId)}`,
     gatewayLink: (subnetId) => `g${shortId(subnetId)}`,
     uplinkLink: (vpcId) => `u${shortId(vpcId)}`,
+    isServer: (namespace) => namespace.startsWith(`${prefix}-srv-`),
     isRouter: (namespace) => namespace.startsWith(`${prefix}-rt-`),
     owns: (namespace) => namespace.startsWith(`${prefix}-`),
   };
