@@ -254,6 +254,14 @@ function buildRouter(out: OpList, router: WireRouter, plan: WirePlan, observed: 
         "dev",
         UPLINK_IFNAME,
       );
+      // The internet may still have this address's MAC from another router (an EIP released and taken again by
+      // another VPC, or moved): forget it, so the next packet asks who holds the address now.
+      if (address !== UPLINK_ANCHOR && observed.namespaces.has(plan.internetNamespace)) {
+        out.ip(
+          `${plan.internetNamespace}: forget ${address}'s old MAC`,
+          ...["-n", plan.internetNamespace, "neigh", "flush", "to", address, "dev", "eth0"],
+        );
+      }
     }
   }
   if (rebuildUplink || observed.defaultRoutes.get(ns) !== INTERNET_ADDRESS) {

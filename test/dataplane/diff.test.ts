@@ -100,7 +100,7 @@ describe("wire diff", () => {
     ]);
   });
 
-  it("binding an EIP adds its address to the router's uplink and replaces the router's NAT table only", () => {
+  it("binding an EIP adds its address to the router's uplink, replaces the router's NAT table, and makes the internet ask again", () => {
     const bound = plan([serverA], rulesFor([serverA]), [
       { ...router, eipAddresses: ["198.51.100.7/32"], ruleset: "router-rules-2" },
     ]);
@@ -113,6 +113,10 @@ describe("wire diff", () => {
       {
         what: `${router.namespace}: EIP 198.51.100.7/32`,
         argv: ["ip", "-n", router.namespace, "addr", "add", "198.51.100.7/32", "dev", "up0"],
+      },
+      {
+        what: "evd-inet: forget 198.51.100.7/32's old MAC",
+        argv: ["ip", "-n", "evd-inet", "neigh", "flush", "to", "198.51.100.7/32", "dev", "eth0"],
       },
     ]);
     expect(whats(diffWire(plan(), expectedObservation(bound)))).toEqual([
