@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import type { Command } from "commander";
 import { DEFAULT_DB } from "../config.js";
+import { RULES_OP_PREFIX } from "../dataplane/diff.js";
 import { NetnsDataplane, tearDown } from "../dataplane/netns-dataplane.js";
 import { checkPrerequisites } from "../dataplane/prerequisites.js";
 import { PREFIX_META_KEY } from "../dataplane/start.js";
@@ -61,13 +62,25 @@ export function registerDataplaneCommands(program: Command): void {
 
   group
     .command("exec")
-    .description("run a command inside a server's namespace; its exit code is passed through")
+    .description(
+      "run a command inside a server's namespace (or, with --internet, the internet's); exit code passed through",
+    )
     .option(...db)
-    .argument("<server-id>")
-    .argument("<command...>", "after --")
-    .action(async (serverId: string, command: string[], options: DbOption) => {
-      const namespace = await serverNamespace(options, serverId);
-      if (namespace === undefined) return fail(`no server ${serverId}`);
+    .option("--internet", "run it in the namespace that stands for the internet (it reaches EIPs, nothing else)")
+    .argument("[server-id]", "the server (left out with --internet)")
+    .argument("[command...]", "after --")
+    .action(async (serverId: string | undefined, command: string[], options: DbOption & { internet?: boolean }) => {
+      let namespace: string | undefined;
+      if (options.internet) {
+        // Without a server id, commander hands the command's first word over as one.
+        if (serverId !== undefined) command.unshift(serverId);
+        namespace = await withStore(options, async (store) => dataplaneNames(await prefixOf(store)).internetNamespace);
+      } else {
+        if (serverId === undefined) return fail("a server id (or --internet) is needed");
+        namespace = await serverNamespace(options, serverId);
+        if (namespace === undefined) return fail(`no server ${serverId}`);
+      }
+      if (command.length === 0) return fail("no command to run (give it after --)");
       const child = spawn("ip", ["netns", "exec", namespace, ...command], { stdio: "inherit" });
       const code = await new Promise<number>((resolve) => {
         child.once("error", (error) => {
@@ -90,7 +103,7 @@ export function registerDataplaneCommands(program: Command): void {
         const changed = await dataplane.reconcile();
         dataplane.close();
         // Loading the port-security rules again is part of every full pass; report it only with other changes.
-        const real = changed.filter((what) => what !== "apply port-security rules");
+        const real = changed.filter((what) => !what.startsWith(RULES_OP_PREFIX));
         process.stdout.write(real.length === 0 ? "in sync: nothing changed\n" : `${changed.join("\n")}\n`);
       });
     });

@@ -1,8 +1,16 @@
-import type { WireNic, WirePlan, WireSegment, WireServer } from "../domain/portsec/topology.js";
-import type { ObservedIface, ObservedWire } from "./wire-state.js";
+import { INTERNET_ADDRESS, UPLINK_ANCHOR, UPLINK_IFNAME } from "../domain/portsec/names.js";
+import { diffRules, renderRules } from "../domain/portsec/rules-plan.js";
+import type { WireNic, WirePlan, WireRouter, WireSegment, WireServer } from "../domain/portsec/topology.js";
+import { INTERNET_CIDR, INTERNET_ROUTE, type ObservedIface, type ObservedWire } from "./wire-state.js";
 
 /** One step towards the plan: a command, or removing a namespace (its processes are killed first). */
 export type WireOp = { what: string; argv: string[]; input?: string } | { what: string; removeNamespace: string };
+
+/** The step that changes rules incrementally (a few lines in one transaction). */
+export const CHANGE_RULES = "change port-security and security-group rules";
+
+/** What every full pass does again whatever it finds (loading rules is idempotent): not a repair worth reporting. */
+export const RULES_OP_PREFIX = "apply ";
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join() === [...b].sort().join();
@@ -19,14 +27,21 @@ function nicIntact(nic: WireNic, dpLink: ObservedIface | undefined, inside: Obse
   );
 }
 
-function gatewayIntact(segment: WireSegment, dpLink: ObservedIface | undefined, inside?: ObservedIface): boolean {
+/** A veth whose bridge end sits on `bridge` and whose other end (`inside`) is up with this MAC and addresses. */
+function linkIntact(
+  bridge: string,
+  dpLink: ObservedIface | undefined,
+  inside: ObservedIface | undefined,
+  mac: string | undefined,
+  addresses: readonly string[] | undefined,
+): boolean {
   return (
     dpLink?.kind === "veth" &&
-    dpLink.master === segment.bridge &&
+    dpLink.master === bridge &&
     dpLink.up &&
     inside?.up === true &&
-    inside.mac === segment.gatewayMac &&
-    sameSet(inside.addresses, segment.gatewayAddress ? [segment.gatewayAddress] : [])
+    (mac === undefined || inside.mac === mac) &&
+    (addresses === undefined || sameSet(inside.addresses, addresses))
   );
 }
 
@@ -36,40 +51,102 @@ class OpList {
   ip(what: string, ...argv: string[]): void {
     this.ops.push({ what, argv: ["ip", ...argv] });
   }
+  inside(what: string, namespace: string, ...argv: string[]): void {
+    this.ops.push({ what, argv: ["ip", "netns", "exec", namespace, ...argv] });
+  }
   addNamespace(namespace: string, what: string): void {
     this.ip(what, "netns", "add", namespace);
     this.ip(`${namespace}: lo up`, "-n", namespace, "link", "set", "lo", "up");
   }
+  /** A veth from the data plane's namespace (`link`, on `bridge`) into `namespace` (as `ifname`), both ends up. */
+  veth(what: string, link: string, bridge: string, namespace: string, ifname: string, mac?: string): void {
+    const address = mac ? ["address", mac] : [];
+    this.ip(
+      what,
+      "-n",
+      this.dp,
+      "link",
+      "add",
+      link,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      ifname,
+      ...address,
+      "netns",
+      namespace,
+    );
+    this.ip(`${link} on ${bridge}`, "-n", this.dp, "link", "set", link, "master", bridge, "up");
+    this.ip(`${namespace}: ${ifname} up`, "-n", namespace, "link", "set", ifname, "up");
+  }
 }
 
 /**
- * The steps that turn `observed` into `plan`, in a safe order: removals, bridges, the port-security rules, then links
- * (a new NIC link is never unprotected; a NIC link without its chain is dropped by the catch-all rule).
+ * The steps that turn `observed` into `plan`, in a safe order: removals, bridges, the rules (port security and
+ * security groups), then links (a new NIC link is never unprotected: a NIC link without its chain is dropped by the
+ * catch-all rule), routers and their NAT.
  */
 export function diffWire(plan: WirePlan, observed: ObservedWire): WireOp[] {
   const out = new OpList(plan.dataplaneNamespace);
   const dp = out.dp;
   if (!observed.namespaces.has(dp)) out.addNamespace(dp, `create the data plane's namespace ${dp}`);
+  if (!observed.bridgedTrafficFiltered) {
+    out.inside(
+      `${dp}: bridged IPv4 through the inet hooks`,
+      dp,
+      "sysctl",
+      "-qw",
+      "net.bridge.bridge-nf-call-iptables=1",
+    );
+  }
 
-  const wanted = new Set<string>([dp]);
-  for (const segment of plan.segments) wanted.add(segment.gatewayNamespace);
+  const wanted = new Set<string>([dp, plan.internetNamespace]);
+  for (const router of plan.routers) wanted.add(router.namespace);
   for (const server of plan.servers) wanted.add(server.namespace);
 
   const ifacesOf = (namespace: string) => observed.namespaceIfaces.get(namespace) ?? new Map<string, ObservedIface>();
+  const dpLink = (name: string) => observed.dataplaneLinks.get(name);
   const keep = new Set<string>();
+  const bridges = [plan.externalBridge, ...plan.segments.map((segment) => segment.bridge)];
+  for (const bridge of bridges) if (dpLink(bridge)?.kind === "bridge") keep.add(bridge);
+
+  const internetIntact =
+    keep.has(plan.externalBridge) &&
+    linkIntact(
+      plan.externalBridge,
+      dpLink(plan.internetLink),
+      ifacesOf(plan.internetNamespace).get("eth0"),
+      undefined,
+      [INTERNET_CIDR],
+    );
+  if (internetIntact) keep.add(plan.internetLink);
+  const rebuildUplinks = new Set<WireRouter>();
+  for (const router of plan.routers) {
+    const inside = ifacesOf(router.namespace).get(UPLINK_IFNAME);
+    if (
+      keep.has(plan.externalBridge) &&
+      linkIntact(plan.externalBridge, dpLink(router.uplink), inside, router.uplinkMac, undefined)
+    ) {
+      keep.add(router.uplink);
+    } else rebuildUplinks.add(router);
+  }
   const rebuildGateways = new Set<WireSegment>();
-  const rebuildNics = new Set<WireNic>();
   for (const segment of plan.segments) {
-    if (observed.dataplaneLinks.get(segment.bridge)?.kind === "bridge") keep.add(segment.bridge);
-    const inside = ifacesOf(segment.gatewayNamespace).get("gw0");
-    if (keep.has(segment.bridge) && gatewayIntact(segment, observed.dataplaneLinks.get(segment.gatewayLink), inside)) {
+    const inside = ifacesOf(segment.routerNamespace).get(segment.gatewayLink);
+    const addresses = segment.gatewayAddress ? [segment.gatewayAddress] : [];
+    if (
+      keep.has(segment.bridge) &&
+      linkIntact(segment.bridge, dpLink(segment.gatewayLink), inside, segment.gatewayMac, addresses)
+    ) {
       keep.add(segment.gatewayLink);
     } else rebuildGateways.add(segment);
   }
+  const rebuildNics = new Set<WireNic>();
   for (const server of plan.servers) {
     for (const nic of server.nics) {
       const inside = ifacesOf(server.namespace).get(nic.ifname);
-      if (keep.has(nic.bridge) && nicIntact(nic, observed.dataplaneLinks.get(nic.link), inside)) keep.add(nic.link);
+      if (keep.has(nic.bridge) && nicIntact(nic, dpLink(nic.link), inside)) keep.add(nic.link);
       else rebuildNics.add(nic);
     }
   }
@@ -87,28 +164,32 @@ export function diffWire(plan: WirePlan, observed: ObservedWire): WireOp[] {
   // Bridges, then the rules: a bridge-family table loaded before a bridge existed was seen not to filter that
   // bridge's traffic, so the rules are loaded again whenever a bridge is created. No new NIC link exists yet here.
   let bridgeCreated = false;
-  for (const segment of plan.segments) {
-    if (keep.has(segment.bridge)) continue;
+  const subnetOf = new Map(plan.segments.map((segment) => [segment.bridge, segment.subnetId]));
+  for (const bridge of bridges) {
+    if (keep.has(bridge)) continue;
     bridgeCreated = true;
-    out.ip(
-      `create bridge ${segment.bridge} (subnet ${segment.subnetId})`,
-      "-n",
-      dp,
-      "link",
-      "add",
-      segment.bridge,
-      "type",
-      "bridge",
-    );
-    out.ip(`${segment.bridge} up`, "-n", dp, "link", "set", segment.bridge, "up");
+    const what = subnetOf.has(bridge) ? `subnet ${subnetOf.get(bridge)}` : "external";
+    out.ip(`create bridge ${bridge} (${what})`, "-n", dp, "link", "add", bridge, "type", "bridge");
+    out.ip(`${bridge} up`, "-n", dp, "link", "set", bridge, "up");
   }
-  if (bridgeCreated || observed.ruleset !== plan.ruleset) {
+  if (bridgeCreated || observed.rules === undefined) {
     out.ops.push({
-      what: "apply port-security rules",
+      what: `${RULES_OP_PREFIX}port-security and security-group rules`,
       argv: ["ip", "netns", "exec", dp, "nft", "-f", "-"],
-      input: plan.ruleset,
+      input: renderRules(plan.rules),
     });
+  } else {
+    const changed = diffRules(observed.rules, plan.rules);
+    if (changed !== "") {
+      out.ops.push({
+        what: CHANGE_RULES,
+        argv: ["ip", "netns", "exec", dp, "nft", "-f", "-"],
+        input: changed,
+      });
+    }
   }
+  if (!internetIntact) buildInternet(out, plan, observed, removedAliases);
+  for (const router of plan.routers) buildRouter(out, router, plan, observed, rebuildUplinks.has(router));
   for (const segment of plan.segments) {
     if (rebuildGateways.has(segment)) buildGateway(out, segment, observed, removedAliases);
   }
@@ -116,31 +197,96 @@ export function diffWire(plan: WirePlan, observed: ObservedWire): WireOp[] {
   return out.ops;
 }
 
-function buildGateway(out: OpList, segment: WireSegment, observed: ObservedWire, removed: Set<string>): void {
-  const ns = segment.gatewayNamespace;
-  if (!observed.namespaces.has(ns)) out.addNamespace(ns, `create gateway namespace ${ns}`);
-  const inside = observed.namespaceIfaces.get(ns)?.get("gw0");
-  if (inside && !removed.has(segment.gatewayLink)) out.ip(`${ns}: remove stale gw0`, "-n", ns, "link", "del", "gw0");
-  out.ip(
-    `create gateway link ${segment.gatewayLink} (subnet ${segment.subnetId})`,
-    ...["-n", out.dp, "link", "add", segment.gatewayLink, "type", "veth"],
-    ...["peer", "name", "gw0", "address", segment.gatewayMac, "netns", ns],
-  );
-  out.ip(
-    `${segment.gatewayLink} on ${segment.bridge}`,
-    "-n",
-    out.dp,
-    "link",
-    "set",
-    segment.gatewayLink,
-    "master",
-    segment.bridge,
-    "up",
-  );
-  if (segment.gatewayAddress) {
-    out.ip(`${ns}: gateway ${segment.gatewayAddress}`, "-n", ns, "addr", "add", segment.gatewayAddress, "dev", "gw0");
+function buildInternet(out: OpList, plan: WirePlan, observed: ObservedWire, removed: Set<string>): void {
+  const ns = plan.internetNamespace;
+  if (!observed.namespaces.has(ns)) out.addNamespace(ns, `create the internet's namespace ${ns}`);
+  const inside = observed.namespaceIfaces.get(ns)?.get("eth0");
+  if (inside && !removed.has(plan.internetLink)) out.ip(`${ns}: remove stale eth0`, "-n", ns, "link", "del", "eth0");
+  out.veth(`create the internet's link ${plan.internetLink}`, plan.internetLink, plan.externalBridge, ns, "eth0");
+  out.ip(`${ns}: eth0 ${INTERNET_CIDR}`, "-n", ns, "addr", "add", INTERNET_CIDR, "dev", "eth0");
+  out.ip(`${ns}: default ${INTERNET_ROUTE}`, "-n", ns, "route", "replace", "default", "dev", "eth0");
+}
+
+function buildRouter(out: OpList, router: WireRouter, plan: WirePlan, observed: ObservedWire, rebuildUplink: boolean) {
+  const ns = router.namespace;
+  const fresh = !observed.namespaces.has(ns);
+  if (fresh) out.addNamespace(ns, `create router namespace ${ns} (VPC ${router.vpcId})`);
+  if (fresh || !observed.forwarding.has(ns)) {
+    out.inside(`${ns}: forwarding on`, ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
   }
-  out.ip(`${ns}: gw0 up`, "-n", ns, "link", "set", "gw0", "up");
+  const inside = observed.namespaceIfaces.get(ns)?.get(UPLINK_IFNAME);
+  let have: string[] = inside?.addresses ?? [];
+  if (rebuildUplink) {
+    if (inside) out.ip(`${ns}: remove stale ${UPLINK_IFNAME}`, "-n", ns, "link", "del", UPLINK_IFNAME);
+    out.veth(
+      `create uplink ${router.uplink} of VPC ${router.vpcId}`,
+      router.uplink,
+      plan.externalBridge,
+      ns,
+      UPLINK_IFNAME,
+      router.uplinkMac,
+    );
+    have = [];
+  }
+  const want = [UPLINK_ANCHOR, ...router.eipAddresses];
+  for (const address of have) {
+    if (!want.includes(address)) {
+      out.ip(`${ns}: EIP ${address} released`, "-n", ns, "addr", "del", address, "dev", UPLINK_IFNAME);
+    }
+  }
+  const routerRules = observed.routerRulesets?.get(ns);
+  if (fresh || rebuildUplink || routerRules !== router.ruleset) {
+    out.ops.push({
+      what: `${RULES_OP_PREFIX}NAT rules of router ${ns}`,
+      argv: ["ip", "netns", "exec", ns, "nft", "-f", "-"],
+      input: router.ruleset,
+    });
+  }
+  for (const address of want) {
+    if (!have.includes(address)) {
+      out.ip(
+        `${ns}: ${address === UPLINK_ANCHOR ? "uplink anchor" : "EIP"} ${address}`,
+        "-n",
+        ns,
+        "addr",
+        "add",
+        address,
+        "dev",
+        UPLINK_IFNAME,
+      );
+      // The internet may still have this address's MAC from another router (an EIP released and taken again by
+      // another VPC, or moved): forget it, so the next packet asks who holds the address now.
+      if (address !== UPLINK_ANCHOR && observed.namespaces.has(plan.internetNamespace)) {
+        out.ip(
+          `${plan.internetNamespace}: forget ${address}'s old MAC`,
+          ...["-n", plan.internetNamespace, "neigh", "flush", "to", address, "dev", "eth0"],
+        );
+      }
+    }
+  }
+  if (rebuildUplink || observed.defaultRoutes.get(ns) !== INTERNET_ADDRESS) {
+    out.ip(
+      `${ns}: default via ${INTERNET_ADDRESS}`,
+      ...["-n", ns, "route", "replace", "default", "via", INTERNET_ADDRESS, "dev", UPLINK_IFNAME, "onlink"],
+    );
+  }
+}
+
+function buildGateway(out: OpList, segment: WireSegment, observed: ObservedWire, removed: Set<string>): void {
+  const ns = segment.routerNamespace;
+  const link = segment.gatewayLink;
+  const inside = observed.namespaceIfaces.get(ns)?.get(link);
+  if (inside && !removed.has(link)) out.ip(`${ns}: remove stale ${link}`, "-n", ns, "link", "del", link);
+  out.ip(
+    `create gateway link ${link} (subnet ${segment.subnetId})`,
+    ...["-n", out.dp, "link", "add", link, "type", "veth"],
+    ...["peer", "name", link, "address", segment.gatewayMac, "netns", ns],
+  );
+  out.ip(`${link} on ${segment.bridge}`, "-n", out.dp, "link", "set", link, "master", segment.bridge, "up");
+  if (segment.gatewayAddress) {
+    out.ip(`${ns}: gateway ${segment.gatewayAddress}`, "-n", ns, "addr", "add", segment.gatewayAddress, "dev", link);
+  }
+  out.ip(`${ns}: ${link} up`, "-n", ns, "link", "set", link, "up");
 }
 
 function buildServer(
@@ -193,12 +339,7 @@ function buildServer(
       out.ip(`${nic.link} ${state}`, "-n", out.dp, "link", "set", nic.link, state);
       out.ip(
         `${ns}: ${nic.ifname} ${state} (server ${server.up ? "started" : "stopped"})`,
-        "-n",
-        ns,
-        "link",
-        "set",
-        nic.ifname,
-        state,
+        ...["-n", ns, "link", "set", nic.ifname, state],
       );
     }
   }
@@ -208,15 +349,7 @@ function buildServer(
   if (wantRoute !== undefined && primary !== undefined && wantRoute !== haveRoute) {
     out.ip(
       `${ns}: default via ${wantRoute}`,
-      "-n",
-      ns,
-      "route",
-      "replace",
-      "default",
-      "via",
-      wantRoute,
-      "dev",
-      primary.ifname,
+      ...["-n", ns, "route", "replace", "default", "via", wantRoute, "dev", primary.ifname],
     );
   }
 }

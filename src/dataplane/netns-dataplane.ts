@@ -1,12 +1,14 @@
 import type { DataplaneNames } from "../domain/portsec/names.js";
 import { planWire, type WirePlan } from "../domain/portsec/topology.js";
-import type { Change } from "../store/change-feed.js";
+import { WireRows } from "../domain/portsec/wire-rows.js";
+import { type Change, ChangeRecorder } from "../store/change-feed.js";
 import type { Store } from "../store/store.js";
 import { applyOps, removeNamespace } from "./apply.js";
 import { ipJson } from "./command.js";
 import { diffWire } from "./diff.js";
+import { NftSession } from "./nft-session.js";
 import { observeWire } from "./observe.js";
-import { expectedObservation } from "./wire-state.js";
+import { expectedObservation, trustServersInside } from "./wire-state.js";
 
 export interface DataplaneLog {
   info(fields: object, message: string): void;
@@ -19,13 +21,18 @@ export const FAULT_CRASH_BEFORE_APPLY_ENV = "ECS_VIP_FAULT_CRASH_BEFORE_APPLY";
 const RETRY_MS = [200, 500, 1000, 2000, 5000];
 
 /**
- * The wire follows the store. Each change of the store's feed recomputes the whole plan from the store and applies
- * the difference from the last plan applied (for a bind: one `nft -f`); passes never overlap, and changes that arrive
- * during a pass share the next one. After a failure, or on `reconcile`, the wire is read back and repaired instead,
+ * The wire follows the store. Each change of the store's feed reads only the rows it touched (servers, ports,
+ * subnets, their groups' rules, their EIPs), patches the rows of the last plan with them, plans with the same planner
+ * as a full read, and applies the difference from the last plan applied (for a bind: one `nft -f` replacing that
+ * NIC's chain); passes never overlap, and changes that arrive during a pass share the next one. After a failure, or on `reconcile`, the wire is read back and repaired instead,
  * retried in the background with backoff until it matches.
  */
 export class NetnsDataplane {
   private applied?: WirePlan;
+  /** The rows the last plan came from, patched by each change's slice (see wire-rows.ts). */
+  private rows?: WireRows;
+  /** Ids the changes since the last pass touched: what the next pass reads. */
+  private readonly touched = new ChangeRecorder();
   /** Read the wire back on the next pass instead of trusting the last plan applied. */
   private wantFull = true;
   private chain: Promise<unknown> = Promise.resolve();
@@ -35,16 +42,25 @@ export class NetnsDataplane {
   private changesSeen = 0;
   private readonly crashAt = Number(process.env[FAULT_CRASH_BEFORE_APPLY_ENV] ?? 0);
   private closed = false;
+  /** The next full pass reads server namespaces from the data plane's side only (see `quickReconcile`). */
+  private quick = false;
+  /** A running `nft -i` in the data plane's namespace for incremental rule changes. */
+  private readonly nft: NftSession;
 
   constructor(
     private readonly store: Store,
     readonly names: DataplaneNames,
     private readonly log?: DataplaneLog,
-  ) {}
+  ) {
+    this.nft = new NftSession(names.dataplaneNamespace);
+  }
 
   /** Change-feed listener: resolves once the wire reflects the change (or the failure was logged and a retry set). */
   readonly onChange = async (change: Change): Promise<void> => {
     this.changesSeen++;
+    for (const id of change.ports) this.touched.ports.add(id);
+    for (const id of change.servers) this.touched.servers.add(id);
+    for (const id of change.subnets) this.touched.subnets.add(id);
     if (this.crashAt > 0 && this.changesSeen >= this.crashAt) {
       process.stderr.write(`ecs-vip: fault injection: SIGKILL before applying revision ${change.revision}\n`);
       process.kill(process.pid, "SIGKILL");
@@ -64,6 +80,15 @@ export class NetnsDataplane {
     return this.pass(true);
   }
 
+  /**
+   * A full pass that reads the server namespaces only from the data plane's side (start-up: a thousand servers read
+   * inside took seconds); follow it with `reconcile` once the server listens.
+   */
+  quickReconcile(): Promise<string[]> {
+    this.quick = true;
+    return this.pass(true);
+  }
+
   /** Waits for the passes queued so far. */
   async idle(): Promise<void> {
     await this.chain.catch(() => undefined);
@@ -71,6 +96,7 @@ export class NetnsDataplane {
 
   close(): void {
     this.closed = true;
+    this.nft.close();
     clearTimeout(this.retryTimer);
   }
 
@@ -87,13 +113,30 @@ export class NetnsDataplane {
   }
 
   private async applyOnce(): Promise<string[]> {
-    const plan = planWire(await this.store.read((tx) => tx.admin.networkState()), this.names);
-    const full = this.wantFull || !this.applied;
+    const full = this.wantFull || !this.applied || !this.rows;
     this.wantFull = false;
-    const observed = !full && this.applied ? expectedObservation(this.applied) : await observeWire(this.names);
+    const touched = {
+      ports: [...this.touched.ports],
+      servers: [...this.touched.servers],
+      subnets: [...this.touched.subnets],
+    };
+    this.touched.clear();
+    if (full || !this.rows) {
+      this.rows = WireRows.from(await this.store.read((tx) => tx.admin.networkState()));
+    } else {
+      if (touched.ports.length + touched.servers.length + touched.subnets.length === 0) return [];
+      this.rows.patch(await this.store.read((tx) => tx.admin.wireSlice(touched)));
+    }
+    const plan = planWire(this.rows.rows(), this.names);
+    const quick = this.quick;
+    this.quick = false;
+    const observed =
+      !full && this.applied
+        ? expectedObservation(this.applied)
+        : trustServersInside(await observeWire(this.names, { serversInside: !quick }), plan);
     const ops = diffWire(plan, observed);
     try {
-      await applyOps(ops);
+      await applyOps(ops, full ? undefined : this.nft);
     } catch (error) {
       this.wantFull = true;
       this.scheduleRetry();

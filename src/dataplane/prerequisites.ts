@@ -3,7 +3,8 @@ import { run } from "./command.js";
 export class DataplaneUnavailableError extends Error {}
 
 /**
- * The data plane needs root (network namespaces, links, nftables) and the `ip` and `nft` programs. Throws one line
+ * The data plane needs root (network namespaces, links, nftables) and the `ip`, `nft` and `sysctl` programs
+ * (routers forward, bridged traffic passes the inet hooks for security groups). Throws one line
  * naming everything that is missing.
  */
 export async function checkPrerequisites(): Promise<void> {
@@ -12,6 +13,7 @@ export async function checkPrerequisites(): Promise<void> {
   for (const [tool, argv, pkg] of [
     ["ip", ["ip", "-V"], "iproute2"],
     ["nft", ["nft", "--version"], "nftables"],
+    ["sysctl", ["sysctl", "-n", "kernel.ostype"], "procps"],
   ] as const) {
     try {
       await run(argv);

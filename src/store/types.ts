@@ -1,4 +1,5 @@
 import type { Port, Server, Subnet } from "../domain/model.js";
+import type { SecurityGroupRule } from "../domain/security-groups/model.js";
 
 /** The words the store's repositories speak besides the domain's records: pages, read options and filters. */
 
@@ -79,4 +80,31 @@ export interface NetworkState {
   subnets: Subnet[];
   servers: Server[];
   ports: Port[];
+  /** IPv4 security group rules of every project. */
+  rules: SecurityGroupRule[];
+  /** EIPs bound to a port. */
+  eips: BoundEip[];
+}
+
+export interface BoundEip {
+  publicIpAddress: string;
+  portId: string;
+}
+
+/**
+ * What the data plane needs to follow one change, and nothing more: the servers, ports and subnets it names, every
+ * NIC of those servers (and the servers of those NICs), the rules of the groups those ports are in, and the EIPs
+ * bound to them. Ids asked for and not returned were deleted.
+ */
+export interface WireSlice {
+  serverIds: string[];
+  portIds: string[];
+  subnetIds: string[];
+  /** Groups whose rules the slice holds completely. */
+  groupIds: string[];
+  servers: Server[];
+  ports: Port[];
+  subnets: Subnet[];
+  rules: SecurityGroupRule[];
+  eips: BoundEip[];
 }

@@ -101,7 +101,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`data plane reconciliation${SKIP_TITL
       const sync = await cli(["dataplane", "sync", "--db", dp.db]);
       expect(sync.code).toBe(0);
       expect(sync.stdout).toContain(`create eth0 of server ${a.serverId}`);
-      expect(sync.stdout).toContain("apply port-security rules");
+      expect(sync.stdout).toContain("apply port-security and security-group rules");
       expect(linksIn(nsA)).toEqual([{ ifname: "eth0", up: true, alias: link }]);
       expect(rulesetOf(dp.prefix)).toContain(`jump nic_${link}`);
       expect(answersFrom(nsC, a.ip)).toBe(true);

@@ -18,6 +18,7 @@ export function dataplaneSkipReason(): string | undefined {
     [["nft", "--version"], "nftables"],
     [["keepalived", "--version"], "keepalived"],
     [["ping", "-V"], "iputils-ping"],
+    [["sysctl", "-n", "kernel.ostype"], "procps"],
   ] as const) {
     if (!works([...argv])) return `needs the Debian package ${pkg}`;
   }
@@ -92,8 +93,9 @@ export function pingFrom(namespace: string, address: string, timeoutSeconds = 1)
  * come up may lose the first ARP request (its neighbour entry failed while it was down): one echo with a 1 s wait
  * then failed now and then (1 run in 7 on a busy 2-core machine), though the wire was right.
  */
-export function answersFrom(namespace: string, address: string): boolean {
-  return works(["ip", "netns", "exec", namespace, "ping", "-c", "1", "-w", "3", "-q", address]);
+export function answersFrom(namespace: string, address: string, source?: string): boolean {
+  const from = source ? ["-I", source] : [];
+  return works(["ip", "netns", "exec", namespace, "ping", "-c", "1", "-w", "3", "-q", ...from, address]);
 }
 
 /** The host namespace as the tests compare it before and after: addresses, routes, nftables rules, namespaces. */

@@ -78,6 +78,16 @@ export const KEEPALIVED: Requirement = requirement("keepalived", () =>
   findExecutable("keepalived") ? undefined : "needs keepalived (apt-get install keepalived)",
 );
 
+/** `ping` (Debian's iputils-ping), to probe the data plane's wire from inside a namespace. */
+export const PING: Requirement = requirement("ping", () =>
+  findExecutable("ping") ? undefined : "needs ping (apt-get install iputils-ping)",
+);
+
+/** `sysctl` (Debian's procps): the data plane sets forwarding and bridge filtering inside its namespaces with it. */
+export const SYSCTL: Requirement = requirement("sysctl", () =>
+  findExecutable("sysctl") ? undefined : "needs sysctl (apt-get install procps)",
+);
+
 /** The stock OpenStack client (Debian's python3-openstackclient), as users drive Neutron with it. */
 export const OPENSTACK_CLIENT: Requirement = requirement("openstack client", () =>
   findExecutable("openstack") ? undefined : "needs the openstack command (apt-get install python3-openstackclient)",

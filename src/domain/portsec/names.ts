@@ -42,20 +42,42 @@ export interface DataplaneNames {
   /** The data plane's own namespace: every subnet's bridge and the port-security table live there. */
   dataplaneNamespace: string;
   serverNamespace(serverId: string): string;
-  gatewayNamespace(subnetId: string): string;
+  /** A VPC's router: every subnet's gateway interface, the uplink to the internet, the EIPs' NAT. */
+  routerNamespace(vpcId: string): string;
+  /** The namespace that stands for the internet (`dataplane exec --internet`). */
+  internetNamespace: string;
   /** In the data plane's namespace. */
   bridge(subnetId: string): string;
   /** The bridge-side end of a NIC's veth pair, in the data plane's namespace. */
   nicLink(portId: string): string;
-  /** The bridge-side end of a subnet gateway's veth pair. */
+  /** The bridge-side end of a subnet gateway's veth pair; its router-side end has the same name, in the router. */
   gatewayLink(subnetId: string): string;
+  /** The external bridge's end of a VPC router's uplink. */
+  uplinkLink(vpcId: string): string;
+  /** True for a server's namespace name of this prefix. */
+  isServer(namespace: string): boolean;
+  /** True for a router's namespace name of this prefix. */
+  isRouter(namespace: string): boolean;
   /** True for a namespace name this prefix owns. */
   owns(namespace: string): boolean;
 }
 
 /** Every bridge-side NIC link starts with this, so one rule can drop traffic of a NIC whose chain is missing. */
 export const NIC_LINK_LETTER = "p";
-export const GATEWAY_IFNAME = "gw0";
+/** In the data plane's namespace: the bridge joining VPC routers' uplinks and the internet namespace. */
+export const EXTERNAL_BRIDGE = "bext";
+/** The external bridge's end of the internet namespace's link. */
+export const INTERNET_LINK = "xinet";
+/** Inside a router: its link to the external bridge, holding the EIPs it translates. */
+export const UPLINK_IFNAME = "up0";
+/**
+ * An address every router's uplink keeps, so it is never without one: removing a link's last IPv4 address flushes
+ * the routes through it (the router's default route with it) when the last EIP is released.
+ */
+export const UPLINK_ANCHOR = "169.254.0.1/32";
+/** The internet namespace's own address (a documentation range, never routed off the machine). */
+export const INTERNET_ADDRESS = "203.0.113.10";
+export const INTERNET_PREFIX_LENGTH = 24;
 
 export function dataplaneNames(prefix: string): DataplaneNames {
   if (!isValidPrefix(prefix)) throw new Error(`invalid data plane prefix ${JSON.stringify(prefix)}`);
@@ -63,10 +85,14 @@ export function dataplaneNames(prefix: string): DataplaneNames {
     prefix,
     dataplaneNamespace: `${prefix}-dp`,
     serverNamespace: (serverId) => `${prefix}-srv-${safeId(serverId)}`,
-    gatewayNamespace: (subnetId) => `${prefix}-gw-${safeId(subnetId)}`,
+    routerNamespace: (vpcId) => `${prefix}-rt-${safeId(vpcId)}`,
+    internetNamespace: `${prefix}-inet`,
     bridge: (subnetId) => `b${shortId(subnetId)}`,
     nicLink: (portId) => `${NIC_LINK_LETTER}${shortId(portId)}`,
     gatewayLink: (subnetId) => `g${shortId(subnetId)}`,
+    uplinkLink: (vpcId) => `u${shortId(vpcId)}`,
+    isServer: (namespace) => namespace.startsWith(`${prefix}-srv-`),
+    isRouter: (namespace) => namespace.startsWith(`${prefix}-rt-`),
     owns: (namespace) => namespace.startsWith(`${prefix}-`),
   };
 }

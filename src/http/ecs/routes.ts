@@ -49,13 +49,13 @@ function nicVipRequest(body: NicVipBody): NicVipRequest {
   return { kind: "bind", subnetId, ipAddress, reverseBinding: reverseBinding ?? false };
 }
 
-function nicInputs(nics: { subnet_id: string; ip_address?: string }[]) {
+function nicInputs(nics: { subnet_id: string; ip_address?: string; security_groups?: { id: string }[] }[]) {
   return nics.map((nic) => {
     const ipAddress = nic.ip_address === "" ? undefined : nic.ip_address;
     if (ipAddress !== undefined && !isIpv4(ipAddress)) {
       fail("ecsInvalidParameter", `ip_address ${ipAddress} is not a valid IPv4 address.`);
     }
-    return { subnetId: nic.subnet_id, ipAddress };
+    return { subnetId: nic.subnet_id, ipAddress, securityGroups: nic.security_groups?.map((group) => group.id) };
   });
 }
 

@@ -130,7 +130,7 @@ export const addNicsSchema = {
 } as const;
 
 export interface AddNicsBody {
-  nics: { subnet_id: string; ip_address?: string }[];
+  nics: { subnet_id: string; ip_address?: string; security_groups?: { id: string }[] }[];
 }
 
 const idList = (max: number) =>

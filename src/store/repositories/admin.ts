@@ -1,5 +1,5 @@
 import type { ProjectUsage } from "../../domain/quotas/quotas.js";
-import type { NetworkState } from "../types.js";
+import type { NetworkState, WireSlice } from "../types.js";
 
 /** What looks across areas: settings kept in the store, quota usage, the data plane's view, the whole dump. */
 export interface AdminRepository {
@@ -9,6 +9,8 @@ export interface AdminRepository {
   projectUsage(projectId: string): Promise<ProjectUsage>;
   /** Every subnet, server and port of every project, by id: what the data plane lays on the wire. */
   networkState(): Promise<NetworkState>;
+  /** Only what one change touched, for the data plane to follow it (see `WireSlice`). */
+  wireSlice(ids: { ports: string[]; servers: string[]; subnets: string[] }): Promise<WireSlice>;
   /** Every row of every table in a stable order: for invariant checks and "nothing changed" assertions. */
   dump(): Promise<Record<string, Record<string, unknown>[]>>;
 }

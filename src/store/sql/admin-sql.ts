@@ -1,7 +1,8 @@
 import type { ProjectUsage } from "../../domain/quotas/quotas.js";
 import type { AdminRepository } from "../repositories/admin.js";
-import type { NetworkState } from "../types.js";
+import type { NetworkState, WireSlice } from "../types.js";
 import type { Row, SqlContext } from "./context.js";
+import { listBoundEips, listWireRules, readWireSlice } from "./dataplane-sql.js";
 import { IAM_TABLES } from "./iam-sql.js";
 import { hydratedPortColumns, hydratePorts } from "./port-rows.js";
 import { serverFromRow, subnetFromRow } from "./rows.js";
@@ -70,7 +71,11 @@ export class AdminSql implements AdminRepository {
       this.context.dialect,
       await this.db.all<Row>(`SELECT ${hydratedPortColumns(this.context.dialect)} FROM ports ORDER BY id`),
     );
-    return { subnets, servers, ports };
+    return { subnets, servers, ports, rules: await listWireRules(this.db), eips: await listBoundEips(this.db) };
+  }
+
+  wireSlice(ids: { ports: string[]; servers: string[]; subnets: string[] }): Promise<WireSlice> {
+    return readWireSlice(this.context, ids);
   }
 
   async dump(): Promise<Record<string, Record<string, unknown>[]>> {

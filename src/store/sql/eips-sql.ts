@@ -2,6 +2,7 @@ import type { Eip } from "../../domain/eips/model.js";
 import type { EipRepository } from "../repositories/eips.js";
 import type { EipFilter, ReadOptions } from "../types.js";
 import type { SqlContext } from "./context.js";
+import { portOfEip } from "./dataplane-sql.js";
 import type { SqlExecutor } from "./executor.js";
 import { Query } from "./query.js";
 
@@ -33,6 +34,11 @@ export class EipsSql implements EipRepository {
 
   private get db(): SqlExecutor {
     return this.context.db;
+  }
+
+  /** Ports an EIP leaves or reaches go to the change feed: the data plane's NAT follows them like a bind. */
+  private touched(portIds: readonly (string | null | undefined)[]): void {
+    for (const id of portIds) if (id) this.context.changes.ports.add(id);
   }
 
   async insert(e: Eip): Promise<void> {
@@ -79,6 +85,7 @@ export class EipsSql implements EipRepository {
   }
 
   async update(e: Eip): Promise<void> {
+    this.touched([await portOfEip(this.db, e.id), e.portId]);
     await this.db.run("UPDATE eips SET alias = ?, port_id = ?, updated_at = ? WHERE id = ?", [
       e.alias,
       e.portId,
@@ -88,10 +95,12 @@ export class EipsSql implements EipRepository {
   }
 
   async delete(id: string): Promise<void> {
+    this.touched([await portOfEip(this.db, id)]);
     await this.db.run("DELETE FROM eips WHERE id = ?", [id]);
   }
 
   async unbindFromPort(portId: string, now: string): Promise<number> {
+    this.touched([portId]);
     return this.db.run("UPDATE eips SET port_id = NULL, updated_at = ? WHERE port_id = ?", [now, portId]);
   }
 }

@@ -2,6 +2,7 @@ import type { Direction, Ethertype, SecurityGroup, SecurityGroupRule } from "../
 import type { SecurityGroupRepository } from "../repositories/security-groups.js";
 import type { ReadOptions, SecurityGroupFilter, SecurityGroupRuleFilter } from "../types.js";
 import type { SqlContext } from "./context.js";
+import { memberPortsOf } from "./dataplane-sql.js";
 import type { SqlExecutor } from "./executor.js";
 import { Query } from "./query.js";
 
@@ -32,7 +33,7 @@ function groupFromRow(row: Row): SecurityGroup {
   };
 }
 
-function ruleFromRow(row: Row): SecurityGroupRule {
+export function ruleFromRow(row: Row): SecurityGroupRule {
   return {
     id: text(row.id),
     projectId: text(row.project_id),
@@ -68,6 +69,11 @@ export class SecurityGroupsSql implements SecurityGroupRepository {
 
   private get db(): SqlExecutor {
     return this.context.db;
+  }
+
+  /** Ports whose filtering a write changes go to the change feed, so the data plane follows them like a bind. */
+  private touched(portIds: readonly string[]): void {
+    for (const id of portIds) this.context.changes.ports.add(id);
   }
 
   async insertGroup(g: SecurityGroup, isDefault: boolean): Promise<void> {
@@ -120,6 +126,7 @@ export class SecurityGroupsSql implements SecurityGroupRepository {
   }
 
   async deleteGroup(id: string): Promise<void> {
+    this.touched(await memberPortsOf(this.db, id));
     await this.db.run("DELETE FROM security_group_rules WHERE security_group_id = ? OR remote_group_id = ?", [id, id]);
     await this.db.run("DELETE FROM security_groups WHERE id = ?", [id]);
   }
@@ -132,6 +139,7 @@ export class SecurityGroupsSql implements SecurityGroupRepository {
   }
 
   async insertRule(r: SecurityGroupRule): Promise<void> {
+    this.touched(await memberPortsOf(this.db, r.securityGroupId));
     await this.db.run(
       `INSERT INTO security_group_rules (id, project_id, security_group_id, direction, ethertype, protocol,
         port_range_min, port_range_max, remote_ip_prefix, remote_group_id, description, revision_number, created_at,
@@ -177,15 +185,19 @@ export class SecurityGroupsSql implements SecurityGroupRepository {
   }
 
   async deleteRule(id: string): Promise<void> {
+    const rule = await this.getRule(id);
+    if (rule) this.touched(await memberPortsOf(this.db, rule.securityGroupId));
     await this.db.run("DELETE FROM security_group_rules WHERE id = ?", [id]);
   }
 
   async setPortGroups(portId: string, groupIds: string[]): Promise<void> {
+    this.touched([portId]);
     await this.db.run("DELETE FROM port_security_groups WHERE port_id = ?", [portId]);
     await insertMemberships(this.db, portId, groupIds);
   }
 
   async detachPort(portId: string): Promise<void> {
+    this.touched([portId]);
     await this.db.run("DELETE FROM port_security_groups WHERE port_id = ?", [portId]);
   }
 }

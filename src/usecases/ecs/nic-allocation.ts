@@ -8,6 +8,8 @@ import { newPort } from "../shared/new-port.js";
 export interface NicInput {
   subnetId: string;
   ipAddress?: string;
+  /** Groups of a NIC added to a server; omitted: the project's default group (server creation names its own). */
+  securityGroups?: string[];
 }
 
 /** Builds a server NIC in a subnet of the server's VPC, with the ECS error codes for each way it can fail. */

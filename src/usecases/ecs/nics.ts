@@ -2,6 +2,7 @@ import type { Job, Port, Server } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { groupsForNewPort } from "../security-groups/port-groups.js";
 import { Allocators } from "../shared/allocate-address.js";
 import { insertNewPort } from "../shared/insert-new-port.js";
 import { removePort } from "../shared/remove-port.js";
@@ -37,7 +38,17 @@ export async function addServerNics(
     const allocators = new Allocators(tx);
     const nics: Port[] = [];
     for (const input of inputs) {
-      nics.push(await buildNic(context, tx, allocators, caller, server, input, nextIndex++, "ACTIVE"));
+      const nic = await buildNic(context, tx, allocators, caller, server, input, nextIndex++, "ACTIVE");
+      // Without groups a NIC would drop everything on the wire; the cloud puts it in the default group.
+      nic.securityGroupIds = await groupsForNewPort(
+        context,
+        tx,
+        caller.projectId,
+        input.securityGroups,
+        true,
+        (_, detail) => fail("ecsVpcMismatch", detail),
+      );
+      nics.push(nic);
     }
     for (const nic of nics) await insertNewPort(context, tx, nic);
     const job = finishedJob(

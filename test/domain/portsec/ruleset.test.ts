@@ -27,7 +27,7 @@ describe("port security ruleset", () => {
       { link: "pa", macAddress: MAC.toUpperCase(), fixedIps: ["10.0.0.5"], allowedAddressPairs: [] },
     ]);
     expect(chainOf(ruleset, "pa")).toEqual([ipRule(MAC, "10.0.0.5"), arpRule(MAC, "10.0.0.5"), "drop"]);
-    expect(ruleset).toContain('iifname "pa" jump nic_pa');
+    expect(ruleset).toContain('"pa" : jump nic_pa');
   });
 
   it("a pair without MAC allows its address for the port's MAC; a pair with a MAC only for frames from that MAC", () => {
@@ -89,10 +89,12 @@ describe("port security ruleset", () => {
     const base = chainOf(ruleset.replace("chain port_security", "chain nic_base"), "base");
     expect(base).toEqual([
       "type filter hook forward priority 0; policy accept;",
-      'iifname "pa" jump nic_pa',
-      'iifname "pb" jump nic_pb',
+      "iifname vmap @nic_chains",
       'iifname "p*" drop',
     ]);
+    expect(ruleset).toContain(
+      'map nic_chains { type ifname : verdict; elements = { "pa" : jump nic_pa, "pb" : jump nic_pb }; }',
+    );
     expect(chainOf(ruleset, "pc")).toBeUndefined();
   });
 
@@ -144,7 +146,9 @@ describe("data plane names", () => {
     const id = "3f2b8c1d-aaaa-4bbb-8ccc-0123456789ab";
     expect(names.dataplaneNamespace).toBe("evt1a2b-dp");
     expect(names.serverNamespace(id)).toBe(`evt1a2b-srv-${id}`);
-    expect(names.gatewayNamespace(id)).toBe(`evt1a2b-gw-${id}`);
+    expect(names.routerNamespace(id)).toBe(`evt1a2b-rt-${id}`);
+    expect(names.internetNamespace).toBe("evt1a2b-inet");
+    expect(names.uplinkLink(id)).toBe("u3f2b8c1daaaa");
     expect(names.nicLink(id)).toBe("p3f2b8c1daaaa");
     expect(new Set([names.bridge(id), names.nicLink(id), names.gatewayLink(id)]).size).toBe(3);
     for (const name of [names.bridge(id), names.nicLink("tag-port-a"), names.gatewayLink("x y")]) {

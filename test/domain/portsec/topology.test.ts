@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Port, Server, Subnet } from "../../../src/domain/model.js";
 import { dataplaneNames } from "../../../src/domain/portsec/names.js";
+import { renderRules } from "../../../src/domain/portsec/rules-plan.js";
 import { planWire } from "../../../src/domain/portsec/topology.js";
 
 const T = "2024-01-01T00:00:00.000Z";
@@ -144,8 +145,8 @@ describe("wire plan", () => {
         ],
       },
     ]);
-    expect(plan.ruleset).toContain(`jump nic_${names.nicLink("n1")}`);
-    expect(plan.ruleset).toContain(`jump nic_${names.nicLink("n2")}`);
+    expect(renderRules(plan.rules)).toContain(`jump nic_${names.nicLink("n1")}`);
+    expect(renderRules(plan.rules)).toContain(`jump nic_${names.nicLink("n2")}`);
   });
 
   it("BUILD has no namespace yet, SHUTOFF keeps it with links down, VIP ports and private IPs have no link", () => {
@@ -169,15 +170,15 @@ describe("wire plan", () => {
     );
     expect(plan.servers.map((s) => [s.serverId, s.up, s.nics.length])).toEqual([["a", false, 1]]);
     // Reverse pairs live on the VIP port, which has no link: they add no rule of their own.
-    expect(plan.ruleset).not.toContain(names.nicLink("vip"));
-    expect(plan.ruleset).not.toContain(names.nicLink("n3"));
+    expect(renderRules(plan.rules)).not.toContain(names.nicLink("vip"));
+    expect(renderRules(plan.rules)).not.toContain(names.nicLink("n3"));
   });
 
   it("a bound VIP appears in the NIC's chain (the forward pair), not before", () => {
     const unbound = nic("n1", "a", 0, "s1", "10.0.0.5", "fa:16:3e:00:00:01");
     const bound = { ...unbound, allowedAddressPairs: [{ ipAddress: "10.0.0.100", macAddress: "fa:16:3e:00:00:01" }] };
     const rows = (p: Port) => ({ subnets, servers: [server("a", "ACTIVE")], ports: [gateway, p] });
-    expect(planWire(rows(unbound), names).ruleset).not.toContain("10.0.0.100");
-    expect(planWire(rows(bound), names).ruleset).toContain("ip saddr 10.0.0.100 accept");
+    expect(renderRules(planWire(rows(unbound), names).rules)).not.toContain("10.0.0.100");
+    expect(renderRules(planWire(rows(bound), names).rules)).toContain("ip saddr 10.0.0.100 accept");
   });
 });

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { intervalElements, networkOf } from "../../../src/domain/portsec/address-set.js";
+import { emptyRulesPlan, renderRules } from "../../../src/domain/portsec/rules-plan.js";
+import { groupSet, nicMarks, ruleMatch, securityGroupParts } from "../../../src/domain/portsec/security-groups.js";
+import type { SecurityGroupRule } from "../../../src/domain/security-groups/model.js";
+
+const T = "2024-01-01T00:00:00.000Z";
+function rule(fields: Partial<SecurityGroupRule>): SecurityGroupRule {
+  return {
+    id: "r",
+    projectId: "p",
+    securityGroupId: "g1",
+    direction: "ingress",
+    ethertype: "IPv4",
+    protocol: null,
+    portRangeMin: null,
+    portRangeMax: null,
+    remoteIpPrefix: null,
+    remoteGroupId: null,
+    description: "",
+    revisionNumber: 0,
+    createdAt: T,
+    updatedAt: T,
+    ...fields,
+  };
+}
+
+describe("a security group rule as an nftables match", () => {
+  it("protocol by name or number, or any", () => {
+    expect(ruleMatch(rule({}))).toBe("");
+    expect(ruleMatch(rule({ protocol: "tcp" }))).toBe("meta l4proto tcp");
+    expect(ruleMatch(rule({ protocol: "6" }))).toBe("meta l4proto tcp");
+    expect(ruleMatch(rule({ protocol: "112" }))).toBe("meta l4proto 112");
+    expect(ruleMatch(rule({ protocol: "gre" }))).toBe("meta l4proto gre");
+    expect(ruleMatch(rule({ protocol: "icmpv6" }))).toBeUndefined();
+  });
+
+  it("destination port ranges; ICMP type and code", () => {
+    expect(ruleMatch(rule({ protocol: "udp", portRangeMin: 53, portRangeMax: 53 }))).toBe(
+      "meta l4proto udp th dport 53",
+    );
+    expect(ruleMatch(rule({ protocol: "tcp", portRangeMin: 8000, portRangeMax: 8100, direction: "egress" }))).toBe(
+      "meta l4proto tcp th dport 8000-8100",
+    );
+    expect(ruleMatch(rule({ protocol: "icmp", portRangeMin: 8 }))).toBe("meta l4proto icmp icmp type 8");
+    expect(ruleMatch(rule({ protocol: "icmp", portRangeMin: 3, portRangeMax: 4 }))).toBe(
+      "meta l4proto icmp icmp type 3 icmp code 4",
+    );
+  });
+
+  it("the remote side is the source of ingress and the destination of egress", () => {
+    expect(ruleMatch(rule({ remoteIpPrefix: "10.1.2.3/16" }))).toBe("ip saddr 10.1.0.0/16");
+    expect(ruleMatch(rule({ remoteIpPrefix: "10.1.2.3/32", direction: "egress" }))).toBe("ip daddr 10.1.2.3");
+    expect(ruleMatch(rule({ remoteIpPrefix: "0.0.0.0/0" }))).toBe("");
+    expect(ruleMatch(rule({ remoteGroupId: "g2" }))).toBe(`ip saddr @${groupSet("g2")}`);
+  });
+});
+
+describe("address sets", () => {
+  it("merge overlapping and touching addresses and blocks (nftables refuses overlaps)", () => {
+    expect(intervalElements(["10.0.0.5", "10.0.0.0/24", "10.0.1.0", "10.0.2.9", "fe80::1"])).toEqual([
+      "10.0.0.0-10.0.1.0",
+      "10.0.2.9",
+    ]);
+    expect(intervalElements(["1.1.1.1/0"])).toEqual(["0.0.0.0-255.255.255.255"]);
+    expect(networkOf("192.168.1.77/24")).toBe("192.168.1.0/24");
+  });
+});
+
+describe("security group tables", () => {
+  it("each NIC jumps through its groups' chains and drops the rest; marks name NICs in both tables", () => {
+    const parts = securityGroupParts({
+      nics: [{ link: "pa", mark: 7, groupIds: ["g1"] }],
+      rulesByGroup: new Map([
+        ["g1", [rule({ remoteGroupId: "g1" }), rule({ direction: "egress" }), rule({ ethertype: "IPv6" })]],
+      ]),
+      membersByGroup: new Map([["g1", ["10.0.0.5", "10.0.0.6", "10.0.0.100/30"]]]),
+    });
+    const rules = emptyRulesPlan();
+    rules.nics.set("pa", { link: "pa", portsec: ["drop"], filter: parts.filters.get("pa") });
+    rules.groupChains = parts.groupChains;
+    rules.sets = parts.sets;
+    const script = renderRules(rules);
+    expect(script).toContain('map nic_marks { type ifname : mark; elements = { "pa" : 0x00000007 }; }');
+    expect(script).toContain("elements = { 10.0.0.5-10.0.0.6, 10.0.0.100-10.0.0.103 };");
+    expect(script).toContain("map ingress { type mark : verdict; elements = { 0x00000007 : jump in_pa }; }");
+    expect(script).toMatch(/chain in_pa \{\n\t\tjump gi_\w+\n\t\tdrop\n\t\}/);
+    expect(script).toMatch(/chain go_\w+ \{\n\t\taccept\n\t\}/);
+    expect(script).toContain("ct state established,related accept");
+  });
+
+  it("marks are stable, never 0 and distinct", () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => `port-${i}`);
+    const marks = nicMarks(ids);
+    expect(new Set(marks.values()).size).toBe(2000);
+    expect([...marks.values()].every((mark) => mark > 0 && mark < 2 ** 31)).toBe(true);
+    expect(nicMarks([...ids].reverse())).toEqual(marks);
+  });
+});
