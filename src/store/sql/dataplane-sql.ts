@@ -4,7 +4,7 @@ import type { Row, SqlContext } from "./context.js";
 import type { SqlExecutor } from "./executor.js";
 import { hydratedPortColumns, hydratePorts } from "./port-rows.js";
 import { serverFromRow, subnetFromRow } from "./rows.js";
-import { ruleFromRow } from "./security-groups-sql.js";
+import { ruleFromRow } from "./rule-rows.js";
 
 /** The data plane's reads: what it lays on the wire beyond subnets, servers and ports, and one change's slice. */
 

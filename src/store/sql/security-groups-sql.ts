@@ -1,16 +1,15 @@
-import type { Direction, Ethertype, SecurityGroup, SecurityGroupRule } from "../../domain/security-groups/model.js";
+import type { SecurityGroup, SecurityGroupRule } from "../../domain/security-groups/model.js";
 import type { SecurityGroupRepository } from "../repositories/security-groups.js";
 import type { ReadOptions, SecurityGroupFilter, SecurityGroupRuleFilter } from "../types.js";
 import type { SqlContext } from "./context.js";
 import { memberPortsOf } from "./dataplane-sql.js";
 import type { SqlExecutor } from "./executor.js";
 import { Query } from "./query.js";
+import { ruleFromRow } from "./rule-rows.js";
 
 type Row = Record<string, unknown>;
 
 const text = (value: unknown): string => String(value ?? "");
-const nullableText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-const nullableInt = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 /** Tables added after the first schema, in the order `dump()` lists them. */
 export const SECURITY_GROUP_AND_EIP_TABLES: [string, string][] = [
@@ -27,25 +26,6 @@ function groupFromRow(row: Row): SecurityGroup {
     name: text(row.name),
     description: text(row.description),
     vpcId: text(row.vpc_id),
-    revisionNumber: Number(row.revision_number),
-    createdAt: text(row.created_at),
-    updatedAt: text(row.updated_at),
-  };
-}
-
-export function ruleFromRow(row: Row): SecurityGroupRule {
-  return {
-    id: text(row.id),
-    projectId: text(row.project_id),
-    securityGroupId: text(row.security_group_id),
-    direction: text(row.direction) as Direction,
-    ethertype: text(row.ethertype) as Ethertype,
-    protocol: nullableText(row.protocol),
-    portRangeMin: nullableInt(row.port_range_min),
-    portRangeMax: nullableInt(row.port_range_max),
-    remoteIpPrefix: nullableText(row.remote_ip_prefix),
-    remoteGroupId: nullableText(row.remote_group_id),
-    description: text(row.description),
     revisionNumber: Number(row.revision_number),
     createdAt: text(row.created_at),
     updatedAt: text(row.updated_at),
