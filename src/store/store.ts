@@ -18,6 +18,7 @@ import type {
 import type { ProjectUsage } from "../domain/quotas/quotas.js";
 import type { ChangeFeed } from "./change-feed.js";
 import type { EipTx } from "./eips.js";
+import type { RouterTx } from "./routers.js";
 import type { SecurityGroupTx } from "./security-groups.js";
 
 export interface Page {
@@ -37,6 +38,8 @@ export interface PortFilter {
   deviceOwner?: string;
   macAddress?: string;
   ipAddress?: string;
+  /** Ports with a fixed IP whose text contains this (Neutron's ip-substring-filtering). */
+  ipAddressSubstring?: string;
   /** Neutron subnet id of a fixed IP. */
   fixedIpSubnetId?: string;
   status?: string;
@@ -65,7 +68,7 @@ export interface ReadOptions {
 }
 
 /** One unit of work. Every method runs inside the transaction that `Store.write`/`Store.read` opened. */
-export interface Tx extends SecurityGroupTx, EipTx {
+export interface Tx extends SecurityGroupTx, EipTx, RouterTx {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
 
@@ -168,6 +171,8 @@ export interface Tx extends SecurityGroupTx, EipTx {
    * existing port (security group memberships change through `setPortSecurityGroups`).
    */
   updatePort(port: Port): Promise<void>;
+  /** Replaces the port's fixed IPs with `port.fixedIps` (in that order), keeping the free ranges in step. */
+  setPortFixedIps(port: Port): Promise<void>;
   deletePort(id: string): Promise<void>;
 
   insertServer(server: Server): Promise<void>;

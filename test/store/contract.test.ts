@@ -1856,6 +1856,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       type: "5_bgp",
       alias: name,
       portId: null,
+      fixedIpAddress: null,
       bandwidthId: `${world.tag}-bw-${name}`,
       bandwidthName: "bw",
       bandwidthSize: 10,

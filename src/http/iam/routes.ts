@@ -4,6 +4,7 @@ import type { IdentityCache } from "../../usecases/iam/authenticate.js";
 import { issuePasswordToken } from "../../usecases/iam/issue-token.js";
 import { listProjects, showProject } from "../../usecases/iam/list-projects.js";
 import { baseUrlOf } from "../base-url.js";
+import { neutronVersions } from "../neutron/versions.js";
 import { sendError } from "../plugins/error-handler.js";
 import type { RouteErrors } from "../request-context.js";
 import { callerOf } from "../request-context.js";
@@ -30,9 +31,12 @@ function versionDocument(baseUrl: string) {
 export function iamRoutes(context: UseCaseContext, cache: IdentityCache) {
   return async (app: FastifyInstance) => {
     // Version discovery: keystone clients read these without a token and hang on a 401.
-    app.get("/", { config: { public: true, errors } }, async (request, reply) =>
-      reply.code(300).send({ versions: { values: [versionDocument(baseUrlOf(request))] } }),
-    );
+    // The root is both Keystone's and Neutron's endpoint: Neutron's clients ask with their token (and want 200 and
+    // Neutron's one version), Keystone's discovery asks without one.
+    app.get("/", { config: { public: true, errors } }, async (request, reply) => {
+      if (request.headers["x-auth-token"] !== undefined) return neutronVersions(baseUrlOf(request));
+      return reply.code(300).send({ versions: { values: [versionDocument(baseUrlOf(request))] } });
+    });
     app.get("/v3", { config: { public: true, errors } }, async (request) => ({
       version: versionDocument(baseUrlOf(request)),
     }));

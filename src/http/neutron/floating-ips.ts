@@ -1,9 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { EXTERNAL_NETWORK_ID } from "../../domain/eips/model.js";
 import { fail } from "../../errors/cloud-error.js";
-import type { UseCaseContext } from "../../usecases/context.js";
+import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import { allocateEip, listEips, releaseEip, showEip, updateEip } from "../../usecases/eips/eips.js";
 import { NEUTRON_FLOATING_IP_ERRORS as ERR } from "../../usecases/eips/errors.js";
+import { isOwnNetwork } from "../../usecases/neutron/networks.js";
 import { floatingIpBody } from "../eip/mappers.js";
 import {
   type CreateFloatingIpBody,
@@ -14,20 +15,32 @@ import {
   updateFloatingIpSchema,
 } from "../eip/schemas.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { collectionAnswer } from "./collection.js";
+import { acceptPythonBooleans, selectFields } from "./query.js";
+import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
+
+/** A floating IP comes from the external network only: a network of the project is not one (400), any other id is not found. */
+async function refuseInternalNetwork(context: UseCaseContext, caller: Caller, networkId: string): Promise<never> {
+  if (await isOwnNetwork(context, caller, networkId)) {
+    fail("neutronBadRequest", `Bad floatingip request: Network ${networkId} is not a valid external network.`);
+  }
+  return fail("networkNotFound", `External network ${networkId} could not be found.`);
+}
 
 /** Neutron `/v2.0/floatingips`: the same EIPs as `/v1/{project_id}/publicips`, from one external network. */
 export function neutronFloatingIpRoutes(context: UseCaseContext) {
   const body = (view: Parameters<typeof floatingIpBody>[0]) => floatingIpBody(view, EXTERNAL_NETWORK_ID);
   return async (app: FastifyInstance) => {
+    acceptPythonBooleans(app);
     app.post<{ Body: CreateFloatingIpBody }>(
       "/v2.0/floatingips",
       { schema: { body: createFloatingIpSchema }, config: { errors } },
       async (request, reply) => {
         const { floatingip } = request.body;
         if (floatingip.floating_network_id !== EXTERNAL_NETWORK_ID) {
-          fail("networkNotFound", `External network ${floatingip.floating_network_id} could not be found.`);
+          await refuseInternalNetwork(context, callerOf(request), floatingip.floating_network_id);
         }
         const view = await allocateEip(
           context,
@@ -37,6 +50,7 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
             alias: "",
             ipAddress: floatingip.floating_ip_address,
             portId: floatingip.port_id ?? undefined,
+            fixedIpAddress: floatingip.fixed_ip_address,
             bandwidth: { name: "", size: 5, shareType: "PER", chargeMode: "bandwidth" },
           },
           ERR,
@@ -53,23 +67,34 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
         const owner = query.project_id ?? query.tenant_id;
         const impossible =
           (owner !== undefined && owner !== caller.projectId) ||
-          (query.floating_network_id !== undefined && query.floating_network_id !== EXTERNAL_NETWORK_ID) ||
-          (query.router_id !== undefined && query.router_id !== "");
+          (query.floating_network_id !== undefined && query.floating_network_id !== EXTERNAL_NETWORK_ID);
         if (impossible) return { floatingips: [] };
         const views = await listEips(context, caller, {
           ids: query.id === undefined ? undefined : [query.id].flat(),
           portId: query.port_id,
           publicIpAddress: query.floating_ip_address,
-          page: query.limit ? { limit: query.limit, marker: query.marker } : undefined,
         });
-        const fixed = query.fixed_ip_address;
-        const matching = fixed === undefined ? views : views.filter((view) => body(view).fixed_ip_address === fixed);
-        return { floatingips: matching.map(body) };
+        const matching = views
+          .map(body)
+          .filter(
+            (fip) =>
+              (query.fixed_ip_address === undefined || fip.fixed_ip_address === query.fixed_ip_address) &&
+              (query.router_id === undefined || fip.router_id === (query.router_id || null)) &&
+              (query.status === undefined || fip.status === query.status),
+          );
+        return collectionAnswer(request, "floatingips", matching, query);
       },
     );
-    app.get<{ Params: { id: string } }>("/v2.0/floatingips/:id", { config: { errors } }, async (request) => ({
-      floatingip: body(await showEip(context, callerOf(request), request.params.id, ERR)),
-    }));
+    app.get<{ Params: { id: string }; Querystring: ShowQuery }>(
+      "/v2.0/floatingips/:id",
+      { schema: { querystring: showQuerySchema }, config: { errors } },
+      async (request) => ({
+        floatingip: selectFields(
+          body(await showEip(context, callerOf(request), request.params.id, ERR)),
+          request.query.fields,
+        ),
+      }),
+    );
     app.put<{ Params: { id: string }; Body: UpdateFloatingIpBody }>(
       "/v2.0/floatingips/:id",
       { schema: { body: updateFloatingIpSchema }, config: { errors } },
@@ -79,7 +104,10 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
           context,
           callerOf(request),
           request.params.id,
-          { portId: floatingip.port_id === undefined ? undefined : floatingip.port_id || null },
+          {
+            portId: floatingip.port_id === undefined ? undefined : floatingip.port_id || null,
+            fixedIpAddress: floatingip.fixed_ip_address,
+          },
           ERR,
           { moveBound: true },
         );

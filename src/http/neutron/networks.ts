@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { EXTERNAL_NETWORK_ID, EXTERNAL_NETWORK_NAME } from "../../domain/eips/model.js";
 import type { Subnet } from "../../domain/model.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import {
-  createNetwork,
+  createNetworks,
   deleteNetwork,
   listNetworks,
   type NetworkView,
@@ -11,18 +11,19 @@ import {
   updateNetwork,
 } from "../../usecases/neutron/networks.js";
 import {
-  createNeutronSubnet,
+  createNeutronSubnets,
   deleteNeutronSubnet,
   listNeutronSubnets,
   showNeutronSubnet,
   updateNeutronSubnet,
 } from "../../usecases/neutron/subnets.js";
-import { baseUrlOf } from "../base-url.js";
 import { sendError } from "../plugins/error-handler.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { vpcTime } from "../vpc/mappers.js";
+import { collectionAnswer } from "./collection.js";
 import { EXTENSIONS, extensionBody } from "./extensions.js";
 import {
+  type CreateNetworksBody,
   type CreateSubnetBody,
   createNetworkSchema,
   createSubnetSchema,
@@ -31,10 +32,14 @@ import {
   listNetworksQuerySchema,
   listSubnetsQuerySchema,
   type NetworkBodyInput,
+  type NetworkFields,
+  type SubnetCreatable,
   type UpdateSubnetBody,
   updateNetworkSchema,
   updateSubnetSchema,
 } from "./network-schemas.js";
+import { acceptPythonBooleans, selectFields } from "./query.js";
+import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
 
@@ -64,6 +69,7 @@ function networkBody({ network, subnets }: NetworkView) {
 
 /** The cloud's one external network (EIPs come from it), as `router:external=true` lists it. */
 function externalNetworkBody(projectId: string) {
+  const at = vpcTime(new Date(0).toISOString());
   return {
     id: EXTERNAL_NETWORK_ID,
     name: EXTERNAL_NETWORK_NAME,
@@ -81,6 +87,31 @@ function externalNetworkBody(projectId: string) {
     availability_zones: [],
     tags: [],
     revision_number: 0,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+function networkInput(network: NetworkFields) {
+  return {
+    name: network.name,
+    description: network.description,
+    adminStateUp: network.admin_state_up,
+    portSecurityEnabled: network.port_security_enabled,
+  };
+}
+
+function subnetInput(subnet: SubnetCreatable) {
+  return {
+    networkId: subnet.network_id,
+    name: subnet.name,
+    description: subnet.description,
+    cidr: subnet.cidr,
+    ipVersion: subnet.ip_version,
+    gatewayIp: subnet.gateway_ip,
+    allocationPools: subnet.allocation_pools,
+    dnsNameservers: subnet.dns_nameservers,
+    enableDhcp: subnet.enable_dhcp,
   };
 }
 
@@ -94,7 +125,7 @@ function subnetBody(subnet: Subnet) {
     tenant_id: subnet.projectId,
     ip_version: 4,
     cidr: subnet.cidr,
-    gateway_ip: subnet.gatewayIp,
+    gateway_ip: subnet.gatewayIp === "" ? null : subnet.gatewayIp,
     allocation_pools: subnet.allocationPools.map((pool) => ({ start: pool.start, end: pool.end })),
     dns_nameservers: subnet.dnsList,
     host_routes: [],
@@ -116,41 +147,35 @@ function otherProject(caller: Caller, query: { tenant_id?: string; project_id?: 
   return owner !== undefined && owner !== caller.projectId;
 }
 
-/** `<collection>_links` with `next` when the page is full, carrying the query's filters. */
-function pageLinks(request: FastifyRequest, collection: string, ids: string[], limit: number | undefined) {
-  const last = ids.at(-1);
-  if (!limit || !last || ids.length < limit) return {};
-  const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "";
-  const kept = query.split("&").filter((part) => part !== "" && !/^(limit|marker|page_reverse)=/.test(part));
-  const next = [...kept, `limit=${limit}`, `marker=${encodeURIComponent(last)}`].join("&");
-  return { [`${collection}_links`]: [{ rel: "next", href: `${baseUrlOf(request)}/v2.0/${collection}?${next}` }] };
-}
-
 const list = (value: string | string[] | undefined) => (value === undefined ? undefined : [value].flat());
 
 /** Neutron networks and subnets (native ones and VPC v1 subnets as networks), and extension discovery. */
 export function neutronNetworkRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
-    app.post<{ Body: NetworkBodyInput }>(
+    acceptPythonBooleans(app);
+    app.post<{ Body: CreateNetworksBody }>(
       "/v2.0/networks",
       { schema: { body: createNetworkSchema }, config: { errors } },
       async (request, reply) => {
-        const { network } = request.body;
-        const created = await createNetwork(context, callerOf(request), {
-          name: network.name,
-          description: network.description,
-          adminStateUp: network.admin_state_up,
-          portSecurityEnabled: network.port_security_enabled,
-        });
-        return reply.code(201).send({ network: networkBody(created) });
+        const { network, networks } = request.body;
+        const inputs = (networks ?? (network ? [network] : [])).map(networkInput);
+        const created = await createNetworks(context, callerOf(request), inputs);
+        if (networks) return reply.code(201).send({ networks: created.map(networkBody) });
+        return reply.code(201).send({ network: networkBody(created[0] as NetworkView) });
       },
     );
-    app.get<{ Params: { network_id: string } }>(
+    app.get<{ Params: { network_id: string }; Querystring: ShowQuery }>(
       "/v2.0/networks/:network_id",
-      { config: { errors } },
-      async (request) => ({
-        network: networkBody(await showNetwork(context, callerOf(request), request.params.network_id)),
-      }),
+      { schema: { querystring: showQuerySchema }, config: { errors } },
+      async (request) => {
+        const caller = callerOf(request);
+        const { network_id: id } = request.params;
+        const body =
+          id === EXTERNAL_NETWORK_ID
+            ? externalNetworkBody(caller.projectId)
+            : networkBody(await showNetwork(context, caller, id));
+        return { network: selectFields(body, request.query.fields) };
+      },
     );
     app.get<{ Querystring: ListNetworksQuery }>(
       "/v2.0/networks",
@@ -158,7 +183,14 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
       async (request) => {
         const caller = callerOf(request);
         const query = request.query;
-        if (query["router:external"] === true) return { networks: [externalNetworkBody(caller.projectId)] };
+        if (query["router:external"] === true) {
+          const external = externalNetworkBody(caller.projectId);
+          const ids = list(query.id);
+          const shown =
+            (ids === undefined || ids.includes(external.id)) &&
+            (query.name === undefined || query.name === external.name);
+          return collectionAnswer(request, "networks", shown ? [external] : [], query);
+        }
         if (otherProject(caller, query) || query.shared === true) return { networks: [] };
         if (query["provider:network_type"] !== undefined && query["provider:network_type"] !== "vxlan") {
           return { networks: [] };
@@ -168,10 +200,9 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           name: query.name,
           adminStateUp: query.admin_state_up,
           status: query.status,
-          page: { limit: query.limit, marker: query.marker, reverse: query.page_reverse },
+          page: {},
         });
-        const ids = views.map((view) => view.network.id);
-        return { networks: views.map(networkBody), ...pageLinks(request, "networks", ids, query.limit) };
+        return collectionAnswer(request, "networks", views.map(networkBody), query);
       },
     );
     app.put<{ Params: { network_id: string }; Body: NetworkBodyInput }>(
@@ -201,24 +232,23 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
       "/v2.0/subnets",
       { schema: { body: createSubnetSchema }, config: { errors } },
       async (request, reply) => {
-        const { subnet } = request.body;
-        const created = await createNeutronSubnet(context, callerOf(request), {
-          networkId: subnet.network_id,
-          name: subnet.name,
-          description: subnet.description,
-          cidr: subnet.cidr,
-          ipVersion: subnet.ip_version,
-          gatewayIp: subnet.gateway_ip,
-          allocationPools: subnet.allocation_pools,
-          dnsNameservers: subnet.dns_nameservers,
-          enableDhcp: subnet.enable_dhcp,
-        });
-        return reply.code(201).send({ subnet: subnetBody(created) });
+        const { subnet, subnets } = request.body;
+        const inputs = (subnets ?? (subnet ? [subnet] : [])).map(subnetInput);
+        const created = await createNeutronSubnets(context, callerOf(request), inputs);
+        if (subnets) return reply.code(201).send({ subnets: created.map(subnetBody) });
+        return reply.code(201).send({ subnet: subnetBody(created[0] as Subnet) });
       },
     );
-    app.get<{ Params: { subnet_id: string } }>("/v2.0/subnets/:subnet_id", { config: { errors } }, async (request) => ({
-      subnet: subnetBody(await showNeutronSubnet(context, callerOf(request), request.params.subnet_id)),
-    }));
+    app.get<{ Params: { subnet_id: string }; Querystring: ShowQuery }>(
+      "/v2.0/subnets/:subnet_id",
+      { schema: { querystring: showQuerySchema }, config: { errors } },
+      async (request) => ({
+        subnet: selectFields(
+          subnetBody(await showNeutronSubnet(context, callerOf(request), request.params.subnet_id)),
+          request.query.fields,
+        ),
+      }),
+    );
     app.get<{ Querystring: ListSubnetsQuery }>(
       "/v2.0/subnets",
       { schema: { querystring: listSubnetsQuerySchema }, config: { errors } },
@@ -234,10 +264,9 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           gatewayIp: query.gateway_ip,
           enableDhcp: query.enable_dhcp,
           ipVersion: query.ip_version,
-          page: { limit: query.limit, marker: query.marker, reverse: query.page_reverse },
+          page: {},
         });
-        const ids = subnets.map((subnet) => subnet.neutronSubnetId);
-        return { subnets: subnets.map(subnetBody), ...pageLinks(request, "subnets", ids, query.limit) };
+        return collectionAnswer(request, "subnets", subnets.map(subnetBody), query);
       },
     );
     app.put<{ Params: { subnet_id: string }; Body: UpdateSubnetBody }>(

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { Port } from "../../domain/model.js";
 import { isPairAddress } from "../../domain/net/cidr.js";
 import { isIpv4 } from "../../domain/net/ipv4.js";
 import { bindingProfileTooDeep, MAX_BINDING_PROFILE_DEPTH } from "../../domain/ports/binding-profile.js";
@@ -6,8 +7,9 @@ import { isMac } from "../../domain/ports/mac.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { PortFilter } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
+import type { CreatePortInput } from "../../usecases/neutron/ports.js";
 import {
-  createPort,
+  createPorts,
   deletePort,
   listPorts,
   type PairInput,
@@ -17,12 +19,16 @@ import {
 import { baseUrlOf } from "../base-url.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { dhcpOptionInputs, portBody } from "./mappers.js";
+import { acceptPythonBooleans, selectFields } from "./query.js";
+import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
 import {
   type CreatePortBody,
   createPortSchema,
+  type FixedIpBody,
   type ListPortsQuery,
   listPortsQuerySchema,
   type PairBody,
+  type PortCreatable,
   type UpdatePortBody,
   updatePortSchema,
 } from "./schemas.js";
@@ -64,6 +70,7 @@ function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefin
     const key = term.slice(0, eq);
     const value = term.slice(eq + 1);
     if (key === "ip_address") filter.ipAddress = value;
+    else if (key === "ip_address_substr") filter.ipAddressSubstring = value;
     else if (key === "subnet_id") filter.fixedIpSubnetId = value;
     else return undefined;
   }
@@ -72,8 +79,42 @@ function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefin
   return filter;
 }
 
-/** Ports per answer when the caller names no `limit` (at most 2,000 with one). */
-const DEFAULT_PORT_PAGE = 1000;
+/** Ports per answer when the caller names no `limit`: the reference page's 2,000 (also the most with one). */
+const DEFAULT_PORT_PAGE = 2000;
+
+function fixedIpRequests(fixedIps: FixedIpBody[] | undefined) {
+  return fixedIps?.map((fixedIp) => {
+    if (fixedIp.ip_address !== undefined && !isIpv4(fixedIp.ip_address)) {
+      fail("neutronInvalidInput", `'${fixedIp.ip_address}' is not a valid IP address.`);
+    }
+    return { subnetId: fixedIp.subnet_id, ipAddress: fixedIp.ip_address };
+  });
+}
+
+function portInput(caller: Caller, port: PortCreatable): CreatePortInput {
+  refuseDeepProfile(port["binding:profile"]);
+  const owner = port.project_id ?? port.tenant_id;
+  if (owner !== undefined && owner !== caller.projectId) {
+    fail("neutronPolicyDenied", `A port for project ${owner} cannot be created from project ${caller.projectId}.`);
+  }
+  if (port.mac_address !== undefined && !isMac(port.mac_address)) {
+    fail("neutronInvalidInput", `'${port.mac_address}' is not a valid MAC address.`);
+  }
+  return {
+    networkId: port.network_id,
+    name: port.name ?? "",
+    description: port.description ?? "",
+    adminStateUp: port.admin_state_up ?? true,
+    deviceOwner: port.device_owner ?? "",
+    fixedIps: fixedIpRequests(port.fixed_ips),
+    macAddress: port.mac_address?.toLowerCase(),
+    allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+    securityGroups: port.security_groups,
+    portSecurityEnabled: port.port_security_enabled,
+    extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
+    bindingProfile: port["binding:profile"],
+  };
+}
 
 /** The same query (filters kept) for the page after `marker`. */
 function nextPageQuery(url: string, limit: number, marker: string): string {
@@ -84,6 +125,7 @@ function nextPageQuery(url: string, limit: number, marker: string): string {
 
 export function neutronRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
+    acceptPythonBooleans(app);
     app.get<{ Querystring: ListPortsQuery }>(
       "/v2.0/ports",
       { schema: { querystring: listPortsQuerySchema }, config: { errors } },
@@ -102,36 +144,30 @@ export function neutronRoutes(context: UseCaseContext) {
                 },
               ]
             : [];
-        return { ports: ports.map(portBody), ...(links.length > 0 ? { ports_links: links } : {}) };
+        const bodies = ports.map((port) => selectFields(portBody(port), request.query.fields));
+        return { ports: bodies, ...(links.length > 0 ? { ports_links: links } : {}) };
       },
     );
-    app.get<{ Params: { port_id: string } }>("/v2.0/ports/:port_id", { config: { errors } }, async (request) => ({
-      port: portBody(await showPort(context, callerOf(request), request.params.port_id)),
-    }));
+    app.get<{ Params: { port_id: string }; Querystring: ShowQuery }>(
+      "/v2.0/ports/:port_id",
+      { schema: { querystring: showQuerySchema }, config: { errors } },
+      async (request) => ({
+        port: selectFields(
+          portBody(await showPort(context, callerOf(request), request.params.port_id)),
+          request.query.fields,
+        ),
+      }),
+    );
     app.post<{ Body: CreatePortBody }>(
       "/v2.0/ports",
       { schema: { body: createPortSchema }, config: { errors } },
       async (request, reply) => {
-        const { port } = request.body;
-        const fixedIp = port.fixed_ips?.[0];
-        if (fixedIp?.ip_address !== undefined && !isIpv4(fixedIp.ip_address)) {
-          fail("neutronInvalidInput", `'${fixedIp.ip_address}' is not a valid IP address.`);
-        }
-        refuseDeepProfile(port["binding:profile"]);
-        const created = await createPort(context, callerOf(request), {
-          networkId: port.network_id,
-          name: port.name ?? "",
-          description: port.description ?? "",
-          adminStateUp: port.admin_state_up ?? true,
-          deviceOwner: port.device_owner ?? "",
-          fixedIp: fixedIp && { subnetId: fixedIp.subnet_id, ipAddress: fixedIp.ip_address },
-          allowedAddressPairs: pairInputs(port.allowed_address_pairs),
-          securityGroups: port.security_groups,
-          portSecurityEnabled: port.port_security_enabled,
-          extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
-          bindingProfile: port["binding:profile"],
-        });
-        return reply.code(201).send({ port: portBody(created) });
+        const caller = callerOf(request);
+        const { port, ports } = request.body;
+        const inputs = (ports ?? (port ? [port] : [])).map((one) => portInput(caller, one));
+        const created = await createPorts(context, caller, inputs);
+        if (ports) return reply.code(201).send({ ports: created.map(portBody) });
+        return reply.code(201).send({ port: portBody(created[0] as Port) });
       },
     );
     app.put<{ Params: { port_id: string }; Body: UpdatePortBody }>(
@@ -143,6 +179,8 @@ export function neutronRoutes(context: UseCaseContext) {
         const updated = await updatePort(context, callerOf(request), request.params.port_id, {
           name: port.name,
           description: port.description,
+          adminStateUp: port.admin_state_up,
+          fixedIps: fixedIpRequests(port.fixed_ips),
           allowedAddressPairs: pairInputs(port.allowed_address_pairs),
           securityGroups: port.security_groups,
           portSecurityEnabled: port.port_security_enabled,

@@ -30,38 +30,49 @@ const writable = {
   "binding:vnic_type": { type: "string" },
 } as const;
 
-export const createPortSchema = {
-  type: "object",
-  required: ["port"],
-  properties: {
-    port: {
-      type: "object",
-      required: ["network_id"],
-      properties: {
-        ...writable,
-        network_id: { type: "string", minLength: 1, maxLength: 64 },
-        admin_state_up: { type: "boolean" },
-        device_owner: { enum: ["", "neutron:VIP_PORT"] },
-        fixed_ips: {
-          type: "array",
-          maxItems: 1,
-          items: {
-            type: "object",
-            properties: {
-              subnet_id: { type: "string", maxLength: 64 },
-              ip_address: { type: "string", maxLength: 64 },
-            },
-          },
-        },
-      },
+const fixedIpsSchema = {
+  type: "array",
+  maxItems: 20,
+  items: {
+    type: "object",
+    properties: {
+      subnet_id: { type: "string", maxLength: 64 },
+      ip_address: { type: "string", maxLength: 64 },
     },
   },
+} as const;
+
+const portCreatable = {
+  type: "object",
+  required: ["network_id"],
+  properties: {
+    ...writable,
+    network_id: { type: "string", minLength: 1, maxLength: 64 },
+    admin_state_up: { type: "boolean" },
+    device_owner: { enum: ["", "neutron:VIP_PORT"] },
+    mac_address: { type: "string", maxLength: 64 },
+    fixed_ips: fixedIpsSchema,
+    project_id: { type: "string", maxLength: 64 },
+    tenant_id: { type: "string", maxLength: 64 },
+  },
+} as const;
+
+export const createPortSchema = {
+  type: "object",
+  anyOf: [{ required: ["port"] }, { required: ["ports"] }],
+  properties: { port: portCreatable, ports: { type: "array", minItems: 1, maxItems: 100, items: portCreatable } },
 } as const;
 
 export const updatePortSchema = {
   type: "object",
   required: ["port"],
-  properties: { port: { type: "object", minProperties: 1, properties: writable } },
+  properties: {
+    port: {
+      type: "object",
+      minProperties: 1,
+      properties: { ...writable, admin_state_up: { type: "boolean" }, fixed_ips: fixedIpsSchema },
+    },
+  },
 } as const;
 
 export interface PairBody {
@@ -69,20 +80,31 @@ export interface PairBody {
   mac_address?: string;
 }
 
+export interface PortCreatable {
+  network_id: string;
+  name?: string;
+  description?: string;
+  admin_state_up?: boolean;
+  device_owner?: "" | "neutron:VIP_PORT";
+  mac_address?: string;
+  project_id?: string;
+  tenant_id?: string;
+  fixed_ips?: FixedIpBody[];
+  allowed_address_pairs?: PairBody[];
+  security_groups?: string[];
+  port_security_enabled?: boolean;
+  extra_dhcp_opts?: DhcpOptionBody[];
+  "binding:profile"?: Record<string, unknown>;
+}
+
+export interface FixedIpBody {
+  subnet_id?: string;
+  ip_address?: string;
+}
+
 export interface CreatePortBody {
-  port: {
-    network_id: string;
-    name?: string;
-    description?: string;
-    admin_state_up?: boolean;
-    device_owner?: "" | "neutron:VIP_PORT";
-    fixed_ips?: { subnet_id?: string; ip_address?: string }[];
-    allowed_address_pairs?: PairBody[];
-    security_groups?: string[];
-    port_security_enabled?: boolean;
-    extra_dhcp_opts?: DhcpOptionBody[];
-    "binding:profile"?: Record<string, unknown>;
-  };
+  port?: PortCreatable;
+  ports?: PortCreatable[];
 }
 
 export interface DhcpOptionBody {
@@ -95,6 +117,8 @@ export interface UpdatePortBody {
   port: {
     name?: string;
     description?: string;
+    admin_state_up?: boolean;
+    fixed_ips?: FixedIpBody[];
     allowed_address_pairs?: PairBody[];
     security_groups?: string[];
     port_security_enabled?: boolean;
@@ -126,6 +150,7 @@ export const listPortsQuerySchema = {
     limit: { type: "integer", minimum: 0, maximum: 2000 },
     marker: { type: "string" },
     page_reverse: { type: "boolean" },
+    fields: stringOrList,
   },
 } as const;
 
@@ -145,4 +170,5 @@ export interface ListPortsQuery {
   limit?: number;
   marker?: string;
   page_reverse?: boolean;
+  fields?: string | string[];
 }

@@ -16,13 +16,14 @@ import {
   showSecurityGroupRule,
 } from "../../usecases/security-groups/rules.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
-import { type CreateRuleBody, createRuleSchema } from "../vpc/security-group-schemas.js";
 import { ruleRequest } from "../vpc/security-groups.js";
 import { neutronRuleBody, neutronSecurityGroupBody } from "./security-group-mappers.js";
 import {
+  type NeutronCreateRuleBody,
   type NeutronListRulesQuery,
   type NeutronListSecurityGroupsQuery,
   type NeutronSecurityGroupBody,
+  neutronCreateRuleSchema,
   neutronCreateSecurityGroupSchema,
   neutronListRulesQuerySchema,
   neutronListSecurityGroupsQuerySchema,
@@ -97,14 +98,17 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
       },
     );
 
-    app.post<{ Body: CreateRuleBody }>(
+    app.post<{ Body: NeutronCreateRuleBody }>(
       "/v2.0/security-group-rules",
-      { schema: { body: createRuleSchema }, config: { errors } },
+      { schema: { body: neutronCreateRuleSchema }, config: { errors } },
       async (request, reply) => {
-        if (request.body.security_group_rule.remote_address_group_id) {
+        const given = request.body.security_group_rule;
+        if (given.remote_address_group_id) {
           fail("neutronInvalidInput", "IP address groups are not supported.");
         }
-        const rule = await createSecurityGroupRule(context, callerOf(request), ruleRequest(request.body), ERR);
+        const protocol = typeof given.protocol === "number" ? String(given.protocol) : given.protocol;
+        const body = { security_group_rule: { ...given, protocol } };
+        const rule = await createSecurityGroupRule(context, callerOf(request), ruleRequest(body), ERR);
         return reply.code(201).send({ security_group_rule: neutronRuleBody(rule) });
       },
     );

@@ -723,6 +723,63 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     errors: ["neutronFloatingIpNotFound"],
   },
 
+  "GET /v2.0": {
+    operationId: "neutronShowVersion",
+    tag: "Neutron",
+    summary: "The resources of Neutron v2.0",
+    response: "neutronResources",
+  },
+  "POST /v2.0/routers": {
+    operationId: "neutronCreateRouter",
+    tag: "Neutron",
+    summary: "Create a router (a VPC without a CIDR)",
+    status: 201,
+    response: "router",
+    errors: ["neutronBadRequest", "networkNotFound", "neutronOverQuota", "vpcNameExists"],
+  },
+  "GET /v2.0/routers": {
+    operationId: "neutronListRouters",
+    tag: "Neutron",
+    summary: "List routers (every VPC of the project)",
+    response: "routers",
+  },
+  "GET /v2.0/routers/:router_id": {
+    operationId: "neutronShowRouter",
+    tag: "Neutron",
+    summary: "Show a router",
+    response: "router",
+    errors: ["neutronRouterNotFound"],
+  },
+  "PUT /v2.0/routers/:router_id": {
+    operationId: "neutronUpdateRouter",
+    tag: "Neutron",
+    summary: "Update a router's name, description, external gateway or static routes",
+    response: "router",
+    errors: ["neutronRouterNotFound", "neutronBadRequest", "networkNotFound", "neutronRevisionMismatch"],
+  },
+  "DELETE /v2.0/routers/:router_id": {
+    operationId: "neutronDeleteRouter",
+    tag: "Neutron",
+    summary: "Delete a router without subnets",
+    status: 204,
+    response: "empty",
+    errors: ["neutronRouterNotFound", "neutronRouterInUse"],
+  },
+  "PUT /v2.0/routers/:router_id/add_router_interface": {
+    operationId: "neutronAddRouterInterface",
+    tag: "Neutron",
+    summary: "Put a subnet on a router, by the subnet (its gateway) or by a port",
+    response: "routerInterface",
+    errors: ["neutronRouterNotFound", "neutronSubnetNotFound", "portNotFound", "neutronBadRequest", "neutronPortInUse"],
+  },
+  "PUT /v2.0/routers/:router_id/remove_router_interface": {
+    operationId: "neutronRemoveRouterInterface",
+    tag: "Neutron",
+    summary: "Take a subnet off a router (an interface made from a port goes with its port)",
+    response: "routerInterface",
+    errors: ["neutronRouterNotFound", "neutronSubnetNotFound", "portNotFound", "neutronRouterInterfaceNotFound"],
+  },
+
   // ECS
   "PUT /v1/:project_id/cloudservers/nics/:nic_id": {
     operationId: "associateServerVirtualIp",

@@ -140,6 +140,15 @@ export const PERMISSIONS: Record<string, RoutePermission> = {
   "GET /v2.0/floatingips/:id": act("vpc:floatingIps:get"),
   "PUT /v2.0/floatingips/:id": act("vpc:floatingIps:update"),
   "DELETE /v2.0/floatingips/:id": act("vpc:floatingIps:delete"),
+  "GET /v2.0": act("vpc:versions:get"),
+  // Routers are VPCs (the ECS pages name vpc:routers:get/update).
+  "POST /v2.0/routers": act("vpc:routers:create"),
+  "GET /v2.0/routers": act("vpc:routers:list"),
+  "GET /v2.0/routers/:router_id": act("vpc:routers:get"),
+  "PUT /v2.0/routers/:router_id": act("vpc:routers:update"),
+  "DELETE /v2.0/routers/:router_id": act("vpc:routers:delete"),
+  "PUT /v2.0/routers/:router_id/add_router_interface": act("vpc:routers:addRouterInterface"),
+  "PUT /v2.0/routers/:router_id/remove_router_interface": act("vpc:routers:removeRouterInterface"),
 
   // ECS (reference/permissions/ecs-*.rst). The seed API's page is silent: ecs:cloudServerNics:update is chosen
   // (it changes a NIC's attributes, like the NIC pages' ecs:cloudServerNics:* actions). Jobs, limits and the batch

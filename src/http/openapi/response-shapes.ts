@@ -123,6 +123,12 @@ export const floatingIp = shape(
   "id status tenant_id project_id floating_network_id floating_ip_address dns_name dns_domain created_at updated_at",
   { router_id: nullableStr, fixed_ip_address: nullableStr, port_id: nullableStr },
 );
+export const router = shape("id name description status tenant_id project_id created_at updated_at", {
+  admin_state_up: bool,
+  external_gateway_info: { type: ["object", "null"] },
+  routes: arrayOf(shape("destination nexthop")),
+  revision_number: int,
+});
 const quotaResource = shape("type", { used: int, quota: int, min: int });
 const topologyVpc = shape("id name cidr", {
   subnets: arrayOf(shape("id name cidr gatewayIp", { used: int, free: int })),
@@ -181,6 +187,10 @@ export const RESPONSES = {
   publicips: wrap("publicips", arrayOf(publicIp)),
   floatingip: wrap("floatingip", floatingIp),
   floatingips: wrap("floatingips", arrayOf(floatingIp)),
+  router: wrap("router", router),
+  neutronResources: wrap("resources", arrayOf(shape("name collection", { links: arrayOf(anyObject) }))),
+  routers: wrap("routers", arrayOf(router)),
+  routerInterface: shape("id subnet_id port_id tenant_id project_id", { subnet_ids: arrayOf(str) }),
   subnetStatus: wrap("subnet", shape("id status")),
   quotas: wrap("quotas", wrap("resources", arrayOf(quotaResource))),
   limits: wrap("absolute", { type: "object", additionalProperties: { type: ["integer", "array"] } }),

@@ -17,6 +17,7 @@ function eipFromRow(row: Row): Eip {
     type: text(row.type),
     alias: text(row.alias),
     portId: nullableText(row.port_id),
+    fixedIpAddress: nullableText(row.fixed_ip_address),
     bandwidthId: text(row.bandwidth_id),
     bandwidthName: text(row.bandwidth_name),
     bandwidthSize: Number(row.bandwidth_size),
@@ -38,8 +39,8 @@ export class EipSql implements EipTx {
   async insertEip(e: Eip): Promise<void> {
     await this.db.run(
       `INSERT INTO eips (id, project_id, public_ip_address, type, alias, port_id, bandwidth_id, bandwidth_name,
-        bandwidth_size, bandwidth_share_type, bandwidth_charge_mode, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        bandwidth_size, bandwidth_share_type, bandwidth_charge_mode, created_at, updated_at, fixed_ip_address)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         e.id,
         e.projectId,
@@ -54,6 +55,7 @@ export class EipSql implements EipTx {
         e.bandwidthChargeMode,
         e.createdAt,
         e.updatedAt,
+        e.fixedIpAddress,
       ],
     );
   }
@@ -78,9 +80,10 @@ export class EipSql implements EipTx {
   }
 
   async updateEip(e: Eip): Promise<void> {
-    await this.db.run("UPDATE eips SET alias = ?, port_id = ?, updated_at = ? WHERE id = ?", [
+    await this.db.run("UPDATE eips SET alias = ?, port_id = ?, fixed_ip_address = ?, updated_at = ? WHERE id = ?", [
       e.alias,
       e.portId,
+      e.fixedIpAddress,
       e.updatedAt,
       e.id,
     ]);
@@ -91,6 +94,9 @@ export class EipSql implements EipTx {
   }
 
   async unbindEipsOfPort(portId: string, now: string): Promise<number> {
-    return this.db.run("UPDATE eips SET port_id = NULL, updated_at = ? WHERE port_id = ?", [now, portId]);
+    return this.db.run("UPDATE eips SET port_id = NULL, fixed_ip_address = NULL, updated_at = ? WHERE port_id = ?", [
+      now,
+      portId,
+    ]);
   }
 }

@@ -23,8 +23,10 @@ import { writeChange } from "./change-log.js";
 import { FreeRanges, listFreeRanges } from "./free-ranges.js";
 import * as iam from "./iam-sql.js";
 import { inList } from "./in-list.js";
+import { replaceFixedIps } from "./port-addresses-sql.js";
+import { ROUTER_TABLES, RouterSql } from "./routers-sql.js";
 import { jobFromRow, networkFromRow, portFromRow, serverFromRow, subnetFromRow, vpcFromRow } from "./rows.js";
-import { SECURITY_GROUP_AND_EIP_TABLES, SecurityGroupSql } from "./security-groups-sql.js";
+import { SECURITY_GROUP_AND_EIP_TABLES } from "./security-groups-sql.js";
 
 type Row = Record<string, unknown>;
 
@@ -47,6 +49,7 @@ const DUMP_ORDER: [string, string][] = [
   ["servers", "id"],
   ["jobs", "id"],
   ...SECURITY_GROUP_AND_EIP_TABLES,
+  ...ROUTER_TABLES,
 ];
 
 const BIGINT_COLUMNS: Record<string, string[]> = { free_ranges: ["first", "last"] };
@@ -78,7 +81,7 @@ function jsonArray<T>(value: unknown): T[] {
 }
 
 /** The whole store contract in portable SQL; the dialects differ only in their executor. */
-export class SqlTx extends SecurityGroupSql implements Tx {
+export class SqlTx extends RouterSql implements Tx {
   /** Ids of ports, servers and subnets this unit of work wrote (also through cascades), for the change feed. */
   readonly changes = new ChangeRecorder();
   /** The free-address structure, kept in step with every fixed IP written or deleted here. */
@@ -646,6 +649,12 @@ export class SqlTx extends SecurityGroupSql implements Tx {
       sql += " AND id IN (SELECT port_id FROM fixed_ips WHERE ip_address = ?)";
       params.push(filter.ipAddress);
     }
+    if (filter.ipAddressSubstring !== undefined) {
+      // Addresses hold digits and dots only: no LIKE wildcard to escape once the text is known to be of those.
+      if (!/^[0-9.]*$/.test(filter.ipAddressSubstring)) return [];
+      sql += " AND id IN (SELECT port_id FROM fixed_ips WHERE ip_address LIKE ?)";
+      params.push(`%${filter.ipAddressSubstring}%`);
+    }
     if (filter.fixedIpSubnetId !== undefined) {
       sql += " AND id IN (SELECT port_id FROM fixed_ips WHERE subnet_id = ?)";
       params.push(filter.fixedIpSubnetId);
@@ -747,6 +756,11 @@ export class SqlTx extends SecurityGroupSql implements Tx {
     await this.db.run(set, fields);
     await this.db.run("DELETE FROM address_pairs WHERE port_id = ?", [port.id]);
     await this.insertPairs(port.id, port.allowedAddressPairs);
+  }
+
+  async setPortFixedIps(port: Port): Promise<void> {
+    this.changes.ports.add(port.id);
+    await replaceFixedIps(this.db, this.free, port);
   }
 
   async deletePort(id: string): Promise<void> {

@@ -25,6 +25,12 @@ async function ownNetwork(tx: Tx, caller: Caller, id: string, forUpdate = false)
   return network;
 }
 
+/** Whether the id names a network of the caller's project. */
+export async function isOwnNetwork(context: UseCaseContext, caller: Caller, id: string): Promise<boolean> {
+  const network = await context.store.read((tx) => tx.getNetwork(id));
+  return network !== undefined && network.projectId === caller.projectId;
+}
+
 export async function showNetwork(context: UseCaseContext, caller: Caller, id: string): Promise<NetworkView> {
   return context.store.read(async (tx) => viewOf(tx, await ownNetwork(tx, caller, id)));
 }
@@ -79,24 +85,38 @@ export async function createNetwork(
   caller: Caller,
   input: NetworkInput,
 ): Promise<NetworkView> {
-  checkInput(input);
+  const [created] = await createNetworks(context, caller, [input]);
+  return created as NetworkView;
+}
+
+/** Neutron's bulk create: every network or none. */
+export async function createNetworks(
+  context: UseCaseContext,
+  caller: Caller,
+  inputs: NetworkInput[],
+): Promise<NetworkView[]> {
+  for (const input of inputs) checkInput(input);
   return context.store.write(async (tx) => {
-    const now = isoNow(context);
-    const network: Network = {
-      id: context.newId(),
-      projectId: caller.projectId,
-      vpcId: null,
-      name: input.name ?? "",
-      description: input.description ?? "",
-      adminStateUp: true,
-      portSecurityEnabled: input.portSecurityEnabled ?? true,
-      status: "ACTIVE",
-      revisionNumber: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await tx.insertNetwork(network);
-    return { network, subnets: [] };
+    const views: NetworkView[] = [];
+    for (const input of inputs) {
+      const now = isoNow(context);
+      const network: Network = {
+        id: context.newId(),
+        projectId: caller.projectId,
+        vpcId: null,
+        name: input.name ?? "",
+        description: input.description ?? "",
+        adminStateUp: true,
+        portSecurityEnabled: input.portSecurityEnabled ?? true,
+        status: "ACTIVE",
+        revisionNumber: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await tx.insertNetwork(network);
+      views.push({ network, subnets: [] });
+    }
+    return views;
   });
 }
 

@@ -19,6 +19,7 @@ const NEUTRON_CODES: Record<ports.PortRefusal, ErrorId> = {
   "security-group-not-found": "neutronSgNotFound",
   "port-security-required": "neutronPortSecurityRequired",
   "port-has-security-group": "neutronPortHasSecurityGroup",
+  "mac-in-use": "neutronMacInUse",
 };
 
 /** How Neutron answers each reason the port rules give for refusing a request. */
@@ -32,6 +33,11 @@ export function showPort(context: UseCaseContext, caller: Caller, id: string): P
 
 export function createPort(context: UseCaseContext, caller: Caller, input: ports.CreatePortInput): Promise<Port> {
   return ports.createPort(context, caller, input, neutronRefusals);
+}
+
+/** Neutron's bulk create: every port or none. */
+export function createPorts(context: UseCaseContext, caller: Caller, inputs: ports.CreatePortInput[]): Promise<Port[]> {
+  return ports.createPorts(context, caller, inputs, neutronRefusals);
 }
 
 export function updatePort(
