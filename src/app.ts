@@ -8,6 +8,7 @@ import { ecsRoutes } from "./http/ecs/routes.js";
 import { eipRoutes } from "./http/eip/routes.js";
 import { faultRoutes } from "./http/faults/routes.js";
 import { auditRoutes } from "./http/iam/audit-routes.js";
+import { domainRoutes } from "./http/iam/domain-routes.js";
 import { identityRoutes } from "./http/iam/identity-routes.js";
 import { iamRoutes } from "./http/iam/routes.js";
 import { tokenRoutes } from "./http/iam/token-routes.js";
@@ -127,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes(context));
   await app.register(tokenRoutes(context, cache));
   await app.register(identityRoutes(context));
+  await app.register(domainRoutes(context));
   await app.register(vpcRoutes(context));
   await app.register(vpcPortRoutes(context));
   await app.register(vpcQuotaRoutes(context));

@@ -73,6 +73,7 @@ export const ERRORS = {
   iamPolicyDenied: iam("IAM.0003", 403, "Policy doesn't allow the action to be performed."),
   iamUserNotFound: iam("IAM.0011", 404, "Could not find user."),
   iamGroupNotFound: iam("IAM.0011", 404, "Could not find group."),
+  iamDomainNotFound: iam("IAM.0011", 404, "Could not find domain."),
   iamRoleNotFound: iam("IAM.0011", 404, "Could not find role."),
   iamGrantNotFound: iam("IAM.0011", 404, "Could not find the role grant."),
   iamCredentialNotFound: iam("IAM.0011", 404, "Could not find credential."),
@@ -248,7 +249,6 @@ export const ERRORS = {
   ),
   neutronMacInUse: neutron("MacAddressInUse", 409, "The MAC address is in use on the network."),
   neutronRevisionMismatch: neutron("PreconditionFailed", 412, "Constrained revision number does not match."),
-  neutronProjectNotFound: neutron("ProjectNotFound", 404, "The project could not be found."),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorId = keyof typeof ERRORS;

@@ -59,6 +59,12 @@ export const EXTENSIONS: readonly Extension[] = [
     updated: "2016-09-09T09:09:09-09:09",
   },
   {
+    alias: "revision-if-match",
+    name: "If-Match constraints based on revision_number",
+    description: "Extension indicating that If-Match based on revision_number is supported.",
+    updated: "2016-12-11T00:00:00-00:00",
+  },
+  {
     alias: "router",
     name: "Neutron L3 Router",
     description:

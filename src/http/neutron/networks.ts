@@ -39,6 +39,7 @@ import {
   updateSubnetSchema,
 } from "./network-schemas.js";
 import { acceptPythonBooleans, selectFields } from "./query.js";
+import { expectedRevision } from "./revisions.js";
 import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
@@ -210,12 +211,13 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
       { schema: { body: updateNetworkSchema }, config: { errors } },
       async (request) => {
         const { network } = request.body;
-        const updated = await updateNetwork(context, callerOf(request), request.params.network_id, {
-          name: network.name,
-          description: network.description,
-          adminStateUp: network.admin_state_up,
-          portSecurityEnabled: network.port_security_enabled,
-        });
+        const updated = await updateNetwork(
+          context,
+          callerOf(request),
+          request.params.network_id,
+          networkInput(network),
+          expectedRevision(request),
+        );
         return { network: networkBody(updated) };
       },
     );
@@ -274,14 +276,20 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
       { schema: { body: updateSubnetSchema }, config: { errors } },
       async (request) => {
         const { subnet } = request.body;
-        const updated = await updateNeutronSubnet(context, callerOf(request), request.params.subnet_id, {
-          name: subnet.name,
-          description: subnet.description,
-          gatewayIp: subnet.gateway_ip,
-          allocationPools: subnet.allocation_pools,
-          dnsNameservers: subnet.dns_nameservers,
-          enableDhcp: subnet.enable_dhcp,
-        });
+        const updated = await updateNeutronSubnet(
+          context,
+          callerOf(request),
+          request.params.subnet_id,
+          {
+            name: subnet.name,
+            description: subnet.description,
+            gatewayIp: subnet.gateway_ip,
+            allocationPools: subnet.allocation_pools,
+            dnsNameservers: subnet.dns_nameservers,
+            enableDhcp: subnet.enable_dhcp,
+          },
+          expectedRevision(request),
+        );
         return { subnet: subnetBody(updated) };
       },
     );

@@ -20,6 +20,7 @@ import { baseUrlOf } from "../base-url.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { dhcpOptionInputs, portBody } from "./mappers.js";
 import { acceptPythonBooleans, selectFields } from "./query.js";
+import { expectedRevision } from "./revisions.js";
 import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
 import {
   type CreatePortBody,
@@ -176,17 +177,23 @@ export function neutronRoutes(context: UseCaseContext) {
       async (request) => {
         const { port } = request.body;
         refuseDeepProfile(port["binding:profile"]);
-        const updated = await updatePort(context, callerOf(request), request.params.port_id, {
-          name: port.name,
-          description: port.description,
-          adminStateUp: port.admin_state_up,
-          fixedIps: fixedIpRequests(port.fixed_ips),
-          allowedAddressPairs: pairInputs(port.allowed_address_pairs),
-          securityGroups: port.security_groups,
-          portSecurityEnabled: port.port_security_enabled,
-          extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
-          bindingProfile: port["binding:profile"],
-        });
+        const updated = await updatePort(
+          context,
+          callerOf(request),
+          request.params.port_id,
+          {
+            name: port.name,
+            description: port.description,
+            adminStateUp: port.admin_state_up,
+            fixedIps: fixedIpRequests(port.fixed_ips),
+            allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+            securityGroups: port.security_groups,
+            portSecurityEnabled: port.port_security_enabled,
+            extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
+            bindingProfile: port["binding:profile"],
+          },
+          expectedRevision(request),
+        );
         return { port: portBody(updated) };
       },
     );

@@ -17,6 +17,7 @@ import {
 } from "../../usecases/security-groups/rules.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { ruleRequest } from "../vpc/security-groups.js";
+import { expectedRevision } from "./revisions.js";
 import { neutronRuleBody, neutronSecurityGroupBody } from "./security-group-mappers.js";
 import {
   type NeutronCreateRuleBody,
@@ -85,7 +86,14 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
       { schema: { body: neutronUpdateSecurityGroupSchema }, config: { errors } },
       async (request) => {
         const { security_group: group } = request.body;
-        const view = await updateSecurityGroup(context, callerOf(request), request.params.id, group, ERR);
+        const view = await updateSecurityGroup(
+          context,
+          callerOf(request),
+          request.params.id,
+          group,
+          ERR,
+          expectedRevision(request),
+        );
         return { security_group: neutronSecurityGroupBody(view) };
       },
     );

@@ -164,6 +164,19 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     errors: ["iamConflict"],
   },
   "GET /v3/groups": { operationId: "keystoneListGroups", tag: "IAM", summary: "List user groups", response: "groups" },
+  "GET /v3/domains": {
+    operationId: "keystoneListDomains",
+    tag: "IAM",
+    summary: "Look a domain (the caller's account) up by name",
+    response: "domains",
+  },
+  "GET /v3/domains/:domain_id": {
+    operationId: "keystoneShowDomain",
+    tag: "IAM",
+    summary: "Show the caller's domain (its account)",
+    response: "domain",
+    errors: ["iamDomainNotFound"],
+  },
   "PUT /v3/groups/:group_id/users/:user_id": {
     operationId: "keystoneAddUserToGroup",
     tag: "IAM",
@@ -505,6 +518,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       "neutronIpExhausted",
       "neutronPairsExhausted",
       ...neutronPortGroups,
+      "neutronMacInUse",
     ],
   },
   "PUT /v2.0/ports/:port_id": {
@@ -692,6 +706,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       "neutronIpExhausted",
       "portNotFound",
       "neutronFloatingIpPortTaken",
+      "neutronExternalGatewayNotFound",
+      "neutronBadRequest",
     ],
   },
   "GET /v2.0/floatingips": {
@@ -712,7 +728,12 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     tag: "Neutron",
     summary: "Associate a floating IP with a port (moving it), or disassociate it",
     response: "floatingip",
-    errors: ["neutronFloatingIpNotFound", "portNotFound", "neutronFloatingIpPortTaken"],
+    errors: [
+      "neutronFloatingIpNotFound",
+      "portNotFound",
+      "neutronFloatingIpPortTaken",
+      "neutronExternalGatewayNotFound",
+    ],
   },
   "DELETE /v2.0/floatingips/:id": {
     operationId: "neutronDeleteFloatingIp",

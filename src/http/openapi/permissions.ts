@@ -54,6 +54,8 @@ export const PERMISSIONS: Record<string, RoutePermission> = {
   "DELETE /v3/users/:user_id": act("iam:users:deleteUser"),
   "POST /v3/users/:user_id/password": SELF,
   "GET /v3/groups": act("iam:groups:listGroups"),
+  "GET /v3/domains": act("iam:domains:listDomains"),
+  "GET /v3/domains/:domain_id": act("iam:domains:getDomain"),
   "POST /v3/groups": act("iam:groups:createGroup"),
   "PUT /v3/groups/:group_id/users/:user_id": act("iam:groups:addUserToGroup"),
   "GET /v3/roles": act("iam:roles:listRoles"),

@@ -188,6 +188,11 @@ export const RESPONSES = {
   floatingip: wrap("floatingip", floatingIp),
   floatingips: wrap("floatingips", arrayOf(floatingIp)),
   router: wrap("router", router),
+  domain: wrap("domain", shape("id name description", { enabled: bool })),
+  domains: {
+    type: "object",
+    properties: { domains: arrayOf(shape("id name description", { enabled: bool })), links: anyObject },
+  },
   neutronResources: wrap("resources", arrayOf(shape("name collection", { links: arrayOf(anyObject) }))),
   routers: wrap("routers", arrayOf(router)),
   routerInterface: shape("id subnet_id port_id tenant_id project_id", { subnet_ids: arrayOf(str) }),

@@ -5,6 +5,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { removePort } from "../shared/remove-port.js";
+import { refuseStale } from "./revisions.js";
 
 /** A network with the subnets it holds (a VPC v1 subnet's network holds exactly that subnet). */
 export interface NetworkView {
@@ -126,10 +127,12 @@ export async function updateNetwork(
   caller: Caller,
   id: string,
   input: NetworkInput,
+  expectedRevision?: number,
 ): Promise<NetworkView> {
   checkInput(input);
   return context.store.write(async (tx) => {
     const network = await ownNetwork(tx, caller, id, true);
+    refuseStale(network.revisionNumber, expectedRevision);
     const next: Network = {
       ...network,
       name: input.name ?? network.name,

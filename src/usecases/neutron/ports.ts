@@ -20,6 +20,7 @@ const NEUTRON_CODES: Record<ports.PortRefusal, ErrorId> = {
   "port-security-required": "neutronPortSecurityRequired",
   "port-has-security-group": "neutronPortHasSecurityGroup",
   "mac-in-use": "neutronMacInUse",
+  "revision-mismatch": "neutronRevisionMismatch",
 };
 
 /** How Neutron answers each reason the port rules give for refusing a request. */
@@ -45,8 +46,9 @@ export function updatePort(
   caller: Caller,
   id: string,
   input: ports.UpdatePortInput,
+  expectedRevision?: number,
 ): Promise<Port> {
-  return ports.updatePort(context, caller, id, input, neutronRefusals);
+  return ports.updatePort(context, caller, id, input, neutronRefusals, expectedRevision);
 }
 
 export function deletePort(context: UseCaseContext, caller: Caller, id: string): Promise<void> {

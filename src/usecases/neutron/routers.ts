@@ -13,6 +13,7 @@ import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { removePort } from "../shared/remove-port.js";
 import { refuseTakenName } from "../vpc/vpcs.js";
+import { refuseStale } from "./revisions.js";
 
 /** A router is a VPC, with what Neutron shows beyond it. */
 export interface RouterView {
@@ -168,16 +169,6 @@ export async function updateRouter(
     await tx.putRouterAttributes(updated);
     return { vpc: nextVpc, attributes: updated };
   });
-}
-
-/** `If-Match: revision_number=N`: the change applies only to that revision. */
-export function refuseStale(current: number, expected: number | undefined): void {
-  if (expected !== undefined && expected !== current) {
-    fail(
-      "neutronRevisionMismatch",
-      `Constrained revision number ${expected} does not match the current revision ${current}.`,
-    );
-  }
 }
 
 /** A router with subnets on it stays (RouterInUse); its record goes with its VPC. */

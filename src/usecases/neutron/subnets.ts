@@ -11,6 +11,7 @@ import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { removePort } from "../shared/remove-port.js";
 import { insertSystemPorts } from "../shared/subnet-ports.js";
 import { projectZone } from "../vpc/subnets.js";
+import { refuseStale } from "./revisions.js";
 
 /** The cloud takes at most this many DNS servers per subnet. */
 export const MAX_DNS_NAMESERVERS = 5;
@@ -241,10 +242,12 @@ export async function updateNeutronSubnet(
   caller: Caller,
   id: string,
   input: NeutronSubnetUpdate,
+  expectedRevision?: number,
 ): Promise<Subnet> {
   checkDns(input.dnsNameservers);
   return context.store.write(async (tx) => {
     const subnet = await ownSubnet(tx, caller, id, true);
+    refuseStale(subnet.revisionNumber, expectedRevision);
     const gatewayIp = input.gatewayIp === null ? "" : input.gatewayIp;
     if (gatewayIp !== undefined && gatewayIp !== subnet.gatewayIp) {
       invalid("The gateway_ip of a subnet cannot be changed.");

@@ -16,7 +16,7 @@ export async function createSecurityGroupRule(
   if (!outcome.ok) fail(errors.invalid, outcome.reason);
   const match = outcome.rule;
   return context.store.write(async (tx) => {
-    await requireSecurityGroup(tx, caller, match.securityGroupId, errors, true);
+    const group = await requireSecurityGroup(tx, caller, match.securityGroupId, errors, true);
     if (match.remoteGroupId !== null) {
       const remote = await tx.getSecurityGroup(match.remoteGroupId);
       if (!remote || remote.projectId !== caller.projectId) {
@@ -37,6 +37,8 @@ export async function createSecurityGroupRule(
       updatedAt: now,
     };
     await tx.insertSecurityGroupRule(rule);
+    // A rule's change is its group's change too (Neutron bumps the parent's revision).
+    await tx.updateSecurityGroup({ ...group, revisionNumber: group.revisionNumber + 1, updatedAt: now });
     return rule;
   });
 }
@@ -73,5 +75,9 @@ export async function deleteSecurityGroupRule(
       fail(errors.ruleNotFound, `Security group rule ${id} could not be found.`);
     }
     await tx.deleteSecurityGroupRule(id);
+    const group = await tx.getSecurityGroup(rule.securityGroupId, { forUpdate: true });
+    if (group) {
+      await tx.updateSecurityGroup({ ...group, revisionNumber: group.revisionNumber + 1, updatedAt: isoNow(context) });
+    }
   });
 }

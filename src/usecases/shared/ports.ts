@@ -33,7 +33,8 @@ export type PortRefusal =
   | "port-in-use"
   | GroupRefusal
   | "port-has-security-group"
-  | "mac-in-use";
+  | "mac-in-use"
+  | "revision-mismatch";
 
 export type PortRefusals = (reason: PortRefusal, detail: string) => never;
 
@@ -278,10 +279,17 @@ export async function updatePort(
   id: string,
   input: UpdatePortInput,
   refuse: PortRefusals,
+  expectedRevision?: number,
 ): Promise<Port> {
   return context.store.write(async (tx) => {
     const port = await tx.getPort(id, { forUpdate: true });
     if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
+    if (expectedRevision !== undefined && expectedRevision !== port.revisionNumber) {
+      refuse(
+        "revision-mismatch",
+        `Constrained revision number ${expectedRevision} does not match the current revision ${port.revisionNumber}.`,
+      );
+    }
     const next: Port = {
       ...port,
       name: input.name ?? port.name,

@@ -361,6 +361,7 @@ describe("extensions", () => {
       "ip-substring-filtering",
       "port-security",
       "project-id",
+      "revision-if-match",
       "router",
       "security-group",
       "standard-attr-description",

@@ -179,6 +179,40 @@ describe("security group rules as Neutron takes them", () => {
   });
 });
 
+describe("revisions", () => {
+  it("bumps a group's revision with each rule, and answers 412 to a stale If-Match on ports, networks and groups", async () => {
+    const group = (await api.call("POST", "/v2.0/security-groups", { security_group: { name: "rev" } })).body
+      .security_group;
+    const rule = await api.call("POST", "/v2.0/security-group-rules", {
+      security_group_rule: { security_group_id: group.id, direction: "ingress", protocol: "tcp" },
+    });
+    const bumped = (await api.call("GET", `/v2.0/security-groups/${group.id}`)).body.security_group;
+    expect(bumped.revision_number).toBe(group.revision_number + 1);
+    await api.call("DELETE", `/v2.0/security-group-rules/${rule.body.security_group_rule.id}`);
+    expect((await api.call("GET", `/v2.0/security-groups/${group.id}`)).body.security_group.revision_number).toBe(
+      group.revision_number + 2,
+    );
+    const port = (await api.call("POST", "/v2.0/ports", { port: { network_id: net.subnetId } })).body.port;
+    const put = (path: string, body: unknown, revision: number) =>
+      fetch(`${server.url}${path}`, {
+        method: "PUT",
+        headers: {
+          "X-Auth-Token": api.token,
+          "Content-Type": "application/json",
+          "If-Match": `revision_number=${revision}`,
+        },
+        body: JSON.stringify(body),
+      });
+    const stale = await put(`/v2.0/ports/${port.id}`, { port: { name: "x" } }, port.revision_number + 3);
+    expect(stale.status).toBe(412);
+    expect((await stale.json()).NeutronError.type).toBe("PreconditionFailed");
+    expect((await put(`/v2.0/ports/${port.id}`, { port: { name: "x" } }, port.revision_number)).status).toBe(200);
+    const network = (await api.call("POST", "/v2.0/networks", { network: { name: "rev" } })).body.network;
+    expect((await put(`/v2.0/networks/${network.id}`, { network: { name: "y" } }, 5)).status).toBe(412);
+    expect((await put(`/v2.0/security-groups/${group.id}`, { security_group: { name: "z" } }, 0)).status).toBe(412);
+  });
+});
+
 describe("version discovery", () => {
   it("answers Neutron's versions to a client with a token, Keystone's to one without, and v2.0's resources", async () => {
     const neutron = await api.call("GET", "/");
@@ -187,5 +221,19 @@ describe("version discovery", () => {
     expect((await fetch(`${server.url}/`)).status).toBe(300);
     const resources = (await api.call("GET", "/v2.0/")).body.resources.map((r: any) => r.name);
     expect(resources).toEqual(expect.arrayContaining(["network", "subnet", "port", "router"]));
+  });
+});
+
+describe("Keystone domain look-ups (tempest resolves its credentials' domain by name)", () => {
+  it("finds the caller's account as the domain by name and by id, and nothing else", async () => {
+    const byName = await api.call("GET", "/v3/domains?name=default");
+    expect(byName.status).toBe(200);
+    expect(byName.body.domains).toHaveLength(1);
+    const domain = byName.body.domains[0];
+    expect(domain).toMatchObject({ name: "default", enabled: true });
+    expect((await api.call("GET", `/v3/domains/${domain.id}`)).body.domain).toEqual(domain);
+    expect((await api.call("GET", "/v3/domains?name=elsewhere")).body.domains).toEqual([]);
+    const missing = await api.call("GET", "/v3/domains/elsewhere");
+    expect(missing.status).toBe(404);
   });
 });
