@@ -47,6 +47,12 @@ export const EXTENSIONS: readonly Extension[] = [
     updated: "2017-11-28T09:00:00-00:00",
   },
   {
+    alias: "pagination",
+    name: "Pagination support",
+    description: "Extension that indicates that pagination is enabled.",
+    updated: "2016-06-12T00:00:00-00:00",
+  },
+  {
     alias: "port-security",
     name: "Port Security",
     description: "Provides port security",
@@ -76,6 +82,12 @@ export const EXTENSIONS: readonly Extension[] = [
     name: "security-group",
     description: "The security groups extension.",
     updated: "2012-10-05T10:00:00-00:00",
+  },
+  {
+    alias: "sorting",
+    name: "Sorting support",
+    description: "Extension that indicates that sorting is enabled.",
+    updated: "2016-06-12T00:00:00-00:00",
   },
   {
     alias: "standard-attr-description",

@@ -18,6 +18,7 @@ import {
 } from "../../usecases/neutron/ports.js";
 import { baseUrlOf } from "../base-url.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { collectionAnswer } from "./collection.js";
 import { dhcpOptionInputs, portBody } from "./mappers.js";
 import { acceptPythonBooleans, selectFields } from "./query.js";
 import { expectedRevision } from "./revisions.js";
@@ -132,6 +133,11 @@ export function neutronRoutes(context: UseCaseContext) {
       { schema: { querystring: listPortsQuerySchema }, config: { errors } },
       async (request) => {
         const filter = portFilter(callerOf(request), request.query);
+        if (filter && request.query.sort_key !== undefined) {
+          // Sorted by other keys than id: the matching ports sorted and paged as any other collection.
+          const all = await listPorts(context, { ...filter, page: undefined });
+          return collectionAnswer(request, "ports", all.map(portBody), request.query);
+        }
         const ports = filter ? await listPorts(context, filter) : [];
         // A full page links on: forwards after its last port, or, read backwards, to the ports before its first.
         const reverse = filter?.page?.reverse === true;

@@ -1,3 +1,5 @@
+import { listControlsSchema } from "./collection.js";
+
 const pair = {
   type: "object",
   required: ["ip_address"],
@@ -150,6 +152,8 @@ export const listPortsQuerySchema = {
     limit: { type: "integer", minimum: 0, maximum: 2000 },
     marker: { type: "string" },
     page_reverse: { type: "boolean" },
+    sort_key: listControlsSchema.sort_key,
+    sort_dir: listControlsSchema.sort_dir,
     fields: stringOrList,
   },
 } as const;
@@ -170,5 +174,7 @@ export interface ListPortsQuery {
   limit?: number;
   marker?: string;
   page_reverse?: boolean;
+  sort_key?: string | string[];
+  sort_dir?: string | string[];
   fields?: string | string[];
 }

@@ -1,3 +1,6 @@
+import { listControlsSchema } from "./collection.js";
+import { fieldsQuery } from "./query.js";
+
 const text = (maxLength: number) => ({ type: "string", maxLength }) as const;
 
 const writable = { name: text(255), description: text(255) } as const;
@@ -24,8 +27,8 @@ const stringOrList = {
 } as const;
 
 const paging = {
-  limit: { type: "integer", minimum: 0, maximum: 2000 },
-  marker: text(64),
+  ...listControlsSchema,
+  fields: fieldsQuery,
   tenant_id: text(64),
   project_id: text(64),
 } as const;
@@ -43,6 +46,10 @@ export interface NeutronListSecurityGroupsQuery {
   project_id?: string;
   limit?: number;
   marker?: string;
+  page_reverse?: boolean;
+  sort_key?: string | string[];
+  sort_dir?: string | string[];
+  fields?: string | string[];
 }
 
 export const neutronListRulesQuerySchema = {
@@ -75,6 +82,10 @@ export interface NeutronListRulesQuery {
   project_id?: string;
   limit?: number;
   marker?: string;
+  page_reverse?: boolean;
+  sort_key?: string | string[];
+  sort_dir?: string | string[];
+  fields?: string | string[];
 }
 
 const nullableText = (maxLength: number) => ({ type: ["string", "null"], maxLength }) as const;

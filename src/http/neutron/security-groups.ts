@@ -17,7 +17,10 @@ import {
 } from "../../usecases/security-groups/rules.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { ruleRequest } from "../vpc/security-groups.js";
+import { collectionAnswer } from "./collection.js";
+import { acceptPythonBooleans, selectFields } from "./query.js";
 import { expectedRevision } from "./revisions.js";
+import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
 import { neutronRuleBody, neutronSecurityGroupBody } from "./security-group-mappers.js";
 import {
   type NeutronCreateRuleBody,
@@ -39,13 +42,12 @@ function foreign(caller: Caller, query: { tenant_id?: string; project_id?: strin
   return owner !== undefined && owner !== caller.projectId;
 }
 
-const page = (query: { limit?: number; marker?: string }) =>
-  query.limit ? { limit: query.limit, marker: query.marker } : undefined;
 const ids = (id: string | string[] | undefined) => (id === undefined ? undefined : [id].flat());
 
 /** Neutron `/v2.0/security-groups` and `/v2.0/security-group-rules`. */
 export function neutronSecurityGroupRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
+    acceptPythonBooleans(app);
     app.post<{ Body: NeutronSecurityGroupBody }>(
       "/v2.0/security-groups",
       { schema: { body: neutronCreateSecurityGroupSchema }, config: { errors } },
@@ -71,16 +73,20 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
           ids: ids(query.id),
           name: query.name,
           description: query.description,
-          page: page(query),
         });
-        return { security_groups: views.map(neutronSecurityGroupBody) };
+        return collectionAnswer(request, "security_groups", views.map(neutronSecurityGroupBody), query);
       },
     );
-    app.get<{ Params: { id: string } }>("/v2.0/security-groups/:id", { config: { errors } }, async (request) => ({
-      security_group: neutronSecurityGroupBody(
-        await showSecurityGroup(context, callerOf(request), request.params.id, ERR),
-      ),
-    }));
+    app.get<{ Params: { id: string }; Querystring: ShowQuery }>(
+      "/v2.0/security-groups/:id",
+      { schema: { querystring: showQuerySchema }, config: { errors } },
+      async (request) => ({
+        security_group: selectFields(
+          neutronSecurityGroupBody(await showSecurityGroup(context, callerOf(request), request.params.id, ERR)),
+          request.query.fields,
+        ),
+      }),
+    );
     app.put<{ Params: { id: string }; Body: NeutronSecurityGroupBody }>(
       "/v2.0/security-groups/:id",
       { schema: { body: neutronUpdateSecurityGroupSchema }, config: { errors } },
@@ -137,16 +143,20 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
           remoteIpPrefix: query.remote_ip_prefix,
           portRangeMin: query.port_range_min,
           portRangeMax: query.port_range_max,
-          page: page(query),
         });
-        return { security_group_rules: rules.map(neutronRuleBody) };
+        return collectionAnswer(request, "security_group_rules", rules.map(neutronRuleBody), query);
       },
     );
-    app.get<{ Params: { id: string } }>("/v2.0/security-group-rules/:id", { config: { errors } }, async (request) => ({
-      security_group_rule: neutronRuleBody(
-        await showSecurityGroupRule(context, callerOf(request), request.params.id, ERR),
-      ),
-    }));
+    app.get<{ Params: { id: string }; Querystring: ShowQuery }>(
+      "/v2.0/security-group-rules/:id",
+      { schema: { querystring: showQuerySchema }, config: { errors } },
+      async (request) => ({
+        security_group_rule: selectFields(
+          neutronRuleBody(await showSecurityGroupRule(context, callerOf(request), request.params.id, ERR)),
+          request.query.fields,
+        ),
+      }),
+    );
     app.delete<{ Params: { id: string } }>(
       "/v2.0/security-group-rules/:id",
       { config: { errors } },

@@ -130,6 +130,14 @@ describe("Neutron ports as tempest uses them", () => {
     const next = await api.call("GET", first.body.networks_links[0].href.replace(server.url, ""));
     expect(next.body.networks[0].name > first.body.networks[0].name).toBe(true);
     expect(next.body.networks_links.map((link: any) => link.rel)).toContain("previous");
+    const ports = (await api.call("GET", "/v2.0/ports?sort_key=mac_address&sort_dir=desc&fields=mac_address")).body
+      .ports;
+    const macs = ports.map((p: any) => p.mac_address);
+    expect(macs.length).toBeGreaterThan(1);
+    expect(macs).toEqual([...macs].sort().reverse());
+    const groups = await api.call("GET", "/v2.0/security-groups?sort_key=name&limit=1&fields=name");
+    expect(groups.body.security_groups).toHaveLength(1);
+    expect(groups.body.security_groups_links[0].href).toContain("/v2.0/security-groups?");
   });
 });
 
