@@ -1,4 +1,5 @@
 import type { FastifyRequest } from "fastify";
+import { fail } from "../../errors/cloud-error.js";
 import { baseUrlOf } from "../base-url.js";
 import { selectFields } from "./query.js";
 
@@ -10,6 +11,8 @@ export interface ListControls {
   sort_key?: string | string[];
   sort_dir?: string | string[];
   fields?: string | string[];
+  /** The timestamp extension's filter: resources changed at or after this time. */
+  changed_since?: string;
 }
 
 export const listControlsSchema = {
@@ -20,7 +23,20 @@ export const listControlsSchema = {
   sort_dir: {
     anyOf: [{ enum: ["asc", "desc"] }, { type: "array", maxItems: 10, items: { enum: ["asc", "desc"] } }],
   },
+  changed_since: { type: "string", maxLength: 64 },
 } as const;
+
+/** Resources' `updated_at` (UTC, without a zone) at or after `since` (ISO 8601, any zone). */
+function changedSince(bodies: Body[], since: string | undefined): Body[] {
+  if (since === undefined) return bodies;
+  const at = Date.parse(since);
+  if (Number.isNaN(at))
+    fail("neutronInvalidInput", `Invalid input for operation: '${since}' is not a valid timestamp.`);
+  return bodies.filter((body) => {
+    const updated = typeof body.updated_at === "string" ? Date.parse(`${body.updated_at.slice(0, 19)}Z`) : Number.NaN;
+    return !Number.isNaN(updated) && updated >= Math.floor(at / 1000) * 1000;
+  });
+}
 
 type Body = Record<string, unknown> & { id: string };
 
@@ -59,7 +75,7 @@ export function collectionAnswer(
   bodies: Body[],
   controls: ListControls,
 ): Record<string, unknown> {
-  const all = sorted(bodies, controls);
+  const all = sorted(changedSince(bodies, controls.changed_since), controls);
   const limit = controls.limit && controls.limit > 0 ? controls.limit : undefined;
   const at = controls.marker === undefined ? -1 : all.findIndex((body) => body.id === controls.marker);
   let page: Body[];

@@ -133,8 +133,8 @@ export function neutronRoutes(context: UseCaseContext) {
       { schema: { querystring: listPortsQuerySchema }, config: { errors } },
       async (request) => {
         const filter = portFilter(callerOf(request), request.query);
-        if (filter && request.query.sort_key !== undefined) {
-          // Sorted by other keys than id: the matching ports sorted and paged as any other collection.
+        if (filter && (request.query.sort_key !== undefined || request.query.changed_since !== undefined)) {
+          // Sorted by other keys than id, or by time: the matching ports as any other collection.
           const all = await listPorts(context, { ...filter, page: undefined });
           return collectionAnswer(request, "ports", all.map(portBody), request.query);
         }

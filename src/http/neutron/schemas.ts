@@ -154,6 +154,7 @@ export const listPortsQuerySchema = {
     page_reverse: { type: "boolean" },
     sort_key: listControlsSchema.sort_key,
     sort_dir: listControlsSchema.sort_dir,
+    changed_since: listControlsSchema.changed_since,
     fields: stringOrList,
   },
 } as const;
@@ -176,5 +177,6 @@ export interface ListPortsQuery {
   page_reverse?: boolean;
   sort_key?: string | string[];
   sort_dir?: string | string[];
+  changed_since?: string;
   fields?: string | string[];
 }

@@ -138,6 +138,11 @@ describe("Neutron ports as tempest uses them", () => {
     const groups = await api.call("GET", "/v2.0/security-groups?sort_key=name&limit=1&fields=name");
     expect(groups.body.security_groups).toHaveLength(1);
     expect(groups.body.security_groups_links[0].href).toContain("/v2.0/security-groups?");
+    const future = await api.call("GET", "/v2.0/networks?changed_since=2999-01-01T00:00:00Z");
+    expect(future.body.networks).toEqual([]);
+    const past = await api.call("GET", "/v2.0/networks?changed_since=2000-01-01T00:00:00Z");
+    expect(past.body.networks.length).toBeGreaterThan(0);
+    await refused("GET", "/v2.0/networks?changed_since=yesterday", undefined, 400, "InvalidInput");
   });
 });
 
