@@ -756,7 +756,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: "Create a router (a VPC without a CIDR)",
     status: 201,
     response: "router",
-    errors: ["neutronBadRequest", "networkNotFound", "neutronOverQuota", "vpcNameExists"],
+    errors: ["neutronBadRequest", "networkNotFound", "neutronOverQuota"],
   },
   "GET /v2.0/routers": {
     operationId: "neutronListRouters",

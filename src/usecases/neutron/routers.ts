@@ -12,7 +12,6 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { removePort } from "../shared/remove-port.js";
-import { refuseTakenName } from "../vpc/vpcs.js";
 import { refuseStale } from "./revisions.js";
 
 /** A router is a VPC, with what Neutron shows beyond it. */
@@ -45,6 +44,15 @@ export interface RouterInterface {
 }
 
 const SYSTEM_GATEWAY_OWNER = "network:router_interface_distributed";
+
+/** A project's router (VPC) names are unique unless blank, as its VPC names are (the cloud's VPC.0115). */
+async function refuseTakenName(tx: Tx, projectId: string, name: string, ownId: string): Promise<void> {
+  if (name === "") return;
+  const vpcs = await tx.listVpcs(projectId, { limit: Number.MAX_SAFE_INTEGER });
+  if (vpcs.some((other) => other.name === name && other.id !== ownId)) {
+    fail("neutronBadRequest", `Bad router request: the project has a router (VPC) named ${name} already.`);
+  }
+}
 
 async function attributesOf(tx: Tx, vpc: Vpc): Promise<RouterAttributes> {
   // A VPC made through VPC v1 reaches the external network: EIPs bind to its ports without any gateway set up.

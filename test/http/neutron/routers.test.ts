@@ -166,6 +166,8 @@ describe("Neutron routers (a VPC is a router)", () => {
       404,
       "NetworkNotFound",
     );
+    await refused("POST", "/v2.0/routers", { router: { name: "r-neg" } }, 400, "BadRequest");
+    await refused("POST", "/v2.0/routers", { router: { name: "with space" } }, 400, "BadRequest");
     await refused("GET", "/v2.0/routers/nope", undefined, 404, "RouterNotFound");
     await refused("PUT", "/v2.0/routers/nope", { router: { name: "x" } }, 404, "RouterNotFound");
     await refused("DELETE", "/v2.0/routers/nope", undefined, 404, "RouterNotFound");
