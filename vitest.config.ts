@@ -9,6 +9,8 @@ console.log(`test order: shuffled, seed ${seed} (TEST_SEED=${seed} replays it)`)
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Finds a local PostgreSQL for the PostgreSQL variants when ECS_VIP_TEST_PG is unset (see the file).
+    globalSetup: ["test/support/postgres-probe.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -334,11 +334,11 @@ async function seedPorts(db: string, subnetId: string, count: number): Promise<v
   if (count <= 0) return;
   const store = await openStore(db, { synchronous: "normal" });
   try {
-    const subnet = await store.read((tx) => tx.getSubnet(subnetId));
+    const subnet = await store.read((tx) => tx.networks.getSubnet(subnetId));
     const cidr = subnet ? parseCidr(subnet.cidr) : undefined;
     if (!subnet || !cidr) throw new Error(`no subnet ${subnetId}`);
     const held = new Set(
-      (await store.read((tx) => tx.listPorts({ projectId: identity.projectId, networkId: subnet.networkId }))).map(
+      (await store.read((tx) => tx.ports.list({ projectId: identity.projectId, networkId: subnet.networkId }))).map(
         (port) => port.macAddress,
       ),
     );
@@ -355,7 +355,7 @@ async function seedPorts(db: string, subnetId: string, count: number): Promise<v
     for (let done = 0; done < count; ) {
       const batch = Math.min(5000, count - done);
       await store.write(async (tx) => {
-        const ranges = await tx.freeRanges(subnet.neutronSubnetId, cidr.network + 2, 64);
+        const ranges = await tx.networks.freeRanges(subnet.neutronSubnetId, cidr.network + 2, 64);
         const addresses: number[] = [];
         for (const range of ranges) {
           for (let a = range.first; a <= range.last && addresses.length < batch; a++) addresses.push(a);
@@ -384,7 +384,7 @@ async function seedPorts(db: string, subnetId: string, count: number): Promise<v
             extraDhcpOpts: [],
             bindingProfile: {},
           };
-          await tx.insertPort(port);
+          await tx.ports.insert(port);
         }
       });
       done += batch;

@@ -1,4 +1,4 @@
-/** Rewrites the error-code table in README.md from the registry: `node --import tsx scripts/error-codes-table.ts`. */
+/** Rewrites the error-code table in docs/error-codes.md from the registry: `node --import tsx scripts/error-codes-table.ts`. */
 import { readFileSync, writeFileSync } from "node:fs";
 import { ERRORS } from "../src/errors/registry.js";
 
@@ -11,10 +11,12 @@ export function errorCodesTable(): string {
 
 const START = "<!-- error-codes:start -->";
 const END = "<!-- error-codes:end -->";
+/** The page that holds the table, between START and END. */
+export const ERROR_CODES_PAGE = "docs/error-codes.md";
 
 if (process.argv[1]?.endsWith("error-codes-table.ts")) {
-  const readme = readFileSync("README.md", "utf8");
-  const before = readme.slice(0, readme.indexOf(START) + START.length);
-  const after = readme.slice(readme.indexOf(END));
-  writeFileSync("README.md", `${before}\n${errorCodesTable()}\n${after}`);
+  const page = readFileSync(ERROR_CODES_PAGE, "utf8");
+  const before = page.slice(0, page.indexOf(START) + START.length);
+  const after = page.slice(page.indexOf(END));
+  writeFileSync(ERROR_CODES_PAGE, `${before}\n${errorCodesTable()}\n${after}`);
 }

@@ -27,9 +27,9 @@ import { registerFaultInjection } from "./http/plugins/fault-injection.js";
 import { registerHealth } from "./http/plugins/health.js";
 import { registerMetrics } from "./http/plugins/metrics.js";
 import { registerOpenApi } from "./http/plugins/openapi.js";
-import { registerOperationIds } from "./http/plugins/operation-ids.js";
 import { registerRateLimit } from "./http/plugins/rate-limit.js";
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
+import { registerRouteCatalog } from "./http/plugins/route-catalog.js";
 import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
 import { vpcPortRoutes } from "./http/vpc/ports.js";
@@ -116,7 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuthentication(app, context, cache);
   registerTextGuard(app);
   // Before any route: both collect routes as they are added.
-  const operationIds = registerOperationIds(app);
+  const operationIds = registerRouteCatalog(app);
   const faults = new FaultRules(() => operationIds);
   app.decorate("faults", faults);
   await registerOpenApi(app, packageVersion());

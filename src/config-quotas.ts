@@ -1,4 +1,4 @@
-import { ConfigError } from "./config.js";
+import { ConfigError } from "./config-error.js";
 import { DEFAULT_QUOTAS, type Quotas } from "./domain/quotas/quotas.js";
 
 /** Environment variable per quota; unset ones keep their default. */

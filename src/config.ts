@@ -1,11 +1,13 @@
 import { dirname, resolve } from "node:path";
 import { DEFAULT_SECURITY } from "./auth/security-settings.js";
+import { ConfigError } from "./config-error.js";
 import { quotasFromEnv } from "./config-quotas.js";
 import { parsePool } from "./domain/eips/model.js";
+import { DEFAULT_LIMITS } from "./domain/limits.js";
 import { DEFAULT_PREFIX, isValidPrefix } from "./domain/portsec/names.js";
 import type { Quotas } from "./domain/quotas/quotas.js";
+import { sqlitePath } from "./store/database-url.js";
 import type { SqliteSynchronous } from "./store/sqlite/sqlite-store.js";
-import { DEFAULT_LIMITS } from "./usecases/context.js";
 
 export interface ServeConfig {
   host: string;
@@ -44,8 +46,6 @@ export interface ServeConfig {
 }
 
 export const DEFAULT_DB = "sqlite:./data/ecs-vip.db";
-
-export class ConfigError extends Error {}
 
 function flagValue(args: string[], name: string): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -117,12 +117,6 @@ export function checkConfig(args: string[], env: NodeJS.ProcessEnv): { db: strin
     else if (!arg.startsWith("--db=")) throw new ConfigError(`unknown argument ${arg}`);
   }
   return { db: flagValue(args, "db") ?? env.ECS_VIP_DB ?? DEFAULT_DB };
-}
-
-/** The SQLite file path of a `sqlite:` URL, or undefined for other databases. */
-export function sqlitePath(db: string): string | undefined {
-  if (db.startsWith("sqlite:")) return resolve(db.slice("sqlite:".length));
-  return undefined;
 }
 
 function defaultDataDir(db: string): string {

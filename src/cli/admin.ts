@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { SecretBox } from "../auth/secret-box.js";
-import { DEFAULT_DB, sqlitePath } from "../config.js";
+import { DEFAULT_DB } from "../config.js";
+import { sqlitePath } from "../store/database-url.js";
 import type { Store } from "../store/store.js";
 import { defaultContext, type UseCaseContext } from "../usecases/context.js";
 import {
@@ -51,7 +52,7 @@ async function withAdmin<T>(options: AdminOptions, work: (context: UseCaseContex
   try {
     const key = masterKey(options);
     const secrets = key ? SecretBox.withKey(key) : SecretBox.clear();
-    const known = await store.read((tx) => tx.getMeta(MASTER_KEY_CHECK));
+    const known = await store.read((tx) => tx.admin.getMeta(MASTER_KEY_CHECK));
     if (known !== undefined && known !== secrets.fingerprint()) {
       throw new OperationalError(
         key

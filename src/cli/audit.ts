@@ -24,7 +24,7 @@ export function registerAuditCommands(program: Command): void {
       const store = await openStore(options.db, { migrate: false, mustExist: true });
       try {
         const records = await store.read((tx) =>
-          tx.listAudit({ since, projectId: options.project, limit: Math.max(1, Number(options.limit) || 1000) }),
+          tx.audit.list({ since, projectId: options.project, limit: Math.max(1, Number(options.limit) || 1000) }),
         );
         for (const record of records) {
           const body = auditBody(record);

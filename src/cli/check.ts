@@ -1,10 +1,12 @@
 import { existsSync } from "node:fs";
-import { ConfigError, checkConfig, sqlitePath } from "../config.js";
+import { checkConfig } from "../config.js";
+import { ConfigError } from "../config-error.js";
 import { checkDump, checkIntegrity, checkSchemaVersion } from "../domain/invariants/rules.js";
+import { DEFAULT_LIMITS } from "../domain/limits.js";
+import { sqlitePath } from "../store/database-url.js";
 import { openStore } from "../store/open-store.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { Store } from "../store/store.js";
-import { DEFAULT_LIMITS } from "../usecases/context.js";
 import { redactDbUrl } from "./redact.js";
 
 /** The store could not be opened at all: nothing was checked. */
@@ -42,7 +44,7 @@ export async function checkStore(store: Store): Promise<string[]> {
   // The rules read the tables of the latest schema; another version's tables cannot be judged by them.
   if (version === undefined || version.current !== version.latest) return violations;
   try {
-    const dump = await store.read((tx) => tx.dump());
+    const dump = await store.read((tx) => tx.admin.dump());
     violations.push(...checkDump(dump, DEFAULT_LIMITS));
   } catch (error) {
     violations.push(`unreadable: the tables could not be read: ${describe(error)}`);

@@ -24,7 +24,7 @@ async function withStore<T>(options: DbOption, work: (store: Store) => Promise<T
 
 /** The prefix the serving process recorded; else ECS_VIP_DATAPLANE_PREFIX; else the default. */
 async function prefixOf(store: Store): Promise<string> {
-  const recorded = await store.read((tx) => tx.getMeta(PREFIX_META_KEY));
+  const recorded = await store.read((tx) => tx.admin.getMeta(PREFIX_META_KEY));
   const prefix = recorded ?? process.env.ECS_VIP_DATAPLANE_PREFIX ?? DEFAULT_PREFIX;
   if (!isValidPrefix(prefix)) throw new Error(`invalid data plane prefix ${prefix}`);
   return prefix;
@@ -32,7 +32,7 @@ async function prefixOf(store: Store): Promise<string> {
 
 async function serverNamespace(options: DbOption, serverId: string): Promise<string | undefined> {
   return withStore(options, async (store) => {
-    const server = await store.read((tx) => tx.getServer(serverId));
+    const server = await store.read((tx) => tx.compute.getServer(serverId));
     if (!server) return undefined;
     return dataplaneNames(await prefixOf(store)).serverNamespace(server.id);
   });

@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ServeConfig } from "../config.js";
+import { BOOTSTRAP_ACCOUNT, BOOTSTRAP_USER } from "../domain/iam/well-known-names.js";
 import type { UseCaseContext } from "../usecases/context.js";
-import { BOOTSTRAP_ACCOUNT, BOOTSTRAP_USER, type BootstrapCredentials, bootstrap } from "../usecases/iam/bootstrap.js";
+import { type BootstrapCredentials, bootstrap } from "../usecases/iam/bootstrap.js";
 
 export const CREDENTIALS_FILE = "credentials.json";
 
@@ -33,7 +34,7 @@ export async function bootstrapIdentity(
   context: UseCaseContext,
   config: ServeConfig,
 ): Promise<{ created: boolean; credentials?: BootstrapCredentials; file?: string }> {
-  const exists = await context.store.read((tx) => tx.getAccountByName(BOOTSTRAP_ACCOUNT));
+  const exists = await context.store.read((tx) => tx.iam.getAccountByName(BOOTSTRAP_ACCOUNT));
   if (exists) return bootstrap(context, { projectName: config.projectName, ...config.bootstrap });
 
   const credentials = newCredentials(config);

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { ConfigError, serveConfig } from "../config.js";
+import { serveConfig } from "../config.js";
+import { ConfigError } from "../config-error.js";
 import { UsageError } from "./failure.js";
 import { redactDbUrl } from "./redact.js";
 

@@ -87,7 +87,7 @@ export class NetnsDataplane {
   }
 
   private async applyOnce(): Promise<string[]> {
-    const plan = planWire(await this.store.read((tx) => tx.listNetworkState()), this.names);
+    const plan = planWire(await this.store.read((tx) => tx.admin.networkState()), this.names);
     const full = this.wantFull || !this.applied;
     this.wantFull = false;
     const observed = !full && this.applied ? expectedObservation(this.applied) : await observeWire(this.names);

@@ -19,7 +19,7 @@ export interface RunningDataplane {
 export async function startDataplane(store: Store, prefix: string, log: FastifyBaseLogger): Promise<RunningDataplane> {
   await checkPrerequisites();
   const names = dataplaneNames(prefix);
-  await store.write((tx) => tx.setMeta(PREFIX_META_KEY, prefix));
+  await store.write((tx) => tx.admin.setMeta(PREFIX_META_KEY, prefix));
   const dataplane = new NetnsDataplane(store, names, log);
   // Subscribed before the first reconciliation reads the store, so no change can fall between the two.
   const unsubscribe = store.changes.subscribe(dataplane.onChange);

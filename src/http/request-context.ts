@@ -23,8 +23,8 @@ declare module "fastify" {
   }
   interface FastifyContextConfig {
     errors?: RouteErrors;
-    /** Routes reachable without authentication. */
-    public?: boolean;
+    /** The registry errors the route's use case can answer with, beyond those its `errors` and permission imply. */
+    raises?: ErrorId[];
   }
 }
 

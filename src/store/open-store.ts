@@ -1,4 +1,4 @@
-import { sqlitePath } from "../config.js";
+import { isPostgresUrl, sqlitePath } from "./database-url.js";
 import { SqliteStore, type SqliteSynchronous } from "./sqlite/sqlite-store.js";
 import type { Store } from "./store.js";
 
@@ -26,7 +26,7 @@ export async function openStore(db: string, options: OpenStoreOptions = {}): Pro
       readOnly: options.readOnly,
     });
   }
-  if (db.startsWith("postgres://") || db.startsWith("postgresql://")) {
+  if (isPostgresUrl(db)) {
     const { PostgresStore } = await import("./postgres/postgres-store.js");
     return PostgresStore.open({ url: db, migrate: options.migrate, readOnly: options.readOnly });
   }

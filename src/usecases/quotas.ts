@@ -12,6 +12,6 @@ export interface QuotaUsage {
 
 /** A project's quotas and what it uses of them, read in one snapshot. */
 export async function projectQuotaUsage(context: UseCaseContext, caller: Caller): Promise<QuotaUsage> {
-  const usage = await context.store.read((tx) => tx.projectUsage(caller.projectId));
+  const usage = await context.store.read((tx) => tx.admin.projectUsage(caller.projectId));
   return { quotas: context.limits.quotas, vpcs: usage.vpcs, subnets: usage.subnets, ...serverUsage(usage) };
 }

@@ -32,7 +32,7 @@ const RESOURCE_TABLES = ["vpcs", "subnets", "ports", "fixed_ips", "address_pairs
 async function resourceDump(db: string) {
   const store = await openStore(db, { migrate: false, mustExist: true });
   try {
-    const dump = await store.read((tx) => tx.dump());
+    const dump = await store.read((tx) => tx.admin.dump());
     return Object.fromEntries(RESOURCE_TABLES.map((table) => [table, dump[table]]));
   } finally {
     await store.close();

@@ -14,7 +14,7 @@ describe("ecs-vip usage", () => {
     const run = await ecsVip(["serve", "--help"], { env });
     expect(run.code).toBe(0);
     const flags = ["--host", "--port", "--db", "--sync", "--build-ms", "--data-dir", "--log-level", "--dataplane"];
-    // Every flag the README documents (these four were read by the config but refused by the parser).
+    // Every flag docs/operations.md documents (these four were read by the config but refused by the parser).
     flags.push("--eip-pool", "--faults", "--rate-limit", "--public-url", "--version");
     for (const flag of flags) {
       expect(run.stdout).toContain(flag);

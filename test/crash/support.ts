@@ -53,7 +53,7 @@ export async function inspectStore(db: string): Promise<{ violations: string[]; 
   const store = await openStore(db, { readOnly: true });
   try {
     const violations = await checkStore(store);
-    const dump = await store.read((tx) => tx.dump());
+    const dump = await store.read((tx) => tx.admin.dump());
     return { violations, dump };
   } finally {
     await store.close();

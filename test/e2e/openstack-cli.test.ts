@@ -93,7 +93,7 @@ describe.skipIf(needs.skip)(needs.title("the stock openstack client, end to end"
     await openstack("network", "delete", "cli-net");
     const left = await openstack("network", "list");
     expect(left.map((row: any) => row.Name)).not.toContain("cli-net");
-    const dump = await server.store.read((tx) => tx.dump());
+    const dump = await server.store.read((tx) => tx.admin.dump());
     expect(dump.networks?.some((row) => row.id === network.id)).toBe(false);
     expect(dump.ports?.some((row) => row.network_id === network.id)).toBe(false);
   }, 180_000);

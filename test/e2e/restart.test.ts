@@ -83,7 +83,7 @@ describe.each(SERVER_STORE_KINDS)("restarting over the $label store", (kind) => 
       }
       await expectBindings(api, nics);
       const portsBefore = (await api.call("GET", "/v2.0/ports")).body.ports;
-      const dumpBefore = await first.store.read((tx) => tx.dump());
+      const dumpBefore = await first.store.read((tx) => tx.admin.dump());
       const credentialsFile = join(first.dir, "credentials.json");
       const credentialsBefore = readFileSync(credentialsFile, "utf8");
 
@@ -98,7 +98,7 @@ describe.each(SERVER_STORE_KINDS)("restarting over the $label store", (kind) => 
         password: first.password,
       });
 
-      const dumpAfter = await second.store.read((tx) => tx.dump());
+      const dumpAfter = await second.store.read((tx) => tx.admin.dump());
       expect(dumpAfter).toEqual(dumpBefore);
       for (const table of ["accounts", "users", "projects", "access_keys"]) expect(dumpAfter[table]).toHaveLength(1);
       expect(dumpAfter.projects![0]).toMatchObject({ id: first.projectId });
@@ -135,14 +135,14 @@ describe.each(SERVER_STORE_KINDS)("restarting over the $label store", (kind) => 
     let second: TestServer | undefined;
     try {
       const identityBefore = await first.store.read(async (tx) => {
-        const { accounts, users, projects, access_keys } = await tx.dump();
+        const { accounts, users, projects, access_keys } = await tx.admin.dump();
         return { accounts, users, projects, access_keys };
       });
       await first.stop();
       // No identity passed: the helper generates a new project id, password and key pair, as an unset environment would.
       second = await startTestServer({ dir: first.dir, db: first.db });
       expect(second.projectId).not.toBe(first.projectId);
-      const after = await second.store.read((tx) => tx.dump());
+      const after = await second.store.read((tx) => tx.admin.dump());
       expect(after.accounts).toEqual(identityBefore.accounts);
       expect(after.users).toEqual(identityBefore.users);
       expect(after.projects).toEqual(identityBefore.projects);

@@ -52,7 +52,7 @@ describe("fault injection seen through the official SDK", () => {
           ),
         ),
       );
-    const before = await server.store.read((tx) => tx.dump());
+    const before = await server.store.read((tx) => tx.admin.dump());
     const requestIds: string[] = [];
     for (let attempt = 0; attempt < 2; attempt++) {
       const error = await bind().then(
@@ -69,7 +69,7 @@ describe("fault injection seen through the official SDK", () => {
       requestIds.push(String(exception.requestId));
     }
     expect(new Set(requestIds).size).toBe(2);
-    expect(await server.store.read((tx) => tx.dump())).toEqual(before);
+    expect(await server.store.read((tx) => tx.admin.dump())).toEqual(before);
 
     const bound: any = await bind();
     expect(bound.port_id).toBe(vm?.nicId);

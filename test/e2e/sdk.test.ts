@@ -79,7 +79,7 @@ describe.each(SERVER_STORE_KINDS)("official SDK against the $label store", IN_OR
     return listed.ports;
   }
 
-  const dump = () => server.store.read((tx) => tx.dump());
+  const dump = () => server.store.read((tx) => tx.admin.dump());
 
   it("builds a VPC, a subnet and two servers, whose creation job runs and then succeeds", async () => {
     const createdVpc: any = await vpcClient.createVpc(

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { errorCodesTable } from "../../scripts/error-codes-table.js";
-import { permissionsTable } from "../../scripts/permissions-table.js";
+import { ERROR_CODES_PAGE, errorCodesTable } from "../../scripts/error-codes-table.js";
+import { PERMISSIONS_PAGE, permissionsTable, registeredRoutes } from "../../scripts/permissions-table.js";
 import { ERRORS } from "../../src/errors/registry.js";
 
 describe("the error registry", () => {
-  it("is documented in README exactly (regenerate with scripts/error-codes-table.ts)", () => {
-    expect(readFileSync("README.md", "utf8")).toContain(errorCodesTable());
+  it("is documented in docs/error-codes.md exactly (regenerate with scripts/error-codes-table.ts)", () => {
+    expect(readFileSync(ERROR_CODES_PAGE, "utf8")).toContain(errorCodesTable());
   });
 
   it("has one status per code and envelope", () => {
@@ -21,7 +21,7 @@ describe("the error registry", () => {
 });
 
 describe("the permissions table", () => {
-  it("is documented in README exactly (regenerate with scripts/permissions-table.ts)", () => {
-    expect(readFileSync("README.md", "utf8")).toContain(permissionsTable());
+  it("is documented in docs/permissions.md exactly (regenerate with scripts/permissions-table.ts)", async () => {
+    expect(readFileSync(PERMISSIONS_PAGE, "utf8")).toContain(permissionsTable(await registeredRoutes()));
   });
 });

@@ -10,8 +10,8 @@ const MUTATING = /^(insert|update|delete|set)/;
 
 /** The same store, counting; every other member passes through untouched. */
 export function trackWrites(store: Store, counter: WriteCounter): Store {
-  const guardedTx = (tx: Tx): Tx =>
-    new Proxy(tx, {
+  const guarded = <T extends object>(repository: T): T =>
+    new Proxy(repository, {
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver);
         if (typeof name === "string" && MUTATING.test(name) && typeof value === "function") {
@@ -21,6 +21,14 @@ export function trackWrites(store: Store, counter: WriteCounter): Store {
           };
         }
         return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  // Each repository of the unit of work, guarded.
+  const guardedTx = (tx: Tx): Tx =>
+    new Proxy(tx, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === "object" && value !== null ? guarded(value) : value;
       },
     });
   return new Proxy(store, {

@@ -89,7 +89,7 @@ function withToken(method: string, path: string, token: string, body?: unknown):
   };
 }
 
-const dump = () => server.store.read((tx) => tx.dump());
+const dump = () => server.store.read((tx) => tx.admin.dump());
 const p = (path: string, project = server.projectId) => `/v1/${project}${path}`;
 
 function expectGatewayError(reply: Reply, status: number, code: string) {
@@ -221,7 +221,7 @@ describe("tokens", () => {
     const user = users![0]!;
     // The store keeps the secret sealed under the master key; a test holding both can open it.
     const tokenSecret =
-      secret ?? server.context.secrets.open((await server.store.read((tx) => tx.getMeta("token_secret")))!);
+      secret ?? server.context.secrets.open((await server.store.read((tx) => tx.admin.getMeta("token_secret")))!);
     const claims = {
       userId: String(user.id),
       accountId: String(user.account_id),

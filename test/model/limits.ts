@@ -1,4 +1,4 @@
-import type { Limits } from "../../src/usecases/context.js";
+import type { Limits } from "../../src/domain/limits.js";
 import type { ModelLimits } from "./cloud-model.js";
 
 /** Small limits, so that sequences of a few dozen requests reach them: 3 pairs per port, 3 NICs per server. */

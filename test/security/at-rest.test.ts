@@ -93,10 +93,10 @@ describe("forging with a copy of the database", () => {
 
 describe("token claims", () => {
   const secret = () =>
-    server.store.read(async (tx) => server.context.secrets.open((await tx.getMeta("token_secret")) ?? ""));
+    server.store.read(async (tx) => server.context.secrets.open((await tx.admin.getMeta("token_secret")) ?? ""));
 
   it("refuses tokens with an endless, non-ISO or over-long lifetime, or a missing field, even when signed right", async () => {
-    const { users } = await server.store.read((tx) => tx.dump());
+    const { users } = await server.store.read((tx) => tx.admin.dump());
     const user = users?.[0] as { id: string; account_id: string };
     const now = Date.now();
     const good = {

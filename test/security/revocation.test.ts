@@ -34,7 +34,7 @@ describe("token and key revocation in one process", () => {
 
       const vpcs = `/v1/${server.projectId}/vpcs`;
       expect((await send(...signedRequest(server, "GET", vpcs))).status).toBe(200);
-      await server.context.store.write((tx) => tx.deleteAccessKey(server.accessKey));
+      await server.context.store.write((tx) => tx.iam.deleteAccessKey(server.accessKey));
       expect((await send(...signedRequest(server, "GET", vpcs))).status).toBe(401);
     } finally {
       await server.close();

@@ -43,7 +43,7 @@ export async function startSecureServer(
     context,
     url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
     ...identity,
-    dump: () => context.store.read((tx) => tx.dump()),
+    dump: () => context.store.read((tx) => tx.admin.dump()),
     async close() {
       await app.close();
       await store.close();

@@ -136,9 +136,9 @@ function world(tag = randomBytes(4).toString("hex")) {
 
 async function seed(store: Store, w: ReturnType<typeof world>): Promise<void> {
   await store.write(async (tx) => {
-    await tx.insertAccount({ id: `${w.tag}-acct`, name: `acct-${w.tag}` });
-    await tx.insertProject({ id: w.projectId, accountId: `${w.tag}-acct`, name: `p-${w.tag}`, description: "" });
-    await tx.insertVpc({
+    await tx.iam.insertAccount({ id: `${w.tag}-acct`, name: `acct-${w.tag}` });
+    await tx.iam.insertProject({ id: w.projectId, accountId: `${w.tag}-acct`, name: `p-${w.tag}`, description: "" });
+    await tx.networks.insertVpc({
       id: w.subnet.vpcId ?? "",
       projectId: w.projectId,
       name: "v",
@@ -147,7 +147,7 @@ async function seed(store: Store, w: ReturnType<typeof world>): Promise<void> {
       status: "OK",
       createdAt: T0,
     });
-    await tx.insertNetwork({
+    await tx.networks.insertNetwork({
       id: w.subnet.networkId,
       projectId: w.projectId,
       vpcId: w.subnet.vpcId,
@@ -160,7 +160,7 @@ async function seed(store: Store, w: ReturnType<typeof world>): Promise<void> {
       createdAt: T0,
       updatedAt: T0,
     });
-    await tx.insertSubnet(w.subnet);
+    await tx.networks.insertSubnet(w.subnet);
   });
 }
 
@@ -179,9 +179,11 @@ for (const kind of KINDS) {
       expect(seen[0]).toMatchObject({ ports: [], servers: [], subnets: [w.subnet.id] });
 
       await store.write(async (tx) => {
-        await tx.insertServer(w.server);
-        await tx.insertPort(w.port("a", "10.0.0.10", { deviceId: w.server.id, nicIndex: 0, deviceOwner: "compute:x" }));
-        await tx.insertPort(w.port("b", "10.0.0.11"));
+        await tx.compute.insertServer(w.server);
+        await tx.ports.insert(
+          w.port("a", "10.0.0.10", { deviceId: w.server.id, nicIndex: 0, deviceOwner: "compute:x" }),
+        );
+        await tx.ports.insert(w.port("b", "10.0.0.11"));
       });
       expect(seen).toHaveLength(2);
       expect(seen[1]).toMatchObject({
@@ -193,7 +195,7 @@ for (const kind of KINDS) {
       expect(await store.changes.currentRevision()).toBe(before + 2);
       expect(await store.changes.since(before)).toEqual(seen);
       unsubscribe();
-      await store.write((tx) => tx.updateServer({ ...w.server, status: "ACTIVE" }));
+      await store.write((tx) => tx.compute.updateServer({ ...w.server, status: "ACTIVE" }));
       expect(seen).toHaveLength(2);
     });
 
@@ -202,11 +204,11 @@ for (const kind of KINDS) {
       const w = world();
       await seed(store, w);
       const before = await store.changes.currentRevision();
-      await store.read((tx) => tx.listNetworkState());
-      await store.write((tx) => tx.setMeta(`k-${w.tag}`, "v"));
+      await store.read((tx) => tx.admin.networkState());
+      await store.write((tx) => tx.admin.setMeta(`k-${w.tag}`, "v"));
       await expect(
         store.write(async (tx) => {
-          await tx.insertPort(w.port("gone", "10.0.0.20"));
+          await tx.ports.insert(w.port("gone", "10.0.0.20"));
           throw new Error("boom");
         }),
       ).rejects.toThrow("boom");
@@ -219,14 +221,14 @@ for (const kind of KINDS) {
       const w = world();
       await seed(store, w);
       await store.write(async (tx) => {
-        await tx.insertPort(w.port("gw", "10.0.0.1", { deviceOwner: "network:router_interface_distributed" }));
-        await tx.insertPort(w.port("dhcp", "10.0.0.254", { deviceOwner: "network:dhcp" }));
+        await tx.ports.insert(w.port("gw", "10.0.0.1", { deviceOwner: "network:router_interface_distributed" }));
+        await tx.ports.insert(w.port("dhcp", "10.0.0.254", { deviceOwner: "network:dhcp" }));
       });
       const before = await store.changes.currentRevision();
       await store.write(async (tx) => {
-        await tx.deletePort(`${w.tag}-port-gw`);
-        await tx.deletePort(`${w.tag}-port-dhcp`);
-        await tx.deleteSubnet(w.subnet.id);
+        await tx.ports.delete(`${w.tag}-port-gw`);
+        await tx.ports.delete(`${w.tag}-port-dhcp`);
+        await tx.networks.deleteSubnet(w.subnet.id);
       });
       const [change] = await store.changes.since(before);
       expect(change).toMatchObject({
@@ -234,7 +236,7 @@ for (const kind of KINDS) {
         subnets: [w.subnet.id],
         ports: [`${w.tag}-port-dhcp`, `${w.tag}-port-gw`],
       });
-      await store.write((tx) => tx.deletePort(`${w.tag}-port-none`));
+      await store.write((tx) => tx.ports.delete(`${w.tag}-port-none`));
       expect((await store.changes.since(before + 1))[0]?.ports).toEqual([`${w.tag}-port-none`]);
     });
 
@@ -250,7 +252,7 @@ for (const kind of KINDS) {
       const writers = 20;
       await Promise.all(
         Array.from({ length: writers }, (_, i) =>
-          store.write((tx) => tx.insertPort(w.port(`c${i}`, `10.0.0.${100 + i}`))),
+          store.write((tx) => tx.ports.insert(w.port(`c${i}`, `10.0.0.${100 + i}`))),
         ),
       );
       const expected = Array.from({ length: writers }, (_, i) => before + 1 + i);
@@ -267,13 +269,15 @@ for (const kind of KINDS) {
       await seed(store, a);
       await seed(store, b);
       await store.write(async (tx) => {
-        await tx.insertServer(a.server);
-        await tx.insertPort(a.port("n", "10.0.0.5", { deviceId: a.server.id, nicIndex: 0, deviceOwner: "compute:x" }));
-        await tx.insertPort(
+        await tx.compute.insertServer(a.server);
+        await tx.ports.insert(
+          a.port("n", "10.0.0.5", { deviceId: a.server.id, nicIndex: 0, deviceOwner: "compute:x" }),
+        );
+        await tx.ports.insert(
           b.port("m", "10.0.0.6", { allowedAddressPairs: [{ ipAddress: "10.0.0.0/28", macAddress: "" }] }),
         );
       });
-      const state = await store.read((tx) => tx.listNetworkState());
+      const state = await store.read((tx) => tx.admin.networkState());
       expect(state.subnets.map((subnet) => subnet.id)).toEqual(expect.arrayContaining([a.subnet.id, b.subnet.id]));
       expect(state.servers.map((server) => server.id)).toContain(a.server.id);
       const m = state.ports.find((port) => port.id === `${b.tag}-port-m`);
@@ -301,7 +305,7 @@ describe.skipIf(!TEST_PG_URL)(
       const delays: number[] = [];
       for (let i = 0; i < 5; i++) {
         const committed = await store.write(async (tx) => {
-          await tx.insertPort(w.port(`x${i}`, `10.0.0.${50 + i}`));
+          await tx.ports.insert(w.port(`x${i}`, `10.0.0.${50 + i}`));
         });
         void committed;
         const start = Date.now();
@@ -338,7 +342,7 @@ describe.skipIf(!TEST_PG_URL)(
       await Promise.all(
         [store, second].flatMap((writer, p) =>
           Array.from({ length: perProcess }, (_, i) =>
-            writer.write((tx) => tx.insertPort(w.port(`p${p}-${i}`, `10.0.0.${100 + p * perProcess + i}`))),
+            writer.write((tx) => tx.ports.insert(w.port(`p${p}-${i}`, `10.0.0.${100 + p * perProcess + i}`))),
           ),
         ),
       );
@@ -373,11 +377,11 @@ describe.skipIf(!TEST_PG_URL)(
       };
       const writes = 520;
       const port = w.port("q", "10.0.0.99");
-      await store.write((tx) => tx.insertPort(port));
+      await store.write((tx) => tx.ports.insert(port));
       for (let i = 0; i < writes; i += 20) {
         await Promise.all(
           Array.from({ length: 20 }, (_, j) =>
-            store.write((tx) => tx.updatePort({ ...port, name: `q${i + j}`, revisionNumber: i + j + 1 })),
+            store.write((tx) => tx.ports.update({ ...port, name: `q${i + j}`, revisionNumber: i + j + 1 })),
           ),
         );
       }

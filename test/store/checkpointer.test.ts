@@ -33,7 +33,7 @@ describe("SQLite WAL checkpoints", () => {
   it("copy committed writes into the database file off the request path, and leave no WAL on close", async () => {
     const path = join(dir, "store.db");
     const store = await SqliteStore.open({ path, synchronous: "full" });
-    await store.write((tx) => tx.setMeta("checkpointed", "yes"));
+    await store.write((tx) => tx.admin.setMeta("checkpointed", "yes"));
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
     const deadline = Date.now() + 10 * CHECKPOINT_INTERVAL_MS;
     while (inMainFile(path, "checkpointed") !== "yes" && Date.now() < deadline) {
@@ -43,7 +43,7 @@ describe("SQLite WAL checkpoints", () => {
     await store.close();
     expect(existsSync(`${path}-wal`)).toBe(false);
     const reopened = await SqliteStore.open({ path });
-    expect(await reopened.read((tx) => tx.getMeta("checkpointed"))).toBe("yes");
+    expect(await reopened.read((tx) => tx.admin.getMeta("checkpointed"))).toBe("yes");
     await reopened.close();
   });
 });

@@ -216,15 +216,15 @@ function worldRecords(tag: string): World {
 async function seedWorld(store: Store, tag = newTag()): Promise<World> {
   const world = worldRecords(tag);
   await store.write(async (tx) => {
-    await tx.insertAccount(world.account);
-    await tx.insertUser(world.user);
-    await tx.insertProject(world.project);
-    await tx.insertAccessKey(world.key);
-    await tx.insertVpc(world.vpc);
-    await tx.insertNetwork(networkOf(world.subnet));
-    await tx.insertSubnet(world.subnet);
-    await tx.insertNetwork(networkOf(world.subnet2));
-    await tx.insertSubnet(world.subnet2);
+    await tx.iam.insertAccount(world.account);
+    await tx.iam.insertUser(world.user);
+    await tx.iam.insertProject(world.project);
+    await tx.iam.insertAccessKey(world.key);
+    await tx.networks.insertVpc(world.vpc);
+    await tx.networks.insertNetwork(networkOf(world.subnet));
+    await tx.networks.insertSubnet(world.subnet);
+    await tx.networks.insertNetwork(networkOf(world.subnet2));
+    await tx.networks.insertSubnet(world.subnet2);
   });
   return world;
 }
@@ -378,7 +378,7 @@ const parseIpv4 = (text: string): number => parseIpv4OrUndefined(text) as number
 
 /** A subnet's free ranges as `first-last` dotted quads, lowest first. */
 async function freeOf(tx: Tx, subnet: Pick<Subnet, "neutronSubnetId">, from = 0): Promise<string[]> {
-  const ranges = await tx.freeRanges(subnet.neutronSubnetId, from, 1000);
+  const ranges = await tx.networks.freeRanges(subnet.neutronSubnetId, from, 1000);
   return ranges.map((range) => `${formatIpv4(range.first)}-${formatIpv4(range.last)}`);
 }
 
@@ -453,20 +453,20 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(await backing.migrationLog()).toEqual(versions);
 
       const world = await seedWorld(first);
-      await first.write((tx) => tx.setMeta("kept", "yes"));
-      const before = await first.read((tx) => tx.dump());
+      await first.write((tx) => tx.admin.setMeta("kept", "yes"));
+      const before = await first.read((tx) => tx.admin.dump());
       await first.close();
 
       const second = await reopen(backing);
       expect(await second.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
       expect(await backing.migrationLog()).toEqual(versions);
-      expect(await second.read((tx) => tx.dump())).toEqual(before);
-      expect(await second.read((tx) => tx.getVpc(world.vpc.id))).toEqual(world.vpc);
+      expect(await second.read((tx) => tx.admin.dump())).toEqual(before);
+      expect(await second.read((tx) => tx.networks.getVpc(world.vpc.id))).toEqual(world.vpc);
       await second.close();
 
       const third = await reopen(backing);
       expect(await backing.migrationLog()).toEqual(versions);
-      expect(await third.read((tx) => tx.getMeta("kept"))).toBe("yes");
+      expect(await third.read((tx) => tx.admin.getMeta("kept"))).toBe("yes");
     });
   });
 
@@ -494,7 +494,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const upgraded = await reopen(backing);
       expect(await upgraded.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
       await upgraded.read(async (tx) => {
-        expect(await tx.getNetwork("s")).toEqual({
+        expect(await tx.networks.getNetwork("s")).toEqual({
           id: "s",
           projectId: "p",
           vpcId: "v",
@@ -507,26 +507,28 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           createdAt: T0,
           updatedAt: T0,
         });
-        expect(await tx.getSubnet("s")).toMatchObject({ id: "s", networkId: "s", neutronSubnetId: "ns" });
-        expect(await tx.getPort("port")).toMatchObject({
+        expect(await tx.networks.getSubnet("s")).toMatchObject({ id: "s", networkId: "s", neutronSubnetId: "ns" });
+        expect(await tx.ports.get("port")).toMatchObject({
           networkId: "s",
           revisionNumber: 2,
           fixedIps: [{ subnetId: "ns", ipAddress: "10.0.0.5" }],
           allowedAddressPairs: [{ ipAddress: "10.0.0.9", macAddress: "fa:16:3e:00:00:02" }],
         });
-        const dump = await tx.dump();
+        const dump = await tx.admin.dump();
         expect(Object.keys(dump)).not.toContain("ports_next");
         // Version 8: the account's admin user is in its admin group, which holds Tenant Administrator on its projects.
-        expect((await tx.listGroupsOfUser("u-admin")).map((group) => group.name)).toEqual(["admin"]);
-        expect(await tx.listGroupsOfUser("u-other")).toEqual([]);
-        expect(await tx.rolesOfUserOnProject("u-admin", "p")).toEqual([roleByDisplayName("Tenant Administrator")?.id]);
-        expect(await tx.getUser("u-other")).toMatchObject({ enabled: true, description: "" });
+        expect((await tx.iam.listGroupsOfUser("u-admin")).map((group) => group.name)).toEqual(["admin"]);
+        expect(await tx.iam.listGroupsOfUser("u-other")).toEqual([]);
+        expect(await tx.iam.rolesOfUserOnProject("u-admin", "p")).toEqual([
+          roleByDisplayName("Tenant Administrator")?.id,
+        ]);
+        expect(await tx.iam.getUser("u-other")).toMatchObject({ enabled: true, description: "" });
         // The free ranges are filled from the addresses already held.
         expect(await freeOf(tx, { neutronSubnetId: "ns" })).toEqual(["10.0.0.1-10.0.0.4", "10.0.0.6-10.0.0.254"]);
       });
       // The rebuilt tables keep their constraints: one address per network, children removed with their port.
       const duplicate = await txError(upgraded, (tx) =>
-        tx.insertPort({
+        tx.ports.insert({
           id: "port2",
           projectId: "p",
           networkId: "s",
@@ -550,8 +552,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         }),
       );
       expect(duplicate).toMatchObject({ reason: "unique", constraint: "fixed_ips(network_id, ip_address)" });
-      await upgraded.write((tx) => tx.deletePort("port"));
-      const dump = await upgraded.read((tx) => tx.dump());
+      await upgraded.write((tx) => tx.ports.delete("port"));
+      const dump = await upgraded.read((tx) => tx.admin.dump());
       expect([dump.fixed_ips, dump.address_pairs]).toEqual([[], []]);
       expect(await upgraded.read((tx) => freeOf(tx, { neutronSubnetId: "ns" }))).toEqual(["10.0.0.1-10.0.0.254"]);
     });
@@ -584,7 +586,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const upgraded = await reopen(backing);
       expect(await upgraded.schemaVersion()).toEqual({ current: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
       await upgraded.read(async (tx) => {
-        expect(await tx.getSubnet("s")).toMatchObject({
+        expect(await tx.networks.getSubnet("s")).toMatchObject({
           id: "s",
           networkId: "s",
           vpcId: "v",
@@ -596,9 +598,9 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           revisionNumber: 0,
           updatedAt: T0,
         });
-        expect(await tx.getNetwork("s")).toMatchObject({ portSecurityEnabled: true });
+        expect(await tx.networks.getNetwork("s")).toMatchObject({ portSecurityEnabled: true });
         // The first VPC of a name keeps it; the others get the start of their id appended; blank names stay.
-        const names = (await tx.listVpcs("p", { limit: 10 })).map((each) => [each.id, each.name]);
+        const names = (await tx.networks.listVpcs("p", { limit: 10 })).map((each) => [each.id, each.name]);
         expect(names).toEqual([
           ["v", "vpc"],
           ["v2", "vpc-v2"],
@@ -607,16 +609,24 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         ]);
       });
       const again = await txError(upgraded, (tx) =>
-        tx.insertVpc({ id: "v5", projectId: "p", name: "vpc", description: "", cidr: "", status: "OK", createdAt: T0 }),
+        tx.networks.insertVpc({
+          id: "v5",
+          projectId: "p",
+          name: "vpc",
+          description: "",
+          cidr: "",
+          status: "OK",
+          createdAt: T0,
+        }),
       );
       expect(again).toMatchObject({ reason: "unique" });
       await upgraded.write(async (tx) => {
-        await tx.insertNetwork({ ...networkOfRow("n2"), vpcId: null, portSecurityEnabled: false });
-        await tx.insertSubnet({ ...nativeSubnet("n2", "n2sub"), cidr: "10.0.0.0/24" });
+        await tx.networks.insertNetwork({ ...networkOfRow("n2"), vpcId: null, portSecurityEnabled: false });
+        await tx.networks.insertSubnet({ ...nativeSubnet("n2", "n2sub"), cidr: "10.0.0.0/24" });
       });
-      expect(await upgraded.read((tx) => tx.getSubnetByNeutronId("n2sub"))).toMatchObject({ vpcId: null });
+      expect(await upgraded.read((tx) => tx.networks.getSubnetByNeutronId("n2sub"))).toMatchObject({ vpcId: null });
       // The rebuilt table keeps its constraints: one row per Neutron subnet id.
-      const duplicate = await txError(upgraded, (tx) => tx.insertSubnet(nativeSubnet("n2", "ns")));
+      const duplicate = await txError(upgraded, (tx) => tx.networks.insertSubnet(nativeSubnet("n2", "ns")));
       expect(duplicate).toMatchObject({ reason: "unique" });
     });
   });
@@ -633,15 +643,15 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const { allocationPools: _p, revisionNumber: _r, updatedAt: _u, ...subnetFields } = old;
       const { portSecurityEnabled: _s, ...networkFields } = networkOf(old);
       await store.write(async (tx) => {
-        await tx.insertNetwork(networkFields as Network);
-        await tx.insertSubnet({ ...subnetFields, cidr: "10.0.5.0/24", gatewayIp: "10.0.5.1" } as Subnet);
+        await tx.networks.insertNetwork(networkFields as Network);
+        await tx.networks.insertSubnet({ ...subnetFields, cidr: "10.0.5.0/24", gatewayIp: "10.0.5.1" } as Subnet);
       });
-      expect(await store.read((tx) => tx.getSubnet(old.id))).toMatchObject({
+      expect(await store.read((tx) => tx.networks.getSubnet(old.id))).toMatchObject({
         allocationPools: [{ start: "10.0.5.2", end: "10.0.5.252" }],
         revisionNumber: 0,
         updatedAt: old.createdAt,
       });
-      expect(await store.read((tx) => tx.getNetwork(old.id))).toMatchObject({ portSecurityEnabled: true });
+      expect(await store.read((tx) => tx.networks.getNetwork(old.id))).toMatchObject({ portSecurityEnabled: true });
     });
 
     it("keeps a network without VPC and its subnets, found by Neutron id, left out of VPC-only lists", async () => {
@@ -649,17 +659,21 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const netId = `${world.tag}-native`;
       const subnet = { ...nativeSubnet(netId, `${world.tag}-nsub-native`), projectId: world.project.id };
       await store.write(async (tx) => {
-        await tx.insertNetwork({ ...networkOfRow(netId), projectId: world.project.id, portSecurityEnabled: false });
-        await tx.insertSubnet(subnet);
+        await tx.networks.insertNetwork({
+          ...networkOfRow(netId),
+          projectId: world.project.id,
+          portSecurityEnabled: false,
+        });
+        await tx.networks.insertSubnet(subnet);
       });
       await store.read(async (tx) => {
-        expect(await tx.getNetwork(netId)).toMatchObject({ vpcId: null, portSecurityEnabled: false });
-        expect(await tx.getSubnetByNeutronId(subnet.neutronSubnetId)).toEqual(subnet);
-        expect(await tx.getSubnetByNeutronId(world.subnet.neutronSubnetId)).toEqual(world.subnet);
-        expect(await tx.getSubnetByNeutronId("nope")).toBeUndefined();
-        const all = await tx.listSubnets(world.project.id, { page: { limit: 100 } });
+        expect(await tx.networks.getNetwork(netId)).toMatchObject({ vpcId: null, portSecurityEnabled: false });
+        expect(await tx.networks.getSubnetByNeutronId(subnet.neutronSubnetId)).toEqual(subnet);
+        expect(await tx.networks.getSubnetByNeutronId(world.subnet.neutronSubnetId)).toEqual(world.subnet);
+        expect(await tx.networks.getSubnetByNeutronId("nope")).toBeUndefined();
+        const all = await tx.networks.listSubnets(world.project.id, { page: { limit: 100 } });
         expect(all.map((each) => each.id).sort()).toEqual([world.subnet.id, world.subnet2.id, subnet.id].sort());
-        const vpcOnly = await tx.listSubnets(world.project.id, { vpcOnly: true, page: { limit: 100 } });
+        const vpcOnly = await tx.networks.listSubnets(world.project.id, { vpcOnly: true, page: { limit: 100 } });
         expect(vpcOnly.map((each) => each.id).sort()).toEqual([world.subnet.id, world.subnet2.id].sort());
       });
       const updated = {
@@ -671,12 +685,12 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         updatedAt: T1,
       };
       await store.write(async (tx) => {
-        await tx.updateSubnet(updated);
-        const network = await tx.getNetwork(netId);
-        if (network) await tx.updateNetwork({ ...network, portSecurityEnabled: true, revisionNumber: 1 });
+        await tx.networks.updateSubnet(updated);
+        const network = await tx.networks.getNetwork(netId);
+        if (network) await tx.networks.updateNetwork({ ...network, portSecurityEnabled: true, revisionNumber: 1 });
       });
-      expect(await store.read((tx) => tx.getSubnetByNeutronId(subnet.neutronSubnetId))).toEqual(updated);
-      expect(await store.read((tx) => tx.getNetwork(netId))).toMatchObject({
+      expect(await store.read((tx) => tx.networks.getSubnetByNeutronId(subnet.neutronSubnetId))).toEqual(updated);
+      expect(await store.read((tx) => tx.networks.getNetwork(netId))).toMatchObject({
         portSecurityEnabled: true,
         revisionNumber: 1,
       });
@@ -687,8 +701,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
     it("keeps a router's attributes beside its VPC, replaces them, and drops them with the VPC", async () => {
       const world = await seedWorld(store);
       const vpc = { ...world.vpc, id: `${world.tag}-router`, name: "router" };
-      await store.write((tx) => tx.insertVpc(vpc));
-      expect(await store.read((tx) => tx.getRouterAttributes(vpc.id))).toBeUndefined();
+      await store.write((tx) => tx.networks.insertVpc(vpc));
+      expect(await store.read((tx) => tx.routers.getAttributes(vpc.id))).toBeUndefined();
       const attributes = {
         vpcId: vpc.id,
         externalGateway: true,
@@ -697,13 +711,13 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         revisionNumber: 1,
         updatedAt: T0,
       };
-      await store.write((tx) => tx.putRouterAttributes(attributes));
-      expect(await store.read((tx) => tx.getRouterAttributes(vpc.id))).toEqual(attributes);
+      await store.write((tx) => tx.routers.putAttributes(attributes));
+      expect(await store.read((tx) => tx.routers.getAttributes(vpc.id))).toEqual(attributes);
       const replaced = { ...attributes, externalGateway: false, routes: [], revisionNumber: 2 };
-      await store.write((tx) => tx.putRouterAttributes(replaced));
-      expect(await store.read((tx) => tx.getRouterAttributes(vpc.id))).toEqual(replaced);
-      await store.write((tx) => tx.deleteVpc(vpc.id));
-      expect(await store.read((tx) => tx.getRouterAttributes(vpc.id))).toBeUndefined();
+      await store.write((tx) => tx.routers.putAttributes(replaced));
+      expect(await store.read((tx) => tx.routers.getAttributes(vpc.id))).toEqual(replaced);
+      await store.write((tx) => tx.networks.deleteVpc(vpc.id));
+      expect(await store.read((tx) => tx.routers.getAttributes(vpc.id))).toBeUndefined();
     });
 
     it("puts a subnet on a VPC and takes it off", async () => {
@@ -711,40 +725,40 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const netId = `${world.tag}-nnet-r`;
       const subnet = { ...nativeSubnet(netId, `${world.tag}-nsub-r`), projectId: world.project.id };
       await store.write(async (tx) => {
-        await tx.insertNetwork({ ...networkOfRow(netId), projectId: world.project.id });
-        await tx.insertSubnet(subnet);
-        await tx.setSubnetVpc(subnet.id, world.vpc.id);
+        await tx.networks.insertNetwork({ ...networkOfRow(netId), projectId: world.project.id });
+        await tx.networks.insertSubnet(subnet);
+        await tx.routers.setSubnetVpc(subnet.id, world.vpc.id);
       });
-      const onVpc = await store.read((tx) => tx.listSubnetsOfVpc(world.vpc.id));
+      const onVpc = await store.read((tx) => tx.networks.listSubnetsOfVpc(world.vpc.id));
       expect(onVpc.map((s) => s.id)).toContain(subnet.id);
-      await store.write((tx) => tx.setSubnetVpc(subnet.id, null));
-      expect((await store.read((tx) => tx.getSubnet(subnet.id)))?.vpcId).toBeNull();
+      await store.write((tx) => tx.routers.setSubnetVpc(subnet.id, null));
+      expect((await store.read((tx) => tx.networks.getSubnet(subnet.id)))?.vpcId).toBeNull();
     });
 
     it("replaces a port's fixed IPs, keeping the free ranges in step, and finds ports by address substring", async () => {
       const world = await seedWorld(store);
       const port = portOf(world, "multi", "10.0.0.50");
-      await store.write((tx) => tx.insertPort(port));
+      await store.write((tx) => tx.ports.insert(port));
       const two = {
         ...port,
         fixedIps: [...port.fixedIps, { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.60" }],
       };
-      await store.write((tx) => tx.setPortFixedIps(two));
-      expect((await store.read((tx) => tx.getPort(port.id)))?.fixedIps).toEqual(two.fixedIps);
+      await store.write((tx) => tx.ports.setFixedIps(two));
+      expect((await store.read((tx) => tx.ports.get(port.id)))?.fixedIps).toEqual(two.fixedIps);
       expect(await store.read((tx) => freeOf(tx, world.subnet, parseIpv4("10.0.0.49")))).toEqual(
         expect.arrayContaining(["10.0.0.51-10.0.0.59"]),
       );
       const moved = { ...port, fixedIps: [{ subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.60" }] };
-      await store.write((tx) => tx.setPortFixedIps(moved));
-      expect((await store.read((tx) => tx.getPort(port.id)))?.fixedIps).toEqual(moved.fixedIps);
-      expect(await store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.50"))).toBeUndefined();
+      await store.write((tx) => tx.ports.setFixedIps(moved));
+      expect((await store.read((tx) => tx.ports.get(port.id)))?.fixedIps).toEqual(moved.fixedIps);
+      expect(await store.read((tx) => tx.ports.getByFixedIp(world.subnet.id, "10.0.0.50"))).toBeUndefined();
       const free = await store.read((tx) => freeOf(tx, world.subnet, parseIpv4("10.0.0.49")));
       expect(free[0]).toBe("10.0.0.1-10.0.0.59");
       const bySubstring = await store.read((tx) =>
-        tx.listPorts({ projectId: world.project.id, ipAddressSubstring: "0.0.6" }),
+        tx.ports.list({ projectId: world.project.id, ipAddressSubstring: "0.0.6" }),
       );
       expect(ids(bySubstring)).toEqual([port.id]);
-      expect(await store.read((tx) => tx.listPorts({ projectId: world.project.id, ipAddressSubstring: "%" }))).toEqual(
+      expect(await store.read((tx) => tx.ports.list({ projectId: world.project.id, ipAddressSubstring: "%" }))).toEqual(
         [],
       );
     });
@@ -753,13 +767,13 @@ describe.each(KINDS)("store contract: $label", (kind) => {
   describe("meta", () => {
     it("reads undefined for a missing key, then the last value set", async () => {
       const key = `k-${newTag()}`;
-      expect(await store.read((tx) => tx.getMeta(key))).toBeUndefined();
-      await store.write((tx) => tx.setMeta(key, "one"));
-      expect(await store.read((tx) => tx.getMeta(key))).toBe("one");
-      await store.write((tx) => tx.setMeta(key, "two"));
-      expect(await store.read((tx) => tx.getMeta(key))).toBe("two");
-      await store.write((tx) => tx.setMeta(key, ""));
-      expect(await store.read((tx) => tx.getMeta(key))).toBe("");
+      expect(await store.read((tx) => tx.admin.getMeta(key))).toBeUndefined();
+      await store.write((tx) => tx.admin.setMeta(key, "one"));
+      expect(await store.read((tx) => tx.admin.getMeta(key))).toBe("one");
+      await store.write((tx) => tx.admin.setMeta(key, "two"));
+      expect(await store.read((tx) => tx.admin.getMeta(key))).toBe("two");
+      await store.write((tx) => tx.admin.setMeta(key, ""));
+      expect(await store.read((tx) => tx.admin.getMeta(key))).toBe("");
     });
   });
 
@@ -768,17 +782,17 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const world = await seedWorld(store);
       const other = await seedWorld(store);
       await store.read(async (tx) => {
-        expect(await tx.getAccountByName(world.account.name)).toEqual(world.account);
-        expect(await tx.getAccountByName("nobody")).toBeUndefined();
-        expect(await tx.getUser(world.user.id)).toEqual(world.user);
-        expect(await tx.getUser("missing")).toBeUndefined();
-        expect(await tx.getUserByName(world.account.id, "admin")).toEqual(world.user);
-        expect(await tx.getUserByName(other.account.id, "admin")).toEqual(other.user);
-        expect(await tx.getUserByName(world.account.id, "ADMIN")).toBeUndefined();
-        expect(await tx.getProject(world.project.id)).toEqual(world.project);
-        expect(await tx.getProject("missing")).toBeUndefined();
-        expect(await tx.getAccessKey(world.key.accessKey)).toEqual(world.key);
-        expect(await tx.getAccessKey("missing")).toBeUndefined();
+        expect(await tx.iam.getAccountByName(world.account.name)).toEqual(world.account);
+        expect(await tx.iam.getAccountByName("nobody")).toBeUndefined();
+        expect(await tx.iam.getUser(world.user.id)).toEqual(world.user);
+        expect(await tx.iam.getUser("missing")).toBeUndefined();
+        expect(await tx.iam.getUserByName(world.account.id, "admin")).toEqual(world.user);
+        expect(await tx.iam.getUserByName(other.account.id, "admin")).toEqual(other.user);
+        expect(await tx.iam.getUserByName(world.account.id, "ADMIN")).toBeUndefined();
+        expect(await tx.iam.getProject(world.project.id)).toEqual(world.project);
+        expect(await tx.iam.getProject("missing")).toBeUndefined();
+        expect(await tx.iam.getAccessKey(world.key.accessKey)).toEqual(world.key);
+        expect(await tx.iam.getAccessKey("missing")).toBeUndefined();
       });
     });
 
@@ -786,15 +800,15 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const world = await seedWorld(store);
       const other = await seedWorld(store);
       await store.write(async (tx) => {
-        expect(await tx.listAccessKeys(world.user.id)).toEqual([world.key]);
-        const all = (await tx.listAccessKeys()).map((key) => key.accessKey);
+        expect(await tx.iam.listAccessKeys(world.user.id)).toEqual([world.key]);
+        const all = (await tx.iam.listAccessKeys()).map((key) => key.accessKey);
         expect(all).toEqual(expect.arrayContaining([world.key.accessKey, other.key.accessKey]));
-        await tx.updateAccessKeySecret(world.key.accessKey, "sealed");
-        expect((await tx.getAccessKey(world.key.accessKey))?.secretKey).toBe("sealed");
-        expect(await tx.deleteAccessKey(world.key.accessKey)).toBe(true);
-        expect(await tx.deleteAccessKey(world.key.accessKey)).toBe(false);
-        expect(await tx.getAccessKey(world.key.accessKey)).toBeUndefined();
-        expect(await tx.getAccessKey(other.key.accessKey)).toEqual(other.key);
+        await tx.iam.updateAccessKeySecret(world.key.accessKey, "sealed");
+        expect((await tx.iam.getAccessKey(world.key.accessKey))?.secretKey).toBe("sealed");
+        expect(await tx.iam.deleteAccessKey(world.key.accessKey)).toBe(true);
+        expect(await tx.iam.deleteAccessKey(world.key.accessKey)).toBe(false);
+        expect(await tx.iam.getAccessKey(world.key.accessKey)).toBeUndefined();
+        expect(await tx.iam.getAccessKey(other.key.accessKey)).toEqual(other.key);
       });
     });
 
@@ -811,42 +825,47 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const grant = { groupId: group.id, projectId: world.project.id, roleId: "role-1" };
       await store.write(async (tx) => {
         const second = { ...world.user, id: `${world.tag}-u2`, name: "reader", enabled: false };
-        await tx.insertUser(second);
-        expect((await tx.listUsers(world.account.id, {})).map((u) => u.name)).toEqual(["admin", "reader"]);
-        expect(await tx.listUsers(world.account.id, { enabled: false })).toEqual([second]);
-        expect(await tx.listUsers(world.account.id, { name: "admin" })).toEqual([world.user]);
-        await tx.updateUser({ ...second, name: "reader-2", enabled: true, description: "x" });
-        expect(await tx.getUser(second.id)).toEqual({ ...second, name: "reader-2", enabled: true, description: "x" });
-        await tx.insertGroup(group);
-        await expect(tx.getGroup(group.id)).resolves.toEqual(group);
-        expect(await tx.listGroups(world.account.id, { name: "ops" })).toEqual([group]);
-        expect(await tx.listGroups(other.account.id, {})).toEqual([]);
-        await tx.addGroupMember(group.id, second.id);
-        await tx.addGroupMember(group.id, second.id);
-        expect(await tx.listGroupsOfUser(second.id)).toEqual([group]);
-        await tx.grantRole(grant);
-        await tx.grantRole(grant);
-        expect(await tx.hasGrant(grant)).toBe(true);
-        expect(await tx.rolesOfUserOnProject(second.id, world.project.id)).toEqual(["role-1"]);
-        expect(await tx.rolesOfUserOnProject(world.user.id, world.project.id)).toEqual([]);
-        expect(await tx.rolesOfUserOnProject(second.id, other.project.id)).toEqual([]);
-        await tx.insertAccessKey({ ...world.key, accessKey: `AK2${world.tag}`, userId: second.id });
-        await tx.updateAccessKey({
+        await tx.iam.insertUser(second);
+        expect((await tx.iam.listUsers(world.account.id, {})).map((u) => u.name)).toEqual(["admin", "reader"]);
+        expect(await tx.iam.listUsers(world.account.id, { enabled: false })).toEqual([second]);
+        expect(await tx.iam.listUsers(world.account.id, { name: "admin" })).toEqual([world.user]);
+        await tx.iam.updateUser({ ...second, name: "reader-2", enabled: true, description: "x" });
+        expect(await tx.iam.getUser(second.id)).toEqual({
+          ...second,
+          name: "reader-2",
+          enabled: true,
+          description: "x",
+        });
+        await tx.iam.insertGroup(group);
+        await expect(tx.iam.getGroup(group.id)).resolves.toEqual(group);
+        expect(await tx.iam.listGroups(world.account.id, { name: "ops" })).toEqual([group]);
+        expect(await tx.iam.listGroups(other.account.id, {})).toEqual([]);
+        await tx.iam.addGroupMember(group.id, second.id);
+        await tx.iam.addGroupMember(group.id, second.id);
+        expect(await tx.iam.listGroupsOfUser(second.id)).toEqual([group]);
+        await tx.iam.grantRole(grant);
+        await tx.iam.grantRole(grant);
+        expect(await tx.iam.hasGrant(grant)).toBe(true);
+        expect(await tx.iam.rolesOfUserOnProject(second.id, world.project.id)).toEqual(["role-1"]);
+        expect(await tx.iam.rolesOfUserOnProject(world.user.id, world.project.id)).toEqual([]);
+        expect(await tx.iam.rolesOfUserOnProject(second.id, other.project.id)).toEqual([]);
+        await tx.iam.insertAccessKey({ ...world.key, accessKey: `AK2${world.tag}`, userId: second.id });
+        await tx.iam.updateAccessKey({
           ...world.key,
           accessKey: `AK2${world.tag}`,
           status: "inactive",
           description: "off",
         });
-        expect((await tx.getAccessKey(`AK2${world.tag}`))?.status).toBe("inactive");
-        await tx.deleteUser(second.id);
-        expect(await tx.getUser(second.id)).toBeUndefined();
-        expect(await tx.getAccessKey(`AK2${world.tag}`)).toBeUndefined();
-        expect(await tx.listGroupsOfUser(second.id)).toEqual([]);
-        expect(await tx.revokeRole(grant)).toBe(true);
-        expect(await tx.revokeRole(grant)).toBe(false);
-        expect(await tx.getAccount(world.account.id)).toEqual(world.account);
+        expect((await tx.iam.getAccessKey(`AK2${world.tag}`))?.status).toBe("inactive");
+        await tx.iam.deleteUser(second.id);
+        expect(await tx.iam.getUser(second.id)).toBeUndefined();
+        expect(await tx.iam.getAccessKey(`AK2${world.tag}`)).toBeUndefined();
+        expect(await tx.iam.listGroupsOfUser(second.id)).toEqual([]);
+        expect(await tx.iam.revokeRole(grant)).toBe(true);
+        expect(await tx.iam.revokeRole(grant)).toBe(false);
+        expect(await tx.iam.getAccount(world.account.id)).toEqual(world.account);
       });
-      const duplicate = await txError(store, (tx) => tx.insertGroup({ ...group, id: `${world.tag}-grp2` }));
+      const duplicate = await txError(store, (tx) => tx.iam.insertGroup({ ...group, id: `${world.tag}-grp2` }));
       expect(duplicate).toBeInstanceOf(StoreConflictError);
     });
 
@@ -857,33 +876,33 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const second = { ...world.user, id: `${world.tag}-ru`, name: "rev-user" };
       const key = { ...world.key, accessKey: `AKR${world.tag}`, userId: second.id };
       const changes: [string, (tx: Tx) => Promise<unknown>][] = [
-        ["insertUser", (tx) => tx.insertUser(second)],
-        ["updateUser", (tx) => tx.updateUser({ ...second, enabled: false })],
-        ["insertAccessKey", (tx) => tx.insertAccessKey(key)],
-        ["updateAccessKey", (tx) => tx.updateAccessKey({ ...key, status: "inactive" })],
-        ["updateAccessKeySecret", (tx) => tx.updateAccessKeySecret(key.accessKey, "resealed")],
-        ["insertGroup", (tx) => tx.insertGroup(group)],
-        ["addGroupMember", (tx) => tx.addGroupMember(group.id, second.id)],
-        ["grantRole", (tx) => tx.grantRole(grant)],
-        ["revokeRole", (tx) => tx.revokeRole(grant)],
-        ["revokeToken", (tx) => tx.revokeToken(`t-${world.tag}`, "2999-01-01T00:00:00.000Z", T0)],
-        ["deleteAccessKey", (tx) => tx.deleteAccessKey(key.accessKey)],
-        ["deleteUser", (tx) => tx.deleteUser(second.id)],
+        ["insertUser", (tx) => tx.iam.insertUser(second)],
+        ["updateUser", (tx) => tx.iam.updateUser({ ...second, enabled: false })],
+        ["insertAccessKey", (tx) => tx.iam.insertAccessKey(key)],
+        ["updateAccessKey", (tx) => tx.iam.updateAccessKey({ ...key, status: "inactive" })],
+        ["updateAccessKeySecret", (tx) => tx.iam.updateAccessKeySecret(key.accessKey, "resealed")],
+        ["insertGroup", (tx) => tx.iam.insertGroup(group)],
+        ["addGroupMember", (tx) => tx.iam.addGroupMember(group.id, second.id)],
+        ["grantRole", (tx) => tx.iam.grantRole(grant)],
+        ["revokeRole", (tx) => tx.iam.revokeRole(grant)],
+        ["revokeToken", (tx) => tx.iam.revokeToken(`t-${world.tag}`, "2999-01-01T00:00:00.000Z", T0)],
+        ["deleteAccessKey", (tx) => tx.iam.deleteAccessKey(key.accessKey)],
+        ["deleteUser", (tx) => tx.iam.deleteUser(second.id)],
       ];
       for (const [name, change] of changes) {
-        const before = await store.read((tx) => tx.identityRevision(), { single: true });
+        const before = await store.read((tx) => tx.iam.identityRevision(), { single: true });
         await store.write(change);
-        const after = await store.read((tx) => tx.identityRevision());
+        const after = await store.read((tx) => tx.iam.identityRevision());
         expect({ name, raised: after > before }).toEqual({ name, raised: true });
       }
-      const before = await store.read((tx) => tx.identityRevision());
+      const before = await store.read((tx) => tx.iam.identityRevision());
       await store.write(async (tx) => {
-        await tx.revokeRole(grant);
-        await tx.deleteAccessKey("missing");
-        await tx.listUsers(world.account.id, {});
-        await tx.isTokenRevoked(`t-${world.tag}`);
+        await tx.iam.revokeRole(grant);
+        await tx.iam.deleteAccessKey("missing");
+        await tx.iam.listUsers(world.account.id, {});
+        await tx.iam.isTokenRevoked(`t-${world.tag}`);
       });
-      expect(await store.read((tx) => tx.identityRevision())).toBe(before);
+      expect(await store.read((tx) => tx.iam.identityRevision())).toBe(before);
     });
 
     it("writes a batch of audit records of any size and lists the newest, oldest first, by account and project", async () => {
@@ -904,14 +923,14 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       });
       // 1, 13 (8 + 4 + 1) and 45 (32 + 8 + 4 + 1) records in one unit of work each.
       const batches = [[0], Array.from({ length: 13 }, (_, i) => i + 1), Array.from({ length: 45 }, (_, i) => i + 14)];
-      for (const batch of batches) await store.write((tx) => tx.insertAudit(batch.map(record)));
+      for (const batch of batches) await store.write((tx) => tx.audit.insert(batch.map(record)));
       const all = Array.from({ length: 59 }, (_, i) => record(i));
-      const listed = await store.read((tx) => tx.listAudit({ accountId: world.account.id, limit: 100 }));
+      const listed = await store.read((tx) => tx.audit.list({ accountId: world.account.id, limit: 100 }));
       expect(listed).toEqual(all);
-      const newest = await store.read((tx) => tx.listAudit({ accountId: world.account.id, limit: 5 }));
+      const newest = await store.read((tx) => tx.audit.list({ accountId: world.account.id, limit: 5 }));
       expect(newest).toEqual(all.slice(-5));
       const inProject = await store.read((tx) =>
-        tx.listAudit({ accountId: world.account.id, projectId: world.project.id, limit: 100 }),
+        tx.audit.list({ accountId: world.account.id, projectId: world.project.id, limit: 100 }),
       );
       expect(inProject).toEqual(all.filter((r) => r.projectId === world.project.id));
     });
@@ -919,13 +938,13 @@ describe.each(KINDS)("store contract: $label", (kind) => {
     it("remembers revoked tokens and drops expired revocations", async () => {
       const tag = `${Date.now()}-${Math.random()}`;
       await store.write(async (tx) => {
-        await tx.revokeToken(`old-${tag}`, "2000-01-01T00:00:00.000Z", "1999-01-01T00:00:00.000Z");
-        expect(await tx.isTokenRevoked(`old-${tag}`)).toBe(true);
-        await tx.revokeToken(`new-${tag}`, "2999-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z");
-        await tx.revokeToken(`new-${tag}`, "2999-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z");
-        expect(await tx.isTokenRevoked(`new-${tag}`)).toBe(true);
-        expect(await tx.isTokenRevoked(`old-${tag}`)).toBe(false);
-        expect(await tx.isTokenRevoked("never")).toBe(false);
+        await tx.iam.revokeToken(`old-${tag}`, "2000-01-01T00:00:00.000Z", "1999-01-01T00:00:00.000Z");
+        expect(await tx.iam.isTokenRevoked(`old-${tag}`)).toBe(true);
+        await tx.iam.revokeToken(`new-${tag}`, "2999-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z");
+        await tx.iam.revokeToken(`new-${tag}`, "2999-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z");
+        expect(await tx.iam.isTokenRevoked(`new-${tag}`)).toBe(true);
+        expect(await tx.iam.isTokenRevoked(`old-${tag}`)).toBe(false);
+        expect(await tx.iam.isTokenRevoked("never")).toBe(false);
       });
     });
 
@@ -938,18 +957,18 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         description: "",
       }));
       await store.write(async (tx) => {
-        for (const project of extra) await tx.insertProject(project);
+        for (const project of extra) await tx.iam.insertProject(project);
       });
       await store.read(async (tx) => {
-        const all = await tx.listProjects(world.account.id, {});
+        const all = await tx.iam.listProjects(world.account.id, {});
         // Byte order (upper case first), the same on every store.
         expect(all.map((p) => p.name)).toEqual(
           [world.project.name, ...extra.map((p) => p.name)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
         );
-        expect(await tx.listProjects(world.account.id, { name: extra[0]!.name })).toEqual([extra[0]]);
-        expect(await tx.listProjects(world.account.id, { id: extra[2]!.id })).toEqual([extra[2]]);
-        expect(await tx.listProjects(world.account.id, { id: extra[2]!.id, name: extra[0]!.name })).toEqual([]);
-        expect(await tx.listProjects("no-account", {})).toEqual([]);
+        expect(await tx.iam.listProjects(world.account.id, { name: extra[0]!.name })).toEqual([extra[0]]);
+        expect(await tx.iam.listProjects(world.account.id, { id: extra[2]!.id })).toEqual([extra[2]]);
+        expect(await tx.iam.listProjects(world.account.id, { id: extra[2]!.id, name: extra[0]!.name })).toEqual([]);
+        expect(await tx.iam.listProjects("no-account", {})).toEqual([]);
       });
     });
   });
@@ -963,29 +982,33 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         name: `vpc-${suffix}`,
       }));
       await store.write(async (tx) => {
-        for (const vpc of more) await tx.insertVpc(vpc);
+        for (const vpc of more) await tx.networks.insertVpc(vpc);
       });
       const sorted = [world.vpc, ...more].map((v) => v.id).sort();
       await store.read(async (tx) => {
-        expect(await tx.getVpc(world.vpc.id)).toEqual(world.vpc);
-        expect(await tx.getVpc("missing")).toBeUndefined();
-        expect((await tx.listVpcs(world.project.id, { limit: 100 })).map((v) => v.id)).toEqual(sorted);
-        expect((await tx.listVpcs(world.project.id, { limit: 2 })).map((v) => v.id)).toEqual(sorted.slice(0, 2));
-        expect((await tx.listVpcs(world.project.id, { limit: 2, marker: sorted[1] })).map((v) => v.id)).toEqual(
-          sorted.slice(2, 4),
+        expect(await tx.networks.getVpc(world.vpc.id)).toEqual(world.vpc);
+        expect(await tx.networks.getVpc("missing")).toBeUndefined();
+        expect((await tx.networks.listVpcs(world.project.id, { limit: 100 })).map((v) => v.id)).toEqual(sorted);
+        expect((await tx.networks.listVpcs(world.project.id, { limit: 2 })).map((v) => v.id)).toEqual(
+          sorted.slice(0, 2),
         );
-        expect(await tx.listVpcs(world.project.id, { limit: 2, marker: sorted[4] })).toEqual([]);
+        expect(
+          (await tx.networks.listVpcs(world.project.id, { limit: 2, marker: sorted[1] })).map((v) => v.id),
+        ).toEqual(sorted.slice(2, 4));
+        expect(await tx.networks.listVpcs(world.project.id, { limit: 2, marker: sorted[4] })).toEqual([]);
         // page_reverse: the items before the marker (the last ones without), still in ascending order.
-        expect((await tx.listVpcs(world.project.id, { limit: 2, reverse: true })).map((v) => v.id)).toEqual(
+        expect((await tx.networks.listVpcs(world.project.id, { limit: 2, reverse: true })).map((v) => v.id)).toEqual(
           sorted.slice(3, 5),
         );
         expect(
-          (await tx.listVpcs(world.project.id, { limit: 2, marker: sorted[3], reverse: true })).map((v) => v.id),
+          (await tx.networks.listVpcs(world.project.id, { limit: 2, marker: sorted[3], reverse: true })).map(
+            (v) => v.id,
+          ),
         ).toEqual(sorted.slice(1, 3));
       });
-      expect(await store.write((tx) => tx.getVpc(world.vpc.id, { forUpdate: true }))).toEqual(world.vpc);
-      await store.write((tx) => tx.deleteVpc(more[0]!.id));
-      expect(await store.read((tx) => tx.getVpc(more[0]!.id))).toBeUndefined();
+      expect(await store.write((tx) => tx.networks.getVpc(world.vpc.id, { forUpdate: true }))).toEqual(world.vpc);
+      await store.write((tx) => tx.networks.deleteVpc(more[0]!.id));
+      expect(await store.read((tx) => tx.networks.getVpc(more[0]!.id))).toBeUndefined();
     });
 
     it("round-trips subnets with their boolean, lists them by project and VPC, and pages them", async () => {
@@ -999,30 +1022,29 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         vpcId: otherVpc.id,
       };
       await store.write(async (tx) => {
-        await tx.insertVpc(otherVpc);
-        await tx.insertNetwork(networkOf(third));
-        await tx.insertSubnet(third);
+        await tx.networks.insertVpc(otherVpc);
+        await tx.networks.insertNetwork(networkOf(third));
+        await tx.networks.insertSubnet(third);
       });
       await store.read(async (tx) => {
-        expect(await tx.getSubnet(world.subnet.id)).toEqual(world.subnet);
-        expect(await tx.getSubnet(world.subnet2.id)).toEqual(world.subnet2);
-        expect(await tx.getSubnet(world.subnet.neutronSubnetId)).toBeUndefined();
-        expect(ids(await tx.listSubnets(world.project.id, { page: { limit: 10 } }))).toEqual([
+        expect(await tx.networks.getSubnet(world.subnet.id)).toEqual(world.subnet);
+        expect(await tx.networks.getSubnet(world.subnet2.id)).toEqual(world.subnet2);
+        expect(await tx.networks.getSubnet(world.subnet.neutronSubnetId)).toBeUndefined();
+        expect(ids(await tx.networks.listSubnets(world.project.id, { page: { limit: 10 } }))).toEqual([
           world.subnet.id,
           world.subnet2.id,
           third.id,
         ]);
-        expect(ids(await tx.listSubnets(world.project.id, { vpcId: world.vpc.id, page: { limit: 10 } }))).toEqual([
-          world.subnet.id,
-          world.subnet2.id,
-        ]);
-        expect(ids(await tx.listSubnets(world.project.id, { page: { limit: 1, marker: world.subnet.id } }))).toEqual([
-          world.subnet2.id,
-        ]);
-        expect(ids(await tx.listSubnetsOfVpc(world.vpc.id))).toEqual([world.subnet.id, world.subnet2.id]);
-        expect(ids(await tx.listSubnetsOfVpc(otherVpc.id))).toEqual([third.id]);
+        expect(
+          ids(await tx.networks.listSubnets(world.project.id, { vpcId: world.vpc.id, page: { limit: 10 } })),
+        ).toEqual([world.subnet.id, world.subnet2.id]);
+        expect(
+          ids(await tx.networks.listSubnets(world.project.id, { page: { limit: 1, marker: world.subnet.id } })),
+        ).toEqual([world.subnet2.id]);
+        expect(ids(await tx.networks.listSubnetsOfVpc(world.vpc.id))).toEqual([world.subnet.id, world.subnet2.id]);
+        expect(ids(await tx.networks.listSubnetsOfVpc(otherVpc.id))).toEqual([third.id]);
       });
-      expect(await store.write((tx) => tx.getSubnet(third.id, { forUpdate: true }))).toEqual(third);
+      expect(await store.write((tx) => tx.networks.getSubnet(third.id, { forUpdate: true }))).toEqual(third);
     });
 
     it("updates a VPC's name, description and CIDR, and a subnet's mutable fields, leaving the rest", async () => {
@@ -1042,13 +1064,13 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         updatedAt: T0,
       };
       await store.write(async (tx) => {
-        await tx.updateVpc({ ...vpc, status: "ignored", createdAt: T1 });
-        await tx.updateSubnet({ ...subnet, cidr: "10.0.9.0/24", status: "ignored" });
+        await tx.networks.updateVpc({ ...vpc, status: "ignored", createdAt: T1 });
+        await tx.networks.updateSubnet({ ...subnet, cidr: "10.0.9.0/24", status: "ignored" });
       });
       await store.read(async (tx) => {
-        expect(await tx.getVpc(world.vpc.id)).toEqual(vpc);
-        expect(await tx.getSubnet(world.subnet.id)).toEqual(subnet);
-        expect(await tx.getSubnet(world.subnet2.id)).toEqual(world.subnet2);
+        expect(await tx.networks.getVpc(world.vpc.id)).toEqual(vpc);
+        expect(await tx.networks.getSubnet(world.subnet.id)).toEqual(subnet);
+        expect(await tx.networks.getSubnet(world.subnet2.id)).toEqual(world.subnet2);
       });
     });
 
@@ -1060,31 +1082,31 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       });
       const kept = portOf(world, "kept", "10.0.0.5");
       await store.write(async (tx) => {
-        await tx.insertPort(gone);
-        await tx.insertPort(kept);
+        await tx.ports.insert(gone);
+        await tx.ports.insert(kept);
       });
       // A network still holding a port cannot go: the port references it.
       const refused = await txError(store, async (tx) => {
-        await tx.deleteSubnet(world.subnet2.id);
-        await tx.deleteNetwork(world.subnet2.networkId);
+        await tx.networks.deleteSubnet(world.subnet2.id);
+        await tx.networks.deleteNetwork(world.subnet2.networkId);
       });
       expect(refused).toMatchObject({ reason: "foreign-key" });
-      expect(await store.read((tx) => tx.getSubnet(world.subnet2.id))).toEqual(world.subnet2);
+      expect(await store.read((tx) => tx.networks.getSubnet(world.subnet2.id))).toEqual(world.subnet2);
       await store.write(async (tx) => {
-        await tx.deletePort(gone.id);
-        await tx.deleteSubnet(world.subnet2.id);
-        expect(await tx.listSubnetsOfNetwork(world.subnet2.networkId)).toEqual([]);
-        await tx.deleteNetwork(world.subnet2.networkId);
+        await tx.ports.delete(gone.id);
+        await tx.networks.deleteSubnet(world.subnet2.id);
+        expect(await tx.networks.listSubnetsOfNetwork(world.subnet2.networkId)).toEqual([]);
+        await tx.networks.deleteNetwork(world.subnet2.networkId);
       });
       await store.read(async (tx) => {
-        expect(await tx.getSubnet(world.subnet2.id)).toBeUndefined();
-        expect(await tx.getNetwork(world.subnet2.networkId)).toBeUndefined();
-        expect(await tx.getPort(gone.id)).toBeUndefined();
-        expect(await tx.getPort(kept.id)).toEqual(kept);
+        expect(await tx.networks.getSubnet(world.subnet2.id)).toBeUndefined();
+        expect(await tx.networks.getNetwork(world.subnet2.networkId)).toBeUndefined();
+        expect(await tx.ports.get(gone.id)).toBeUndefined();
+        expect(await tx.ports.get(kept.id)).toEqual(kept);
         // The subnet's free ranges went with it.
-        expect(await tx.freeRanges(world.subnet2.neutronSubnetId, 0, 10)).toEqual([]);
-        expect(await tx.listPortsWithPair(world.project.id, { ipAddress: "10.0.1.100" })).toEqual([]);
-        const dump = await tx.dump();
+        expect(await tx.networks.freeRanges(world.subnet2.neutronSubnetId, 0, 10)).toEqual([]);
+        expect(await tx.ports.listWithPair(world.project.id, { ipAddress: "10.0.1.100" })).toEqual([]);
+        const dump = await tx.admin.dump();
         expect(dump.fixed_ips!.filter((row) => row.port_id === gone.id)).toEqual([]);
         expect(dump.address_pairs!.filter((row) => row.port_id === gone.id)).toEqual([]);
       });
@@ -1101,36 +1123,38 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         description: "made through Neutron",
         adminStateUp: false,
       });
-      await store.write((tx) => tx.insertNetwork(native));
+      await store.write((tx) => tx.networks.insertNetwork(native));
       const all = [world.subnet.id, world.subnet2.id, native.id].sort();
       await store.read(async (tx) => {
-        expect(await tx.getNetwork(native.id)).toEqual(native);
-        expect(await tx.getNetwork(world.subnet.id)).toEqual(networkOf(world.subnet));
-        expect(await tx.getNetwork("missing")).toBeUndefined();
-        expect(ids(await tx.listNetworks(world.project.id, {}))).toEqual(all);
-        expect(ids(await tx.listNetworks(world.project.id, { name: "native" }))).toEqual([native.id]);
-        expect(ids(await tx.listNetworks(world.project.id, { ids: [native.id, "missing"] }))).toEqual([native.id]);
-        expect(await tx.listNetworks(world.project.id, { ids: [] })).toEqual([]);
-        expect(ids(await tx.listNetworks(world.project.id, { page: { limit: 2 } }))).toEqual(all.slice(0, 2));
-        expect(ids(await tx.listNetworks(world.project.id, { page: { limit: 2, marker: all[1] } }))).toEqual(
+        expect(await tx.networks.getNetwork(native.id)).toEqual(native);
+        expect(await tx.networks.getNetwork(world.subnet.id)).toEqual(networkOf(world.subnet));
+        expect(await tx.networks.getNetwork("missing")).toBeUndefined();
+        expect(ids(await tx.networks.listNetworks(world.project.id, {}))).toEqual(all);
+        expect(ids(await tx.networks.listNetworks(world.project.id, { name: "native" }))).toEqual([native.id]);
+        expect(ids(await tx.networks.listNetworks(world.project.id, { ids: [native.id, "missing"] }))).toEqual([
+          native.id,
+        ]);
+        expect(await tx.networks.listNetworks(world.project.id, { ids: [] })).toEqual([]);
+        expect(ids(await tx.networks.listNetworks(world.project.id, { page: { limit: 2 } }))).toEqual(all.slice(0, 2));
+        expect(ids(await tx.networks.listNetworks(world.project.id, { page: { limit: 2, marker: all[1] } }))).toEqual(
           all.slice(2),
         );
-        expect(await tx.listNetworks("other-project", {})).toEqual([]);
-        expect(ids(await tx.listSubnetsOfNetwork(world.subnet.id))).toEqual([world.subnet.id]);
-        expect(await tx.listSubnetsOfNetwork(native.id)).toEqual([]);
+        expect(await tx.networks.listNetworks("other-project", {})).toEqual([]);
+        expect(ids(await tx.networks.listSubnetsOfNetwork(world.subnet.id))).toEqual([world.subnet.id]);
+        expect(await tx.networks.listSubnetsOfNetwork(native.id)).toEqual([]);
       });
       const renamed = { ...native, name: "renamed", adminStateUp: true, revisionNumber: 1, updatedAt: T1 };
-      await store.write((tx) => tx.updateNetwork(renamed));
-      expect(await store.write((tx) => tx.getNetwork(native.id, { forUpdate: true }))).toEqual(renamed);
+      await store.write((tx) => tx.networks.updateNetwork(renamed));
+      expect(await store.write((tx) => tx.networks.getNetwork(native.id, { forUpdate: true }))).toEqual(renamed);
       // A port may sit in a network without any subnet.
       const bare = portOf(world, "bare", "10.0.0.1", { networkId: native.id, fixedIps: [] });
-      await store.write((tx) => tx.insertPort(bare));
-      expect(await store.read((tx) => tx.getPort(bare.id))).toEqual(bare);
+      await store.write((tx) => tx.ports.insert(bare));
+      expect(await store.read((tx) => tx.ports.get(bare.id))).toEqual(bare);
       await store.write(async (tx) => {
-        await tx.deletePort(bare.id);
-        await tx.deleteNetwork(native.id);
+        await tx.ports.delete(bare.id);
+        await tx.networks.deleteNetwork(native.id);
       });
-      expect(await store.read((tx) => tx.getNetwork(native.id))).toBeUndefined();
+      expect(await store.read((tx) => tx.networks.getNetwork(native.id))).toBeUndefined();
     });
   });
 
@@ -1166,16 +1190,16 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       });
       const plain = portOf(world, "plain", "10.0.0.3");
       await store.write(async (tx) => {
-        await tx.insertPort(port);
-        await tx.insertPort(plain);
+        await tx.ports.insert(port);
+        await tx.ports.insert(plain);
       });
       await store.read(async (tx) => {
-        expect(await tx.getPort(port.id)).toEqual(port);
-        expect(await tx.getPort(plain.id)).toEqual(plain);
-        expect(await tx.getPort("missing")).toBeUndefined();
-        expect(await tx.listPorts({ projectId: world.project.id, ids: [port.id] })).toEqual([port]);
+        expect(await tx.ports.get(port.id)).toEqual(port);
+        expect(await tx.ports.get(plain.id)).toEqual(plain);
+        expect(await tx.ports.get("missing")).toBeUndefined();
+        expect(await tx.ports.list({ projectId: world.project.id, ids: [port.id] })).toEqual([port]);
       });
-      expect(await store.write((tx) => tx.getPort(port.id, { forUpdate: true }))).toEqual(port);
+      expect(await store.write((tx) => tx.ports.get(port.id, { forUpdate: true }))).toEqual(port);
     });
 
     it("updates the mutable fields and replaces the pairs in their new order; the rest stays", async () => {
@@ -1186,7 +1210,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           { ipAddress: "10.0.0.101", macAddress: "fa:16:3e:00:00:01" },
         ],
       });
-      await store.write((tx) => tx.insertPort(port));
+      await store.write((tx) => tx.ports.insert(port));
       const changed: Port = {
         ...port,
         name: "renamed",
@@ -1205,16 +1229,16 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       };
       // Fields updatePort does not own: a caller passing other values must not change them.
       await store.write((tx) =>
-        tx.updatePort({
+        tx.ports.update({
           ...changed,
           macAddress: "fa:16:3e:99:99:99",
           createdAt: T1,
           fixedIps: [{ subnetId: "x", ipAddress: "10.0.0.250" }],
         }),
       );
-      expect(await store.read((tx) => tx.getPort(port.id))).toEqual(changed);
-      await store.write((tx) => tx.updatePort({ ...changed, allowedAddressPairs: [] }));
-      expect((await store.read((tx) => tx.getPort(port.id)))?.allowedAddressPairs).toEqual([]);
+      expect(await store.read((tx) => tx.ports.get(port.id))).toEqual(changed);
+      await store.write((tx) => tx.ports.update({ ...changed, allowedAddressPairs: [] }));
+      expect((await store.read((tx) => tx.ports.get(port.id)))?.allowedAddressPairs).toEqual([]);
     });
 
     it("deletes a port with its addresses and pairs", async () => {
@@ -1222,17 +1246,17 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const port = portOf(world, "del", "10.0.0.30", {
         allowedAddressPairs: [{ ipAddress: "10.0.0.130", macAddress: "fa:16:3e:00:00:01" }],
       });
-      await store.write((tx) => tx.insertPort(port));
-      await store.write((tx) => tx.deletePort(port.id));
+      await store.write((tx) => tx.ports.insert(port));
+      await store.write((tx) => tx.ports.delete(port.id));
       await store.read(async (tx) => {
-        expect(await tx.getPort(port.id)).toBeUndefined();
-        expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.30")).toBeUndefined();
+        expect(await tx.ports.get(port.id)).toBeUndefined();
+        expect(await tx.ports.getByFixedIp(world.subnet.id, "10.0.0.30")).toBeUndefined();
         expect(await freeOf(tx, world.subnet)).toEqual(["10.0.0.1-10.0.0.254"]);
-        expect(await tx.listPortsWithPair(world.project.id, { ipAddress: "10.0.0.130" })).toEqual([]);
+        expect(await tx.ports.listWithPair(world.project.id, { ipAddress: "10.0.0.130" })).toEqual([]);
       });
       // The address is free again.
-      await store.write((tx) => tx.insertPort({ ...port, id: `${port.id}-2` }));
-      expect((await store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.30")))?.id).toBe(`${port.id}-2`);
+      await store.write((tx) => tx.ports.insert({ ...port, id: `${port.id}-2` }));
+      expect((await store.read((tx) => tx.ports.getByFixedIp(world.subnet.id, "10.0.0.30")))?.id).toBe(`${port.id}-2`);
     });
 
     it("filters listPorts by every field, alone and combined, within the project, ordered by id", async () => {
@@ -1250,12 +1274,12 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const d = portOf(world, "d", "10.0.0.14", { status: "ACTIVE" });
       const foreign = portOf(other, "a", "10.0.0.11", { name: "web" });
       await store.write(async (tx) => {
-        for (const port of [d, b, a, c, foreign]) await tx.insertPort(port);
+        for (const port of [d, b, a, c, foreign]) await tx.ports.insert(port);
       });
       const project = world.project.id;
       await store.read(async (tx) => {
-        const list = async (filter: Omit<Parameters<Tx["listPorts"]>[0], "projectId">) =>
-          ids(await tx.listPorts({ projectId: project, ...filter }));
+        const list = async (filter: Omit<Parameters<Tx["ports"]["list"]>[0], "projectId">) =>
+          ids(await tx.ports.list({ projectId: project, ...filter }));
         expect(await list({})).toEqual([a.id, b.id, c.id, d.id]);
         expect(await list({ ids: [d.id, a.id, foreign.id] })).toEqual([a.id, d.id]);
         expect(await list({ ids: [] })).toEqual([]);
@@ -1274,8 +1298,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         expect(await list({ networkId: world.subnet.id, ipAddress: "10.0.0.12", name: "web" })).toEqual([b.id]);
         expect(await list({ name: "web", ipAddress: "10.0.1.11" })).toEqual([]);
         // Full ports come back, hydrated.
-        expect(await tx.listPorts({ projectId: project, deviceOwner: "compute:local-1a" })).toEqual([a]);
-        expect(ids(await tx.listPorts({ projectId: other.project.id }))).toEqual([foreign.id]);
+        expect(await tx.ports.list({ projectId: project, deviceOwner: "compute:local-1a" })).toEqual([a]);
+        expect(ids(await tx.ports.list({ projectId: other.project.id }))).toEqual([foreign.id]);
       });
     });
 
@@ -1285,7 +1309,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         portOf(world, `pg${String(6 - i).padStart(2, "0")}`, `10.0.0.${40 + i}`, { name: i % 2 ? "odd" : "even" }),
       );
       await store.write(async (tx) => {
-        for (const port of ports) await tx.insertPort(port);
+        for (const port of ports) await tx.ports.insert(port);
       });
       const sorted = ids(ports).sort();
       const project = world.project.id;
@@ -1293,7 +1317,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         const seen: string[] = [];
         let marker: string | undefined;
         for (;;) {
-          const page = await store.read((tx) => tx.listPorts({ projectId: project, name, page: { limit, marker } }));
+          const page = await store.read((tx) => tx.ports.list({ projectId: project, name, page: { limit, marker } }));
           expect(page.length).toBeLessThanOrEqual(limit);
           seen.push(...ids(page));
           if (page.length < limit) return seen;
@@ -1304,14 +1328,14 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(await walk(1)).toEqual(sorted);
       expect(await walk(100)).toEqual(sorted);
       expect(await walk(2, "odd")).toEqual(ids(ports.filter((p) => p.name === "odd")).sort());
-      const firstPage = await store.read((tx) => tx.listPorts({ projectId: project, page: { limit: 2 } }));
+      const firstPage = await store.read((tx) => tx.ports.list({ projectId: project, page: { limit: 2 } }));
       expect(firstPage).toEqual([ports[6], ports[5]]);
       // Walking backwards from the end with page_reverse gives every port too, each page in ascending order.
       const backwards: string[] = [];
       let marker: string | undefined;
       for (;;) {
         const page = await store.read((tx) =>
-          tx.listPorts({ projectId: project, page: { limit: 3, marker, reverse: true } }),
+          tx.ports.list({ projectId: project, page: { limit: 3, marker, reverse: true } }),
         );
         expect(ids(page)).toEqual([...ids(page)].sort());
         backwards.unshift(...ids(page));
@@ -1337,11 +1361,11 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const b = portOf(world, "sgb", "10.0.0.62", { securityGroupIds: [groups[0]!.id, groups[1]!.id] });
       const c = portOf(world, "sgc", "10.0.0.63");
       await store.write(async (tx) => {
-        for (const group of groups) await tx.insertSecurityGroup(group, false);
-        for (const port of [a, b, c]) await tx.insertPort(port);
+        for (const group of groups) await tx.securityGroups.insertGroup(group, false);
+        for (const port of [a, b, c]) await tx.ports.insert(port);
       });
       const list = (securityGroupIds: string[]) =>
-        store.read(async (tx) => ids(await tx.listPorts({ projectId: world.project.id, securityGroupIds })));
+        store.read(async (tx) => ids(await tx.ports.list({ projectId: world.project.id, securityGroupIds })));
       expect(await list([groups[0]!.id])).toEqual([a.id, b.id].sort());
       expect(await list([groups[1]!.id, groups[2]!.id])).toEqual([b.id]);
       expect(await list([groups[2]!.id])).toEqual([]);
@@ -1358,21 +1382,21 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       });
       const b = portOf(world, "b", "10.0.1.50", { networkId: world.subnet2.id });
       await store.write(async (tx) => {
-        await tx.insertPort(a);
-        await tx.insertPort(b);
+        await tx.ports.insert(a);
+        await tx.ports.insert(b);
       });
       await store.read(async (tx) => {
-        expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.50")).toEqual(a);
-        expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.0.51")).toEqual(a);
-        expect(await tx.getPortByFixedIp(world.subnet2.id, "10.0.0.50")).toBeUndefined();
-        expect(await tx.getPortByFixedIp(world.subnet.id, "10.0.1.50")).toBeUndefined();
+        expect(await tx.ports.getByFixedIp(world.subnet.id, "10.0.0.50")).toEqual(a);
+        expect(await tx.ports.getByFixedIp(world.subnet.id, "10.0.0.51")).toEqual(a);
+        expect(await tx.ports.getByFixedIp(world.subnet2.id, "10.0.0.50")).toBeUndefined();
+        expect(await tx.ports.getByFixedIp(world.subnet.id, "10.0.1.50")).toBeUndefined();
         expect(await freeOf(tx, world.subnet)).toEqual(["10.0.0.1-10.0.0.49", "10.0.0.52-10.0.0.254"]);
         expect(await freeOf(tx, world.subnet2)).toEqual(["10.0.1.1-10.0.1.49", "10.0.1.51-10.0.1.254"]);
-        expect(await tx.freeRanges("missing", 0, 10)).toEqual([]);
+        expect(await tx.networks.freeRanges("missing", 0, 10)).toEqual([]);
       });
-      expect(await store.write((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.50", { forUpdate: true }))).toEqual(
-        a,
-      );
+      expect(
+        await store.write((tx) => tx.ports.getByFixedIp(world.subnet.id, "10.0.0.50", { forUpdate: true })),
+      ).toEqual(a);
     });
 
     it("tells whether a network holds a MAC, per network, as the unique (network, MAC) key sees it", async () => {
@@ -1380,17 +1404,17 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const a = portOf(world, "a", "10.0.0.60");
       const b = portOf(world, "b", "10.0.1.60", { networkId: world.subnet2.id, macAddress: a.macAddress });
       await store.write(async (tx) => {
-        await tx.insertPort(a);
-        await tx.insertPort(b);
+        await tx.ports.insert(a);
+        await tx.ports.insert(b);
       });
       await store.read(async (tx) => {
-        expect(await tx.macInUse(world.subnet.id, a.macAddress)).toBe(true);
-        expect(await tx.macInUse(world.subnet2.id, a.macAddress)).toBe(true);
-        expect(await tx.macInUse(world.subnet.id, nextMac())).toBe(false);
-        expect(await tx.macInUse("missing", a.macAddress)).toBe(false);
+        expect(await tx.ports.macInUse(world.subnet.id, a.macAddress)).toBe(true);
+        expect(await tx.ports.macInUse(world.subnet2.id, a.macAddress)).toBe(true);
+        expect(await tx.ports.macInUse(world.subnet.id, nextMac())).toBe(false);
+        expect(await tx.ports.macInUse("missing", a.macAddress)).toBe(false);
       });
-      await store.write((tx) => tx.deletePort(a.id));
-      expect(await store.read((tx) => tx.macInUse(world.subnet.id, a.macAddress))).toBe(false);
+      await store.write((tx) => tx.ports.delete(a.id));
+      expect(await store.read((tx) => tx.ports.macInUse(world.subnet.id, a.macAddress))).toBe(false);
     });
 
     it("lists the ports carrying a pair, with or without its MAC, within the project", async () => {
@@ -1414,16 +1438,16 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         allowedAddressPairs: [{ ipAddress: "10.0.0.200", macAddress: macA }],
       });
       await store.write(async (tx) => {
-        for (const port of [p2, p1, p3, foreign]) await tx.insertPort(port);
+        for (const port of [p2, p1, p3, foreign]) await tx.ports.insert(port);
       });
       await store.read(async (tx) => {
         const project = world.project.id;
-        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.200" })).toEqual([p1, p2]);
-        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.200", macAddress: macA })).toEqual([p2]);
-        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.200", macAddress: macB })).toEqual([p1]);
-        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.5", macAddress: macA })).toEqual([]);
-        expect(await tx.listPortsWithPair(project, { ipAddress: "10.0.0.60" })).toEqual([]);
-        expect(ids(await tx.listPortsWithPair(other.project.id, { ipAddress: "10.0.0.200" }))).toEqual([foreign.id]);
+        expect(await tx.ports.listWithPair(project, { ipAddress: "10.0.0.200" })).toEqual([p1, p2]);
+        expect(await tx.ports.listWithPair(project, { ipAddress: "10.0.0.200", macAddress: macA })).toEqual([p2]);
+        expect(await tx.ports.listWithPair(project, { ipAddress: "10.0.0.200", macAddress: macB })).toEqual([p1]);
+        expect(await tx.ports.listWithPair(project, { ipAddress: "10.0.0.5", macAddress: macA })).toEqual([]);
+        expect(await tx.ports.listWithPair(project, { ipAddress: "10.0.0.60" })).toEqual([]);
+        expect(ids(await tx.ports.listWithPair(other.project.id, { ipAddress: "10.0.0.200" }))).toEqual([foreign.id]);
       });
     });
   });
@@ -1438,10 +1462,10 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         });
       // The lowest and highest host addresses shrink the range; two addresses inside split it twice.
       await store.write(async (tx) => {
-        await tx.insertPort(at("low", "10.0.0.1"));
-        await tx.insertPort(at("high", "10.0.0.254"));
-        await tx.insertPort(at("mid", "10.0.0.100", "10.0.0.102"));
-        await tx.insertPort(at("gap", "10.0.0.101"));
+        await tx.ports.insert(at("low", "10.0.0.1"));
+        await tx.ports.insert(at("high", "10.0.0.254"));
+        await tx.ports.insert(at("mid", "10.0.0.100", "10.0.0.102"));
+        await tx.ports.insert(at("gap", "10.0.0.101"));
       });
       expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual([
         "10.0.0.2-10.0.0.99",
@@ -1454,34 +1478,34 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           "10.0.0.103-10.0.0.253",
         ]);
         expect(await freeOf(tx, world.subnet, parseIpv4("10.0.0.100"))).toEqual(["10.0.0.103-10.0.0.253"]);
-        expect(await tx.freeRanges(world.subnet.neutronSubnetId, 0, 1)).toHaveLength(1);
+        expect(await tx.networks.freeRanges(world.subnet.neutronSubnetId, 0, 1)).toHaveLength(1);
         // The other subnet of the VPC is untouched.
         expect(await freeOf(tx, world.subnet2)).toEqual(["10.0.1.1-10.0.1.254"]);
       });
       // Freeing 10.0.0.101 alone makes a range of one; freeing 10.0.0.100 and 10.0.0.102 with it joins all three.
-      await store.write((tx) => tx.deletePort(`${world.tag}-port-gap`));
+      await store.write((tx) => tx.ports.delete(`${world.tag}-port-gap`));
       expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual([
         "10.0.0.2-10.0.0.99",
         "10.0.0.101-10.0.0.101",
         "10.0.0.103-10.0.0.253",
       ]);
-      await store.write((tx) => tx.deletePort(`${world.tag}-port-mid`));
+      await store.write((tx) => tx.ports.delete(`${world.tag}-port-mid`));
       expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual(["10.0.0.2-10.0.0.253"]);
       await store.write(async (tx) => {
-        await tx.deletePort(`${world.tag}-port-low`);
-        await tx.deletePort(`${world.tag}-port-high`);
+        await tx.ports.delete(`${world.tag}-port-low`);
+        await tx.ports.delete(`${world.tag}-port-high`);
       });
       expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual(["10.0.0.1-10.0.0.254"]);
     });
 
     it("keeps the ranges of a unit of work that fails as they were", async () => {
       const world = await seedWorld(store);
-      await store.write((tx) => tx.insertPort(portOf(world, "kept", "10.0.0.7")));
+      await store.write((tx) => tx.ports.insert(portOf(world, "kept", "10.0.0.7")));
       const before = await store.read((tx) => freeOf(tx, world.subnet));
       const refused = await txError(store, async (tx) => {
-        await tx.insertPort(portOf(world, "new", "10.0.0.8"));
-        await tx.deletePort(`${world.tag}-port-kept`);
-        await tx.insertPort(portOf(world, "dup", "10.0.0.8"));
+        await tx.ports.insert(portOf(world, "new", "10.0.0.8"));
+        await tx.ports.delete(`${world.tag}-port-kept`);
+        await tx.ports.insert(portOf(world, "dup", "10.0.0.8"));
       });
       expect(refused).toBeInstanceOf(StoreConflictError);
       expect(await store.read((tx) => freeOf(tx, world.subnet))).toEqual(before);
@@ -1493,10 +1517,10 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const taken = await Promise.all(
         Array.from({ length: 12 }, (_, n) =>
           own.write(async (tx) => {
-            await tx.getSubnet(world.subnet.id, { forUpdate: true });
-            const [range] = await tx.freeRanges(world.subnet.neutronSubnetId, parseIpv4("10.0.0.2"), 1);
+            await tx.networks.getSubnet(world.subnet.id, { forUpdate: true });
+            const [range] = await tx.networks.freeRanges(world.subnet.neutronSubnetId, parseIpv4("10.0.0.2"), 1);
             const ip = formatIpv4(Math.max(range!.first, parseIpv4("10.0.0.2")));
-            await tx.insertPort(portOf(world, `c${n}`, ip));
+            await tx.ports.insert(portOf(world, `c${n}`, ip));
             return ip;
           }),
         ),
@@ -1519,10 +1543,10 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         reservationId: "r-12345678",
         launchIndex: 3,
       });
-      await store.write((tx) => tx.insertServer(server));
-      expect(await store.read((tx) => tx.getServer(server.id))).toEqual(server);
-      expect(await store.read((tx) => tx.getServer("missing"))).toBeUndefined();
-      expect(await store.write((tx) => tx.getServer(server.id, { forUpdate: true }))).toEqual(server);
+      await store.write((tx) => tx.compute.insertServer(server));
+      expect(await store.read((tx) => tx.compute.getServer(server.id))).toEqual(server);
+      expect(await store.read((tx) => tx.compute.getServer("missing"))).toBeUndefined();
+      expect(await store.write((tx) => tx.compute.getServer(server.id, { forUpdate: true }))).toEqual(server);
       const updated: Server = {
         ...server,
         name: "two",
@@ -1532,11 +1556,18 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         launchedAt: T1,
       };
       await store.write((tx) =>
-        tx.updateServer({ ...updated, flavorRef: "other", createdAt: T1, jobId: "other", tags: [], keyName: "x" }),
+        tx.compute.updateServer({
+          ...updated,
+          flavorRef: "other",
+          createdAt: T1,
+          jobId: "other",
+          tags: [],
+          keyName: "x",
+        }),
       );
-      expect(await store.read((tx) => tx.getServer(server.id))).toEqual(updated);
-      await store.write((tx) => tx.deleteServer(server.id));
-      expect(await store.read((tx) => tx.getServer(server.id))).toBeUndefined();
+      expect(await store.read((tx) => tx.compute.getServer(server.id))).toEqual(updated);
+      await store.write((tx) => tx.compute.deleteServer(server.id));
+      expect(await store.read((tx) => tx.compute.getServer(server.id))).toBeUndefined();
     });
 
     it("lists a project's servers by creation time then id, filtered by name and status", async () => {
@@ -1545,13 +1576,13 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const a = serverOf(world, "a", { createdAt: T1, status: "SHUTOFF" });
       const c = serverOf(world, "c", { createdAt: T0, name: "b" });
       await store.write(async (tx) => {
-        for (const server of [a, b, c]) await tx.insertServer(server);
+        for (const server of [a, b, c]) await tx.compute.insertServer(server);
       });
-      const list = (filter = {}) => store.read((tx) => tx.listServers(world.project.id, filter));
+      const list = (filter = {}) => store.read((tx) => tx.compute.listServers(world.project.id, filter));
       expect(ids(await list())).toEqual([b.id, c.id, a.id]);
       expect(ids(await list({ name: "b" }))).toEqual([b.id, c.id]);
       expect(ids(await list({ status: "SHUTOFF" }))).toEqual([a.id]);
-      expect(await store.read((tx) => tx.listServers("other-project", {}))).toEqual([]);
+      expect(await store.read((tx) => tx.compute.listServers("other-project", {}))).toEqual([]);
     });
 
     it("lists a server's NICs by NIC index, leaving out other ports of the same device", async () => {
@@ -1562,13 +1593,13 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const nics = [nic(2, "10.0.0.72"), nic(0, "10.0.0.70"), nic(10, "10.0.0.80"), nic(1, "10.0.0.71")];
       const notNic = portOf(world, "other", "10.0.0.79", { deviceId: server.id });
       await store.write(async (tx) => {
-        await tx.insertServer(server);
-        for (const port of [...nics, notNic]) await tx.insertPort(port);
+        await tx.compute.insertServer(server);
+        for (const port of [...nics, notNic]) await tx.ports.insert(port);
       });
-      const listed = await store.read((tx) => tx.listServerNics(server.id));
+      const listed = await store.read((tx) => tx.ports.listNicsOfServer(server.id));
       expect(listed.map((p) => p.nicIndex)).toEqual([0, 1, 2, 10]);
       expect(listed[0]).toEqual(nics[1]);
-      expect(await store.read((tx) => tx.listServerNics("missing"))).toEqual([]);
+      expect(await store.read((tx) => tx.ports.listNicsOfServer("missing"))).toEqual([]);
     });
 
     it("round-trips jobs, updates their outcome, and lists the due RUNNING ones by ready time", async () => {
@@ -1584,39 +1615,44 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         readyAt: "2024-01-01T00:00:00.500Z",
       });
       await own.write(async (tx) => {
-        for (const job of [late, early, middle, future, done]) await tx.insertJob(job);
+        for (const job of [late, early, middle, future, done]) await tx.compute.insertJob(job);
       });
       await own.read(async (tx) => {
-        expect(await tx.getJob(early.id)).toEqual(early);
-        expect(await tx.getJob(done.id)).toEqual(done);
-        expect(await tx.getJob(middle.id)).toEqual(middle);
-        expect(await tx.getJob("missing")).toBeUndefined();
+        expect(await tx.compute.getJob(early.id)).toEqual(early);
+        expect(await tx.compute.getJob(done.id)).toEqual(done);
+        expect(await tx.compute.getJob(middle.id)).toEqual(middle);
+        expect(await tx.compute.getJob("missing")).toBeUndefined();
         const now = "2024-01-01T00:00:03.000Z";
-        expect(ids(await tx.listDueJobs(now, 10))).toEqual([early.id, middle.id, late.id]);
-        expect(ids(await tx.listDueJobs(now, 2))).toEqual([early.id, middle.id]);
-        expect(ids(await tx.listDueJobs("2024-01-01T00:00:00.000Z", 10))).toEqual([]);
+        expect(ids(await tx.compute.listDueJobs(now, 10))).toEqual([early.id, middle.id, late.id]);
+        expect(ids(await tx.compute.listDueJobs(now, 2))).toEqual([early.id, middle.id]);
+        expect(ids(await tx.compute.listDueJobs("2024-01-01T00:00:00.000Z", 10))).toEqual([]);
       });
       // Jobs due at the same instant come in id order, so every process completes them (and locks) in one order.
       const ties = ["c", "a", "b"].map((name) => jobOf(world, `tie-${name}`, { readyAt: "2024-01-01T00:00:00.100Z" }));
       await own.write(async (tx) => {
-        for (const job of ties) await tx.insertJob(job);
+        for (const job of ties) await tx.compute.insertJob(job);
       });
-      expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:00.100Z", 10)))).toEqual(ids(ties).sort());
+      expect(ids(await own.read((tx) => tx.compute.listDueJobs("2024-01-01T00:00:00.100Z", 10)))).toEqual(
+        ids(ties).sort(),
+      );
       await own.write(async (tx) => {
-        for (const job of ties) await tx.updateJob({ ...job, status: "SUCCESS", endTime: T1 });
+        for (const job of ties) await tx.compute.updateJob({ ...job, status: "SUCCESS", endTime: T1 });
       });
       const failed: Job = { ...early, status: "FAIL", endTime: "2024-01-01T00:00:04.000Z", failReason: "boom" };
-      await own.write((tx) => tx.updateJob({ ...failed, jobType: "other", serverIds: ["x"] }));
-      expect(await own.read((tx) => tx.getJob(early.id))).toEqual(failed);
-      expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([middle.id, late.id]);
+      await own.write((tx) => tx.compute.updateJob({ ...failed, jobType: "other", serverIds: ["x"] }));
+      expect(await own.read((tx) => tx.compute.getJob(early.id))).toEqual(failed);
+      expect(ids(await own.read((tx) => tx.compute.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([
+        middle.id,
+        late.id,
+      ]);
       // A creation in several units of work: its servers grow, and it is not due until the last one.
-      await own.write((tx) => tx.updateJobProgress(late.id, ["s1", "s2"], "9999-12-31T23:59:59.999Z"));
-      expect(await own.read((tx) => tx.getJob(late.id))).toEqual({
+      await own.write((tx) => tx.compute.updateJobProgress(late.id, ["s1", "s2"], "9999-12-31T23:59:59.999Z"));
+      expect(await own.read((tx) => tx.compute.getJob(late.id))).toEqual({
         ...late,
         serverIds: ["s1", "s2"],
         readyAt: "9999-12-31T23:59:59.999Z",
       });
-      expect(ids(await own.read((tx) => tx.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([middle.id]);
+      expect(ids(await own.read((tx) => tx.compute.listDueJobs("2024-01-01T00:00:03.000Z", 10)))).toEqual([middle.id]);
     });
   });
 
@@ -1624,16 +1660,16 @@ describe.each(KINDS)("store contract: $label", (kind) => {
     it("counts a project's VPCs, subnets and servers per flavor, and nothing of other projects", async () => {
       const world = await seedWorld(store);
       await store.write(async (tx) => {
-        await tx.insertServer(serverOf(world, "a"));
-        await tx.insertServer(serverOf(world, "b", { flavorRef: "s6.large.2" }));
-        await tx.insertServer(serverOf(world, "c"));
+        await tx.compute.insertServer(serverOf(world, "a"));
+        await tx.compute.insertServer(serverOf(world, "b", { flavorRef: "s6.large.2" }));
+        await tx.compute.insertServer(serverOf(world, "c"));
       });
-      expect(await store.read((tx) => tx.projectUsage(world.project.id))).toEqual({
+      expect(await store.read((tx) => tx.admin.projectUsage(world.project.id))).toEqual({
         vpcs: 1,
         subnets: 2,
         serversByFlavor: { "s6.small.1": 2, "s6.large.2": 1 },
       });
-      expect(await store.read((tx) => tx.projectUsage("no-such-project"))).toEqual({
+      expect(await store.read((tx) => tx.admin.projectUsage("no-such-project"))).toEqual({
         vpcs: 0,
         subnets: 0,
         serversByFlavor: {},
@@ -1661,12 +1697,12 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         ],
       });
       await own.write(async (tx) => {
-        await tx.setMeta("token_secret", "s");
-        await tx.insertPort(port);
-        await tx.insertServer(serverOf(world, "s", { metadata: { a: "1" } }));
-        await tx.insertJob(jobOf(world, "j", { serverIds: ["t-srv-s"] }));
+        await tx.admin.setMeta("token_secret", "s");
+        await tx.ports.insert(port);
+        await tx.compute.insertServer(serverOf(world, "s", { metadata: { a: "1" } }));
+        await tx.compute.insertJob(jobOf(world, "j", { serverIds: ["t-srv-s"] }));
       });
-      const dump = await own.read((tx) => tx.dump());
+      const dump = await own.read((tx) => tx.admin.dump());
       expect(Object.keys(dump)).toEqual([
         "meta",
         "accounts",
@@ -1949,25 +1985,25 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       });
       const remote = ruleOf(world, "remote", { direction: "egress", ethertype: "IPv6", remoteGroupId: b.id });
       await store.write(async (tx) => {
-        await tx.insertSecurityGroup(a, false);
-        await tx.insertSecurityGroup(b, true);
-        await tx.insertSecurityGroupRule(full);
-        await tx.insertSecurityGroupRule(remote);
+        await tx.securityGroups.insertGroup(a, false);
+        await tx.securityGroups.insertGroup(b, true);
+        await tx.securityGroups.insertRule(full);
+        await tx.securityGroups.insertRule(remote);
       });
       await store.read(async (tx) => {
-        expect(await tx.getSecurityGroup(a.id)).toEqual(a);
-        expect(await tx.getDefaultSecurityGroup(world.project.id)).toEqual(b);
-        expect(await tx.getSecurityGroupRule(full.id)).toEqual(full);
-        expect(await tx.getSecurityGroupRule(remote.id)).toEqual(remote);
-        expect(ids(await tx.listSecurityGroups(world.project.id, {}))).toEqual([a.id, b.id]);
-        expect(ids(await tx.listSecurityGroups(world.project.id, { vpcId: world.vpc.id }))).toEqual([a.id]);
-        expect(ids(await tx.listSecurityGroups(world.project.id, { name: "b" }))).toEqual([b.id]);
-        expect(ids(await tx.listSecurityGroups(world.project.id, { ids: [] }))).toEqual([]);
-        expect(ids(await tx.listSecurityGroups(world.project.id, { page: { limit: 1, marker: a.id } }))).toEqual([
-          b.id,
-        ]);
-        expect(ids(await tx.listSecurityGroups("other", {}))).toEqual([]);
-        const rules = (filter: object) => tx.listSecurityGroupRules(world.project.id, filter).then(ids);
+        expect(await tx.securityGroups.getGroup(a.id)).toEqual(a);
+        expect(await tx.securityGroups.getDefaultGroup(world.project.id)).toEqual(b);
+        expect(await tx.securityGroups.getRule(full.id)).toEqual(full);
+        expect(await tx.securityGroups.getRule(remote.id)).toEqual(remote);
+        expect(ids(await tx.securityGroups.listGroups(world.project.id, {}))).toEqual([a.id, b.id]);
+        expect(ids(await tx.securityGroups.listGroups(world.project.id, { vpcId: world.vpc.id }))).toEqual([a.id]);
+        expect(ids(await tx.securityGroups.listGroups(world.project.id, { name: "b" }))).toEqual([b.id]);
+        expect(ids(await tx.securityGroups.listGroups(world.project.id, { ids: [] }))).toEqual([]);
+        expect(ids(await tx.securityGroups.listGroups(world.project.id, { page: { limit: 1, marker: a.id } }))).toEqual(
+          [b.id],
+        );
+        expect(ids(await tx.securityGroups.listGroups("other", {}))).toEqual([]);
+        const rules = (filter: object) => tx.securityGroups.listRules(world.project.id, filter).then(ids);
         expect(await rules({ securityGroupId: a.id })).toEqual([full.id, remote.id]);
         expect(await rules({ direction: "egress" })).toEqual([remote.id]);
         expect(await rules({ protocol: "tcp", portRangeMin: 80, portRangeMax: 81 })).toEqual([full.id]);
@@ -1975,34 +2011,40 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         expect(await rules({ remoteIpPrefix: "10.0.0.0/8", page: { limit: 5 } })).toEqual([full.id]);
       });
       await store.write(async (tx) => {
-        await tx.updateSecurityGroup({ ...a, name: "renamed", description: "d", revisionNumber: 1, updatedAt: T1 });
-        await tx.deleteSecurityGroupRule(full.id);
-      });
-      await store.read(async (tx) => {
-        expect(await tx.getSecurityGroup(a.id)).toEqual({
+        await tx.securityGroups.updateGroup({
           ...a,
           name: "renamed",
           description: "d",
           revisionNumber: 1,
           updatedAt: T1,
         });
-        expect(await tx.getSecurityGroupRule(full.id)).toBeUndefined();
+        await tx.securityGroups.deleteRule(full.id);
+      });
+      await store.read(async (tx) => {
+        expect(await tx.securityGroups.getGroup(a.id)).toEqual({
+          ...a,
+          name: "renamed",
+          description: "d",
+          revisionNumber: 1,
+          updatedAt: T1,
+        });
+        expect(await tx.securityGroups.getRule(full.id)).toBeUndefined();
       });
       // Deleting a group takes its rules and the rules of other groups naming it as remote group.
-      await store.write((tx) => tx.deleteSecurityGroup(b.id));
+      await store.write((tx) => tx.securityGroups.deleteGroup(b.id));
       await store.read(async (tx) => {
-        expect(await tx.getSecurityGroup(b.id)).toBeUndefined();
-        expect(await tx.getSecurityGroupRule(remote.id)).toBeUndefined();
-        expect(await tx.getDefaultSecurityGroup(world.project.id)).toBeUndefined();
+        expect(await tx.securityGroups.getGroup(b.id)).toBeUndefined();
+        expect(await tx.securityGroups.getRule(remote.id)).toBeUndefined();
+        expect(await tx.securityGroups.getDefaultGroup(world.project.id)).toBeUndefined();
       });
     });
 
     it("allows one default group per project, as a StoreConflictError", async () => {
       const world = await seedWorld(store);
-      await store.write((tx) => tx.insertSecurityGroup(groupOf(world, "d1"), true));
-      const error = await txError(store, (tx) => tx.insertSecurityGroup(groupOf(world, "d2"), true));
+      await store.write((tx) => tx.securityGroups.insertGroup(groupOf(world, "d1"), true));
+      const error = await txError(store, (tx) => tx.securityGroups.insertGroup(groupOf(world, "d2"), true));
       expect(error).toBeInstanceOf(StoreConflictError);
-      await store.write((tx) => tx.insertSecurityGroup(groupOf(world, "d3"), false));
+      await store.write((tx) => tx.securityGroups.insertGroup(groupOf(world, "d3"), false));
     });
 
     it("keeps a port's groups in order through insert, set, detach and port deletion, and counts members", async () => {
@@ -2012,40 +2054,40 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const port = portOf(world, "p", "10.0.0.20", { securityGroupIds: [b.id, a.id], portSecurityEnabled: false });
       const other = portOf(world, "q", "10.0.0.21", { securityGroupIds: [a.id] });
       await store.write(async (tx) => {
-        await tx.insertSecurityGroup(a, false);
-        await tx.insertSecurityGroup(b, false);
-        await tx.insertPort(port);
-        await tx.insertPort(other);
+        await tx.securityGroups.insertGroup(a, false);
+        await tx.securityGroups.insertGroup(b, false);
+        await tx.ports.insert(port);
+        await tx.ports.insert(other);
       });
       await store.read(async (tx) => {
-        expect(await tx.getPort(port.id)).toEqual(port);
+        expect(await tx.ports.get(port.id)).toEqual(port);
         expect(
-          (await tx.listPorts({ projectId: world.project.id, ids: [port.id, other.id] })).map(
+          (await tx.ports.list({ projectId: world.project.id, ids: [port.id, other.id] })).map(
             (p) => p.securityGroupIds,
           ),
         ).toEqual([[b.id, a.id], [a.id]]);
-        expect(await tx.countSecurityGroupPorts(a.id)).toBe(2);
-        expect(await tx.countSecurityGroupPorts(b.id)).toBe(1);
+        expect(await tx.securityGroups.countPortsOfGroup(a.id)).toBe(2);
+        expect(await tx.securityGroups.countPortsOfGroup(b.id)).toBe(1);
       });
       await store.write(async (tx) => {
-        await tx.setPortSecurityGroups(port.id, [a.id]);
-        await tx.updatePort({ ...port, securityGroupIds: [a.id], portSecurityEnabled: true, revisionNumber: 1 });
+        await tx.securityGroups.setPortGroups(port.id, [a.id]);
+        await tx.ports.update({ ...port, securityGroupIds: [a.id], portSecurityEnabled: true, revisionNumber: 1 });
       });
-      expect(await store.read((tx) => tx.getPort(port.id))).toMatchObject({
+      expect(await store.read((tx) => tx.ports.get(port.id))).toMatchObject({
         securityGroupIds: [a.id],
         portSecurityEnabled: true,
       });
       // A group with members cannot be deleted, by the schema too.
-      expect(await txError(store, (tx) => tx.deleteSecurityGroup(a.id))).toBeInstanceOf(StoreConflictError);
+      expect(await txError(store, (tx) => tx.securityGroups.deleteGroup(a.id))).toBeInstanceOf(StoreConflictError);
       await store.write(async (tx) => {
-        await tx.detachPortFromSecurityGroups(port.id);
-        await tx.deletePort(other.id);
+        await tx.securityGroups.detachPort(port.id);
+        await tx.ports.delete(other.id);
       });
       await store.read(async (tx) => {
-        expect((await tx.getPort(port.id))?.securityGroupIds).toEqual([]);
-        expect(await tx.countSecurityGroupPorts(a.id)).toBe(0);
+        expect((await tx.ports.get(port.id))?.securityGroupIds).toEqual([]);
+        expect(await tx.securityGroups.countPortsOfGroup(a.id)).toBe(0);
       });
-      await store.write((tx) => tx.deleteSecurityGroup(a.id));
+      await store.write((tx) => tx.securityGroups.deleteGroup(a.id));
     });
 
     it("round-trips EIPs, lists them by port and address, unbinds a port's EIP, and releases", async () => {
@@ -2054,37 +2096,39 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const e1 = eipOf(world, "one", `${world.tag}-ip1`);
       const e2 = eipOf(world, "two", `${world.tag}-ip2`, { portId: port.id });
       await store.write(async (tx) => {
-        await tx.insertPort(port);
-        await tx.insertEip(e1);
-        await tx.insertEip(e2);
+        await tx.ports.insert(port);
+        await tx.eips.insert(e1);
+        await tx.eips.insert(e2);
       });
       await store.read(async (tx) => {
-        expect(await tx.getEip(e1.id)).toEqual(e1);
-        expect(await tx.getEip(e2.id)).toEqual(e2);
-        expect(ids(await tx.listEips(world.project.id, {}))).toEqual([e1.id, e2.id]);
-        expect(ids(await tx.listEips(world.project.id, { portId: port.id }))).toEqual([e2.id]);
-        expect(ids(await tx.listEips(world.project.id, { publicIpAddress: e1.publicIpAddress }))).toEqual([e1.id]);
-        expect(ids(await tx.listEips(world.project.id, { page: { limit: 1 } }))).toEqual([e1.id]);
-        expect(await tx.usedEipAddresses()).toEqual(expect.any(Set));
-        expect((await tx.usedEipAddresses()).has(e2.publicIpAddress)).toBe(true);
+        expect(await tx.eips.get(e1.id)).toEqual(e1);
+        expect(await tx.eips.get(e2.id)).toEqual(e2);
+        expect(ids(await tx.eips.list(world.project.id, {}))).toEqual([e1.id, e2.id]);
+        expect(ids(await tx.eips.list(world.project.id, { portId: port.id }))).toEqual([e2.id]);
+        expect(ids(await tx.eips.list(world.project.id, { publicIpAddress: e1.publicIpAddress }))).toEqual([e1.id]);
+        expect(ids(await tx.eips.list(world.project.id, { page: { limit: 1 } }))).toEqual([e1.id]);
+        expect(await tx.eips.usedAddresses()).toEqual(expect.any(Set));
+        expect((await tx.eips.usedAddresses()).has(e2.publicIpAddress)).toBe(true);
       });
       // A bound port cannot go before its EIP is unbound.
-      expect(await txError(store, (tx) => tx.deletePort(port.id))).toBeInstanceOf(StoreConflictError);
+      expect(await txError(store, (tx) => tx.ports.delete(port.id))).toBeInstanceOf(StoreConflictError);
       // One EIP per port and one EIP per address.
-      expect(await txError(store, (tx) => tx.updateEip({ ...e1, portId: port.id }))).toBeInstanceOf(StoreConflictError);
-      expect(await txError(store, (tx) => tx.insertEip(eipOf(world, "dup", e1.publicIpAddress)))).toBeInstanceOf(
+      expect(await txError(store, (tx) => tx.eips.update({ ...e1, portId: port.id }))).toBeInstanceOf(
         StoreConflictError,
       );
-      expect(await store.write((tx) => tx.unbindEipsOfPort(port.id, T1))).toBe(1);
-      expect(await store.read((tx) => tx.getEip(e2.id))).toEqual({ ...e2, portId: null, updatedAt: T1 });
-      expect(await store.write((tx) => tx.unbindEipsOfPort(port.id, T1))).toBe(0);
+      expect(await txError(store, (tx) => tx.eips.insert(eipOf(world, "dup", e1.publicIpAddress)))).toBeInstanceOf(
+        StoreConflictError,
+      );
+      expect(await store.write((tx) => tx.eips.unbindFromPort(port.id, T1))).toBe(1);
+      expect(await store.read((tx) => tx.eips.get(e2.id))).toEqual({ ...e2, portId: null, updatedAt: T1 });
+      expect(await store.write((tx) => tx.eips.unbindFromPort(port.id, T1))).toBe(0);
       await store.write(async (tx) => {
-        await tx.updateEip({ ...e1, alias: "renamed", portId: port.id, updatedAt: T1 });
-        await tx.deleteEip(e2.id);
+        await tx.eips.update({ ...e1, alias: "renamed", portId: port.id, updatedAt: T1 });
+        await tx.eips.delete(e2.id);
       });
       await store.read(async (tx) => {
-        expect(await tx.getEip(e1.id)).toEqual({ ...e1, alias: "renamed", portId: port.id, updatedAt: T1 });
-        expect(await tx.getEip(e2.id)).toBeUndefined();
+        expect(await tx.eips.get(e1.id)).toEqual({ ...e1, alias: "renamed", portId: port.id, updatedAt: T1 });
+        expect(await tx.eips.get(e2.id)).toBeUndefined();
       });
     });
   });
@@ -2092,20 +2136,20 @@ describe.each(KINDS)("store contract: $label", (kind) => {
   describe("constraints", () => {
     it("rejects a second port on the same address of a network as a StoreConflictError", async () => {
       const world = await seedWorld(store);
-      await store.write((tx) => tx.insertPort(portOf(world, "first", "10.0.0.90")));
-      const error = await txError(store, (tx) => tx.insertPort(portOf(world, "second", "10.0.0.90")));
+      await store.write((tx) => tx.ports.insert(portOf(world, "first", "10.0.0.90")));
+      const error = await txError(store, (tx) => tx.ports.insert(portOf(world, "second", "10.0.0.90")));
       expect(error).toBeInstanceOf(StoreConflictError);
       expect(error).toMatchObject({ reason: "unique", constraint: "fixed_ips(network_id, ip_address)" });
       // The same address in another network is another address.
       await store.write((tx) =>
-        tx.insertPort(
+        tx.ports.insert(
           portOf(world, "elsewhere", "10.0.0.90", {
             networkId: world.subnet2.id,
             fixedIps: [{ subnetId: world.subnet2.neutronSubnetId, ipAddress: "10.0.0.90" }],
           }),
         ),
       );
-      expect(ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })))).toEqual([
+      expect(ids(await store.read((tx) => tx.ports.list({ projectId: world.project.id })))).toEqual([
         `${world.tag}-port-elsewhere`,
         `${world.tag}-port-first`,
       ]);
@@ -2115,7 +2159,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const world = await seedWorld(store);
       const pair = { ipAddress: "10.0.0.150", macAddress: "fa:16:3e:00:00:01" };
       const insertError = await txError(store, (tx) =>
-        tx.insertPort(portOf(world, "dup", "10.0.0.91", { allowedAddressPairs: [pair, { ...pair }] })),
+        tx.ports.insert(portOf(world, "dup", "10.0.0.91", { allowedAddressPairs: [pair, { ...pair }] })),
       );
       expect(insertError).toBeInstanceOf(StoreConflictError);
       expect(insertError).toMatchObject({
@@ -2125,23 +2169,25 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const port = portOf(world, "ok", "10.0.0.92", {
         allowedAddressPairs: [pair, { ipAddress: pair.ipAddress, macAddress: "fa:16:3e:00:00:02" }],
       });
-      await store.write((tx) => tx.insertPort(port));
-      expect(await store.read((tx) => tx.getPort(port.id))).toEqual(port);
-      const updateError = await txError(store, (tx) => tx.updatePort({ ...port, allowedAddressPairs: [pair, pair] }));
+      await store.write((tx) => tx.ports.insert(port));
+      expect(await store.read((tx) => tx.ports.get(port.id))).toEqual(port);
+      const updateError = await txError(store, (tx) => tx.ports.update({ ...port, allowedAddressPairs: [pair, pair] }));
       expect(updateError).toBeInstanceOf(StoreConflictError);
-      expect(await store.read((tx) => tx.getPort(port.id))).toEqual(port);
-      expect(await store.read((tx) => tx.getPort(`${world.tag}-port-dup`))).toBeUndefined();
+      expect(await store.read((tx) => tx.ports.get(port.id))).toEqual(port);
+      expect(await store.read((tx) => tx.ports.get(`${world.tag}-port-dup`))).toBeUndefined();
     });
 
     it("rejects a second port with the same MAC in a network, and allows it in another network", async () => {
       const world = await seedWorld(store);
       const mac = "fa:16:3e:12:34:56";
-      await store.write((tx) => tx.insertPort(portOf(world, "m1", "10.0.0.93", { macAddress: mac })));
-      const error = await txError(store, (tx) => tx.insertPort(portOf(world, "m2", "10.0.0.94", { macAddress: mac })));
+      await store.write((tx) => tx.ports.insert(portOf(world, "m1", "10.0.0.93", { macAddress: mac })));
+      const error = await txError(store, (tx) =>
+        tx.ports.insert(portOf(world, "m2", "10.0.0.94", { macAddress: mac })),
+      );
       expect(error).toBeInstanceOf(StoreConflictError);
       expect(error).toMatchObject({ reason: "unique", constraint: "ports(network_id, mac_address)" });
       await store.write((tx) =>
-        tx.insertPort(
+        tx.ports.insert(
           portOf(world, "m3", "10.0.1.94", {
             macAddress: mac,
             networkId: world.subnet2.id,
@@ -2153,26 +2199,28 @@ describe.each(KINDS)("store contract: $label", (kind) => {
 
     it("rejects duplicate keys and names the same way", async () => {
       const world = await seedWorld(store);
-      const duplicateId = await txError(store, (tx) => tx.insertVpc({ ...world.vpc, name: "another" }));
+      const duplicateId = await txError(store, (tx) => tx.networks.insertVpc({ ...world.vpc, name: "another" }));
       expect(duplicateId).toBeInstanceOf(StoreConflictError);
       expect(duplicateId).toMatchObject({ reason: "unique", constraint: "vpcs(id)" });
       // A project's non-blank VPC names are unique (VPC.0115); blank ones may repeat.
-      const duplicateVpcName = await txError(store, (tx) => tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-n` }));
+      const duplicateVpcName = await txError(store, (tx) =>
+        tx.networks.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-n` }),
+      );
       expect(duplicateVpcName).toMatchObject({ reason: "unique", constraint: "vpcs(project_id, name)" });
       await store.write(async (tx) => {
-        await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-b1`, name: "" });
-        await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-b2`, name: "" });
+        await tx.networks.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-b1`, name: "" });
+        await tx.networks.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-b2`, name: "" });
       });
       const duplicateName = await txError(store, (tx) =>
-        tx.insertAccount({ id: `${world.tag}-2`, name: world.account.name }),
+        tx.iam.insertAccount({ id: `${world.tag}-2`, name: world.account.name }),
       );
       expect(duplicateName).toMatchObject({ reason: "unique", constraint: "accounts(name)" });
-      const duplicateUser = await txError(store, (tx) => tx.insertUser({ ...world.user, id: `${world.tag}-u2` }));
+      const duplicateUser = await txError(store, (tx) => tx.iam.insertUser({ ...world.user, id: `${world.tag}-u2` }));
       expect(duplicateUser).toMatchObject({ reason: "unique", constraint: "users(account_id, name)" });
       const duplicatePort = await txError(store, async (tx) => {
         const port = portOf(world, "pk", "10.0.0.95");
-        await tx.insertPort(port);
-        await tx.insertPort({ ...port, macAddress: nextMac(), fixedIps: [] });
+        await tx.ports.insert(port);
+        await tx.ports.insert({ ...port, macAddress: nextMac(), fixedIps: [] });
       });
       expect(duplicatePort).toMatchObject({ reason: "unique", constraint: "ports(id)" });
     });
@@ -2180,7 +2228,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
     it("rejects a row whose parent is missing as a StoreConflictError (someone deleted it first)", async () => {
       const world = await seedWorld(store);
       const error = await txError(store, (tx) =>
-        tx.insertPort(portOf(world, "orphan", "10.0.0.96", { networkId: "gone" })),
+        tx.ports.insert(portOf(world, "orphan", "10.0.0.96", { networkId: "gone" })),
       );
       expect(error).toBeInstanceOf(StoreConflictError);
       expect(error).toMatchObject({ reason: "foreign-key" });
@@ -2193,41 +2241,41 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const port = portOf(world, "rb", "10.0.0.100", {
         allowedAddressPairs: [{ ipAddress: "10.0.0.101", macAddress: "fa:16:3e:00:00:01" }],
       });
-      await store.write((tx) => tx.insertPort(port));
-      const before = await store.read((tx) => tx.dump());
+      await store.write((tx) => tx.ports.insert(port));
+      const before = await store.read((tx) => tx.admin.dump());
       const boom = new Error("boom");
       await expect(
         store.write(async (tx) => {
-          await tx.setMeta(`rb-${world.tag}`, "x");
-          await tx.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-rb`, name: "vpc-rb" });
-          await tx.insertSubnet({
+          await tx.admin.setMeta(`rb-${world.tag}`, "x");
+          await tx.networks.insertVpc({ ...world.vpc, id: `${world.tag}-vpc-rb`, name: "vpc-rb" });
+          await tx.networks.insertSubnet({
             ...world.subnet,
             id: `${world.tag}-net-rb`,
             neutronSubnetId: `${world.tag}-ns-rb`,
             vpcId: `${world.tag}-vpc-rb`,
           });
-          await tx.insertPort(portOf(world, "rb2", "10.0.0.102"));
-          await tx.updatePort({ ...port, name: "changed", allowedAddressPairs: [] });
-          await tx.insertServer(serverOf(world, "rb"));
-          await tx.insertJob(jobOf(world, "rb"));
-          await tx.deletePort(port.id);
+          await tx.ports.insert(portOf(world, "rb2", "10.0.0.102"));
+          await tx.ports.update({ ...port, name: "changed", allowedAddressPairs: [] });
+          await tx.compute.insertServer(serverOf(world, "rb"));
+          await tx.compute.insertJob(jobOf(world, "rb"));
+          await tx.ports.delete(port.id);
           throw boom;
         }),
       ).rejects.toBe(boom);
-      expect(await store.read((tx) => tx.dump())).toEqual(before);
+      expect(await store.read((tx) => tx.admin.dump())).toEqual(before);
     });
 
     it("rolls back the statements before a constraint violation too", async () => {
       const world = await seedWorld(store);
-      await store.write((tx) => tx.insertPort(portOf(world, "taken", "10.0.0.110")));
-      const before = await store.read((tx) => tx.dump());
+      await store.write((tx) => tx.ports.insert(portOf(world, "taken", "10.0.0.110")));
+      const before = await store.read((tx) => tx.admin.dump());
       const error = await txError(store, async (tx) => {
-        await tx.insertPort(portOf(world, "fine", "10.0.0.111"));
-        await tx.setMeta(`cv-${world.tag}`, "x");
-        await tx.insertPort(portOf(world, "clash", "10.0.0.110"));
+        await tx.ports.insert(portOf(world, "fine", "10.0.0.111"));
+        await tx.admin.setMeta(`cv-${world.tag}`, "x");
+        await tx.ports.insert(portOf(world, "clash", "10.0.0.110"));
       });
       expect(error).toBeInstanceOf(StoreConflictError);
-      expect(await store.read((tx) => tx.dump())).toEqual(before);
+      expect(await store.read((tx) => tx.admin.dump())).toEqual(before);
     });
 
     it("re-runs a unit of work that lost a race, and gives up cleanly after the bounded retries", async () => {
@@ -2235,31 +2283,31 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       let attempts = 0;
       const result = await store.write(async (tx) => {
         attempts++;
-        await tx.insertPort(portOf(world, `try${attempts}`, `10.0.0.${120 + attempts}`));
+        await tx.ports.insert(portOf(world, `try${attempts}`, `10.0.0.${120 + attempts}`));
         if (attempts < 3) throw new StoreConflictError("simulated lost race");
         return "done";
       });
       expect(result).toBe("done");
       expect(attempts).toBe(3);
-      expect(ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })))).toEqual([
+      expect(ids(await store.read((tx) => tx.ports.list({ projectId: world.project.id })))).toEqual([
         `${world.tag}-port-try3`,
       ]);
 
-      await store.write((tx) => tx.insertPort(portOf(world, "held", "10.0.0.130")));
-      const before = await store.read((tx) => tx.dump());
+      await store.write((tx) => tx.ports.insert(portOf(world, "held", "10.0.0.130")));
+      const before = await store.read((tx) => tx.admin.dump());
       let runs = 0;
       const failure = await store
         .write(async (tx) => {
           runs++;
-          await tx.setMeta(`ex-${world.tag}`, String(runs));
-          await tx.insertPort(portOf(world, `clash${runs}`, "10.0.0.130"));
+          await tx.admin.setMeta(`ex-${world.tag}`, String(runs));
+          await tx.ports.insert(portOf(world, `clash${runs}`, "10.0.0.130"));
         })
         .catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(StoreRetriesExhaustedError);
       expect((failure as StoreRetriesExhaustedError).attempts).toBe(runs);
       expect(runs).toBeGreaterThan(1);
       expect((failure as Error).cause).toBeInstanceOf(StoreConflictError);
-      expect(await store.read((tx) => tx.dump())).toEqual(before);
+      expect(await store.read((tx) => tx.admin.dump())).toEqual(before);
     });
 
     it("does not re-run a unit of work that failed for any other reason", async () => {
@@ -2276,14 +2324,14 @@ describe.each(KINDS)("store contract: $label", (kind) => {
     it("loses no update when concurrent units of work read-modify-write one port under a row lock", async () => {
       const world = await seedWorld(store);
       const port = portOf(world, "hot", "10.0.0.140");
-      await store.write((tx) => tx.insertPort(port));
+      await store.write((tx) => tx.ports.insert(port));
       const writers = 16;
       await Promise.all(
         Array.from({ length: writers }, (_, i) =>
           store.write(async (tx) => {
-            const current = await tx.getPort(port.id, { forUpdate: true });
+            const current = await tx.ports.get(port.id, { forUpdate: true });
             if (!current) throw new Error("port vanished");
-            await tx.updatePort({
+            await tx.ports.update({
               ...current,
               revisionNumber: current.revisionNumber + 1,
               allowedAddressPairs: [
@@ -2294,7 +2342,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           }),
         ),
       );
-      const after = await store.read((tx) => tx.getPort(port.id));
+      const after = await store.read((tx) => tx.ports.get(port.id));
       expect(after?.revisionNumber).toBe(writers);
       expect(after?.allowedAddressPairs.map((p) => p.ipAddress).sort()).toEqual(
         Array.from({ length: writers }, (_, i) => `10.1.0.${i}`).sort(),
@@ -2305,21 +2353,21 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const world = await seedWorld(store);
       const ports = Array.from({ length: 10 }, (_, i) => portOf(world, `many${i}`, `10.0.0.${100 + i}`));
       await store.write(async (tx) => {
-        for (const port of ports) await tx.insertPort(port);
+        for (const port of ports) await tx.ports.insert(port);
       });
       const pair = (i: number, round: number) => ({ ipAddress: `10.2.${round}.${i}`, macAddress: "fa:16:3e:00:00:01" });
       await store.write(async (tx) => {
         for (const [i, port] of ports.entries()) {
-          await tx.updatePort({ ...port, revisionNumber: 1, allowedAddressPairs: [pair(i, 1)] });
+          await tx.ports.update({ ...port, revisionNumber: 1, allowedAddressPairs: [pair(i, 1)] });
         }
         const first = ports[0] as Port;
-        expect((await tx.getPort(first.id))?.allowedAddressPairs).toEqual([pair(0, 1)]);
-        await tx.updatePort({ ...first, revisionNumber: 2, allowedAddressPairs: [pair(0, 1), pair(0, 2)] });
-        await tx.updatePort({ ...first, revisionNumber: 3, allowedAddressPairs: [pair(0, 2)] });
-        expect((await tx.getPort(first.id))?.allowedAddressPairs).toEqual([pair(0, 2)]);
+        expect((await tx.ports.get(first.id))?.allowedAddressPairs).toEqual([pair(0, 1)]);
+        await tx.ports.update({ ...first, revisionNumber: 2, allowedAddressPairs: [pair(0, 1), pair(0, 2)] });
+        await tx.ports.update({ ...first, revisionNumber: 3, allowedAddressPairs: [pair(0, 2)] });
+        expect((await tx.ports.get(first.id))?.allowedAddressPairs).toEqual([pair(0, 2)]);
       });
       const after = await store.read((tx) =>
-        tx.listPorts({ projectId: world.project.id, ids: ports.map((p) => p.id) }),
+        tx.ports.list({ projectId: world.project.id, ids: ports.map((p) => p.id) }),
       );
       expect(after.map((port) => [port.name, port.revisionNumber, port.allowedAddressPairs])).toEqual(
         ports.map((port, i) => [port.name, i === 0 ? 3 : 1, [i === 0 ? pair(0, 2) : pair(i, 1)]]),
@@ -2336,29 +2384,29 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       });
       const loose = portOf(world, "ctx-loose", "10.0.0.142");
       await store.write(async (tx) => {
-        await tx.insertServer(server);
-        await tx.insertPort(nic);
-        await tx.insertPort(loose);
+        await tx.compute.insertServer(server);
+        await tx.ports.insert(nic);
+        await tx.ports.insert(loose);
       });
       await store.write(async (tx) => {
-        expect(await tx.lockPortWithContext(nic.id)).toEqual({
-          port: await tx.getPort(nic.id),
-          server: await tx.getServer(server.id),
-          subnet: await tx.getSubnet(nic.networkId),
+        expect(await tx.ports.lockWithContext(nic.id)).toEqual({
+          port: await tx.ports.get(nic.id),
+          server: await tx.compute.getServer(server.id),
+          subnet: await tx.networks.getSubnet(nic.networkId),
         });
-        const alone = await tx.lockPortWithContext(loose.id);
+        const alone = await tx.ports.lockWithContext(loose.id);
         expect(alone.port).toEqual(loose);
         expect(alone.server).toBeUndefined();
-        expect(await tx.lockPortWithContext("missing")).toEqual({});
+        expect(await tx.ports.lockWithContext("missing")).toEqual({});
       });
       // Concurrent read-modify-writes through it: after a lock wait it must hand back what the last writer left.
       const writers = 12;
       await Promise.all(
         Array.from({ length: writers }, (_, i) =>
           store.write(async (tx) => {
-            const { port } = await tx.lockPortWithContext(nic.id);
+            const { port } = await tx.ports.lockWithContext(nic.id);
             if (!port) throw new Error("port vanished");
-            await tx.updatePort({
+            await tx.ports.update({
               ...port,
               revisionNumber: port.revisionNumber + 1,
               allowedAddressPairs: [...port.allowedAddressPairs, { ipAddress: `10.3.0.${i}`, macAddress: "" }],
@@ -2366,7 +2414,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
           }),
         ),
       );
-      const after = await store.read((tx) => tx.getPort(nic.id));
+      const after = await store.read((tx) => tx.ports.get(nic.id));
       expect(after?.revisionNumber).toBe(writers);
       expect(after?.allowedAddressPairs).toHaveLength(writers);
     });
@@ -2376,15 +2424,15 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const claims = await Promise.all(
         Array.from({ length: 16 }, (_, i) =>
           store.write(async (tx) => {
-            const holder = await tx.getPortByFixedIp(world.subnet.id, "10.0.0.250");
+            const holder = await tx.ports.getByFixedIp(world.subnet.id, "10.0.0.250");
             if (holder) return holder.id;
             const port = portOf(world, `claim${i}`, "10.0.0.250");
-            await tx.insertPort(port);
+            await tx.ports.insert(port);
             return port.id;
           }),
         ),
       );
-      const ports = await store.read((tx) => tx.listPorts({ projectId: world.project.id, ipAddress: "10.0.0.250" }));
+      const ports = await store.read((tx) => tx.ports.list({ projectId: world.project.id, ipAddress: "10.0.0.250" }));
       expect(ports).toHaveLength(1);
       expect(new Set(claims)).toEqual(new Set([ports[0]!.id]));
     });
@@ -2395,7 +2443,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const outcomes = await Promise.allSettled(
         Array.from({ length: 12 }, (_, i) =>
           store.write(async (tx) => {
-            await tx.insertPort(portOf(world, `mix${i}`, `10.0.0.${150 + i}`));
+            await tx.ports.insert(portOf(world, `mix${i}`, `10.0.0.${150 + i}`));
             if (i % 3 === 1) throw boom;
             return i;
           }),
@@ -2404,7 +2452,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(outcomes.map((outcome) => outcome.status)).toEqual(
         Array.from({ length: 12 }, (_, i) => (i % 3 === 1 ? "rejected" : "fulfilled")),
       );
-      const kept = ids(await store.read((tx) => tx.listPorts({ projectId: world.project.id })));
+      const kept = ids(await store.read((tx) => tx.ports.list({ projectId: world.project.id })));
       expect(kept).toEqual(
         Array.from({ length: 12 }, (_, i) => i)
           .filter((i) => i % 3 !== 1)
@@ -2422,7 +2470,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
     async function readDuringOpenWrite(outcome: "abandon" | "commit") {
       const world = await seedWorld(store);
       const committed = portOf(world, "committed", "10.0.0.160");
-      await store.write((tx) => tx.insertPort(committed));
+      await store.write((tx) => tx.ports.insert(committed));
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => {
         release = resolve;
@@ -2432,16 +2480,16 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         changed = resolve;
       });
       const writing = store.write(async (tx) => {
-        await tx.updatePort({ ...committed, name: "uncommitted" });
-        await tx.insertPort(portOf(world, "uncommitted-new", "10.0.0.161"));
+        await tx.ports.update({ ...committed, name: "uncommitted" });
+        await tx.ports.insert(portOf(world, "uncommitted-new", "10.0.0.161"));
         changed();
         await gate;
         if (outcome === "abandon") throw new Error("abandoned");
       });
       await changedSignal;
       const reading = store.read(async (tx) => ({
-        name: (await tx.getPortByFixedIp(world.subnet.id, "10.0.0.160"))?.name,
-        added: (await tx.getPortByFixedIp(world.subnet.id, "10.0.0.161"))?.name,
+        name: (await tx.ports.getByFixedIp(world.subnet.id, "10.0.0.160"))?.name,
+        added: (await tx.ports.getByFixedIp(world.subnet.id, "10.0.0.161"))?.name,
       }));
       // Give the read every chance to run while the write is still open (it does on PostgreSQL).
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -2463,12 +2511,12 @@ describe.each(KINDS)("store contract: $label", (kind) => {
     });
 
     it("answers a single-statement read like a read transaction; on PostgreSQL it runs nothing else", async () => {
-      await store.write((tx) => tx.setMeta("single", "one"));
-      expect(await store.read((tx) => tx.getMeta("single"), { single: true })).toBe("one");
+      await store.write((tx) => tx.admin.setMeta("single", "one"));
+      expect(await store.read((tx) => tx.admin.getMeta("single"), { single: true })).toBe("one");
       const twice = store.read(
         async (tx) => {
-          await tx.getMeta("single");
-          return tx.getMeta("single");
+          await tx.admin.getMeta("single");
+          return tx.admin.getMeta("single");
         },
         { single: true },
       );
@@ -2478,8 +2526,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
 
     it("a read transaction cannot write: the attempt fails and nothing is stored", async () => {
       const world = await seedWorld(store);
-      await expect(store.read((tx) => tx.insertPort(portOf(world, "sneaky", "10.0.0.162")))).rejects.toThrow();
-      expect(await store.read((tx) => tx.getPortByFixedIp(world.subnet.id, "10.0.0.162"))).toBeUndefined();
+      await expect(store.read((tx) => tx.ports.insert(portOf(world, "sneaky", "10.0.0.162")))).rejects.toThrow();
+      expect(await store.read((tx) => tx.ports.getByFixedIp(world.subnet.id, "10.0.0.162"))).toBeUndefined();
     });
   });
 });

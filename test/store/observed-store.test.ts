@@ -14,12 +14,12 @@ describe("a store observed for metrics", () => {
       const result = await store.write(async (tx) => {
         runs++;
         if (runs < 3) throw new StoreConflictError("lost a race on purpose");
-        await tx.setMeta("observed", "yes");
+        await tx.admin.setMeta("observed", "yes");
         return "done";
       });
       expect({ result, runs }).toEqual({ result: "done", runs: 3 });
       await expect(store.write(async () => Promise.reject(new Error("not a conflict")))).rejects.toThrow();
-      expect(await store.read((tx) => tx.getMeta("observed"))).toBe("yes");
+      expect(await store.read((tx) => tx.admin.getMeta("observed"))).toBe("yes");
 
       const text = await metrics.registry.metrics();
       expect(sample(text, "ecs_vip_store_retries_total")).toBe(2);

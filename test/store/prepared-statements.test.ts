@@ -35,8 +35,8 @@ describe.skipIf(!TEST_PG_URL)(`prepared statements on PostgreSQL${TEST_PG_URL ? 
     store = await PostgresStore.open({ url: database.url, poolSize: 1 });
     caller = { userId: randomUUID(), accountId: randomUUID(), projectId: randomBytes(16).toString("hex") };
     await store.write(async (tx) => {
-      await tx.insertAccount({ id: caller.accountId, name: `acct-${caller.accountId}` });
-      await tx.insertProject({ id: caller.projectId, accountId: caller.accountId, name: "p", description: "" });
+      await tx.iam.insertAccount({ id: caller.accountId, name: `acct-${caller.accountId}` });
+      await tx.iam.insertProject({ id: caller.projectId, accountId: caller.accountId, name: "p", description: "" });
     });
     const context = defaultContext(store);
     const vpc = await createVpc(context, caller, { name: "v", description: "", cidr: "10.0.0.0/16" });
@@ -74,7 +74,7 @@ describe.skipIf(!TEST_PG_URL)(`prepared statements on PostgreSQL${TEST_PG_URL ? 
       // Same filter, 100 different lengths: the length of an id list must not make new statements.
       let found = 0;
       for (let length = 1; length <= 100; length++) {
-        found += (await tx.listPorts({ projectId: caller.projectId, ids: idList(length) })).length;
+        found += (await tx.ports.list({ projectId: caller.projectId, ids: idList(length) })).length;
       }
       expect(found).toBeGreaterThan(0);
       const afterLengths = await preparedOnConnection(tx);
@@ -88,9 +88,9 @@ describe.skipIf(!TEST_PG_URL)(`prepared statements on PostgreSQL${TEST_PG_URL ? 
         if (call & 4) filter.adminStateUp = true;
         if (call & 8) filter.fixedIpSubnetId = subnetId;
         if (call & 16) filter.page = { limit: 10, marker: call & 32 ? portIds[0] : undefined };
-        await tx.listPorts(filter);
-        await tx.listNetworks(caller.projectId, { ids: idList(1 + (call % 40)) });
-        await tx.listSecurityGroups(caller.projectId, { ids: idList(1 + (call % 30)) });
+        await tx.ports.list(filter);
+        await tx.networks.listNetworks(caller.projectId, { ids: idList(1 + (call % 40)) });
+        await tx.securityGroups.listGroups(caller.projectId, { ids: idList(1 + (call % 30)) });
       }
       const end = await preparedOnConnection(tx);
       // 2^5 filter shapes (plus marker) of one list, the hydration reads, two other lists and the setup's statements.

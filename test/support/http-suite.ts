@@ -40,7 +40,7 @@ export async function expectRefused(
   request: { method: string; path: string; body?: unknown },
   expected: { status: number; code: string },
 ): Promise<ApiResponse> {
-  const dump = () => suite.server.store.read((tx) => tx.dump());
+  const dump = () => suite.server.store.read((tx) => tx.admin.dump());
   const before = await dump();
   const response = await suite.api.call(request.method, request.path, request.body);
   expect({ status: response.status, code: errorCode(response.body) }).toEqual(expected);

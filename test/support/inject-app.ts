@@ -1,9 +1,10 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/app.js";
+import type { Limits } from "../../src/domain/limits.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
-import { defaultContext, type Limits, type UseCaseContext } from "../../src/usecases/context.js";
+import { defaultContext, type UseCaseContext } from "../../src/usecases/context.js";
 import { bootstrap } from "../../src/usecases/iam/bootstrap.js";
 import { ensureDefaultSecurityGroup } from "../../src/usecases/security-groups/default-group.js";
 
@@ -65,10 +66,10 @@ async function freshStore(identity: Rows): Promise<Store> {
 async function insertIdentity(store: Store, identity: Rows, withMeta: boolean): Promise<void> {
   await store.write(async (tx) => {
     const s = (value: unknown) => String(value);
-    if (withMeta) for (const row of identity.meta ?? []) await tx.setMeta(s(row.key), s(row.value));
-    for (const row of identity.accounts ?? []) await tx.insertAccount({ id: s(row.id), name: s(row.name) });
+    if (withMeta) for (const row of identity.meta ?? []) await tx.admin.setMeta(s(row.key), s(row.value));
+    for (const row of identity.accounts ?? []) await tx.iam.insertAccount({ id: s(row.id), name: s(row.name) });
     for (const row of identity.users ?? []) {
-      await tx.insertUser({
+      await tx.iam.insertUser({
         id: s(row.id),
         accountId: s(row.account_id),
         name: s(row.name),
@@ -79,7 +80,7 @@ async function insertIdentity(store: Store, identity: Rows, withMeta: boolean): 
       });
     }
     for (const row of identity.projects ?? []) {
-      await tx.insertProject({
+      await tx.iam.insertProject({
         id: s(row.id),
         accountId: s(row.account_id),
         name: s(row.name),
@@ -87,7 +88,7 @@ async function insertIdentity(store: Store, identity: Rows, withMeta: boolean): 
       });
     }
     for (const row of identity.access_keys ?? []) {
-      await tx.insertAccessKey({
+      await tx.iam.insertAccessKey({
         accessKey: s(row.access_key),
         secretKey: s(row.secret_key),
         userId: s(row.user_id),
@@ -97,7 +98,7 @@ async function insertIdentity(store: Store, identity: Rows, withMeta: boolean): 
       });
     }
     for (const row of identity.user_groups ?? []) {
-      await tx.insertGroup({
+      await tx.iam.insertGroup({
         id: s(row.id),
         accountId: s(row.account_id),
         name: s(row.name),
@@ -105,9 +106,9 @@ async function insertIdentity(store: Store, identity: Rows, withMeta: boolean): 
         createdAt: s(row.created_at),
       });
     }
-    for (const row of identity.group_members ?? []) await tx.addGroupMember(s(row.group_id), s(row.user_id));
+    for (const row of identity.group_members ?? []) await tx.iam.addGroupMember(s(row.group_id), s(row.user_id));
     for (const row of identity.group_grants ?? []) {
-      await tx.grantRole({ groupId: s(row.group_id), projectId: s(row.project_id), roleId: s(row.role_id) });
+      await tx.iam.grantRole({ groupId: s(row.group_id), projectId: s(row.project_id), roleId: s(row.role_id) });
     }
   });
 }
@@ -164,8 +165,8 @@ export async function createInjectApp(options: InjectAppOptions = {}) {
   await bootstrap(context, { projectName: "local-1", projectId: TEST_PROJECT_ID, adminPassword: TEST_PASSWORD });
   if (options.secondProject) {
     await template.write(async (tx) => {
-      const project = await tx.getProject(TEST_PROJECT_ID);
-      await tx.insertProject({
+      const project = await tx.iam.getProject(TEST_PROJECT_ID);
+      await tx.iam.insertProject({
         id: TEST_FOREIGN_PROJECT_ID,
         accountId: project?.accountId ?? "",
         name: "local-2",
@@ -173,7 +174,7 @@ export async function createInjectApp(options: InjectAppOptions = {}) {
       });
     });
   }
-  const full = await template.read((tx) => tx.dump());
+  const full = await template.read((tx) => tx.admin.dump());
   const identity: Rows = Object.fromEntries(IDENTITY_TABLES.map((table) => [table, full[table] ?? []]));
   // No rate limit here: the model and fuzz suites send thousands of requests a second with one token. No audit trail
   // either: they check that a refused request commits no write, and recording it is one (tested in test/security).
@@ -259,7 +260,7 @@ export async function createInjectApp(options: InjectAppOptions = {}) {
       const text = await response.text();
       return { status: response.status, body: parse(text), text, headers: Object.fromEntries(response.headers) };
     },
-    dump: () => context.store.read((tx) => tx.dump()),
+    dump: () => context.store.read((tx) => tx.admin.dump()),
     async close() {
       await app.close();
       await context.store.close();

@@ -2,13 +2,16 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type Needs, POSTGRES, requires } from "./requirements.js";
 
-/** The PostgreSQL server tests may use, from ECS_VIP_TEST_PG (CI sets it); undefined means skip with a reason. */
+/**
+ * The PostgreSQL server tests may use, from ECS_VIP_TEST_PG (CI sets it; else the run found a local one, see
+ * postgres-probe.ts); undefined means skip with a reason.
+ */
 export const TEST_PG_URL = process.env.ECS_VIP_TEST_PG;
 /** Skip PostgreSQL tests with this: `describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("..."), ...)`. */
 export const NEEDS_PG: Needs = requires(POSTGRES);
 export const PG_SKIP_REASON = NEEDS_PG.reason;
 /** "postgres", or a label short enough for a `describe.each` title ($-values are cut at 40 characters) saying why not. */
-export const PG_LABEL = NEEDS_PG.skip ? "postgres: no ECS_VIP_TEST_PG, skipped" : "postgres";
+export const PG_LABEL = NEEDS_PG.skip ? "postgres: no PostgreSQL, skipped" : "postgres";
 
 /** A fresh, empty database on the server `baseUrl` points at (named `prefix` + random hex); `drop()` removes it. */
 export async function createDatabase(

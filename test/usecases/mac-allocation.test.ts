@@ -35,8 +35,8 @@ function stuckRandom(stuckCalls: number): { randomByte: () => number; calls: () 
 async function seedProject(store: Store): Promise<Caller> {
   const caller: Caller = { userId: randomUUID(), accountId: randomUUID(), projectId: randomBytes(16).toString("hex") };
   await store.write(async (tx) => {
-    await tx.insertAccount({ id: caller.accountId, name: `acct-${caller.accountId}` });
-    await tx.insertProject({
+    await tx.iam.insertAccount({ id: caller.accountId, name: `acct-${caller.accountId}` });
+    await tx.iam.insertProject({
       id: caller.projectId,
       accountId: caller.accountId,
       name: `p-${caller.projectId}`,
@@ -99,7 +99,7 @@ for (const kind of kinds) {
       );
       // The subnet's system ports and the first private IP wanted STUCK_MAC too; only one port may hold it.
       const stored = await store.read((tx) =>
-        tx.listPorts({ projectId: caller.projectId, networkId: subnet.networkId }),
+        tx.ports.list({ projectId: caller.projectId, networkId: subnet.networkId }),
       );
       const macs = stored.map((port) => port.macAddress);
       expect(macs.length).toBeGreaterThanOrEqual(7);
@@ -126,9 +126,9 @@ for (const kind of kinds) {
       const [port] = await assignPrivateIps(context, caller, [{ subnetId: subnet.id }]);
       if (!port) throw new Error("no port assigned");
       await store.read(async (tx) => {
-        expect(await tx.macInUse(subnet.networkId, port.macAddress)).toBe(true);
-        expect(await tx.macInUse(subnet.networkId, "fa:16:3e:00:00:00")).toBe(false);
-        expect(await tx.macInUse(randomUUID(), port.macAddress)).toBe(false);
+        expect(await tx.ports.macInUse(subnet.networkId, port.macAddress)).toBe(true);
+        expect(await tx.ports.macInUse(subnet.networkId, "fa:16:3e:00:00:00")).toBe(false);
+        expect(await tx.ports.macInUse(randomUUID(), port.macAddress)).toBe(false);
       });
     });
   });

@@ -1,5 +1,5 @@
 /**
- * A store dump (`Tx.dump()`: every row of every table, keyed by table name) read back as the few typed records the
+ * A store dump (`tx.admin.dump()`: every row of every table, keyed by table name) read back as the few typed records the
  * invariant rules reason about. Pure: works on a dump taken from any store, running or stopped.
  */
 export type StoreDump = Record<string, Record<string, unknown>[]>;

@@ -2,8 +2,11 @@ import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { projectTopology } from "../../usecases/console/topology.js";
 import type { UseCaseContext } from "../../usecases/context.js";
+import { ok, textAnswer } from "../openapi/answers.js";
+import { act, PUBLIC } from "../permission.js";
 import { sendError } from "../plugins/error-handler.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { consoleAnswers } from "./answers.js";
 import { readAsset } from "./assets.js";
 import { registerChangeEvents } from "./change-events.js";
 
@@ -43,20 +46,53 @@ function entityTag(body: string): string {
  */
 export function consoleRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
-    app.get("/console", { config: { public: true, errors } }, (_request, reply) => sendAsset(reply, "index.html"));
+    app.get(
+      "/console",
+      {
+        schema: {
+          operationId: "showConsole",
+          tags: ["Console"],
+          summary: "The web console's page",
+          response: textAnswer("text/html"),
+        },
+        config: { permission: PUBLIC, raises: ["routeNotFound"], errors },
+      },
+      (_request, reply) => sendAsset(reply, "index.html"),
+    );
     app.get<{ Params: { name: string } }>(
       "/console/assets/:name",
-      { config: { public: true, errors } },
+      {
+        schema: {
+          operationId: "showConsoleAsset",
+          tags: ["Console"],
+          summary: "A file of the web console",
+          response: textAnswer("*/*"),
+        },
+        config: { permission: PUBLIC, raises: ["routeNotFound"], errors },
+      },
       (request, reply) => sendAsset(reply, request.params.name),
     );
 
-    app.get("/console/api/topology", { config: { errors } }, async (request, reply) => {
-      const body = JSON.stringify(await projectTopology(context, callerOf(request)));
-      const tag = entityTag(body);
-      reply.header("ETag", tag).header("Cache-Control", "no-cache, private");
-      if (request.headers["if-none-match"] === tag) return reply.code(304).send();
-      return reply.type("application/json").send(body);
-    });
+    app.get(
+      "/console/api/topology",
+      {
+        schema: {
+          operationId: "showConsoleTopology",
+          tags: ["Console"],
+          summary: "The project's VPCs, subnets, servers, VIPs and bindings, for the console (ETag, 304)",
+          response: ok(consoleAnswers.topology),
+        },
+        // The console draws the project's networks and servers: both reads (chosen).
+        config: { permission: act("vpc:vpcs:list", "ecs:cloudServers:list"), errors },
+      },
+      async (request, reply) => {
+        const body = JSON.stringify(await projectTopology(context, callerOf(request)));
+        const tag = entityTag(body);
+        reply.header("ETag", tag).header("Cache-Control", "no-cache, private");
+        if (request.headers["if-none-match"] === tag) return reply.code(304).send();
+        return reply.type("application/json").send(body);
+      },
+    );
 
     registerChangeEvents(app, () => context.store.changes, errors);
   };

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { UseCaseContext } from "../../usecases/context.js";
 import { projectQuotaUsage } from "../../usecases/quotas.js";
+import { ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { ecsAnswers } from "./answers.js";
 
 const errors: RouteErrors = {
   invalid: "ecsInvalidParameter",
@@ -19,7 +22,16 @@ export function ecsLimitRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.get<{ Params: { project_id: string } }>(
       "/v1/:project_id/cloudservers/limits",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "showServerLimits",
+          tags: ["ECS"],
+          summary: "Show the project's ECS limits and their use",
+          response: ok(ecsAnswers.limits),
+        },
+        // Chosen (the reference's pages are silent on limits).
+        config: { permission: act("ecs:quotas:get"), errors },
+      },
       async (request) => {
         const usage = await projectQuotaUsage(context, callerOf(request));
         const { quotas } = usage;

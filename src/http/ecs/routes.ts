@@ -2,13 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isStrongAdminPass, isValidServerDescription } from "../../domain/ecs/admin-pass.js";
 import { isIpv4 } from "../../domain/net/ipv4.js";
 import { fail } from "../../errors/cloud-error.js";
+import type { ErrorId } from "../../errors/registry.js";
 import type { UseCaseContext } from "../../usecases/context.js";
 import { showJob } from "../../usecases/ecs/jobs.js";
 import { addServerNics, deleteServerNics, listServerNics } from "../../usecases/ecs/nics.js";
 import { changePower } from "../../usecases/ecs/power.js";
 import { createServers, deleteServers, listServers, showServer } from "../../usecases/ecs/servers.js";
 import { type NicVipRequest, updateNicVip } from "../../usecases/ecs/update-nic-vip.js";
+import { ok } from "../openapi/answers.js";
+import { act, type RoutePermission } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { ecsAnswers } from "./answers.js";
 import { interfaceBody, jobBody, serverBody } from "./mappers.js";
 import {
   type AddNicsBody,
@@ -57,11 +61,68 @@ function nicInputs(nics: { subnet_id: string; ip_address?: string }[]) {
 
 type ProjectParams = { project_id: string };
 
+/** What choosing a NIC's subnet and address can answer with (creating servers, adding NICs). */
+const nicRaises: ErrorId[] = [
+  "ecsSubnetNotFound",
+  "ecsVpcMismatch",
+  "ecsIpNotInSubnet",
+  "ecsIpInUse",
+  "ecsSubnetExhausted",
+];
+const createServersRaises: ErrorId[] = [
+  "ecsCountExceeded",
+  "ecsNicQuotaExceeded",
+  "ecsVpcMismatch",
+  "ecsQuotaExceeded",
+  "ecsWeakPassword",
+  "ecsInvalidDescription",
+  ...nicRaises,
+];
+
+function powerAction(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  if ("os-start" in body) return "ecs:cloudServers:start";
+  if ("os-stop" in body) return "ecs:cloudServers:stop";
+  if ("reboot" in body) return "ecs:cloudServers:reboot";
+  return undefined;
+}
+
+/** The batch action starts, stops or reboots: the caller needs the action its body names (chosen). */
+const powerPermission: RoutePermission = {
+  kind: "action",
+  actions: ["ecs:cloudServers:start", "ecs:cloudServers:stop", "ecs:cloudServers:reboot"],
+  byBody: powerAction,
+};
+
 export function ecsRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.put<{ Params: ProjectParams & { nic_id: string }; Body: NicVipBody }>(
       "/v1/:project_id/cloudservers/nics/:nic_id",
-      { schema: { body: nicVipSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "associateServerVirtualIp",
+          tags: ["ECS"],
+          summary: "Bind a virtual IP to a NIC; with subnet_id and ip_address both empty, unbind",
+          response: ok(ecsAnswers.portId),
+          body: nicVipSchema,
+        },
+        config: {
+          // The reference's page is silent: chosen, as it changes a NIC's attributes (the NIC pages' ecs:cloudServerNics:*).
+          permission: act("ecs:cloudServerNics:update"),
+          raises: [
+            "ecsPortNotFound",
+            "ecsNotServerNic",
+            "ecsServerNotFound",
+            "ecsServerStatus",
+            "ecsSubnetNotFound",
+            "ecsVpcMismatch",
+            "ecsIpNotInSubnet",
+            "ecsIpInUse",
+            "ecsPortUpdateFailed",
+          ],
+          errors,
+        },
+      },
       async (request) => {
         const result = await updateNicVip(
           context,
@@ -101,23 +162,65 @@ export function ecsRoutes(context: UseCaseContext) {
       if (result === "dry-run-passed") return reply.code(202).send({});
       return { job_id: result.job.id, serverIds: result.servers.map((s) => s.id) };
     };
-    for (const version of ["v1", "v1.1"]) {
-      app.post<{ Params: ProjectParams; Body: CreateServersBody }>(
-        `/${version}/:project_id/cloudservers`,
-        { schema: { body: createServersSchema }, config: { errors } },
-        create,
-      );
-    }
+    app.post<{ Params: ProjectParams; Body: CreateServersBody }>(
+      "/v1/:project_id/cloudservers",
+      {
+        schema: {
+          operationId: "createServers",
+          tags: ["ECS"],
+          summary: "Create servers (asynchronous job)",
+          response: ok(ecsAnswers.createdServers),
+          body: createServersSchema,
+        },
+        config: {
+          permission: act("ecs:cloudServers:createServers"),
+          raises: createServersRaises,
+          errors,
+        },
+      },
+      create,
+    );
+    app.post<{ Params: ProjectParams; Body: CreateServersBody }>(
+      "/v1.1/:project_id/cloudservers",
+      {
+        schema: {
+          operationId: "createPostPaidServers",
+          tags: ["ECS"],
+          summary: "Create pay-per-use servers (asynchronous job)",
+          response: ok(ecsAnswers.createdServers),
+          body: createServersSchema,
+        },
+        config: {
+          permission: act("ecs:cloudServers:createServers"),
+          raises: createServersRaises,
+          errors,
+        },
+      },
+      create,
+    );
 
     app.get<{ Params: ProjectParams & { job_id: string } }>(
       "/v1/:project_id/jobs/:job_id",
-      { config: { errors } },
+      {
+        schema: { operationId: "showJob", tags: ["ECS"], summary: "Show a job", response: ok(ecsAnswers.job) },
+        // Chosen (the reference's pages are silent on jobs).
+        config: { permission: act("ecs:jobs:get"), raises: ["ecsJobNotFound"], errors },
+      },
       async (request) => jobBody(await showJob(context, callerOf(request), request.params.job_id)),
     );
 
     app.get<{ Params: ProjectParams; Querystring: ListServersQuery }>(
       "/v1/:project_id/cloudservers/detail",
-      { schema: { querystring: listServersQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "listServersDetails",
+          tags: ["ECS"],
+          summary: "List servers with details",
+          response: ok(ecsAnswers.servers),
+          querystring: listServersQuerySchema,
+        },
+        config: { permission: act("ecs:cloudServers:list"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const { name, status, flavor, ip, tags, reservation_id, limit = 25, offset = 1 } = request.query;
@@ -140,7 +243,10 @@ export function ecsRoutes(context: UseCaseContext) {
 
     app.get<{ Params: ProjectParams & { server_id: string } }>(
       "/v1/:project_id/cloudservers/:server_id",
-      { config: { errors } },
+      {
+        schema: { operationId: "showServer", tags: ["ECS"], summary: "Show a server", response: ok(ecsAnswers.server) },
+        config: { permission: act("ecs:cloudServers:showServer"), raises: ["ecsServerNotFound"], errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const view = await showServer(context, caller, request.params.server_id);
@@ -150,7 +256,15 @@ export function ecsRoutes(context: UseCaseContext) {
 
     app.get<{ Params: ProjectParams & { server_id: string } }>(
       "/v1/:project_id/cloudservers/:server_id/os-interface",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "listServerInterfaces",
+          tags: ["ECS"],
+          summary: "List a server's NICs",
+          response: ok(ecsAnswers.interfaces),
+        },
+        config: { permission: act("ecs:cloudServers:listServerInterfaces"), raises: ["ecsServerNotFound"], errors },
+      },
       async (request) => {
         const nics = await listServerNics(context, callerOf(request), request.params.server_id);
         return { interfaceAttachments: nics.map(interfaceBody) };
@@ -159,7 +273,20 @@ export function ecsRoutes(context: UseCaseContext) {
 
     app.post<{ Params: ProjectParams & { server_id: string }; Body: AddNicsBody }>(
       "/v1/:project_id/cloudservers/:server_id/nics",
-      { schema: { body: addNicsSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "batchAddServerNics",
+          tags: ["ECS"],
+          summary: "Add NICs to a server",
+          response: ok(ecsAnswers.jobId),
+          body: addNicsSchema,
+        },
+        config: {
+          permission: act("ecs:cloudServers:addNics"),
+          raises: ["ecsServerNotFound", "ecsServerStatus", "ecsNicQuotaExceeded", ...nicRaises],
+          errors,
+        },
+      },
       async (request) => {
         const result = await addServerNics(
           context,
@@ -173,7 +300,20 @@ export function ecsRoutes(context: UseCaseContext) {
 
     app.post<{ Params: ProjectParams & { server_id: string }; Body: IdListBody }>(
       "/v1/:project_id/cloudservers/:server_id/nics/delete",
-      { schema: { body: deleteNicsSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "batchDeleteServerNics",
+          tags: ["ECS"],
+          summary: "Delete NICs from a server",
+          response: ok(ecsAnswers.jobId),
+          body: deleteNicsSchema,
+        },
+        config: {
+          permission: act("ecs:cloudServerNics:delete"),
+          raises: ["ecsServerNotFound", "ecsServerStatus", "ecsNotServerNic", "ecsPrimaryNicUndeletable"],
+          errors,
+        },
+      },
       async (request) => {
         const ids = (request.body.nics ?? []).map((nic) => nic.id);
         const job = await deleteServerNics(context, callerOf(request), request.params.server_id, ids);
@@ -183,7 +323,16 @@ export function ecsRoutes(context: UseCaseContext) {
 
     app.post<{ Params: ProjectParams; Body: ServerActionBody }>(
       "/v1/:project_id/cloudservers/action",
-      { schema: { body: serverActionSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "batchServersAction",
+          tags: ["ECS"],
+          summary: "Start, stop or reboot servers",
+          response: ok(ecsAnswers.jobId),
+          body: serverActionSchema,
+        },
+        config: { permission: powerPermission, raises: ["ecsServerNotFound", "ecsServerStatus"], errors },
+      },
       async (request) => {
         const { body } = request;
         const [action, servers] = body["os-start"]
@@ -203,7 +352,16 @@ export function ecsRoutes(context: UseCaseContext) {
 
     app.post<{ Params: ProjectParams; Body: IdListBody }>(
       "/v1/:project_id/cloudservers/delete",
-      { schema: { body: deleteServersSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "deleteServers",
+          tags: ["ECS"],
+          summary: "Delete servers with their NICs",
+          response: ok(ecsAnswers.jobId),
+          body: deleteServersSchema,
+        },
+        config: { permission: act("ecs:cloudServers:deleteServers"), raises: ["ecsServerNotFound"], errors },
+      },
       async (request) => {
         const ids = (request.body.servers ?? []).map((server) => server.id);
         const job = await deleteServers(context, callerOf(request), ids);

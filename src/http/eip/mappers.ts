@@ -1,7 +1,7 @@
 import { eipStatus } from "../../domain/eips/model.js";
 import { primaryFixedIp } from "../../domain/ports/port-changes.js";
 import type { EipView } from "../../usecases/eips/eips.js";
-import { vpcTime } from "../vpc/mappers.js";
+import { vpcTime } from "../shared/vpc-time.js";
 
 /** EIP times: `2015-07-16 04:10:52` (UTC, no zone). */
 function eipTime(iso: string): string {

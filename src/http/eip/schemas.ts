@@ -1,5 +1,6 @@
 import { listControlsSchema } from "../neutron/collection.js";
 import { fieldsQuery } from "../neutron/query.js";
+import { limit, stringOrList } from "../shared/list-query.js";
 
 const name = { type: "string", minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" } as const;
 
@@ -59,7 +60,7 @@ export interface UpdatePublicIpBody {
 export const listPublicIpsQuerySchema = {
   type: "object",
   properties: {
-    limit: { type: "integer", minimum: 0, maximum: 2000 },
+    limit,
     marker: { type: "string", maxLength: 64 },
     enterprise_project_id: { type: "string", maxLength: 64 },
   },
@@ -117,7 +118,7 @@ export interface UpdateFloatingIpBody {
 export const listFloatingIpsQuerySchema = {
   type: "object",
   properties: {
-    id: { anyOf: [{ type: "string" }, { type: "array", maxItems: 1000, items: { type: "string" } }] },
+    id: stringOrList,
     floating_ip_address: { type: "string", maxLength: 64 },
     floating_network_id: { type: "string", maxLength: 64 },
     port_id: { type: "string", maxLength: 64 },

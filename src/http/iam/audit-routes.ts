@@ -3,8 +3,11 @@ import { fail } from "../../errors/cloud-error.js";
 import { listAuditRecords } from "../../usecases/audit/audit-trail.js";
 import type { UseCaseContext } from "../../usecases/context.js";
 import { isAccountAdmin } from "../../usecases/iam/is-admin.js";
+import { ok } from "../openapi/answers.js";
+import { ADMIN } from "../permission.js";
 import type { RouteErrors } from "../request-context.js";
 import { callerOf } from "../request-context.js";
+import { iamAnswers } from "./answers.js";
 
 const errors: RouteErrors = { invalid: "iamInvalidRequest", internal: "iamInternal", busy: "iamInternal" };
 
@@ -26,7 +29,16 @@ export function auditRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: { since?: string; project_id?: string; limit: number } }>(
       "/v3/ecs-vip/audit-records",
-      { schema: { querystring: querySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "listAuditRecords",
+          tags: ["IAM"],
+          summary: "The audit trail of the caller's account (its admin user only)",
+          response: ok(iamAnswers.auditRecords),
+          querystring: querySchema,
+        },
+        config: { permission: ADMIN, raises: ["iamForbidden"], errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         if (!(await isAccountAdmin(context, caller))) fail("iamForbidden");

@@ -3,8 +3,11 @@ import type { Account } from "../../domain/model.js";
 import type { UseCaseContext } from "../../usecases/context.js";
 import { ownDomain } from "../../usecases/iam/domains.js";
 import { baseUrlOf } from "../base-url.js";
+import { ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { sendError } from "../plugins/error-handler.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { iamAnswers } from "./answers.js";
 
 const errors: RouteErrors = { invalid: "iamInvalidRequest", internal: "iamInternal", busy: "iamInternal" };
 
@@ -30,7 +33,16 @@ export function domainRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: { name?: string; enabled?: boolean } }>(
       "/v3/domains",
-      { schema: { querystring: listDomainsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "keystoneListDomains",
+          tags: ["IAM"],
+          summary: "Look a domain (the caller's account) up by name",
+          response: ok(iamAnswers.domains),
+          querystring: listDomainsQuerySchema,
+        },
+        config: { permission: act("iam:domains:listDomains"), errors },
+      },
       async (request) => {
         const baseUrl = baseUrlOf(request);
         const account = await ownDomain(context, callerOf(request));
@@ -44,7 +56,15 @@ export function domainRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: { domain_id: string } }>(
       "/v3/domains/:domain_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "keystoneShowDomain",
+          tags: ["IAM"],
+          summary: "Show the caller's domain (its account)",
+          response: ok(iamAnswers.domain),
+        },
+        config: { permission: act("iam:domains:getDomain"), raises: ["iamDomainNotFound"], errors },
+      },
       async (request, reply) => {
         const account = await ownDomain(context, callerOf(request));
         if (!account || account.id !== request.params.domain_id) {

@@ -19,8 +19,11 @@ import {
 import { createProject } from "../../usecases/iam/list-projects.js";
 import { changePassword, createUser, deleteUser, listUsers, showUser, updateUser } from "../../usecases/iam/users.js";
 import { baseUrlOf } from "../base-url.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act, actOrSelf, SELF } from "../permission.js";
 import type { RouteErrors } from "../request-context.js";
 import { callerOf } from "../request-context.js";
+import { iamAnswers } from "./answers.js";
 import {
   changePasswordSchema,
   createCredentialSchema,
@@ -55,7 +58,16 @@ export function identityRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.post<{ Body: { project: { name: string; parent_id?: string; domain_id?: string; description?: string } } }>(
       "/v3/projects",
-      { schema: { body: createProjectSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "keystoneCreateProject",
+          tags: ["IAM"],
+          summary: "Create a project under a region project of the caller's account",
+          response: ok(iamAnswers.project, 201),
+          body: createProjectSchema,
+        },
+        config: { permission: act("iam:projects:createProject"), raises: ["iamConflict"], errors },
+      },
       async (request, reply) => {
         const { name, parent_id, domain_id, description } = request.body.project;
         const project = await createProject(context, callerOf(request), {
@@ -71,20 +83,42 @@ export function identityRoutes(context: UseCaseContext) {
     // Users
     app.post<{
       Body: { user: { name: string; password?: string; domain_id?: string; enabled?: boolean; description?: string } };
-    }>("/v3.0/OS-USER/users", { schema: { body: createUserSchema }, config: { errors } }, async (request, reply) => {
-      const { name, password, domain_id, enabled, description } = request.body.user;
-      const user = await createUser(context, callerOf(request), {
-        name,
-        password,
-        domainId: domain_id,
-        enabled,
-        description,
-      });
-      return reply.code(201).send({ user: userBody(user, baseUrlOf(request)) });
-    });
+    }>(
+      "/v3.0/OS-USER/users",
+      {
+        schema: {
+          operationId: "createUser",
+          tags: ["IAM"],
+          summary: "Create an IAM user",
+          response: ok(iamAnswers.user, 201),
+          body: createUserSchema,
+        },
+        config: { permission: act("iam:users:createUser"), raises: ["iamConflict"], errors },
+      },
+      async (request, reply) => {
+        const { name, password, domain_id, enabled, description } = request.body.user;
+        const user = await createUser(context, callerOf(request), {
+          name,
+          password,
+          domainId: domain_id,
+          enabled,
+          description,
+        });
+        return reply.code(201).send({ user: userBody(user, baseUrlOf(request)) });
+      },
+    );
     app.get<{ Querystring: { name?: string; enabled?: boolean; domain_id?: string } }>(
       "/v3/users",
-      { schema: { querystring: listUsersQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "keystoneListUsers",
+          tags: ["IAM"],
+          summary: "List the account's users",
+          response: ok(iamAnswers.users),
+          querystring: listUsersQuerySchema,
+        },
+        config: { permission: act("iam:users:listUsers"), errors },
+      },
       async (request) => {
         const baseUrl = baseUrlOf(request);
         const { name, enabled, domain_id } = request.query;
@@ -92,26 +126,59 @@ export function identityRoutes(context: UseCaseContext) {
         return { users: users.map((user) => userBody(user, baseUrl)), links: links(`${baseUrl}/v3/users`) };
       },
     );
-    app.get<{ Params: { user_id: string } }>("/v3/users/:user_id", { config: { errors } }, async (request) => ({
-      user: userBody(await showUser(context, callerOf(request), request.params.user_id), baseUrlOf(request)),
-    }));
+    app.get<{ Params: { user_id: string } }>(
+      "/v3/users/:user_id",
+      {
+        schema: {
+          operationId: "keystoneShowUser",
+          tags: ["IAM"],
+          summary: "Show a user (a user may show itself)",
+          response: ok(iamAnswers.user),
+        },
+        config: { permission: actOrSelf("iam:users:getUser"), raises: ["iamUserNotFound"], errors },
+      },
+      async (request) => ({
+        user: userBody(await showUser(context, callerOf(request), request.params.user_id), baseUrlOf(request)),
+      }),
+    );
     app.patch<{
       Params: { user_id: string };
       Body: { user: { name?: string; password?: string; enabled?: boolean; description?: string; domain_id?: string } };
-    }>("/v3/users/:user_id", { schema: { body: updateUserSchema }, config: { errors } }, async (request) => {
-      const { name, password, enabled, description, domain_id } = request.body.user;
-      const user = await updateUser(context, callerOf(request), request.params.user_id, {
-        name,
-        password,
-        enabled,
-        description,
-        domainId: domain_id,
-      });
-      return { user: userBody(user, baseUrlOf(request)) };
-    });
+    }>(
+      "/v3/users/:user_id",
+      {
+        schema: {
+          operationId: "keystoneUpdateUserByAdmin",
+          tags: ["IAM"],
+          summary: "Change a user's name, password, description or enabled flag",
+          response: ok(iamAnswers.user),
+          body: updateUserSchema,
+        },
+        config: { permission: act("iam:users:updateUser"), raises: ["iamUserNotFound", "iamConflict"], errors },
+      },
+      async (request) => {
+        const { name, password, enabled, description, domain_id } = request.body.user;
+        const user = await updateUser(context, callerOf(request), request.params.user_id, {
+          name,
+          password,
+          enabled,
+          description,
+          domainId: domain_id,
+        });
+        return { user: userBody(user, baseUrlOf(request)) };
+      },
+    );
     app.delete<{ Params: { user_id: string } }>(
       "/v3/users/:user_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "keystoneDeleteUser",
+          tags: ["IAM"],
+          summary: "Delete a user with its access keys; its tokens stop at once",
+          response: noContent,
+        },
+        config: { permission: act("iam:users:deleteUser"), raises: ["iamUserNotFound"], errors },
+      },
       async (request, reply) => {
         await deleteUser(context, callerOf(request), request.params.user_id);
         return reply.code(204).send();
@@ -119,7 +186,16 @@ export function identityRoutes(context: UseCaseContext) {
     );
     app.post<{ Params: { user_id: string }; Body: { user: { original_password: string; password: string } } }>(
       "/v3/users/:user_id/password",
-      { schema: { body: changePasswordSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "keystoneUpdateUserPassword",
+          tags: ["IAM"],
+          summary: "Change one's own password",
+          response: noContent,
+          body: changePasswordSchema,
+        },
+        config: { permission: SELF, raises: ["iamPolicyDenied", "iamWrongCredentials", "iamUserNotFound"], errors },
+      },
       async (request, reply) => {
         await changePassword(context, callerOf(request), request.params.user_id, {
           originalPassword: request.body.user.original_password,
@@ -132,7 +208,16 @@ export function identityRoutes(context: UseCaseContext) {
     // User groups and membership
     app.post<{ Body: { group: { name: string; description?: string; domain_id?: string } } }>(
       "/v3/groups",
-      { schema: { body: createGroupSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "keystoneCreateGroup",
+          tags: ["IAM"],
+          summary: "Create a user group",
+          response: ok(iamAnswers.group, 201),
+          body: createGroupSchema,
+        },
+        config: { permission: act("iam:groups:createGroup"), raises: ["iamConflict"], errors },
+      },
       async (request, reply) => {
         const { name, description, domain_id } = request.body.group;
         const group = await createGroup(context, callerOf(request), { name, description, domainId: domain_id });
@@ -141,7 +226,16 @@ export function identityRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: { name?: string; domain_id?: string } }>(
       "/v3/groups",
-      { schema: { querystring: listGroupsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "keystoneListGroups",
+          tags: ["IAM"],
+          summary: "List user groups",
+          response: ok(iamAnswers.groups),
+          querystring: listGroupsQuerySchema,
+        },
+        config: { permission: act("iam:groups:listGroups"), errors },
+      },
       async (request) => {
         const baseUrl = baseUrlOf(request);
         const groups = await listGroups(context, callerOf(request), {
@@ -153,7 +247,19 @@ export function identityRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { group_id: string; user_id: string } }>(
       "/v3/groups/:group_id/users/:user_id",
-      { config: { errors: bodiless } },
+      {
+        schema: {
+          operationId: "keystoneAddUserToGroup",
+          tags: ["IAM"],
+          summary: "Add a user to a user group",
+          response: noContent,
+        },
+        config: {
+          permission: act("iam:groups:addUserToGroup"),
+          raises: ["iamGroupNotFound", "iamUserNotFound"],
+          errors: bodiless,
+        },
+      },
       async (request, reply) => {
         await addUserToGroup(context, callerOf(request), request.params.group_id, request.params.user_id);
         return reply.code(204).send();
@@ -163,7 +269,16 @@ export function identityRoutes(context: UseCaseContext) {
     // Roles and grants to a group on a project
     app.get<{ Querystring: { name?: string; display_name?: string; domain_id?: string; catalog?: string } }>(
       "/v3/roles",
-      { schema: { querystring: listRolesQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "keystoneListPermissions",
+          tags: ["IAM"],
+          summary: "List the system roles and policies",
+          response: ok(iamAnswers.roles),
+          querystring: listRolesQuerySchema,
+        },
+        config: { permission: act("iam:roles:listRoles"), errors },
+      },
       async (request) => {
         const baseUrl = baseUrlOf(request);
         const { name, display_name, domain_id, catalog } = request.query;
@@ -190,24 +305,86 @@ export function identityRoutes(context: UseCaseContext) {
       roleId: params.role_id,
     });
     const grantPath = "/v3/projects/:project_id/groups/:group_id/roles/:role_id";
-    app.put<{ Params: GrantParams }>(grantPath, { config: { errors: bodiless } }, async (request, reply) => {
-      await grantRole(context, callerOf(request), grantOf(request.params));
-      return reply.code(204).send();
-    });
-    app.delete<{ Params: GrantParams }>(grantPath, { config: { errors } }, async (request, reply) => {
-      await revokeRole(context, callerOf(request), grantOf(request.params));
-      return reply.code(204).send();
-    });
-    app.head<{ Params: GrantParams }>(grantPath, { config: { errors } }, async (request, reply) => {
-      await checkRole(context, callerOf(request), grantOf(request.params));
-      return reply.code(204).send();
-    });
+    app.put<{ Params: GrantParams }>(
+      grantPath,
+      {
+        schema: {
+          operationId: "keystoneAssociateGroupWithProjectPermission",
+          tags: ["IAM"],
+          summary: "Grant a role to a user group on a project",
+          response: noContent,
+        },
+        config: {
+          permission: act("iam:permissions:grantRoleToGroupOnProject"),
+          raises: ["iamProjectUnknown", "iamGroupNotFound", "iamRoleNotFound"],
+          errors: bodiless,
+        },
+      },
+      async (request, reply) => {
+        await grantRole(context, callerOf(request), grantOf(request.params));
+        return reply.code(204).send();
+      },
+    );
+    app.delete<{ Params: GrantParams }>(
+      grantPath,
+      {
+        schema: {
+          operationId: "keystoneRemoveProjectPermissionFromGroup",
+          tags: ["IAM"],
+          summary: "Take a role from a user group on a project",
+          response: noContent,
+        },
+        config: {
+          permission: act("iam:permissions:revokeRoleFromGroupOnProject"),
+          raises: ["iamProjectUnknown", "iamGroupNotFound", "iamRoleNotFound", "iamGrantNotFound"],
+          errors,
+        },
+      },
+      async (request, reply) => {
+        await revokeRole(context, callerOf(request), grantOf(request.params));
+        return reply.code(204).send();
+      },
+    );
+    app.head<{ Params: GrantParams }>(
+      grantPath,
+      {
+        schema: {
+          operationId: "keystoneCheckProjectPermissionForGroup",
+          tags: ["IAM"],
+          summary: "Whether a user group holds a role on a project",
+          response: noContent,
+        },
+        config: {
+          permission: act("iam:permissions:checkRoleForGroupOnProject"),
+          raises: ["iamProjectUnknown", "iamGroupNotFound", "iamRoleNotFound", "iamGrantNotFound"],
+          errors,
+        },
+      },
+      async (request, reply) => {
+        await checkRole(context, callerOf(request), grantOf(request.params));
+        return reply.code(204).send();
+      },
+    );
 
     // Permanent access keys
     const credentials = "/v3.0/OS-CREDENTIAL/credentials";
+    const credential = "/v3.0/OS-CREDENTIAL/credentials/:access_key";
     app.post<{ Body: { credential: { user_id: string; description?: string } } }>(
       credentials,
-      { schema: { body: createCredentialSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "createPermanentAccessKey",
+          tags: ["IAM"],
+          summary: "Create a permanent access key (the secret is shown once)",
+          response: ok(iamAnswers.credential, 201),
+          body: createCredentialSchema,
+        },
+        config: {
+          permission: actOrSelf("iam:credentials:createCredential"),
+          raises: ["iamPolicyDenied", "iamUserNotFound", "iamAccessKeyQuota"],
+          errors,
+        },
+      },
       async (request, reply) => {
         const { user_id, description } = request.body.credential;
         const key = await createAccessKey(context, callerOf(request), { userId: user_id, description });
@@ -216,15 +393,40 @@ export function identityRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: { user_id?: string } }>(
       credentials,
-      { schema: { querystring: listCredentialsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "listPermanentAccessKeys",
+          tags: ["IAM"],
+          summary: "List a user's permanent access keys (the caller's by default)",
+          response: ok(iamAnswers.credentials),
+          querystring: listCredentialsQuerySchema,
+        },
+        config: {
+          permission: actOrSelf("iam:credentials:listCredentials"),
+          raises: ["iamPolicyDenied", "iamUserNotFound"],
+          errors,
+        },
+      },
       async (request) => {
         const keys = await listAccessKeys(context, callerOf(request), request.query.user_id);
         return { credentials: keys.map((key) => credentialBody(key, false)) };
       },
     );
     app.get<{ Params: { access_key: string } }>(
-      `${credentials}/:access_key`,
-      { config: { errors } },
+      credential,
+      {
+        schema: {
+          operationId: "showPermanentAccessKey",
+          tags: ["IAM"],
+          summary: "Show a permanent access key",
+          response: ok(iamAnswers.credential),
+        },
+        config: {
+          permission: actOrSelf("iam:credentials:getCredential"),
+          raises: ["iamPolicyDenied", "iamCredentialNotFound"],
+          errors,
+        },
+      },
       async (request) => ({
         credential: credentialBody(await showAccessKey(context, callerOf(request), request.params.access_key), false),
       }),
@@ -233,8 +435,21 @@ export function identityRoutes(context: UseCaseContext) {
       Params: { access_key: string };
       Body: { credential: { status?: "active" | "inactive"; description?: string } };
     }>(
-      `${credentials}/:access_key`,
-      { schema: { body: updateCredentialSchema }, config: { errors } },
+      credential,
+      {
+        schema: {
+          operationId: "updatePermanentAccessKey",
+          tags: ["IAM"],
+          summary: "Activate or deactivate a permanent access key, or change its description",
+          response: ok(iamAnswers.credential),
+          body: updateCredentialSchema,
+        },
+        config: {
+          permission: actOrSelf("iam:credentials:updateCredential"),
+          raises: ["iamPolicyDenied", "iamCredentialNotFound"],
+          errors,
+        },
+      },
       async (request) => {
         const key = await updateAccessKey(
           context,
@@ -246,8 +461,20 @@ export function identityRoutes(context: UseCaseContext) {
       },
     );
     app.delete<{ Params: { access_key: string } }>(
-      `${credentials}/:access_key`,
-      { config: { errors } },
+      credential,
+      {
+        schema: {
+          operationId: "deletePermanentAccessKey",
+          tags: ["IAM"],
+          summary: "Delete a permanent access key; it stops signing at once",
+          response: noContent,
+        },
+        config: {
+          permission: actOrSelf("iam:credentials:deleteCredential"),
+          raises: ["iamPolicyDenied", "iamCredentialNotFound"],
+          errors,
+        },
+      },
       async (request, reply) => {
         await deleteAccessKey(context, callerOf(request), request.params.access_key);
         return reply.code(204).send();

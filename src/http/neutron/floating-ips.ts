@@ -14,10 +14,13 @@ import {
   type UpdateFloatingIpBody,
   updateFloatingIpSchema,
 } from "../eip/schemas.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { listOf } from "../shared/list-query.js";
+import { neutronAnswers } from "./answers.js";
 import { collectionAnswer } from "./collection.js";
-import { acceptPythonBooleans, selectFields } from "./query.js";
-import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
+import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
 
@@ -36,7 +39,29 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
     acceptPythonBooleans(app);
     app.post<{ Body: CreateFloatingIpBody }>(
       "/v2.0/floatingips",
-      { schema: { body: createFloatingIpSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateFloatingIp",
+          tags: ["Neutron"],
+          summary: "Allocate a floating IP, optionally associated with a port (and one of its fixed IPs)",
+          response: ok(neutronAnswers.floatingip, 201),
+          body: createFloatingIpSchema,
+        },
+        config: {
+          permission: act("vpc:floatingIps:create"),
+          raises: [
+            "networkNotFound",
+            "neutronInvalidInput",
+            "neutronIpInUse",
+            "neutronIpExhausted",
+            "portNotFound",
+            "neutronFloatingIpPortTaken",
+            "neutronExternalGatewayNotFound",
+            "neutronBadRequest",
+          ],
+          errors,
+        },
+      },
       async (request, reply) => {
         const { floatingip } = request.body;
         if (floatingip.floating_network_id !== EXTERNAL_NETWORK_ID) {
@@ -60,7 +85,16 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: ListFloatingIpsQuery }>(
       "/v2.0/floatingips",
-      { schema: { querystring: listFloatingIpsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListFloatingIps",
+          tags: ["Neutron"],
+          summary: "List floating IPs",
+          response: ok(neutronAnswers.floatingips),
+          querystring: listFloatingIpsQuerySchema,
+        },
+        config: { permission: act("vpc:floatingIps:list"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const { query } = request;
@@ -70,7 +104,7 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
           (query.floating_network_id !== undefined && query.floating_network_id !== EXTERNAL_NETWORK_ID);
         if (impossible) return { floatingips: [] };
         const views = await listEips(context, caller, {
-          ids: query.id === undefined ? undefined : [query.id].flat(),
+          ids: listOf(query.id),
           portId: query.port_id,
           publicIpAddress: query.floating_ip_address,
         });
@@ -87,7 +121,16 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: { id: string }; Querystring: ShowQuery }>(
       "/v2.0/floatingips/:id",
-      { schema: { querystring: showQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowFloatingIp",
+          tags: ["Neutron"],
+          summary: "Show a floating IP",
+          response: ok(neutronAnswers.floatingip),
+          querystring: showQuerySchema,
+        },
+        config: { permission: act("vpc:floatingIps:get"), raises: ["neutronFloatingIpNotFound"], errors },
+      },
       async (request) => ({
         floatingip: selectFields(
           body(await showEip(context, callerOf(request), request.params.id, ERR)),
@@ -97,7 +140,26 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { id: string }; Body: UpdateFloatingIpBody }>(
       "/v2.0/floatingips/:id",
-      { schema: { body: updateFloatingIpSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdateFloatingIp",
+          tags: ["Neutron"],
+          summary: "Associate a floating IP with a port (moving it), or disassociate it",
+          response: ok(neutronAnswers.floatingip),
+          body: updateFloatingIpSchema,
+        },
+        config: {
+          permission: act("vpc:floatingIps:update"),
+          raises: [
+            "neutronFloatingIpNotFound",
+            "portNotFound",
+            "neutronFloatingIpPortTaken",
+            "neutronExternalGatewayNotFound",
+            "neutronInvalidInput",
+          ],
+          errors,
+        },
+      },
       async (request) => {
         const { floatingip } = request.body;
         const view = await updateEip(
@@ -114,9 +176,21 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
         return { floatingip: body(view) };
       },
     );
-    app.delete<{ Params: { id: string } }>("/v2.0/floatingips/:id", { config: { errors } }, async (request, reply) => {
-      await releaseEip(context, callerOf(request), request.params.id, ERR, { refuseBound: false });
-      return reply.code(204).send();
-    });
+    app.delete<{ Params: { id: string } }>(
+      "/v2.0/floatingips/:id",
+      {
+        schema: {
+          operationId: "neutronDeleteFloatingIp",
+          tags: ["Neutron"],
+          summary: "Release a floating IP (disassociating it first)",
+          response: noContent,
+        },
+        config: { permission: act("vpc:floatingIps:delete"), raises: ["neutronFloatingIpNotFound"], errors },
+      },
+      async (request, reply) => {
+        await releaseEip(context, callerOf(request), request.params.id, ERR, { refuseBound: false });
+        return reply.code(204).send();
+      },
+    );
   };
 }

@@ -1,6 +1,6 @@
 import type { Port, PortDhcpOption } from "../../domain/model.js";
-import type { DhcpOptionInput } from "../../domain/ports/dhcp-options.js";
-import { vpcTime } from "../vpc/mappers.js";
+import { fixedIpsBody, pairsBody } from "../shared/port-mappers.js";
+import { vpcTime } from "../shared/vpc-time.js";
 
 export function portBody(port: Port) {
   return {
@@ -15,11 +15,8 @@ export function portBody(port: Port) {
     status: port.status,
     device_id: port.deviceId,
     device_owner: port.deviceOwner,
-    fixed_ips: port.fixedIps.map((ip) => ({ subnet_id: ip.subnetId, ip_address: ip.ipAddress })),
-    allowed_address_pairs: port.allowedAddressPairs.map((pair) => ({
-      ip_address: pair.ipAddress,
-      mac_address: pair.macAddress,
-    })),
+    fixed_ips: fixedIpsBody(port),
+    allowed_address_pairs: pairsBody(port),
     security_groups: port.securityGroupIds,
     extra_dhcp_opts: dhcpOptionsBody(port.extraDhcpOpts),
     port_security_enabled: port.portSecurityEnabled,
@@ -41,16 +38,5 @@ export function dhcpOptionsBody(options: PortDhcpOption[]) {
     opt_name: option.optName,
     opt_value: option.optValue,
     ip_version: option.ipVersion ?? 4,
-  }));
-}
-
-/** Request options (`opt_value` null removes one on update). */
-export function dhcpOptionInputs(
-  options: { opt_name: string; opt_value?: string | null; ip_version?: number }[] | undefined,
-): DhcpOptionInput[] | undefined {
-  return options?.map((option) => ({
-    optName: option.opt_name,
-    optValue: option.opt_value ?? null,
-    ...(option.ip_version === undefined ? {} : { ipVersion: option.ip_version }),
   }));
 }

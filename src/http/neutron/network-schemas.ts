@@ -1,9 +1,5 @@
+import { stringOrList } from "../shared/list-query.js";
 import { listControlsSchema } from "./collection.js";
-
-/** One value or a list, as Neutron takes repeated query parameters; bounded like the ports' `id` filter. */
-const stringOrList = {
-  anyOf: [{ type: "string" }, { type: "array", maxItems: 1000, items: { type: "string" } }],
-} as const;
 
 const paging = {
   ...listControlsSchema,

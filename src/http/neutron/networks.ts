@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { EXTERNAL_NETWORK_ID, EXTERNAL_NETWORK_NAME } from "../../domain/eips/model.js";
 import type { Subnet } from "../../domain/model.js";
+import type { ErrorId } from "../../errors/registry.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import {
   createNetworks,
@@ -17,9 +18,13 @@ import {
   showNeutronSubnet,
   updateNeutronSubnet,
 } from "../../usecases/neutron/subnets.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { sendError } from "../plugins/error-handler.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
-import { vpcTime } from "../vpc/mappers.js";
+import { listOf } from "../shared/list-query.js";
+import { vpcTime } from "../shared/vpc-time.js";
+import { neutronAnswers } from "./answers.js";
 import { collectionAnswer } from "./collection.js";
 import { EXTENSIONS, extensionBody } from "./extensions.js";
 import {
@@ -38,11 +43,18 @@ import {
   updateNetworkSchema,
   updateSubnetSchema,
 } from "./network-schemas.js";
-import { acceptPythonBooleans, selectFields } from "./query.js";
+import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
 import { expectedRevision } from "./revisions.js";
-import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
+
+const poolRaises: ErrorId[] = [
+  "neutronInvalidInput",
+  "neutronInvalidAllocationPool",
+  "neutronOutOfBoundsAllocationPool",
+  "neutronOverlappingAllocationPools",
+  "neutronGatewayConflictWithAllocationPools",
+];
 
 function networkBody({ network, subnets }: NetworkView) {
   return {
@@ -148,15 +160,22 @@ function otherProject(caller: Caller, query: { tenant_id?: string; project_id?: 
   return owner !== undefined && owner !== caller.projectId;
 }
 
-const list = (value: string | string[] | undefined) => (value === undefined ? undefined : [value].flat());
-
 /** Neutron networks and subnets (native ones and VPC v1 subnets as networks), and extension discovery. */
 export function neutronNetworkRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     acceptPythonBooleans(app);
     app.post<{ Body: CreateNetworksBody }>(
       "/v2.0/networks",
-      { schema: { body: createNetworkSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateNetwork",
+          tags: ["Neutron"],
+          summary: "Create a network (no subnet, no VPC), or several at once (all or none)",
+          response: ok(neutronAnswers.network, 201),
+          body: createNetworkSchema,
+        },
+        config: { permission: act("vpc:networks:create"), raises: ["neutronInvalidInput"], errors },
+      },
       async (request, reply) => {
         const { network, networks } = request.body;
         const inputs = (networks ?? (network ? [network] : [])).map(networkInput);
@@ -167,7 +186,16 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: { network_id: string }; Querystring: ShowQuery }>(
       "/v2.0/networks/:network_id",
-      { schema: { querystring: showQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowNetwork",
+          tags: ["Neutron"],
+          summary: "Show a network (the external network admin_external_net too)",
+          response: ok(neutronAnswers.network),
+          querystring: showQuerySchema,
+        },
+        config: { permission: act("vpc:networks:get"), raises: ["networkNotFound"], errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const { network_id: id } = request.params;
@@ -180,13 +208,22 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: ListNetworksQuery }>(
       "/v2.0/networks",
-      { schema: { querystring: listNetworksQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListNetworks",
+          tags: ["Neutron"],
+          summary: "List networks (VPC v1 subnets as networks; router:external=true the external one)",
+          response: ok(neutronAnswers.networks),
+          querystring: listNetworksQuerySchema,
+        },
+        config: { permission: act("vpc:networks:get"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const query = request.query;
         if (query["router:external"] === true) {
           const external = externalNetworkBody(caller.projectId);
-          const ids = list(query.id);
+          const ids = listOf(query.id);
           const shown =
             (ids === undefined || ids.includes(external.id)) &&
             (query.name === undefined || query.name === external.name);
@@ -197,7 +234,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           return { networks: [] };
         }
         const views = await listNetworks(context, caller, {
-          ids: list(query.id),
+          ids: listOf(query.id),
           name: query.name,
           adminStateUp: query.admin_state_up,
           status: query.status,
@@ -208,7 +245,20 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { network_id: string }; Body: NetworkBodyInput }>(
       "/v2.0/networks/:network_id",
-      { schema: { body: updateNetworkSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdateNetwork",
+          tags: ["Neutron"],
+          summary: "Update a network's name, description or port-security default",
+          response: ok(neutronAnswers.network),
+          body: updateNetworkSchema,
+        },
+        config: {
+          permission: act("vpc:networks:update"),
+          raises: ["networkNotFound", "neutronInvalidInput", "neutronRevisionMismatch"],
+          errors,
+        },
+      },
       async (request) => {
         const { network } = request.body;
         const updated = await updateNetwork(
@@ -223,7 +273,15 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { network_id: string } }>(
       "/v2.0/networks/:network_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeleteNetwork",
+          tags: ["Neutron"],
+          summary: "Delete a Neutron-made network with its subnets",
+          response: noContent,
+        },
+        config: { permission: act("vpc:networks:delete"), raises: ["networkNotFound", "neutronNetworkInUse"], errors },
+      },
       async (request, reply) => {
         await deleteNetwork(context, callerOf(request), request.params.network_id);
         return reply.code(204).send();
@@ -232,7 +290,20 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
 
     app.post<{ Body: CreateSubnetBody }>(
       "/v2.0/subnets",
-      { schema: { body: createSubnetSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateSubnet",
+          tags: ["Neutron"],
+          summary: "Create a subnet in a Neutron-made network, or several at once (all or none)",
+          response: ok(neutronAnswers.subnet, 201),
+          body: createSubnetSchema,
+        },
+        config: {
+          permission: act("vpc:subnets:create"),
+          raises: [...poolRaises, "networkNotFound", "neutronOverQuota"],
+          errors,
+        },
+      },
       async (request, reply) => {
         const { subnet, subnets } = request.body;
         const inputs = (subnets ?? (subnet ? [subnet] : [])).map(subnetInput);
@@ -243,7 +314,16 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: { subnet_id: string }; Querystring: ShowQuery }>(
       "/v2.0/subnets/:subnet_id",
-      { schema: { querystring: showQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowSubnet",
+          tags: ["Neutron"],
+          summary: "Show a subnet",
+          response: ok(neutronAnswers.subnet),
+          querystring: showQuerySchema,
+        },
+        config: { permission: act("vpc:subnets:get"), raises: ["neutronSubnetNotFound"], errors },
+      },
       async (request) => ({
         subnet: selectFields(
           subnetBody(await showNeutronSubnet(context, callerOf(request), request.params.subnet_id)),
@@ -253,13 +333,22 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: ListSubnetsQuery }>(
       "/v2.0/subnets",
-      { schema: { querystring: listSubnetsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListSubnets",
+          tags: ["Neutron"],
+          summary: "List subnets (VPC v1 subnets too)",
+          response: ok(neutronAnswers.subnets),
+          querystring: listSubnetsQuerySchema,
+        },
+        config: { permission: act("vpc:subnets:get"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const query = request.query;
         if (otherProject(caller, query)) return { subnets: [] };
         const subnets = await listNeutronSubnets(context, caller, {
-          ids: list(query.id),
+          ids: listOf(query.id),
           name: query.name,
           networkId: query.network_id,
           cidr: query.cidr,
@@ -273,7 +362,20 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { subnet_id: string }; Body: UpdateSubnetBody }>(
       "/v2.0/subnets/:subnet_id",
-      { schema: { body: updateSubnetSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdateSubnet",
+          tags: ["Neutron"],
+          summary: "Update a subnet's name, description, pools or DNS servers",
+          response: ok(neutronAnswers.subnet),
+          body: updateSubnetSchema,
+        },
+        config: {
+          permission: act("vpc:subnets:update"),
+          raises: [...poolRaises, "neutronSubnetNotFound", "neutronRevisionMismatch"],
+          errors,
+        },
+      },
       async (request) => {
         const { subnet } = request.body;
         const updated = await updateNeutronSubnet(
@@ -295,17 +397,49 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { subnet_id: string } }>(
       "/v2.0/subnets/:subnet_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeleteSubnet",
+          tags: ["Neutron"],
+          summary: "Delete a Neutron-made subnet with its own ports",
+          response: noContent,
+        },
+        config: {
+          permission: act("vpc:subnets:delete"),
+          raises: ["neutronSubnetNotFound", "neutronSubnetInUse"],
+          errors,
+        },
+      },
       async (request, reply) => {
         await deleteNeutronSubnet(context, callerOf(request), request.params.subnet_id);
         return reply.code(204).send();
       },
     );
 
-    app.get("/v2.0/extensions", { config: { errors } }, async () => ({ extensions: EXTENSIONS.map(extensionBody) }));
+    app.get(
+      "/v2.0/extensions",
+      {
+        schema: {
+          operationId: "neutronListExtensions",
+          tags: ["Neutron"],
+          summary: "List the Neutron extensions implemented",
+          response: ok(neutronAnswers.extensions),
+        },
+        config: { permission: act("vpc:extensions:list"), errors },
+      },
+      async () => ({ extensions: EXTENSIONS.map(extensionBody) }),
+    );
     app.get<{ Params: { alias: string } }>(
       "/v2.0/extensions/:alias",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowExtension",
+          tags: ["Neutron"],
+          summary: "Show one extension by alias",
+          response: ok(neutronAnswers.extension),
+        },
+        config: { permission: act("vpc:extensions:get"), raises: ["neutronExtensionNotFound"], errors },
+      },
       async (request, reply) => {
         const extension = EXTENSIONS.find((candidate) => candidate.alias === request.params.alias);
         if (extension) return { extension: extensionBody(extension) };

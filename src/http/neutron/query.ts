@@ -42,3 +42,10 @@ export function selectFields<T extends Record<string, unknown>>(
   for (const field of wanted) if (field in body) (picked as Record<string, unknown>)[field] = body[field];
   return picked;
 }
+
+/** A show route's query: `fields` only. */
+export const showQuerySchema = { type: "object", properties: { fields: fieldsQuery } } as const;
+
+export interface ShowQuery {
+  fields?: string | string[];
+}

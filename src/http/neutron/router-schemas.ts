@@ -113,9 +113,3 @@ export interface ListRoutersQuery {
   page_reverse?: boolean;
   fields?: string | string[];
 }
-
-export const showQuerySchema = { type: "object", properties: { fields: fieldsQuery } } as const;
-
-export interface ShowQuery {
-  fields?: string | string[];
-}

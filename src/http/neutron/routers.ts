@@ -14,10 +14,13 @@ import {
   showRouter,
   updateRouter,
 } from "../../usecases/neutron/routers.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
-import { vpcTime } from "../vpc/mappers.js";
+import { vpcTime } from "../shared/vpc-time.js";
+import { neutronAnswers } from "./answers.js";
 import { collectionAnswer } from "./collection.js";
-import { acceptPythonBooleans, selectFields } from "./query.js";
+import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
 import { expectedRevision } from "./revisions.js";
 import {
   createRouterSchema,
@@ -26,8 +29,6 @@ import {
   type RouterBodyInput,
   type RouterInterfaceBody,
   routerInterfaceSchema,
-  type ShowQuery,
-  showQuerySchema,
   updateRouterSchema,
 } from "./router-schemas.js";
 
@@ -100,7 +101,20 @@ export function neutronRouterRoutes(context: UseCaseContext) {
     acceptPythonBooleans(app);
     app.post<{ Body: RouterBodyInput }>(
       "/v2.0/routers",
-      { schema: { body: createRouterSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateRouter",
+          tags: ["Neutron"],
+          summary: "Create a router (a VPC without a CIDR)",
+          response: ok(neutronAnswers.router, 201),
+          body: createRouterSchema,
+        },
+        config: {
+          permission: act("vpc:routers:create"),
+          raises: ["neutronBadRequest", "networkNotFound", "neutronOverQuota"],
+          errors,
+        },
+      },
       async (request, reply) => {
         const created = await createRouter(context, callerOf(request), routerInput(request.body.router));
         return reply.code(201).send({ router: routerBody(created) });
@@ -108,7 +122,16 @@ export function neutronRouterRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: ListRoutersQuery }>(
       "/v2.0/routers",
-      { schema: { querystring: listRoutersQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListRouters",
+          tags: ["Neutron"],
+          summary: "List routers (every VPC of the project)",
+          response: ok(neutronAnswers.routers),
+          querystring: listRoutersQuerySchema,
+        },
+        config: { permission: act("vpc:routers:list"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const bodies = (await listRouters(context, caller)).map(routerBody);
@@ -118,7 +141,16 @@ export function neutronRouterRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: { router_id: string }; Querystring: ShowQuery }>(
       "/v2.0/routers/:router_id",
-      { schema: { querystring: showQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowRouter",
+          tags: ["Neutron"],
+          summary: "Show a router",
+          response: ok(neutronAnswers.router),
+          querystring: showQuerySchema,
+        },
+        config: { permission: act("vpc:routers:get"), raises: ["neutronRouterNotFound"], errors },
+      },
       async (request) => ({
         router: selectFields(
           routerBody(await showRouter(context, callerOf(request), request.params.router_id)),
@@ -128,7 +160,20 @@ export function neutronRouterRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { router_id: string }; Body: RouterBodyInput }>(
       "/v2.0/routers/:router_id",
-      { schema: { body: updateRouterSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdateRouter",
+          tags: ["Neutron"],
+          summary: "Update a router's name, description, external gateway or static routes",
+          response: ok(neutronAnswers.router),
+          body: updateRouterSchema,
+        },
+        config: {
+          permission: act("vpc:routers:update"),
+          raises: ["neutronRouterNotFound", "neutronBadRequest", "networkNotFound", "neutronRevisionMismatch"],
+          errors,
+        },
+      },
       async (request) => {
         const updated = await updateRouter(
           context,
@@ -142,7 +187,19 @@ export function neutronRouterRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { router_id: string } }>(
       "/v2.0/routers/:router_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeleteRouter",
+          tags: ["Neutron"],
+          summary: "Delete a router without subnets",
+          response: noContent,
+        },
+        config: {
+          permission: act("vpc:routers:delete"),
+          raises: ["neutronRouterNotFound", "neutronRouterInUse"],
+          errors,
+        },
+      },
       async (request, reply) => {
         await deleteRouter(context, callerOf(request), request.params.router_id);
         return reply.code(204).send();
@@ -150,7 +207,26 @@ export function neutronRouterRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { router_id: string }; Body: RouterInterfaceBody }>(
       "/v2.0/routers/:router_id/add_router_interface",
-      { schema: { body: routerInterfaceSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronAddRouterInterface",
+          tags: ["Neutron"],
+          summary: "Put a subnet on a router, by the subnet (its gateway) or by a port",
+          response: ok(neutronAnswers.routerInterface),
+          body: routerInterfaceSchema,
+        },
+        config: {
+          permission: act("vpc:routers:addRouterInterface"),
+          raises: [
+            "neutronRouterNotFound",
+            "neutronSubnetNotFound",
+            "portNotFound",
+            "neutronBadRequest",
+            "neutronPortInUse",
+          ],
+          errors,
+        },
+      },
       async (request) => {
         const made = await addRouterInterface(context, callerOf(request), request.params.router_id, {
           subnetId: request.body.subnet_id,
@@ -161,7 +237,26 @@ export function neutronRouterRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { router_id: string }; Body: RouterInterfaceBody }>(
       "/v2.0/routers/:router_id/remove_router_interface",
-      { schema: { body: routerInterfaceSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronRemoveRouterInterface",
+          tags: ["Neutron"],
+          summary: "Take a subnet off a router (an interface made from a port goes with its port)",
+          response: ok(neutronAnswers.routerInterface),
+          body: routerInterfaceSchema,
+        },
+        config: {
+          permission: act("vpc:routers:removeRouterInterface"),
+          raises: [
+            "neutronRouterNotFound",
+            "neutronSubnetNotFound",
+            "portNotFound",
+            "neutronRouterInterfaceNotFound",
+            "neutronBadRequest",
+          ],
+          errors,
+        },
+      },
       async (request) => {
         const removed = await removeRouterInterface(context, callerOf(request), request.params.router_id, {
           subnetId: request.body.subnet_id,

@@ -1,35 +1,36 @@
 import type { FastifyInstance } from "fastify";
 import type { Port } from "../../domain/model.js";
-import { isPairAddress } from "../../domain/net/cidr.js";
 import { isIpv4 } from "../../domain/net/ipv4.js";
 import { bindingProfileTooDeep, MAX_BINDING_PROFILE_DEPTH } from "../../domain/ports/binding-profile.js";
 import { isMac } from "../../domain/ports/mac.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { PortFilter } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
-import type { CreatePortInput } from "../../usecases/neutron/ports.js";
 import {
+  type CreatePortInput,
   createPorts,
   deletePort,
   listPorts,
-  type PairInput,
   showPort,
   updatePort,
 } from "../../usecases/neutron/ports.js";
 import { baseUrlOf } from "../base-url.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { sharedAnswers } from "../shared/answers.js";
+import { listOf } from "../shared/list-query.js";
+import { dhcpOptionInputs, pairInputs, portFilterOf, type RefuseAddress } from "../shared/port-inputs.js";
 import { collectionAnswer } from "./collection.js";
-import { dhcpOptionInputs, portBody } from "./mappers.js";
-import { acceptPythonBooleans, selectFields } from "./query.js";
+import { portBody } from "./mappers.js";
+import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
 import { expectedRevision } from "./revisions.js";
-import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
 import {
   type CreatePortBody,
   createPortSchema,
-  type FixedIpBody,
+  type FixedIpsBody,
   type ListPortsQuery,
   listPortsQuerySchema,
-  type PairBody,
   type PortCreatable,
   type UpdatePortBody,
   updatePortSchema,
@@ -41,41 +42,16 @@ const errors: RouteErrors = {
   busy: "neutronConflict",
 };
 
-function pairInputs(pairs: PairBody[] | undefined): PairInput[] | undefined {
-  return pairs?.map((pair) => {
-    if (!isPairAddress(pair.ip_address)) fail("neutronInvalidInput", `'${pair.ip_address}' is not a valid IP address.`);
-    if (pair.mac_address !== undefined && !isMac(pair.mac_address)) {
-      fail("neutronInvalidInput", `'${pair.mac_address}' is not a valid MAC address.`);
-    }
-    return { ipAddress: pair.ip_address, macAddress: pair.mac_address?.toLowerCase() };
-  });
-}
+const refuseAddress: RefuseAddress = (field, value) =>
+  fail("neutronInvalidInput", `'${value}' is not a valid ${field === "ip_address" ? "IP" : "MAC"} address.`);
 
 /** Neutron filters; an impossible one (another project, a malformed fixed_ips term) simply matches nothing. */
 function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefined {
   const owner = query.project_id ?? query.tenant_id;
   if (owner !== undefined && owner !== caller.projectId) return undefined;
-  const filter: PortFilter = {
-    projectId: caller.projectId,
-    name: query.name,
-    networkId: query.network_id,
-    deviceId: query.device_id,
-    deviceOwner: query.device_owner,
-    macAddress: query.mac_address?.toLowerCase(),
-    status: query.status,
-    adminStateUp: query.admin_state_up,
-    ids: query.id === undefined ? undefined : [query.id].flat(),
-    securityGroupIds: query.security_groups === undefined ? undefined : [query.security_groups].flat(),
-  };
-  for (const term of query.fixed_ips ?? []) {
-    const eq = term.indexOf("=");
-    const key = term.slice(0, eq);
-    const value = term.slice(eq + 1);
-    if (key === "ip_address") filter.ipAddress = value;
-    else if (key === "ip_address_substr") filter.ipAddressSubstring = value;
-    else if (key === "subnet_id") filter.fixedIpSubnetId = value;
-    else return undefined;
-  }
+  const filter = portFilterOf(caller, query);
+  if (!filter) return undefined;
+  filter.securityGroupIds = listOf(query.security_groups);
   // Every list is paged: without a limit a project's ports would come back in one answer of any size.
   filter.page = { limit: query.limit || DEFAULT_PORT_PAGE, marker: query.marker, reverse: query.page_reverse };
   return filter;
@@ -84,7 +60,7 @@ function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefin
 /** Ports per answer when the caller names no `limit`: the reference page's 2,000 (also the most with one). */
 const DEFAULT_PORT_PAGE = 2000;
 
-function fixedIpRequests(fixedIps: FixedIpBody[] | undefined) {
+function fixedIpRequests(fixedIps: FixedIpsBody | undefined) {
   return fixedIps?.map((fixedIp) => {
     if (fixedIp.ip_address !== undefined && !isIpv4(fixedIp.ip_address)) {
       fail("neutronInvalidInput", `'${fixedIp.ip_address}' is not a valid IP address.`);
@@ -110,7 +86,7 @@ function portInput(caller: Caller, port: PortCreatable): CreatePortInput {
     deviceOwner: port.device_owner ?? "",
     fixedIps: fixedIpRequests(port.fixed_ips),
     macAddress: port.mac_address?.toLowerCase(),
-    allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+    allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
     securityGroups: port.security_groups,
     portSecurityEnabled: port.port_security_enabled,
     extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
@@ -130,7 +106,16 @@ export function neutronRoutes(context: UseCaseContext) {
     acceptPythonBooleans(app);
     app.get<{ Querystring: ListPortsQuery }>(
       "/v2.0/ports",
-      { schema: { querystring: listPortsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListPorts",
+          tags: ["Neutron"],
+          summary: "List ports (filters, fields, sort keys, pages with links)",
+          response: ok(sharedAnswers.ports),
+          querystring: listPortsQuerySchema,
+        },
+        config: { permission: act("vpc:ports:get"), errors },
+      },
       async (request) => {
         const filter = portFilter(callerOf(request), request.query);
         if (filter && (request.query.sort_key !== undefined || request.query.changed_since !== undefined)) {
@@ -157,7 +142,16 @@ export function neutronRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: { port_id: string }; Querystring: ShowQuery }>(
       "/v2.0/ports/:port_id",
-      { schema: { querystring: showQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowPort",
+          tags: ["Neutron"],
+          summary: "Show a port (only the `fields` asked for, if any)",
+          response: ok(sharedAnswers.port),
+          querystring: showQuerySchema,
+        },
+        config: { permission: act("vpc:ports:get"), raises: ["portNotFound"], errors },
+      },
       async (request) => ({
         port: selectFields(
           portBody(await showPort(context, callerOf(request), request.params.port_id)),
@@ -167,7 +161,32 @@ export function neutronRoutes(context: UseCaseContext) {
     );
     app.post<{ Body: CreatePortBody }>(
       "/v2.0/ports",
-      { schema: { body: createPortSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreatePort",
+          tags: ["Neutron"],
+          summary: "Create a port (plain or neutron:VIP_PORT), or several at once (all or none)",
+          response: ok(sharedAnswers.port, 201),
+          body: createPortSchema,
+        },
+        config: {
+          permission: act("vpc:ports:create"),
+          raises: [
+            "neutronInvalidInput",
+            "networkNotFound",
+            "neutronInvalidIpForSubnet",
+            "neutronIpInUse",
+            "neutronIpExhausted",
+            "neutronPairsExhausted",
+            "neutronSgNotFound",
+            "neutronPortSecurityRequired",
+            "neutronMacInUse",
+            "neutronPolicyDenied",
+            "portNotFound",
+          ],
+          errors,
+        },
+      },
       async (request, reply) => {
         const caller = callerOf(request);
         const { port, ports } = request.body;
@@ -179,7 +198,31 @@ export function neutronRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { port_id: string }; Body: UpdatePortBody }>(
       "/v2.0/ports/:port_id",
-      { schema: { body: updatePortSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdatePort",
+          tags: ["Neutron"],
+          summary: "Update a port's name, description, admin state, fixed IPs, groups or allowed address pairs",
+          response: ok(sharedAnswers.port),
+          body: updatePortSchema,
+        },
+        config: {
+          permission: act("vpc:ports:update"),
+          raises: [
+            "portNotFound",
+            "neutronInvalidInput",
+            "neutronPairsExhausted",
+            "neutronSgNotFound",
+            "neutronPortSecurityRequired",
+            "neutronPortHasSecurityGroup",
+            "neutronIpInUse",
+            "neutronIpExhausted",
+            "neutronInvalidIpForSubnet",
+            "neutronRevisionMismatch",
+          ],
+          errors,
+        },
+      },
       async (request) => {
         const { port } = request.body;
         refuseDeepProfile(port["binding:profile"]);
@@ -192,7 +235,7 @@ export function neutronRoutes(context: UseCaseContext) {
             description: port.description,
             adminStateUp: port.admin_state_up,
             fixedIps: fixedIpRequests(port.fixed_ips),
-            allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+            allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
             securityGroups: port.security_groups,
             portSecurityEnabled: port.port_security_enabled,
             extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
@@ -205,7 +248,15 @@ export function neutronRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { port_id: string } }>(
       "/v2.0/ports/:port_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeletePort",
+          tags: ["Neutron"],
+          summary: "Delete a port (a VIP port's bindings go with it)",
+          response: noContent,
+        },
+        config: { permission: act("vpc:ports:delete"), raises: ["portNotFound", "neutronPortInUse"], errors },
+      },
       async (request, reply) => {
         await deletePort(context, callerOf(request), request.params.port_id);
         return reply.code(204).send();

@@ -1,21 +1,14 @@
 import type { SecurityGroupRule } from "../../domain/security-groups/model.js";
 import type { SecurityGroupView } from "../../usecases/security-groups/groups.js";
-import { vpcTime } from "../vpc/mappers.js";
+import { ruleMatchBody } from "../shared/security-group-rules.js";
+import { vpcTime } from "../shared/vpc-time.js";
 
 export function neutronRuleBody(rule: SecurityGroupRule) {
   return {
     id: rule.id,
     tenant_id: rule.projectId,
     project_id: rule.projectId,
-    security_group_id: rule.securityGroupId,
-    direction: rule.direction,
-    ethertype: rule.ethertype,
-    protocol: rule.protocol,
-    port_range_min: rule.portRangeMin,
-    port_range_max: rule.portRangeMax,
-    remote_ip_prefix: rule.remoteIpPrefix,
-    remote_group_id: rule.remoteGroupId,
-    remote_address_group_id: null,
+    ...ruleMatchBody(rule),
     description: rule.description,
     revision_number: rule.revisionNumber,
     created_at: vpcTime(rule.createdAt),

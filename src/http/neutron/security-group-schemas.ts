@@ -1,3 +1,4 @@
+import { stringOrList } from "../shared/list-query.js";
 import { listControlsSchema } from "./collection.js";
 import { fieldsQuery } from "./query.js";
 
@@ -20,11 +21,6 @@ export const neutronUpdateSecurityGroupSchema = {
 export interface NeutronSecurityGroupBody {
   security_group: { name?: string; description?: string };
 }
-
-/** One value or a list (`?id=a&id=b`), bounded. */
-const stringOrList = {
-  anyOf: [{ type: "string" }, { type: "array", maxItems: 1000, items: { type: "string" } }],
-} as const;
 
 const paging = {
   ...listControlsSchema,

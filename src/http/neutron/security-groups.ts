@@ -15,12 +15,15 @@ import {
   listSecurityGroupRules,
   showSecurityGroupRule,
 } from "../../usecases/security-groups/rules.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
-import { ruleRequest } from "../vpc/security-groups.js";
+import { sharedAnswers } from "../shared/answers.js";
+import { listOf } from "../shared/list-query.js";
+import { ruleRequest } from "../shared/security-group-rules.js";
 import { collectionAnswer } from "./collection.js";
-import { acceptPythonBooleans, selectFields } from "./query.js";
+import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
 import { expectedRevision } from "./revisions.js";
-import { type ShowQuery, showQuerySchema } from "./router-schemas.js";
 import { neutronRuleBody, neutronSecurityGroupBody } from "./security-group-mappers.js";
 import {
   type NeutronCreateRuleBody,
@@ -42,15 +45,26 @@ function foreign(caller: Caller, query: { tenant_id?: string; project_id?: strin
   return owner !== undefined && owner !== caller.projectId;
 }
 
-const ids = (id: string | string[] | undefined) => (id === undefined ? undefined : [id].flat());
-
 /** Neutron `/v2.0/security-groups` and `/v2.0/security-group-rules`. */
 export function neutronSecurityGroupRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     acceptPythonBooleans(app);
     app.post<{ Body: NeutronSecurityGroupBody }>(
       "/v2.0/security-groups",
-      { schema: { body: neutronCreateSecurityGroupSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateSecurityGroup",
+          tags: ["Neutron"],
+          summary: "Create a security group",
+          response: ok(sharedAnswers.securityGroup, 201),
+          body: neutronCreateSecurityGroupSchema,
+        },
+        config: {
+          permission: act("vpc:securityGroups:create"),
+          raises: ["neutronSgDefaultExists", "neutronInvalidInput"],
+          errors,
+        },
+      },
       async (request, reply) => {
         const { security_group: group } = request.body;
         const view = await createSecurityGroup(
@@ -64,13 +78,22 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: NeutronListSecurityGroupsQuery }>(
       "/v2.0/security-groups",
-      { schema: { querystring: neutronListSecurityGroupsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListSecurityGroups",
+          tags: ["Neutron"],
+          summary: "List security groups",
+          response: ok(sharedAnswers.securityGroups),
+          querystring: neutronListSecurityGroupsQuerySchema,
+        },
+        config: { permission: act("vpc:securityGroups:get"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const { query } = request;
         if (foreign(caller, query)) return { security_groups: [] };
         const views = await listSecurityGroups(context, caller, {
-          ids: ids(query.id),
+          ids: listOf(query.id),
           name: query.name,
           description: query.description,
         });
@@ -79,7 +102,16 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: { id: string }; Querystring: ShowQuery }>(
       "/v2.0/security-groups/:id",
-      { schema: { querystring: showQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowSecurityGroup",
+          tags: ["Neutron"],
+          summary: "Show a security group",
+          response: ok(sharedAnswers.securityGroup),
+          querystring: showQuerySchema,
+        },
+        config: { permission: act("vpc:securityGroups:get"), raises: ["neutronSgNotFound"], errors },
+      },
       async (request) => ({
         security_group: selectFields(
           neutronSecurityGroupBody(await showSecurityGroup(context, callerOf(request), request.params.id, ERR)),
@@ -89,7 +121,25 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: { id: string }; Body: NeutronSecurityGroupBody }>(
       "/v2.0/security-groups/:id",
-      { schema: { body: neutronUpdateSecurityGroupSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronUpdateSecurityGroup",
+          tags: ["Neutron"],
+          summary: "Update a security group's name or description",
+          response: ok(sharedAnswers.securityGroup),
+          body: neutronUpdateSecurityGroupSchema,
+        },
+        config: {
+          permission: act("vpc:securityGroups:update"),
+          raises: [
+            "neutronSgNotFound",
+            "neutronSgDefaultUnchangeable",
+            "neutronSgDefaultExists",
+            "neutronRevisionMismatch",
+          ],
+          errors,
+        },
+      },
       async (request) => {
         const { security_group: group } = request.body;
         const view = await updateSecurityGroup(
@@ -105,7 +155,19 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { id: string } }>(
       "/v2.0/security-groups/:id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeleteSecurityGroup",
+          tags: ["Neutron"],
+          summary: "Delete a security group (its rules go with it)",
+          response: noContent,
+        },
+        config: {
+          permission: act("vpc:securityGroups:delete"),
+          raises: ["neutronSgNotFound", "neutronSgDefaultUndeletable", "neutronSgInUse"],
+          errors,
+        },
+      },
       async (request, reply) => {
         await deleteSecurityGroup(context, callerOf(request), request.params.id, ERR);
         return reply.code(204).send();
@@ -114,7 +176,20 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
 
     app.post<{ Body: NeutronCreateRuleBody }>(
       "/v2.0/security-group-rules",
-      { schema: { body: neutronCreateRuleSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronCreateSecurityGroupRule",
+          tags: ["Neutron"],
+          summary: "Add a rule to a security group",
+          response: ok(sharedAnswers.securityGroupRule, 201),
+          body: neutronCreateRuleSchema,
+        },
+        config: {
+          permission: act("vpc:securityGroupRules:create"),
+          raises: ["neutronInvalidInput", "neutronSgNotFound", "neutronSgRuleExists"],
+          errors,
+        },
+      },
       async (request, reply) => {
         const given = request.body.security_group_rule;
         if (given.remote_address_group_id) {
@@ -128,13 +203,22 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Querystring: NeutronListRulesQuery }>(
       "/v2.0/security-group-rules",
-      { schema: { querystring: neutronListRulesQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronListSecurityGroupRules",
+          tags: ["Neutron"],
+          summary: "List security group rules",
+          response: ok(sharedAnswers.securityGroupRules),
+          querystring: neutronListRulesQuerySchema,
+        },
+        config: { permission: act("vpc:securityGroupRules:get"), errors },
+      },
       async (request) => {
         const caller = callerOf(request);
         const { query } = request;
         if (foreign(caller, query)) return { security_group_rules: [] };
         const rules = await listSecurityGroupRules(context, caller, {
-          ids: ids(query.id),
+          ids: listOf(query.id),
           securityGroupId: query.security_group_id,
           direction: query.direction,
           ethertype: query.ethertype,
@@ -149,7 +233,16 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: { id: string }; Querystring: ShowQuery }>(
       "/v2.0/security-group-rules/:id",
-      { schema: { querystring: showQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "neutronShowSecurityGroupRule",
+          tags: ["Neutron"],
+          summary: "Show a security group rule",
+          response: ok(sharedAnswers.securityGroupRule),
+          querystring: showQuerySchema,
+        },
+        config: { permission: act("vpc:securityGroupRules:get"), raises: ["neutronSgRuleNotFound"], errors },
+      },
       async (request) => ({
         security_group_rule: selectFields(
           neutronRuleBody(await showSecurityGroupRule(context, callerOf(request), request.params.id, ERR)),
@@ -159,7 +252,15 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: { id: string } }>(
       "/v2.0/security-group-rules/:id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "neutronDeleteSecurityGroupRule",
+          tags: ["Neutron"],
+          summary: "Delete a security group rule",
+          response: noContent,
+        },
+        config: { permission: act("vpc:securityGroupRules:delete"), raises: ["neutronSgRuleNotFound"], errors },
+      },
       async (request, reply) => {
         await deleteSecurityGroupRule(context, callerOf(request), request.params.id, ERR);
         return reply.code(204).send();

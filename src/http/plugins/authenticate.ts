@@ -3,7 +3,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import { authenticateSignature, authenticateToken, type IdentityCache } from "../../usecases/iam/authenticate.js";
 import { allows } from "../../usecases/iam/permissions.js";
-import { actionsOf, deniedErrorOf, permissionOf } from "../openapi/permissions.js";
+import { actionsOf, deniedErrorOf, isPublic, permissionOf } from "../permission.js";
 import { parseBodyAfterAuthentication } from "./body-parsing.js";
 
 function headerOf(request: FastifyRequest) {
@@ -35,12 +35,11 @@ async function resolveCaller(context: UseCaseContext, cache: IdentityCache, requ
   });
 }
 
-/** The route's entry in the permissions table, judged against the caller's roles; 403 in the service's envelope. */
+/** The route's declared permission, judged against the caller's roles; 403 in the service's envelope. */
 function checkPermission(request: FastifyRequest): void {
   const caller = request.caller as Caller;
-  const routeUrl = request.routeOptions.url ?? "";
-  // A route missing from the table is for administrators only (a test keeps the table complete).
-  const permission = permissionOf(request.method, routeUrl) ?? { kind: "admin" };
+  // A route that declares none is for administrators only (a test checks every route declares one).
+  const permission = permissionOf(request.routeOptions.config);
   const denied = deniedErrorOf(request.routeOptions.config);
   switch (permission.kind) {
     case "public":
@@ -60,14 +59,14 @@ function checkPermission(request: FastifyRequest): void {
 /**
  * Runs once the body is read (signatures cover it): authenticates the caller, then applies the rules every route
  * shares, in the cloud's order: the path's project must be the caller's, the caller's roles must allow the route's
- * action (src/http/openapi/permissions.ts), then the body must parse.
+ * action (the route's `config.permission`), then the body must parse.
  */
 export function registerAuthentication(app: FastifyInstance, context: UseCaseContext, cache: IdentityCache): void {
   app.addHook("preValidation", async (request) => {
     // As the cloud's API gateway: an unknown route is 404 APIGW.0101 before any credentials are looked at.
     if (request.is404) return;
     const config = request.routeOptions.config;
-    if (!config.public) {
+    if (!isPublic(config)) {
       request.caller = await resolveCaller(context, cache, request);
       const pathProject = (request.params as Record<string, string> | undefined)?.project_id;
       if (pathProject !== undefined && pathProject !== request.caller.projectId && config.errors?.projectMismatch) {

@@ -1,24 +1,23 @@
 import fastifySwagger from "@fastify/swagger";
 import type { FastifyInstance, RouteOptions } from "fastify";
 import type { ErrorId } from "../../errors/registry.js";
+import { empty, ok, textAnswer } from "../openapi/answers.js";
 import { docsPage } from "../openapi/docs-page.js";
 import { envelopeSchema, errorResponses } from "../openapi/error-responses.js";
-import { operationDoc } from "../openapi/operations.js";
-import { deniedErrorOf, permissionOf } from "../openapi/permissions.js";
-import { RESPONSES } from "../openapi/response-shapes.js";
+import { deniedErrorOf, isPublic, PUBLIC, permissionOf } from "../permission.js";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 /** Every registry error a route can answer: its use case's, its service's edge errors, and the gateway's. */
 export function routeErrorIds(method: string, url: string, config: RouteOptions["config"]): ErrorId[] {
-  const ids = new Set<ErrorId>(operationDoc(method, url)?.errors ?? []);
+  const ids = new Set<ErrorId>(config?.raises ?? []);
   const errors = config?.errors;
   ids.add("malformedRequest");
   ids.add("requestTooLarge");
   ids.add("throttled");
-  if (!config?.public) ids.add("authenticationFailed");
-  const permission = permissionOf(method, url);
-  if (!config?.public && permission?.kind !== "public" && permission?.kind !== "self") ids.add(deniedErrorOf(config));
+  if (!isPublic(config)) ids.add("authenticationFailed");
+  const permission = permissionOf(config);
+  if (permission.kind !== "public" && permission.kind !== "self") ids.add(deniedErrorOf(config));
   if (errors) {
     ids.add(errors.invalid);
     ids.add(errors.internal);
@@ -31,24 +30,14 @@ export function routeErrorIds(method: string, url: string, config: RouteOptions[
   return [...ids];
 }
 
-function successResponse(method: string, url: string): Record<string, unknown> {
-  const doc = operationDoc(method, url);
-  const status = String(doc?.status ?? 200);
-  const shape = RESPONSES[doc?.response ?? "empty"];
-  if (status === "204") return { [status]: { type: "null", description: "No content" } };
-  if (doc?.response === "text") {
-    const type = doc.contentType ?? "text/plain";
-    return { [status]: { description: "OK", content: { [type]: { schema: shape } } } };
-  }
-  return { [status]: { description: "OK", ...shape } };
-}
-
 /**
- * `GET /openapi.json` and `GET /docs`: the document is built by @fastify/swagger from the same route schemas Fastify
- * validates requests with; this adds the names, answers and error codes each route declares elsewhere.
- * Register before any route (it collects them as they are added).
+ * `GET /openapi.json` and `GET /docs`: the document is built by @fastify/swagger from what each route declares where
+ * it is registered (its validating schemas, `operationId`, summary, tags and successful answers); this adds the error
+ * answers its config implies. Register before any route (it collects them as they are added).
  */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  // `schema.response` documents the answers; they are sent as the mappers build them, never trimmed to the schema.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
@@ -80,29 +69,45 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     },
     transform: ({ schema, url, route }) => {
       const method = String(route.method);
-      const doc = operationDoc(method, url);
-      const responses = {
-        ...errorResponses(routeErrorIds(method, url, route.config)),
-        ...successResponse(method, url),
-      };
       return {
         url,
         schema: {
           ...(schema ?? {}),
-          operationId: route.config?.operationId,
-          tags: [doc?.tag ?? "Other"],
-          ...(doc ? { summary: doc.summary } : {}),
-          ...(route.config?.public ? { security: [] } : {}),
-          response: responses,
+          ...(isPublic(route.config) ? { security: [] } : {}),
+          response: { ...errorResponses(routeErrorIds(method, url, route.config)), ...(schema?.response ?? {}) },
         },
       };
     },
   });
   const gatewayErrors = { invalid: "malformedRequest", internal: "gatewayInternal", busy: "gatewayInternal" } as const;
-  app.get("/openapi.json", { config: { public: true, errors: gatewayErrors } }, async () => app.swagger());
+  app.get(
+    "/openapi.json",
+    {
+      schema: {
+        operationId: "showOpenApiDocument",
+        tags: ["Operations"],
+        summary: "This document",
+        response: ok(empty),
+      },
+      config: { permission: PUBLIC, errors: gatewayErrors },
+    },
+    async () => app.swagger(),
+  );
   let page: string | undefined;
-  app.get("/docs", { config: { public: true, errors: gatewayErrors } }, async (_request, reply) => {
-    page ??= docsPage(app.swagger() as Record<string, unknown>);
-    return reply.type("text/html; charset=utf-8").send(page);
-  });
+  app.get(
+    "/docs",
+    {
+      schema: {
+        operationId: "showDocs",
+        tags: ["Operations"],
+        summary: "This document as an HTML page",
+        response: textAnswer("text/html"),
+      },
+      config: { permission: PUBLIC, errors: gatewayErrors },
+    },
+    async (_request, reply) => {
+      page ??= docsPage(app.swagger() as Record<string, unknown>);
+      return reply.type("text/html; charset=utf-8").send(page);
+    },
+  );
 }

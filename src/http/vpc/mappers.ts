@@ -1,10 +1,6 @@
 import type { Port, Subnet, Vpc } from "../../domain/model.js";
 import { primaryFixedIp } from "../../domain/ports/port-changes.js";
-
-/** VPC and Neutron timestamps: UTC, seconds, no zone suffix. */
-export function vpcTime(iso: string): string {
-  return iso.slice(0, 19);
-}
+import { vpcTime } from "../shared/vpc-time.js";
 
 export function vpcBody(vpc: Vpc) {
   return {

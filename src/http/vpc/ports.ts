@@ -1,14 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { type Port, VIP_DEVICE_OWNER } from "../../domain/model.js";
-import { isPairAddress } from "../../domain/net/cidr.js";
 import { isIpv4 } from "../../domain/net/ipv4.js";
-import type { PairInput } from "../../domain/ports/address-pairs.js";
 import { bindingProfileTooDeep, MAX_BINDING_PROFILE_DEPTH } from "../../domain/ports/binding-profile.js";
-import { isMac } from "../../domain/ports/mac.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { ErrorId } from "../../errors/registry.js";
-import type { PortFilter } from "../../store/store.js";
-import type { Caller, UseCaseContext } from "../../usecases/context.js";
+import type { UseCaseContext } from "../../usecases/context.js";
 import {
   createPort,
   deletePort,
@@ -18,14 +14,17 @@ import {
   showPort,
   updatePort,
 } from "../../usecases/shared/ports.js";
-import { dhcpOptionInputs } from "../neutron/mappers.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { sharedAnswers } from "../shared/answers.js";
+import { dhcpOptionInputs, pairInputs, portFilterOf, type RefuseAddress } from "../shared/port-inputs.js";
+import { fixedIpsBody, pairsBody } from "../shared/port-mappers.js";
 import {
   type CreatePortV1Body,
   createPortV1Schema,
   type ListPortsV1Query,
   listPortsV1QuerySchema,
-  type PairBody,
   type UpdatePortV1Body,
   updatePortV1Schema,
 } from "./port-schemas.js";
@@ -66,16 +65,13 @@ export function portV1Body(port: Port) {
     network_id: port.networkId,
     admin_state_up: port.adminStateUp,
     mac_address: port.macAddress,
-    fixed_ips: port.fixedIps.map((ip) => ({ subnet_id: ip.subnetId, ip_address: ip.ipAddress })),
+    fixed_ips: fixedIpsBody(port),
     device_id: port.deviceId,
     device_owner: port.deviceOwner,
     tenant_id: port.projectId,
     status: port.status,
     security_groups: port.securityGroupIds,
-    allowed_address_pairs: port.allowedAddressPairs.map((pair) => ({
-      ip_address: pair.ipAddress,
-      mac_address: pair.macAddress,
-    })),
+    allowed_address_pairs: pairsBody(port),
     extra_dhcp_opts: port.extraDhcpOpts.map((option) => ({ opt_name: option.optName, opt_value: option.optValue })),
     "binding:vnic_type": "normal",
     dns_assignment: [],
@@ -89,46 +85,28 @@ export function portV1Body(port: Port) {
   };
 }
 
-function pairInputs(pairs: PairBody[] | undefined): PairInput[] | undefined {
-  return pairs?.map((pair) => {
-    if (!isPairAddress(pair.ip_address)) fail("portInvalidParameter", `ip_address ${pair.ip_address} is invalid.`);
-    if (pair.mac_address !== undefined && !isMac(pair.mac_address)) {
-      fail("portInvalidParameter", `mac_address ${pair.mac_address} is invalid.`);
-    }
-    return { ipAddress: pair.ip_address, macAddress: pair.mac_address?.toLowerCase() };
-  });
-}
-
-function portFilter(caller: Caller, query: ListPortsV1Query): PortFilter | undefined {
-  const filter: PortFilter = {
-    projectId: caller.projectId,
-    name: query.name,
-    networkId: query.network_id,
-    deviceId: query.device_id,
-    deviceOwner: query.device_owner,
-    macAddress: query.mac_address?.toLowerCase(),
-    status: query.status,
-    adminStateUp: query.admin_state_up,
-    ids: query.id === undefined ? undefined : [query.id].flat(),
-    page: { limit: query.limit || 2000, marker: query.marker },
-  };
-  for (const term of query.fixed_ips ?? []) {
-    const eq = term.indexOf("=");
-    const key = term.slice(0, eq);
-    const value = term.slice(eq + 1);
-    if (key === "ip_address") filter.ipAddress = value;
-    else if (key === "subnet_id") filter.fixedIpSubnetId = value;
-    else return undefined;
-  }
-  return filter;
-}
+const refuseAddress: RefuseAddress = (field, value) => fail("portInvalidParameter", `${field} ${value} is invalid.`);
 
 /** `/v1/{project_id}/ports`: the same ports as Neutron's `/v2.0/ports`, in the VPC v1 service's shapes and codes. */
 export function vpcPortRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.post<{ Params: ProjectParams; Body: CreatePortV1Body }>(
       "/v1/:project_id/ports",
-      { schema: { body: createPortV1Schema }, config: { errors } },
+      {
+        schema: {
+          operationId: "createPort",
+          tags: ["VPC"],
+          summary: "Create a port (plain or neutron:VIP_PORT) on a subnet",
+          response: ok(sharedAnswers.port),
+          body: createPortV1Schema,
+        },
+        config: {
+          // Chosen: the reference's permission pages list Neutron's port actions; the v1 API uses the same.
+          permission: act("vpc:ports:create"),
+          raises: ["subnetNotFound", "privateIpInvalidAddress", "privateIpInUse", "privateIpExhausted"],
+          errors,
+        },
+      },
       async (request) => {
         const { port } = request.body;
         const caller = callerOf(request);
@@ -154,7 +132,7 @@ export function vpcPortRoutes(context: UseCaseContext) {
             adminStateUp: port.admin_state_up ?? true,
             deviceOwner: owner,
             fixedIp: fixedIp && { subnetId: fixedIp.subnet_id, ipAddress: fixedIp.ip_address },
-            allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+            allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
             extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
             bindingProfile: port["binding:profile"],
           },
@@ -165,22 +143,44 @@ export function vpcPortRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams; Querystring: ListPortsV1Query }>(
       "/v1/:project_id/ports",
-      { schema: { querystring: listPortsV1QuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "listPorts",
+          tags: ["VPC"],
+          summary: "List ports",
+          response: ok(sharedAnswers.ports),
+          querystring: listPortsV1QuerySchema,
+        },
+        config: { permission: act("vpc:ports:get"), errors },
+      },
       async (request) => {
-        const filter = portFilter(callerOf(request), request.query);
+        const filter = portFilterOf(callerOf(request), request.query);
+        if (filter) filter.page = { limit: request.query.limit || 2000, marker: request.query.marker };
         return { ports: (filter ? await listPorts(context, filter) : []).map(portV1Body) };
       },
     );
     app.get<{ Params: ProjectParams & { port_id: string } }>(
       "/v1/:project_id/ports/:port_id",
-      { config: { errors } },
+      {
+        schema: { operationId: "showPort", tags: ["VPC"], summary: "Show a port", response: ok(sharedAnswers.port) },
+        config: { permission: act("vpc:ports:get"), raises: ["portNotFoundV1"], errors },
+      },
       async (request) => ({
         port: portV1Body(await showPort(context, callerOf(request), request.params.port_id, vpcPortRefusals)),
       }),
     );
     app.put<{ Params: ProjectParams & { port_id: string }; Body: UpdatePortV1Body }>(
       "/v1/:project_id/ports/:port_id",
-      { schema: { body: updatePortV1Schema }, config: { errors } },
+      {
+        schema: {
+          operationId: "updatePort",
+          tags: ["VPC"],
+          summary: "Update a port's name or allowed address pairs",
+          response: ok(sharedAnswers.port),
+          body: updatePortV1Schema,
+        },
+        config: { permission: act("vpc:ports:update"), raises: ["portNotFoundV1"], errors },
+      },
       async (request) => {
         const { port } = request.body;
         const updated = await updatePort(
@@ -189,7 +189,7 @@ export function vpcPortRoutes(context: UseCaseContext) {
           request.params.port_id,
           {
             name: port.name,
-            allowedAddressPairs: pairInputs(port.allowed_address_pairs),
+            allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
             extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
           },
           vpcPortRefusals,
@@ -199,7 +199,15 @@ export function vpcPortRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: ProjectParams & { port_id: string } }>(
       "/v1/:project_id/ports/:port_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "deletePort",
+          tags: ["VPC"],
+          summary: "Delete a port no device owns",
+          response: noContent,
+        },
+        config: { permission: act("vpc:ports:delete"), raises: ["portNotFoundV1", "portInUseV1"], errors },
+      },
       async (request, reply) => {
         await deletePort(context, callerOf(request), request.params.port_id, vpcPortRefusals);
         return reply.code(204).send();

@@ -2,7 +2,10 @@ import type { FastifyInstance } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
 import type { UseCaseContext } from "../../usecases/context.js";
 import { projectQuotaUsage, type QuotaUsage } from "../../usecases/quotas.js";
+import { ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { vpcAnswers } from "./answers.js";
 
 const errors: RouteErrors = {
   invalid: "quotaInvalidType",
@@ -31,7 +34,17 @@ export function vpcQuotaRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.get<{ Params: { project_id: string }; Querystring: { type?: string } }>(
       "/v1/:project_id/quotas",
-      { schema: { querystring: { type: "object", properties: { type: { type: "string" } } } }, config: { errors } },
+      {
+        schema: {
+          operationId: "showQuota",
+          tags: ["VPC"],
+          summary: "Show the project's VPC quotas and their use",
+          response: ok(vpcAnswers.quotas),
+          querystring: { type: "object", properties: { type: { type: "string" } } },
+        },
+        // Chosen, after the VPC service's own actions.
+        config: { permission: act("vpc:quotas:list"), errors },
+      },
       async (request) => {
         const all = resources(await projectQuotaUsage(context, callerOf(request)));
         const { type } = request.query;

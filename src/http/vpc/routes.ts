@@ -6,7 +6,10 @@ import type { UseCaseContext } from "../../usecases/context.js";
 import { assignPrivateIps, deletePrivateIp, listPrivateIps, showPrivateIp } from "../../usecases/vpc/private-ips.js";
 import { createSubnet, deleteSubnet, listSubnets, showSubnet } from "../../usecases/vpc/subnets.js";
 import { createVpc, deleteVpc, listVpcs, showVpc } from "../../usecases/vpc/vpcs.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { vpcAnswers } from "./answers.js";
 import { privateIpBody, subnetBody, vpcBody } from "./mappers.js";
 import {
   type AssignPrivateIpsBody,
@@ -41,7 +44,20 @@ export function vpcRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.post<{ Params: ProjectParams; Body: CreateVpcBody }>(
       "/v1/:project_id/vpcs",
-      { schema: { body: createVpcSchema }, config: { errors: vpcErrors } },
+      {
+        schema: {
+          operationId: "createVpc",
+          tags: ["VPC"],
+          summary: "Create a VPC",
+          response: ok(vpcAnswers.vpc),
+          body: createVpcSchema,
+        },
+        config: {
+          permission: act("vpc:vpcs:create"),
+          raises: ["vpcQuotaExceeded", "vpcNameExists"],
+          errors: vpcErrors,
+        },
+      },
       async (request) => {
         const { vpc } = request.body;
         const created = await createVpc(context, callerOf(request), {
@@ -54,19 +70,39 @@ export function vpcRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams; Querystring: PageQuery }>(
       "/v1/:project_id/vpcs",
-      { schema: { querystring: pageQuerySchema }, config: { errors: vpcErrors } },
+      {
+        schema: {
+          operationId: "listVpcs",
+          tags: ["VPC"],
+          summary: "List VPCs",
+          response: ok(vpcAnswers.vpcs),
+          querystring: pageQuerySchema,
+        },
+        config: { permission: act("vpc:vpcs:list"), errors: vpcErrors },
+      },
       async (request) => ({
         vpcs: (await listVpcs(context, callerOf(request), page(request.query))).map(vpcBody),
       }),
     );
     app.get<{ Params: ProjectParams & { vpc_id: string } }>(
       "/v1/:project_id/vpcs/:vpc_id",
-      { config: { errors: vpcErrors } },
+      {
+        schema: { operationId: "showVpc", tags: ["VPC"], summary: "Show a VPC", response: ok(vpcAnswers.vpc) },
+        config: { permission: act("vpc:vpcs:get"), raises: ["vpcNotFound"], errors: vpcErrors },
+      },
       async (request) => ({ vpc: vpcBody(await showVpc(context, callerOf(request), request.params.vpc_id)) }),
     );
     app.delete<{ Params: ProjectParams & { vpc_id: string } }>(
       "/v1/:project_id/vpcs/:vpc_id",
-      { config: { errors: vpcErrors } },
+      {
+        schema: {
+          operationId: "deleteVpc",
+          tags: ["VPC"],
+          summary: "Delete a VPC without subnets",
+          response: noContent,
+        },
+        config: { permission: act("vpc:vpcs:delete"), raises: ["vpcNotFound", "vpcHasSubnets"], errors: vpcErrors },
+      },
       async (request, reply) => {
         await deleteVpc(context, callerOf(request), request.params.vpc_id);
         return reply.code(204).send();
@@ -75,7 +111,20 @@ export function vpcRoutes(context: UseCaseContext) {
 
     app.post<{ Params: ProjectParams; Body: CreateSubnetBody }>(
       "/v1/:project_id/subnets",
-      { schema: { body: createSubnetSchema }, config: { errors: subnetErrors } },
+      {
+        schema: {
+          operationId: "createSubnet",
+          tags: ["VPC"],
+          summary: "Create a subnet (also a Neutron network)",
+          response: ok(vpcAnswers.subnet),
+          body: createSubnetSchema,
+        },
+        config: {
+          permission: act("vpc:subnets:create"),
+          raises: ["subnetInvalidCidr", "vpcNotFound", "subnetOutsideVpc", "subnetConflict"],
+          errors: subnetErrors,
+        },
+      },
       async (request) => {
         const { subnet } = request.body;
         if (!isIpv4(subnet.gateway_ip)) fail("subnetInvalidParameter", `gateway_ip ${subnet.gateway_ip} is invalid.`);
@@ -100,7 +149,16 @@ export function vpcRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams; Querystring: PageQuery }>(
       "/v1/:project_id/subnets",
-      { schema: { querystring: pageQuerySchema }, config: { errors: subnetErrors } },
+      {
+        schema: {
+          operationId: "listSubnets",
+          tags: ["VPC"],
+          summary: "List subnets",
+          response: ok(vpcAnswers.subnets),
+          querystring: pageQuerySchema,
+        },
+        config: { permission: act("vpc:subnets:get"), errors: subnetErrors },
+      },
       async (request) => {
         const subnets = await listSubnets(context, callerOf(request), {
           vpcId: request.query.vpc_id,
@@ -111,14 +169,29 @@ export function vpcRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams & { subnet_id: string } }>(
       "/v1/:project_id/subnets/:subnet_id",
-      { config: { errors: subnetErrors } },
+      {
+        schema: { operationId: "showSubnet", tags: ["VPC"], summary: "Show a subnet", response: ok(vpcAnswers.subnet) },
+        config: { permission: act("vpc:subnets:get"), raises: ["subnetNotFound"], errors: subnetErrors },
+      },
       async (request) => ({
         subnet: subnetBody(await showSubnet(context, callerOf(request), request.params.subnet_id)),
       }),
     );
     app.delete<{ Params: ProjectParams & { vpc_id: string; subnet_id: string } }>(
       "/v1/:project_id/vpcs/:vpc_id/subnets/:subnet_id",
-      { config: { errors: subnetErrors } },
+      {
+        schema: {
+          operationId: "deleteSubnet",
+          tags: ["VPC"],
+          summary: "Delete a subnet without ports in use",
+          response: noContent,
+        },
+        config: {
+          permission: act("vpc:subnets:delete"),
+          raises: ["subnetNotFound", "subnetNotInVpc", "subnetUsedByServers", "subnetHasPorts"],
+          errors: subnetErrors,
+        },
+      },
       async (request, reply) => {
         await deleteSubnet(context, callerOf(request), request.params.vpc_id, request.params.subnet_id);
         return reply.code(204).send();
@@ -127,7 +200,20 @@ export function vpcRoutes(context: UseCaseContext) {
 
     app.post<{ Params: ProjectParams; Body: AssignPrivateIpsBody }>(
       "/v1/:project_id/privateips",
-      { schema: { body: assignPrivateIpsSchema }, config: { errors: privateIpErrors } },
+      {
+        schema: {
+          operationId: "createPrivateip",
+          tags: ["VPC"],
+          summary: "Assign private IPs, given or automatic",
+          response: ok(vpcAnswers.privateips),
+          body: assignPrivateIpsSchema,
+        },
+        config: {
+          permission: act("vpc:privateIps:create"),
+          raises: ["privateIpSubnetNotFound", "privateIpInUse", "privateIpExhausted"],
+          errors: privateIpErrors,
+        },
+      },
       async (request) => {
         const requests = request.body.privateips.map((entry) => {
           const ipAddress = entry.ip_address === "" ? undefined : entry.ip_address;
@@ -144,8 +230,18 @@ export function vpcRoutes(context: UseCaseContext) {
     app.get<{ Params: ProjectParams & { subnet_id: string }; Querystring: PageQuery }>(
       "/v1/:project_id/subnets/:subnet_id/privateips",
       {
-        schema: { querystring: pageQuerySchema },
-        config: { errors: { ...privateIpErrors, invalid: "privateIpInvalidQuery" } },
+        schema: {
+          operationId: "listPrivateips",
+          tags: ["VPC"],
+          summary: "List a subnet's private IPs",
+          response: ok(vpcAnswers.privateips),
+          querystring: pageQuerySchema,
+        },
+        config: {
+          permission: act("vpc:privateIps:list"),
+          raises: ["privateIpSubnetNotFound"],
+          errors: { ...privateIpErrors, invalid: "privateIpInvalidQuery" },
+        },
       },
       async (request) => {
         const ports = await listPrivateIps(context, callerOf(request), request.params.subnet_id, page(request.query));
@@ -154,14 +250,34 @@ export function vpcRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams & { privateip_id: string } }>(
       "/v1/:project_id/privateips/:privateip_id",
-      { config: { errors: privateIpErrors } },
+      {
+        schema: {
+          operationId: "showPrivateip",
+          tags: ["VPC"],
+          summary: "Show a private IP",
+          response: ok(vpcAnswers.privateip),
+        },
+        config: { permission: act("vpc:privateIps:get"), raises: ["privateIpNotFound"], errors: privateIpErrors },
+      },
       async (request) => ({
         privateip: privateIpBody(await showPrivateIp(context, callerOf(request), request.params.privateip_id)),
       }),
     );
     app.delete<{ Params: ProjectParams & { privateip_id: string } }>(
       "/v1/:project_id/privateips/:privateip_id",
-      { config: { errors: privateIpErrors } },
+      {
+        schema: {
+          operationId: "deletePrivateip",
+          tags: ["VPC"],
+          summary: "Release a private IP no NIC uses as a virtual IP",
+          response: noContent,
+        },
+        config: {
+          permission: act("vpc:privateIps:delete"),
+          raises: ["privateIpNotFound", "privateIpBound"],
+          errors: privateIpErrors,
+        },
+      },
       async (request, reply) => {
         await deletePrivateIp(context, callerOf(request), request.params.privateip_id);
         return reply.code(204).send();

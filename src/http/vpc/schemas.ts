@@ -1,3 +1,5 @@
+import { limit } from "../shared/list-query.js";
+
 const name = { type: "string", maxLength: 64, pattern: "^[A-Za-z0-9_.\\-\\u4e00-\\u9fa5]*$" } as const;
 const description = { type: "string", maxLength: 255, pattern: "^[^<>]*$" } as const;
 const text64 = { type: "string", minLength: 1, maxLength: 64 } as const;
@@ -133,7 +135,7 @@ export interface UpdateSubnetBody {
 export const pageQuerySchema = {
   type: "object",
   properties: {
-    limit: { type: "integer", minimum: 0, maximum: 2000 },
+    limit,
     marker: { type: "string", maxLength: 64 },
     vpc_id: { type: "string", maxLength: 64 },
   },

@@ -1,7 +1,5 @@
-const id = { type: "string", minLength: 1, maxLength: 64 } as const;
-const description = { type: "string", maxLength: 255, pattern: "^[^<>]*$" } as const;
-const portNumber = { type: ["integer", "null"], minimum: 0, maximum: 65535 } as const;
-const optionalText = (maxLength: number) => ({ type: ["string", "null"], maxLength }) as const;
+import { limit } from "../shared/list-query.js";
+import { description } from "../shared/security-group-rules.js";
 
 export const createSecurityGroupSchema = {
   type: "object",
@@ -24,49 +22,10 @@ export interface CreateSecurityGroupBody {
   security_group: { name: string; description?: string; vpc_id?: string; enterprise_project_id?: string };
 }
 
-/** The rule body both APIs take (`security_group_rule`). */
-export const createRuleSchema = {
-  type: "object",
-  required: ["security_group_rule"],
-  properties: {
-    security_group_rule: {
-      type: "object",
-      required: ["security_group_id", "direction"],
-      properties: {
-        security_group_id: id,
-        direction: { type: "string", maxLength: 16 },
-        ethertype: { type: "string", maxLength: 16 },
-        protocol: optionalText(16),
-        port_range_min: portNumber,
-        port_range_max: portNumber,
-        remote_ip_prefix: optionalText(64),
-        remote_group_id: optionalText(64),
-        remote_address_group_id: optionalText(64),
-        description,
-      },
-    },
-  },
-} as const;
-
-export interface CreateRuleBody {
-  security_group_rule: {
-    security_group_id: string;
-    direction: string;
-    ethertype?: string;
-    protocol?: string | null;
-    port_range_min?: number | null;
-    port_range_max?: number | null;
-    remote_ip_prefix?: string | null;
-    remote_group_id?: string | null;
-    remote_address_group_id?: string | null;
-    description?: string;
-  };
-}
-
 export const listSecurityGroupsQuerySchema = {
   type: "object",
   properties: {
-    limit: { type: "integer", minimum: 0, maximum: 2000 },
+    limit,
     marker: { type: "string", maxLength: 64 },
     vpc_id: { type: "string", maxLength: 64 },
     enterprise_project_id: { type: "string", maxLength: 64 },
@@ -83,7 +42,7 @@ export interface ListSecurityGroupsQuery {
 export const listRulesQuerySchema = {
   type: "object",
   properties: {
-    limit: { type: "integer", minimum: 0, maximum: 2000 },
+    limit,
     marker: { type: "string", maxLength: 64 },
     security_group_id: { type: "string", maxLength: 64 },
     remote_ip_prefix: { type: "string", maxLength: 64 },

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
 import type { UseCaseContext } from "../../usecases/context.js";
 import { changePortsOfGroup } from "../../usecases/security-groups/batch-ports.js";
@@ -15,12 +15,15 @@ import {
   listSecurityGroupRules,
   showSecurityGroupRule,
 } from "../../usecases/security-groups/rules.js";
+import { noContent, ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { sharedAnswers } from "../shared/answers.js";
+import { type CreateRuleBody, createRuleSchema, ruleRequest } from "../shared/security-group-rules.js";
+import { vpcAnswers } from "./answers.js";
 import { vpcRuleBody, vpcSecurityGroupBody } from "./security-group-mappers.js";
 import {
-  type CreateRuleBody,
   type CreateSecurityGroupBody,
-  createRuleSchema,
   createSecurityGroupSchema,
   type ListRulesQuery,
   type ListSecurityGroupsQuery,
@@ -57,6 +60,7 @@ interface PortsActionBody {
   action: string;
 }
 
+type PortsActionRoute = { Params: ProjectParams & { security_group_id: string }; Body: PortsActionBody };
 type ProjectParams = { project_id: string };
 
 /** VPC v1 `/v1/{project_id}/security-groups` and `/security-group-rules`. */
@@ -64,7 +68,16 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.post<{ Params: ProjectParams; Body: CreateSecurityGroupBody }>(
       "/v1/:project_id/security-groups",
-      { schema: { body: createSecurityGroupSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "createSecurityGroup",
+          tags: ["VPC"],
+          summary: "Create a security group",
+          response: ok(sharedAnswers.securityGroup),
+          body: createSecurityGroupSchema,
+        },
+        config: { permission: act("vpc:securityGroups:create"), errors },
+      },
       async (request) => {
         const { security_group: group } = request.body;
         const view = await createSecurityGroup(
@@ -78,7 +91,16 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams; Querystring: ListSecurityGroupsQuery }>(
       "/v1/:project_id/security-groups",
-      { schema: { querystring: listSecurityGroupsQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "listSecurityGroups",
+          tags: ["VPC"],
+          summary: "List security groups",
+          response: ok(sharedAnswers.securityGroups),
+          querystring: listSecurityGroupsQuerySchema,
+        },
+        config: { permission: act("vpc:securityGroups:get"), errors },
+      },
       async (request) => {
         const { query } = request;
         const views = await listSecurityGroups(context, callerOf(request), {
@@ -90,7 +112,15 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams & { security_group_id: string } }>(
       "/v1/:project_id/security-groups/:security_group_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "showSecurityGroup",
+          tags: ["VPC"],
+          summary: "Show a security group with its rules",
+          response: ok(sharedAnswers.securityGroup),
+        },
+        config: { permission: act("vpc:securityGroups:get"), raises: ["sgNotFound"], errors },
+      },
       async (request) => ({
         security_group: vpcSecurityGroupBody(
           await showSecurityGroup(context, callerOf(request), request.params.security_group_id, ERR),
@@ -99,7 +129,19 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: ProjectParams & { security_group_id: string } }>(
       "/v1/:project_id/security-groups/:security_group_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "deleteSecurityGroup",
+          tags: ["VPC"],
+          summary: "Delete a security group no port uses (not the default)",
+          response: noContent,
+        },
+        config: {
+          permission: act("vpc:securityGroups:delete"),
+          raises: ["sgNotFound", "sgDefaultUndeletable", "sgInUse"],
+          errors,
+        },
+      },
       async (request, reply) => {
         await deleteSecurityGroup(context, callerOf(request), request.params.security_group_id, ERR);
         return reply.code(204).send();
@@ -107,32 +149,65 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
     );
 
     // The reference's URI is /v2.0/{project_id}/…; its example request uses /v1/{project_id}/…: both answer.
-    for (const version of ["v1", "v2.0"]) {
-      app.post<{ Params: ProjectParams & { security_group_id: string }; Body: PortsActionBody }>(
-        `/${version}/:project_id/security-groups/:security_group_id/instance/action`,
-        { schema: { body: portsActionSchema }, config: { errors: batchErrors } },
-        async (request) => {
-          const failures = await changePortsOfGroup(
-            context,
-            callerOf(request),
-            request.params.security_group_id,
-            request.body.ports.map((port) => port.id),
-            request.body.action.toLowerCase() === "add" ? "add" : "remove",
-          );
-          return {
-            fail: failures.map((failure) => ({
-              id: failure.id,
-              error_code: failure.errorCode,
-              error_msg: failure.errorMsg,
-            })),
-          };
-        },
+    const changePorts = async (request: FastifyRequest<PortsActionRoute>) => {
+      const failures = await changePortsOfGroup(
+        context,
+        callerOf(request),
+        request.params.security_group_id,
+        request.body.ports.map((port) => port.id),
+        request.body.action.toLowerCase() === "add" ? "add" : "remove",
       );
-    }
+      return {
+        fail: failures.map((failure) => ({
+          id: failure.id,
+          error_code: failure.errorCode,
+          error_msg: failure.errorMsg,
+        })),
+      };
+    };
+    app.post<PortsActionRoute>(
+      "/v1/:project_id/security-groups/:security_group_id/instance/action",
+      {
+        schema: {
+          operationId: "batchCreateOrDeleteSecurityGroupPorts",
+          tags: ["VPC"],
+          summary: "Associate up to 20 ports with a security group, or disassociate them (failures per port in `fail`)",
+          response: ok(vpcAnswers.portGroupAction),
+          body: portsActionSchema,
+        },
+        // The batch action adds ports to a group or takes them out: it changes ports (chosen).
+        config: { permission: act("vpc:ports:update"), raises: ["sgNotFound"], errors: batchErrors },
+      },
+      changePorts,
+    );
+    app.post<PortsActionRoute>(
+      "/v2.0/:project_id/security-groups/:security_group_id/instance/action",
+      {
+        schema: {
+          operationId: "batchCreateOrDeleteSecurityGroupPortsV2",
+          tags: ["VPC"],
+          summary: "The same, at the path the reference's URI gives",
+          response: ok(vpcAnswers.portGroupAction),
+          body: portsActionSchema,
+        },
+        config: { permission: act("vpc:ports:update"), raises: ["sgNotFound"], errors: batchErrors },
+      },
+      changePorts,
+    );
 
     app.post<{ Params: ProjectParams; Body: CreateRuleBody }>(
       "/v1/:project_id/security-group-rules",
-      { schema: { body: createRuleSchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "createSecurityGroupRule",
+          tags: ["VPC"],
+          summary: "Create a security group rule",
+          response: ok(sharedAnswers.securityGroupRule),
+          body: createRuleSchema,
+        },
+        // Rule actions: chosen, after the groups' own actions.
+        config: { permission: act("vpc:securityGroupRules:create"), raises: ["sgNotFound", "sgRuleExists"], errors },
+      },
       async (request) => {
         if (request.body.security_group_rule.remote_address_group_id) {
           fail("sgInvalidParameter", "IP address groups are not supported.");
@@ -143,7 +218,16 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams; Querystring: ListRulesQuery }>(
       "/v1/:project_id/security-group-rules",
-      { schema: { querystring: listRulesQuerySchema }, config: { errors } },
+      {
+        schema: {
+          operationId: "listSecurityGroupRules",
+          tags: ["VPC"],
+          summary: "List security group rules",
+          response: ok(sharedAnswers.securityGroupRules),
+          querystring: listRulesQuerySchema,
+        },
+        config: { permission: act("vpc:securityGroupRules:get"), errors },
+      },
       async (request) => {
         const { query } = request;
         const rules = await listSecurityGroupRules(context, callerOf(request), {
@@ -156,7 +240,15 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.get<{ Params: ProjectParams & { rule_id: string } }>(
       "/v1/:project_id/security-group-rules/:rule_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "showSecurityGroupRule",
+          tags: ["VPC"],
+          summary: "Show a security group rule",
+          response: ok(sharedAnswers.securityGroupRule),
+        },
+        config: { permission: act("vpc:securityGroupRules:get"), raises: ["sgRuleNotFound"], errors },
+      },
       async (request) => ({
         security_group_rule: vpcRuleBody(
           await showSecurityGroupRule(context, callerOf(request), request.params.rule_id, ERR),
@@ -165,27 +257,19 @@ export function vpcSecurityGroupRoutes(context: UseCaseContext) {
     );
     app.delete<{ Params: ProjectParams & { rule_id: string } }>(
       "/v1/:project_id/security-group-rules/:rule_id",
-      { config: { errors } },
+      {
+        schema: {
+          operationId: "deleteSecurityGroupRule",
+          tags: ["VPC"],
+          summary: "Delete a security group rule",
+          response: noContent,
+        },
+        config: { permission: act("vpc:securityGroupRules:delete"), raises: ["sgRuleNotFound"], errors },
+      },
       async (request, reply) => {
         await deleteSecurityGroupRule(context, callerOf(request), request.params.rule_id, ERR);
         return reply.code(204).send();
       },
     );
-  };
-}
-
-/** The rule body as the use case takes it; both APIs send the same shape. */
-export function ruleRequest(body: CreateRuleBody) {
-  const rule = body.security_group_rule;
-  return {
-    securityGroupId: rule.security_group_id,
-    direction: rule.direction,
-    ethertype: rule.ethertype,
-    protocol: rule.protocol,
-    portRangeMin: rule.port_range_min,
-    portRangeMax: rule.port_range_max,
-    remoteIpPrefix: rule.remote_ip_prefix === "" ? null : rule.remote_ip_prefix,
-    remoteGroupId: rule.remote_group_id === "" ? null : rule.remote_group_id,
-    description: rule.description ?? "",
   };
 }

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { UseCaseContext } from "../../usecases/context.js";
 import { updateSubnet, updateVpc } from "../../usecases/vpc/updates.js";
+import { ok } from "../openapi/answers.js";
+import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
+import { vpcAnswers } from "./answers.js";
 import { vpcBody } from "./mappers.js";
 import { optionalIp } from "./routes.js";
 import { type UpdateSubnetBody, type UpdateVpcBody, updateSubnetSchema, updateVpcSchema } from "./schemas.js";
@@ -17,7 +20,20 @@ export function vpcUpdateRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     app.put<{ Params: VpcParams; Body: UpdateVpcBody }>(
       "/v1/:project_id/vpcs/:vpc_id",
-      { schema: { body: updateVpcSchema }, config: { errors: vpcErrors } },
+      {
+        schema: {
+          operationId: "updateVpc",
+          tags: ["VPC"],
+          summary: "Update a VPC's name, description or CIDR",
+          response: ok(vpcAnswers.vpc),
+          body: updateVpcSchema,
+        },
+        config: {
+          permission: act("vpc:vpcs:update"),
+          raises: ["vpcNotFound", "vpcInvalidParameter", "vpcNameExists"],
+          errors: vpcErrors,
+        },
+      },
       async (request) => {
         const { vpc } = request.body;
         const updated = await updateVpc(context, callerOf(request), request.params.vpc_id, {
@@ -30,7 +46,20 @@ export function vpcUpdateRoutes(context: UseCaseContext) {
     );
     app.put<{ Params: VpcParams & { subnet_id: string }; Body: UpdateSubnetBody }>(
       "/v1/:project_id/vpcs/:vpc_id/subnets/:subnet_id",
-      { schema: { body: updateSubnetSchema }, config: { errors: subnetErrors } },
+      {
+        schema: {
+          operationId: "updateSubnet",
+          tags: ["VPC"],
+          summary: "Update a subnet's name, description, DHCP and DNS settings",
+          response: ok(vpcAnswers.subnetStatus),
+          body: updateSubnetSchema,
+        },
+        config: {
+          permission: act("vpc:subnets:update"),
+          raises: ["subnetNotFound", "subnetNotInVpc"],
+          errors: subnetErrors,
+        },
+      },
       async (request) => {
         const { subnet } = request.body;
         const updated = await updateSubnet(

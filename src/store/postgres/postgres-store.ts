@@ -15,7 +15,7 @@ import { type SqlExecutor, storeStatements } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
-import { SqlTx } from "../sql/sql-tx.js";
+import { SqlUnitOfWork } from "../sql/unit-of-work.js";
 import type { Store, Tx } from "../store.js";
 import { PostgresChangeFeed } from "./change-follower.js";
 import { pgTimeouts } from "./timeouts.js";
@@ -56,7 +56,7 @@ export function numberPlaceholders(sql: string): string {
 
 /**
  * Each distinct statement gets a name, so every pooled connection parses and plans it once and then only binds and
- * executes it. Id lists are one array parameter (see sql/in-list.ts), so a list's length never makes a new statement;
+ * executes it. Id lists are one array parameter (see sql/dialect.ts), so a list's length never makes a new statement;
  * optional filters still combine into many shapes, so only the first MAX_NAMED_STATEMENTS distinct texts get a name
  * and any later one runs unnamed (parsed each time). That bounds what each connection holds, whatever callers send.
  */
@@ -112,7 +112,7 @@ function singleStatementTx(client: pg.PoolClient): Tx {
   const refuse = async (): Promise<number> => {
     throw new Error("a single-statement read cannot write");
   };
-  return new SqlTx({
+  return new SqlUnitOfWork({
     dialect: "postgres",
     all: <R>(sql: string, params?: readonly unknown[]) => {
       once();
@@ -168,7 +168,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
  * PostgreSQL for several server processes on one database. Every unit of work is a READ COMMITTED transaction that
  * locks the rows its decision rests on (SELECT … FOR UPDATE); uniqueness lives in constraints, and a unit of work
  * that loses a race (unique or foreign key violation, serialization failure, deadlock) is re-run with a jittered
- * backoff. Apart from the advisory lock around migrations, every statement is the shared portable SQL of SqlTx.
+ * backoff. Apart from the advisory lock around migrations, every statement is the shared portable SQL of SqlUnitOfWork.
  */
 export class PostgresStore implements Store {
   readonly kind = "postgres" as const;
@@ -283,7 +283,7 @@ export class PostgresStore implements Store {
       let result: T;
       try {
         const executor = withDeferredWrites(withFaultInjection(new PgExecutor(client)));
-        const tx = new SqlTx(executor);
+        const tx = new SqlUnitOfWork(executor);
         result = await work(tx);
         change = await tx.flushChanges(new Date().toISOString());
         await executor.deferred?.flush();

@@ -1,4 +1,5 @@
 import type { Change, ChangeRecorder } from "../change-feed.js";
+import { dialectOf } from "./dialect.js";
 import type { SqlExecutor } from "./executor.js";
 
 /** PostgreSQL channel a process notifies after its commits, so other processes follow without polling. */
@@ -36,7 +37,7 @@ export async function writeChange(
   const servers = [...recorded.servers].sort();
   const subnets = [...recorded.subnets].sort();
   recorded.clear();
-  if (db.dialect === "postgres") return queueChange(db, { ports, servers, subnets, at });
+  if (dialectOf(db.dialect).rowLocks) return queueChange(db, { ports, servers, subnets, at });
   // SQLite has no data-modifying WITH: the counter's UPDATE … RETURNING, then the log row.
   const next = await db.all<Row>("UPDATE change_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision");
   const revision = Number(next[0]?.revision);

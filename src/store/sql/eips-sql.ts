@@ -1,8 +1,9 @@
 import type { Eip } from "../../domain/eips/model.js";
-import type { EipFilter, EipTx } from "../eips.js";
-import type { ReadOptions } from "../store.js";
+import type { EipRepository } from "../repositories/eips.js";
+import type { EipFilter, ReadOptions } from "../types.js";
+import type { SqlContext } from "./context.js";
 import type { SqlExecutor } from "./executor.js";
-import { Where } from "./where.js";
+import { Query } from "./query.js";
 
 type Row = Record<string, unknown>;
 
@@ -28,15 +29,14 @@ function eipFromRow(row: Row): Eip {
   };
 }
 
-/** The SQL of EIPs; the first link of the chain of aggregate classes `SqlTx` extends. */
-export class EipSql implements EipTx {
-  constructor(protected readonly db: SqlExecutor) {}
+export class EipsSql implements EipRepository {
+  constructor(private readonly context: SqlContext) {}
 
-  protected rowLock(options?: ReadOptions): string {
-    return options?.forUpdate && this.db.dialect === "postgres" ? " FOR UPDATE" : "";
+  private get db(): SqlExecutor {
+    return this.context.db;
   }
 
-  async insertEip(e: Eip): Promise<void> {
+  async insert(e: Eip): Promise<void> {
     await this.db.run(
       `INSERT INTO eips (id, project_id, public_ip_address, type, alias, port_id, bandwidth_id, bandwidth_name,
         bandwidth_size, bandwidth_share_type, bandwidth_charge_mode, created_at, updated_at, fixed_ip_address)
@@ -60,26 +60,27 @@ export class EipSql implements EipTx {
     );
   }
 
-  async getEip(id: string, options?: ReadOptions): Promise<Eip | undefined> {
-    const rows = await this.db.all<Row>(`SELECT * FROM eips WHERE id = ?${this.rowLock(options)}`, [id]);
-    return rows[0] ? eipFromRow(rows[0]) : undefined;
+  async get(id: string, options?: ReadOptions): Promise<Eip | undefined> {
+    const row = await new Query(this.context.dialect, "eips").where("id = ?", id).forUpdate(options).first(this.db);
+    return row ? eipFromRow(row) : undefined;
   }
 
-  async listEips(projectId: string, filter: EipFilter): Promise<Eip[]> {
-    const where = new Where(projectId, this.db.dialect)
+  async list(projectId: string, filter: EipFilter): Promise<Eip[]> {
+    const query = new Query(this.context.dialect, "eips")
+      .where("project_id = ?", projectId)
       .equal("port_id", filter.portId)
       .equal("public_ip_address", filter.publicIpAddress)
-      .ids(filter.ids);
-    if (where.empty) return [];
-    return (await this.db.all<Row>(`SELECT * FROM eips${where.page(filter.page)}`, where.params)).map(eipFromRow);
+      .oneOf("id", filter.ids)
+      .page(filter.page);
+    return (await query.all(this.db)).map(eipFromRow);
   }
 
-  async usedEipAddresses(): Promise<Set<string>> {
+  async usedAddresses(): Promise<Set<string>> {
     const rows = await this.db.all<Row>("SELECT public_ip_address FROM eips");
     return new Set(rows.map((row) => text(row.public_ip_address)));
   }
 
-  async updateEip(e: Eip): Promise<void> {
+  async update(e: Eip): Promise<void> {
     await this.db.run("UPDATE eips SET alias = ?, port_id = ?, fixed_ip_address = ?, updated_at = ? WHERE id = ?", [
       e.alias,
       e.portId,
@@ -89,11 +90,11 @@ export class EipSql implements EipTx {
     ]);
   }
 
-  async deleteEip(id: string): Promise<void> {
+  async delete(id: string): Promise<void> {
     await this.db.run("DELETE FROM eips WHERE id = ?", [id]);
   }
 
-  async unbindEipsOfPort(portId: string, now: string): Promise<number> {
+  async unbindFromPort(portId: string, now: string): Promise<number> {
     return this.db.run("UPDATE eips SET port_id = NULL, fixed_ip_address = NULL, updated_at = ? WHERE port_id = ?", [
       now,
       portId,

@@ -1,4 +1,4 @@
-/** The little a SQL dialect must offer for `SqlTx`; statements are written with `?` placeholders. */
+/** The little a SQL database must offer for the repositories (sql/unit-of-work.ts); statements use `?` placeholders. */
 export interface SqlExecutor {
   readonly dialect: "sqlite" | "postgres";
   all<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;

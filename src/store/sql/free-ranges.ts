@@ -1,6 +1,7 @@
 import { type AddressRange, freeRangesOf, hostRange } from "../../domain/ipam/subnet-addresses.js";
 import { type Cidr, isHostAddress, parseCidr } from "../../domain/net/cidr.js";
 import { parseIpv4 } from "../../domain/net/ipv4.js";
+import type { Dialect } from "./dialect.js";
 import type { SqlExecutor } from "./executor.js";
 
 /**
@@ -91,7 +92,10 @@ export async function fillFreeRanges(db: SqlExecutor): Promise<void> {
 export class FreeRanges {
   private readonly locked = new Map<string, Cidr | null>();
 
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** Records a subnet row the unit of work locked itself (getSubnet with forUpdate). */
   noteLocked(subnetId: string, cidrText: string): void {
@@ -111,7 +115,7 @@ export class FreeRanges {
   async lockSubnet(subnetId: string): Promise<Cidr | null> {
     const known = this.locked.get(subnetId);
     if (known !== undefined) return known;
-    const lock = this.db.dialect === "postgres" ? " FOR UPDATE" : "";
+    const lock = this.dialect.lock({ forUpdate: true });
     const rows = await this.db.all<Row>(`SELECT cidr FROM subnets WHERE neutron_subnet_id = ?${lock}`, [subnetId]);
     const cidr = rows[0] ? (parseCidr(String(rows[0].cidr)) ?? null) : null;
     this.locked.set(subnetId, cidr);

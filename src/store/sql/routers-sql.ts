@@ -1,9 +1,6 @@
 import type { RouterAttributes, RouterRoute } from "../../domain/routers/model.js";
-import type { ChangeRecorder } from "../change-feed.js";
-import type { RouterTx } from "../routers.js";
-import { SecurityGroupSql } from "./security-groups-sql.js";
-
-type Row = Record<string, unknown>;
+import type { RouterRepository } from "../repositories/routers.js";
+import type { Row, SqlContext } from "./context.js";
 
 /** Tables of routers, in the order `dump()` lists them. */
 export const ROUTER_TABLES: [string, string][] = [["routers", "vpc_id"]];
@@ -20,17 +17,19 @@ function attributesFromRow(row: Row): RouterAttributes {
   };
 }
 
-/** The SQL of routers, one link of the chain of aggregate classes `SqlTx` extends. */
-export abstract class RouterSql extends SecurityGroupSql implements RouterTx {
-  /** What this unit of work touched, for the change feed (a subnet put on a router is routed differently). */
-  abstract readonly changes: ChangeRecorder;
+export class RoutersSql implements RouterRepository {
+  constructor(private readonly context: SqlContext) {}
 
-  async getRouterAttributes(vpcId: string): Promise<RouterAttributes | undefined> {
+  private get db() {
+    return this.context.db;
+  }
+
+  async getAttributes(vpcId: string): Promise<RouterAttributes | undefined> {
     const rows = await this.db.all<Row>("SELECT * FROM routers WHERE vpc_id = ?", [vpcId]);
     return rows[0] ? attributesFromRow(rows[0]) : undefined;
   }
 
-  async putRouterAttributes(a: RouterAttributes): Promise<void> {
+  async putAttributes(a: RouterAttributes): Promise<void> {
     const values = [
       a.externalGateway ? 1 : 0,
       a.enableSnat ? 1 : 0,
@@ -53,7 +52,8 @@ export abstract class RouterSql extends SecurityGroupSql implements RouterTx {
   }
 
   async setSubnetVpc(subnetId: string, vpcId: string | null): Promise<void> {
-    this.changes.subnets.add(subnetId);
+    // A subnet put on a router is routed differently: the change feed tells the data plane.
+    this.context.changes.subnets.add(subnetId);
     await this.db.run("UPDATE subnets SET vpc_id = ? WHERE id = ?", [vpcId, subnetId]);
   }
 }

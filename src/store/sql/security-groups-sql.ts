@@ -1,15 +1,15 @@
 import type { Direction, Ethertype, SecurityGroup, SecurityGroupRule } from "../../domain/security-groups/model.js";
-import type { SecurityGroupFilter, SecurityGroupRuleFilter, SecurityGroupTx } from "../security-groups.js";
-import type { ReadOptions } from "../store.js";
-import { EipSql } from "./eips-sql.js";
-import { Where } from "./where.js";
+import type { SecurityGroupRepository } from "../repositories/security-groups.js";
+import type { ReadOptions, SecurityGroupFilter, SecurityGroupRuleFilter } from "../types.js";
+import type { SqlContext } from "./context.js";
+import type { SqlExecutor } from "./executor.js";
+import { Query } from "./query.js";
 
 type Row = Record<string, unknown>;
 
 const text = (value: unknown): string => String(value ?? "");
 const nullableText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 const nullableInt = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-const _CHUNK = 400;
 
 /** Tables added after the first schema, in the order `dump()` lists them. */
 export const SECURITY_GROUP_AND_EIP_TABLES: [string, string][] = [
@@ -51,12 +51,26 @@ function ruleFromRow(row: Row): SecurityGroupRule {
   };
 }
 
-/**
- * The SQL of security groups, composed into `SqlTx` as a base class so the `Tx` interface stays one object.
- * Port hydration reads group memberships with the port row (`groups_json` in sql-tx.ts).
- */
-export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
-  async insertSecurityGroup(g: SecurityGroup, isDefault: boolean): Promise<void> {
+/** Makes the port a member of the groups, in this order (the port has no memberships yet). */
+export async function insertMemberships(db: SqlExecutor, portId: string, groupIds: string[]): Promise<void> {
+  for (const [position, groupId] of groupIds.entries()) {
+    await db.run("INSERT INTO port_security_groups (port_id, security_group_id, position) VALUES (?, ?, ?)", [
+      portId,
+      groupId,
+      position,
+    ]);
+  }
+}
+
+/** Port hydration reads group memberships with the port row (`groups_json`, port-rows.ts). */
+export class SecurityGroupsSql implements SecurityGroupRepository {
+  constructor(private readonly context: SqlContext) {}
+
+  private get db(): SqlExecutor {
+    return this.context.db;
+  }
+
+  async insertGroup(g: SecurityGroup, isDefault: boolean): Promise<void> {
     await this.db.run(
       `INSERT INTO security_groups (id, project_id, name, description, vpc_id, default_for_project, revision_number,
         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -74,47 +88,50 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
     );
   }
 
-  async getSecurityGroup(id: string, options?: ReadOptions): Promise<SecurityGroup | undefined> {
-    const rows = await this.db.all<Row>(`SELECT * FROM security_groups WHERE id = ?${this.rowLock(options)}`, [id]);
-    return rows[0] ? groupFromRow(rows[0]) : undefined;
+  async getGroup(id: string, options?: ReadOptions): Promise<SecurityGroup | undefined> {
+    const row = await new Query(this.context.dialect, "security_groups")
+      .where("id = ?", id)
+      .forUpdate(options)
+      .first(this.db);
+    return row ? groupFromRow(row) : undefined;
   }
 
-  async getDefaultSecurityGroup(projectId: string): Promise<SecurityGroup | undefined> {
+  async getDefaultGroup(projectId: string): Promise<SecurityGroup | undefined> {
     const rows = await this.db.all<Row>("SELECT * FROM security_groups WHERE default_for_project = ?", [projectId]);
     return rows[0] ? groupFromRow(rows[0]) : undefined;
   }
 
-  async listSecurityGroups(projectId: string, filter: SecurityGroupFilter): Promise<SecurityGroup[]> {
-    const where = new Where(projectId, this.db.dialect)
+  async listGroups(projectId: string, filter: SecurityGroupFilter): Promise<SecurityGroup[]> {
+    const query = new Query(this.context.dialect, "security_groups")
+      .where("project_id = ?", projectId)
       .equal("name", filter.name)
       .equal("description", filter.description)
       .equal("vpc_id", filter.vpcId)
-      .ids(filter.ids);
-    if (where.empty) return [];
-    const sql = `SELECT * FROM security_groups${where.page(filter.page)}`;
-    return (await this.db.all<Row>(sql, where.params)).map(groupFromRow);
+      .oneOf("id", filter.ids)
+      .page(filter.page);
+    return (await query.all(this.db)).map(groupFromRow);
   }
 
-  async updateSecurityGroup(g: SecurityGroup): Promise<void> {
+  async updateGroup(g: SecurityGroup): Promise<void> {
     await this.db.run(
       "UPDATE security_groups SET name = ?, description = ?, revision_number = ?, updated_at = ? WHERE id = ?",
       [g.name, g.description, g.revisionNumber, g.updatedAt, g.id],
     );
   }
 
-  async deleteSecurityGroup(id: string): Promise<void> {
+  async deleteGroup(id: string): Promise<void> {
     await this.db.run("DELETE FROM security_group_rules WHERE security_group_id = ? OR remote_group_id = ?", [id, id]);
     await this.db.run("DELETE FROM security_groups WHERE id = ?", [id]);
   }
 
-  async countSecurityGroupPorts(id: string): Promise<number> {
+  async countPortsOfGroup(id: string): Promise<number> {
     const rows = await this.db.all<Row>("SELECT COUNT(*) AS n FROM port_security_groups WHERE security_group_id = ?", [
       id,
     ]);
     return Number(rows[0]?.n ?? 0);
   }
 
-  async insertSecurityGroupRule(r: SecurityGroupRule): Promise<void> {
+  async insertRule(r: SecurityGroupRule): Promise<void> {
     await this.db.run(
       `INSERT INTO security_group_rules (id, project_id, security_group_id, direction, ethertype, protocol,
         port_range_min, port_range_max, remote_ip_prefix, remote_group_id, description, revision_number, created_at,
@@ -138,13 +155,14 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
     );
   }
 
-  async getSecurityGroupRule(id: string): Promise<SecurityGroupRule | undefined> {
+  async getRule(id: string): Promise<SecurityGroupRule | undefined> {
     const rows = await this.db.all<Row>("SELECT * FROM security_group_rules WHERE id = ?", [id]);
     return rows[0] ? ruleFromRow(rows[0]) : undefined;
   }
 
-  async listSecurityGroupRules(projectId: string, filter: SecurityGroupRuleFilter): Promise<SecurityGroupRule[]> {
-    const where = new Where(projectId, this.db.dialect)
+  async listRules(projectId: string, filter: SecurityGroupRuleFilter): Promise<SecurityGroupRule[]> {
+    const query = new Query(this.context.dialect, "security_group_rules")
+      .where("project_id = ?", projectId)
       .equal("security_group_id", filter.securityGroupId)
       .equal("direction", filter.direction)
       .equal("ethertype", filter.ethertype)
@@ -153,32 +171,21 @@ export class SecurityGroupSql extends EipSql implements SecurityGroupTx {
       .equal("remote_ip_prefix", filter.remoteIpPrefix)
       .equal("port_range_min", filter.portRangeMin)
       .equal("port_range_max", filter.portRangeMax)
-      .ids(filter.ids);
-    if (where.empty) return [];
-    const sql = `SELECT * FROM security_group_rules${where.page(filter.page)}`;
-    return (await this.db.all<Row>(sql, where.params)).map(ruleFromRow);
+      .oneOf("id", filter.ids)
+      .page(filter.page);
+    return (await query.all(this.db)).map(ruleFromRow);
   }
 
-  async deleteSecurityGroupRule(id: string): Promise<void> {
+  async deleteRule(id: string): Promise<void> {
     await this.db.run("DELETE FROM security_group_rules WHERE id = ?", [id]);
   }
 
-  async setPortSecurityGroups(portId: string, groupIds: string[]): Promise<void> {
+  async setPortGroups(portId: string, groupIds: string[]): Promise<void> {
     await this.db.run("DELETE FROM port_security_groups WHERE port_id = ?", [portId]);
-    await this.insertPortSecurityGroups(portId, groupIds);
+    await insertMemberships(this.db, portId, groupIds);
   }
 
-  async detachPortFromSecurityGroups(portId: string): Promise<void> {
+  async detachPort(portId: string): Promise<void> {
     await this.db.run("DELETE FROM port_security_groups WHERE port_id = ?", [portId]);
-  }
-
-  protected async insertPortSecurityGroups(portId: string, groupIds: string[]): Promise<void> {
-    for (const [position, groupId] of groupIds.entries()) {
-      await this.db.run("INSERT INTO port_security_groups (port_id, security_group_id, position) VALUES (?, ?, ?)", [
-        portId,
-        groupId,
-        position,
-      ]);
-    }
   }
 }

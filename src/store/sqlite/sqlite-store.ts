@@ -9,7 +9,7 @@ import { type SqlExecutor, storeStatements } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
-import { SqlTx } from "../sql/sql-tx.js";
+import { SqlUnitOfWork } from "../sql/unit-of-work.js";
 import type { Store, Tx } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
 import { SerialQueue } from "./serial-queue.js";
@@ -36,7 +36,7 @@ const MAX_COMMIT_GROUP = 64;
 
 interface Reader {
   db: Database.Database;
-  tx: SqlTx;
+  tx: SqlUnitOfWork;
   queue: SerialQueue;
   begin: Database.Statement;
   commit: Database.Statement;
@@ -116,7 +116,7 @@ function classify(error: unknown): unknown {
 export class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   private readonly executor: SqlExecutor;
-  private readonly tx: SqlTx;
+  private readonly tx: SqlUnitOfWork;
   private readonly queue = new SerialQueue();
   private readonly pendingWrites: PendingWrite[] = [];
   private closed = false;
@@ -147,7 +147,7 @@ export class SqliteStore implements Store {
   private constructor(private readonly db: Database.Database) {
     this.queryOnly = db.pragma("query_only", { simple: true }) === 1;
     this.executor = withFaultInjection(new SqliteExecutor(db));
-    this.tx = new SqlTx(this.executor);
+    this.tx = new SqlUnitOfWork(this.executor);
     this.changes = {
       currentRevision: () => this.queue.enqueue(() => currentRevision(this.executor)),
       since: (revision: number, limit = 1000) => this.queue.enqueue(() => changesSince(this.executor, revision, limit)),
@@ -201,7 +201,7 @@ export class SqliteStore implements Store {
     db.pragma("busy_timeout = 5000");
     this.reader = {
       db,
-      tx: new SqlTx(withFaultInjection(new SqliteExecutor(db))),
+      tx: new SqlUnitOfWork(withFaultInjection(new SqliteExecutor(db))),
       queue: new SerialQueue(),
       begin: db.prepare("BEGIN"),
       commit: db.prepare("COMMIT"),

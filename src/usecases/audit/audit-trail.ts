@@ -36,8 +36,8 @@ export class AuditTrail {
         this.written += batch.length;
         const cutoff = new Date(this.context.now().getTime() - this.retentionDays * 86_400_000).toISOString();
         await this.context.store.write(async (tx) => {
-          await tx.insertAudit(batch);
-          if (prune) await tx.pruneAudit(cutoff);
+          await tx.audit.insert(batch);
+          if (prune) await tx.audit.prune(cutoff);
         });
       } catch (error) {
         this.onError(error);
@@ -48,5 +48,5 @@ export class AuditTrail {
 }
 
 export function listAuditRecords(context: UseCaseContext, filter: AuditFilter): Promise<AuditRecord[]> {
-  return context.store.read((tx) => tx.listAudit(filter));
+  return context.store.read((tx) => tx.audit.list(filter));
 }

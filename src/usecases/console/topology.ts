@@ -19,10 +19,10 @@ async function all<T extends { id: string }>(list: (page: Page) => Promise<T[]>)
 export async function projectTopology(context: UseCaseContext, caller: Caller): Promise<Topology> {
   const projectId = caller.projectId;
   return context.store.read(async (tx: Tx) => {
-    const vpcs = await all((page) => tx.listVpcs(projectId, page));
-    const subnets = await all((page) => tx.listSubnets(projectId, { page, vpcOnly: true }));
-    const servers = await tx.listServers(projectId, {});
-    const ports = await tx.listPorts({ projectId });
+    const vpcs = await all((page) => tx.networks.listVpcs(projectId, page));
+    const subnets = await all((page) => tx.networks.listSubnets(projectId, { page, vpcOnly: true }));
+    const servers = await tx.compute.listServers(projectId, {});
+    const ports = await tx.ports.list({ projectId });
     return buildTopology({ projectId, vpcs, subnets, servers, ports });
   });
 }

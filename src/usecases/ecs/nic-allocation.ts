@@ -21,7 +21,7 @@ export async function buildNic(
   nicIndex: number,
   status: string,
 ): Promise<Port> {
-  const subnet = await tx.getSubnet(input.subnetId);
+  const subnet = await tx.networks.getSubnet(input.subnetId);
   if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("ecsSubnetNotFound");
   if (subnet.vpcId !== server.vpcId) fail("ecsVpcMismatch", `Subnet ${subnet.id} is not in VPC ${server.vpcId}.`);
   const allocation = await (await allocators.for(subnet)).take(input.ipAddress);

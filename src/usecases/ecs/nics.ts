@@ -9,7 +9,7 @@ import { finishedJob } from "./jobs.js";
 import { buildNic, type NicInput } from "./nic-allocation.js";
 
 async function requireServer(tx: Tx, caller: Caller, id: string, forUpdate: boolean): Promise<Server> {
-  const server = await tx.getServer(id, { forUpdate });
+  const server = await tx.compute.getServer(id, { forUpdate });
   if (!server || server.projectId !== caller.projectId) fail("ecsServerNotFound");
   return server;
 }
@@ -17,7 +17,7 @@ async function requireServer(tx: Tx, caller: Caller, id: string, forUpdate: bool
 export async function listServerNics(context: UseCaseContext, caller: Caller, serverId: string): Promise<Port[]> {
   return context.store.read(async (tx) => {
     await requireServer(tx, caller, serverId, false);
-    return tx.listServerNics(serverId);
+    return tx.ports.listNicsOfServer(serverId);
   });
 }
 
@@ -31,7 +31,7 @@ export async function addServerNics(
   return context.store.write(async (tx) => {
     const server = await requireServer(tx, caller, serverId, true);
     if (server.status !== "ACTIVE" && server.status !== "SHUTOFF") fail("ecsServerStatus");
-    const existing = await tx.listServerNics(serverId);
+    const existing = await tx.ports.listNicsOfServer(serverId);
     if (existing.length + inputs.length > context.limits.maxNicsPerServer) fail("ecsNicQuotaExceeded");
     let nextIndex = existing.reduce((max, nic) => Math.max(max, nic.nicIndex ?? 0), -1) + 1;
     const allocators = new Allocators(tx);
@@ -47,7 +47,7 @@ export async function addServerNics(
       [serverId],
       nics.map((nic) => nic.id),
     );
-    await tx.insertJob(job);
+    await tx.compute.insertJob(job);
     return { job, nics };
   });
 }
@@ -62,7 +62,7 @@ export async function deleteServerNics(
   return context.store.write(async (tx) => {
     const server = await requireServer(tx, caller, serverId, true);
     if (server.status !== "ACTIVE" && server.status !== "SHUTOFF") fail("ecsServerStatus");
-    const nics = await tx.listServerNics(serverId);
+    const nics = await tx.ports.listNicsOfServer(serverId);
     const now = isoNow(context);
     const primary = nics[0];
     const removed = [...new Set(nicIds)];
@@ -73,7 +73,7 @@ export async function deleteServerNics(
       await removePort(tx, nic, now);
     }
     const job = finishedJob(context, caller, "deleteNics", [serverId], removed);
-    await tx.insertJob(job);
+    await tx.compute.insertJob(job);
     return job;
   });
 }

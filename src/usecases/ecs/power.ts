@@ -29,7 +29,7 @@ export async function changePower(
     const now = isoNow(context);
     const changes: [Server, ServerStatus][] = [];
     for (const id of new Set(ids)) {
-      const server = await tx.getServer(id, { forUpdate: true });
+      const server = await tx.compute.getServer(id, { forUpdate: true });
       if (!server || server.projectId !== caller.projectId) fail("ecsServerNotFound", `The ECS ${id} does not exist.`);
       const status = nextStatus(action, server.status);
       if (!status) fail("ecsServerStatus", `The ECS ${id} is ${server.status}; it cannot ${action}.`);
@@ -37,10 +37,10 @@ export async function changePower(
     }
     for (const [server, status] of changes) {
       if (status === server.status) continue;
-      await tx.updateServer({ ...server, status, updatedAt: now });
+      await tx.compute.updateServer({ ...server, status, updatedAt: now });
       const portStatus = status === "ACTIVE" ? "ACTIVE" : "DOWN";
-      for (const nic of await tx.listServerNics(server.id)) {
-        if (nic.status !== portStatus) await tx.updatePort({ ...nic, status: portStatus, updatedAt: now });
+      for (const nic of await tx.ports.listNicsOfServer(server.id)) {
+        if (nic.status !== portStatus) await tx.ports.update({ ...nic, status: portStatus, updatedAt: now });
       }
     }
     const job = finishedJob(
@@ -49,7 +49,7 @@ export async function changePower(
       JOB_TYPES[action],
       changes.map(([server]) => server.id),
     );
-    await tx.insertJob(job);
+    await tx.compute.insertJob(job);
     return job;
   });
 }

@@ -102,7 +102,7 @@ async function writeChunk(
     }
     servers.push(server);
   }
-  for (const server of servers) await tx.insertServer(server);
+  for (const server of servers) await tx.compute.insertServer(server);
   for (const nic of nics) {
     nic.securityGroupIds = plan.groups;
     await insertNewPort(context, tx, nic);
@@ -138,16 +138,16 @@ export async function createServers(
   const readyAt = () => new Date(context.now().getTime() + context.limits.serverBuildMs).toISOString();
   const notDueYet = () => new Date(context.now().getTime() + WRITING_GRACE_MS).toISOString();
   const first = context.store.write(async (tx) => {
-    const vpc = await tx.getVpc(input.vpcId);
+    const vpc = await tx.networks.getVpc(input.vpcId);
     if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
     const overQuota = checkServerQuota(
-      await tx.projectUsage(caller.projectId),
+      await tx.admin.projectUsage(caller.projectId),
       context.limits.quotas,
       input.flavorRef,
       input.count,
     );
     if (overQuota) fail("ecsQuotaExceeded", `Insufficient ECS quota (${overQuota}).`);
-    const project = await tx.getProject(caller.projectId);
+    const project = await tx.iam.getProject(caller.projectId);
     const zone = projectZone(project?.name ?? "");
     if (input.availabilityZone !== undefined && input.availabilityZone !== zone) {
       fail("ecsInvalidParameter", `availability_zone ${input.availabilityZone} does not exist; use ${zone}.`);
@@ -166,7 +166,7 @@ export async function createServers(
     const plan: ChunkPlan = { input, caller, zone, groups, job, now: isoNow(context), reservationId };
     const servers = await writeChunk(context, tx, plan, vpc.id, 0, firstChunk);
     job.serverIds = servers.map((server) => server.id);
-    await tx.insertJob(job);
+    await tx.compute.insertJob(job);
     if (input.dryRun) throw new DryRunPassed();
     return { plan, servers };
   });
@@ -182,13 +182,13 @@ export async function createServers(
     const to = Math.min(input.count, from + chunk);
     try {
       const written = await context.store.write(async (tx) => {
-        const vpc = await tx.getVpc(input.vpcId);
+        const vpc = await tx.networks.getVpc(input.vpcId);
         if (!vpc || vpc.projectId !== caller.projectId) fail("ecsVpcMismatch", `VPC ${input.vpcId} does not exist.`);
         const more = await writeChunk(context, tx, plan, vpc.id, from, to);
-        const job = await tx.getJob(plan.job.id);
+        const job = await tx.compute.getJob(plan.job.id);
         // Completed meanwhile (its grace ran out): the creation is abandoned rather than half reported.
         if (job?.status !== "RUNNING") throw new Error(`job ${plan.job.id} ended while its servers were being written`);
-        await tx.updateJobProgress(
+        await tx.compute.updateJobProgress(
           job.id,
           [...job.serverIds, ...more.map((server) => server.id)],
           to === input.count ? readyAt() : notDueYet(),
@@ -201,22 +201,22 @@ export async function createServers(
       throw error;
     }
   }
-  const job = (await context.store.read((tx) => tx.getJob(plan.job.id))) ?? plan.job;
+  const job = (await context.store.read((tx) => tx.compute.getJob(plan.job.id))) ?? plan.job;
   return { job, servers };
 }
 
 /** Removes the servers a failed creation wrote so far and fails its job. */
 async function abandonCreation(context: UseCaseContext, jobId: string, error: unknown): Promise<void> {
   await context.store.write(async (tx) => {
-    const job = await tx.getJob(jobId);
+    const job = await tx.compute.getJob(jobId);
     if (!job) return;
     const now = isoNow(context);
     for (const id of job.serverIds) {
-      const server = await tx.getServer(id, { forUpdate: true });
+      const server = await tx.compute.getServer(id, { forUpdate: true });
       if (server) await deleteServerIn(tx, server, now);
     }
-    await tx.updateJobProgress(job.id, [], now);
-    await tx.updateJob({
+    await tx.compute.updateJobProgress(job.id, [], now);
+    await tx.compute.updateJob({
       ...job,
       status: "FAIL",
       endTime: now,
@@ -235,7 +235,7 @@ export interface ServerView {
 async function serverGroups(tx: Tx, nics: Port[]): Promise<{ id: string; name: string }[]> {
   const groups: { id: string; name: string }[] = [];
   for (const id of nics[0]?.securityGroupIds ?? []) {
-    const group = await tx.getSecurityGroup(id);
+    const group = await tx.securityGroups.getGroup(id);
     if (group) groups.push({ id: group.id, name: group.name });
   }
   return groups;
@@ -243,9 +243,9 @@ async function serverGroups(tx: Tx, nics: Port[]): Promise<{ id: string; name: s
 
 export async function showServer(context: UseCaseContext, caller: Caller, id: string): Promise<ServerView> {
   return context.store.read(async (tx) => {
-    const server = await tx.getServer(id);
+    const server = await tx.compute.getServer(id);
     if (!server || server.projectId !== caller.projectId) fail("ecsServerNotFound");
-    const nics = await tx.listServerNics(id);
+    const nics = await tx.ports.listNicsOfServer(id);
     return { server, nics, securityGroups: await serverGroups(tx, nics) };
   });
 }
@@ -271,7 +271,7 @@ export async function listServers(
 ): Promise<{ total: number; views: ServerView[] }> {
   return context.store.read(async (tx) => {
     // The cloud matches `name` and `ip` fuzzily (a part of the name, of one of the NICs' addresses).
-    const candidates = (await tx.listServers(caller.projectId, { status: filter.status })).filter(
+    const candidates = (await tx.compute.listServers(caller.projectId, { status: filter.status })).filter(
       (server) =>
         (filter.name === undefined || server.name.includes(filter.name)) &&
         (filter.flavor === undefined || server.flavorRef === filter.flavor) &&
@@ -280,7 +280,7 @@ export async function listServers(
     );
     const matching: { server: Server; nics: Port[] }[] = [];
     for (const server of candidates) {
-      const nics = await tx.listServerNics(server.id);
+      const nics = await tx.ports.listNicsOfServer(server.id);
       const ip = filter.ip;
       if (ip === undefined || nics.some((nic) => nic.fixedIps.some((fixed) => fixed.ipAddress.includes(ip)))) {
         matching.push({ server, nics });
@@ -296,10 +296,10 @@ export async function listServers(
 }
 
 async function deleteServerIn(tx: Tx, server: Server, now: string): Promise<void> {
-  for (const nic of await tx.listServerNics(server.id)) {
+  for (const nic of await tx.ports.listNicsOfServer(server.id)) {
     await removePort(tx, nic, now);
   }
-  await tx.deleteServer(server.id);
+  await tx.compute.deleteServer(server.id);
 }
 
 /** Deletes all named servers or none; their NICs leave every VIP they were bound to. */
@@ -308,7 +308,7 @@ export async function deleteServers(context: UseCaseContext, caller: Caller, ids
     const now = isoNow(context);
     const servers: Server[] = [];
     for (const id of new Set(ids)) {
-      const server = await tx.getServer(id, { forUpdate: true });
+      const server = await tx.compute.getServer(id, { forUpdate: true });
       if (!server || server.projectId !== caller.projectId) fail("ecsServerNotFound", `The ECS ${id} does not exist.`);
       servers.push(server);
     }
@@ -319,7 +319,7 @@ export async function deleteServers(context: UseCaseContext, caller: Caller, ids
       "deleteServer",
       servers.map((s) => s.id),
     );
-    await tx.insertJob(job);
+    await tx.compute.insertJob(job);
     return job;
   });
 }

@@ -15,7 +15,7 @@ export type NicVipRequest =
 
 async function loadNic(tx: Tx, caller: Caller, nicId: string) {
   // Lock order everywhere: the NIC first, then VIP ports, so binds and unbinds cannot deadlock each other.
-  const { port: nic, server, subnet } = await tx.lockPortWithContext(nicId);
+  const { port: nic, server, subnet } = await tx.ports.lockWithContext(nicId);
   const checked = checkBindableNic({ projectId: caller.projectId, nic, server });
   if (!checked.ok) failEcs(checked.reason);
   return { ...checked, nicSubnet: subnet };
@@ -49,10 +49,10 @@ async function bind(
 ): Promise<void> {
   if (!nicSubnet) fail("ecsSubnetNotFound");
   // Most binds name the NIC's own subnet: read it once.
-  const targetSubnet = request.subnetId === nicSubnet.id ? nicSubnet : await tx.getSubnet(request.subnetId);
+  const targetSubnet = request.subnetId === nicSubnet.id ? nicSubnet : await tx.networks.getSubnet(request.subnetId);
   const holder =
     targetSubnet?.projectId === caller.projectId
-      ? await tx.getPortByFixedIp(targetSubnet.networkId, request.ipAddress, { forUpdate: true })
+      ? await tx.ports.getByFixedIp(targetSubnet.networkId, request.ipAddress, { forUpdate: true })
       : undefined;
   const now = isoNow(context);
   const outcome = decideBind({
@@ -69,8 +69,8 @@ async function bind(
   });
   if (!outcome.ok) failEcs(outcome.reason);
   if (outcome.vipCreated) await insertNewPort(context, tx, outcome.vip);
-  else if (outcome.vipChanged) await tx.updatePort(outcome.vip);
-  if (outcome.nicChanged) await tx.updatePort(outcome.nic);
+  else if (outcome.vipChanged) await tx.ports.update(outcome.vip);
+  if (outcome.nicChanged) await tx.ports.update(outcome.nic);
 }
 
 async function unbind(
@@ -81,11 +81,11 @@ async function unbind(
   nicSubnet: Subnet | undefined,
 ): Promise<void> {
   const vpcNetworks = new Set(
-    nicSubnet?.vpcId ? (await tx.listSubnetsOfVpc(nicSubnet.vpcId)).map((s) => s.networkId) : [],
+    nicSubnet?.vpcId ? (await tx.networks.listSubnetsOfVpc(nicSubnet.vpcId)).map((s) => s.networkId) : [],
   );
   const pairHolders: Port[] = [];
   for (const pair of nic.allowedAddressPairs) {
-    const holders = await tx.listPorts({ projectId: caller.projectId, ipAddress: pair.ipAddress });
+    const holders = await tx.ports.list({ projectId: caller.projectId, ipAddress: pair.ipAddress });
     pairHolders.push(
       ...holders.filter((port) => vpcNetworks.has(port.networkId) && isVipCapableOwner(port.deviceOwner)),
     );
@@ -94,13 +94,13 @@ async function unbind(
   const reverseHolders =
     nicIp === undefined
       ? []
-      : await tx.listPortsWithPair(caller.projectId, { ipAddress: nicIp, macAddress: nic.macAddress });
+      : await tx.ports.listWithPair(caller.projectId, { ipAddress: nicIp, macAddress: nic.macAddress });
   const lockedReverse: Port[] = [];
   for (const port of reverseHolders) {
-    const locked = await tx.getPort(port.id, { forUpdate: true });
+    const locked = await tx.ports.get(port.id, { forUpdate: true });
     if (locked) lockedReverse.push(locked);
   }
   const outcome = decideUnbind({ nic, pairHolders, reverseHolders: lockedReverse, now: isoNow(context) });
-  if (outcome.nicChanged) await tx.updatePort(outcome.nic);
-  for (const vip of outcome.vips) await tx.updatePort(vip);
+  if (outcome.nicChanged) await tx.ports.update(outcome.nic);
+  for (const vip of outcome.vips) await tx.ports.update(vip);
 }

@@ -2,8 +2,8 @@ import { type Eip, EXTERNAL_NETWORK_ID, parsePool, takeFromPool } from "../../do
 import { isSystemOwner } from "../../domain/ipam/subnet-addresses.js";
 import type { Port } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
-import type { EipFilter } from "../../store/eips.js";
 import type { Tx } from "../../store/store.js";
+import type { EipFilter } from "../../store/types.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import type { EipErrors } from "./errors.js";
 
@@ -26,14 +26,14 @@ export interface AllocateEipInput {
 }
 
 async function viewOf(tx: Tx, eip: Eip): Promise<EipView> {
-  const port = eip.portId === null ? undefined : await tx.getPort(eip.portId);
+  const port = eip.portId === null ? undefined : await tx.ports.get(eip.portId);
   return { eip, port, routerId: port ? await routerOf(tx, port) : undefined };
 }
 
 /** The router (VPC) of the subnet of a port's first fixed IP, if that subnet sits on one. */
 async function routerOf(tx: Tx, port: Port): Promise<string | undefined> {
   const subnetId = port.fixedIps[0]?.subnetId;
-  const subnet = subnetId === undefined ? undefined : await tx.getSubnetByNeutronId(subnetId);
+  const subnet = subnetId === undefined ? undefined : await tx.networks.getSubnetByNeutronId(subnetId);
   return subnet?.vpcId ?? undefined;
 }
 
@@ -53,7 +53,7 @@ function fixedIpOf(port: Port, requested: string | null | undefined, errors: Eip
 async function refuseUnreachable(tx: Tx, port: Port, errors: EipErrors): Promise<void> {
   if (errors.unreachable === undefined) return;
   const routerId = await routerOf(tx, port);
-  const attributes = routerId === undefined ? undefined : await tx.getRouterAttributes(routerId);
+  const attributes = routerId === undefined ? undefined : await tx.routers.getAttributes(routerId);
   if (routerId === undefined || attributes?.externalGateway === false) {
     fail(
       errors.unreachable,
@@ -63,19 +63,19 @@ async function refuseUnreachable(tx: Tx, port: Port, errors: EipErrors): Promise
 }
 
 async function requireEip(tx: Tx, caller: Caller, id: string, errors: EipErrors, forUpdate = false): Promise<Eip> {
-  const eip = await tx.getEip(id, { forUpdate });
+  const eip = await tx.eips.get(id, { forUpdate });
   if (!eip || eip.projectId !== caller.projectId) fail(errors.notFound, `Floating IP ${id} could not be found.`);
   return eip;
 }
 
 /** A port of the project that can carry an EIP: a server NIC, a VIP port or an unowned port — no system port. */
 async function bindablePort(tx: Tx, caller: Caller, portId: string, errors: EipErrors): Promise<Port> {
-  const port = await tx.getPort(portId, { forUpdate: true });
+  const port = await tx.ports.get(portId, { forUpdate: true });
   if (!port || port.projectId !== caller.projectId) fail(errors.portNotFound, `Port ${portId} could not be found.`);
   if (isSystemOwner(port.deviceOwner) || port.fixedIps.length === 0) {
     fail(errors.portInvalid, `Port ${portId} has owner ${port.deviceOwner} and cannot take an EIP.`);
   }
-  const holders = await tx.listEips(caller.projectId, { portId });
+  const holders = await tx.eips.list(caller.projectId, { portId });
   if (holders.length > 0) fail(errors.portHasEip, `Port ${portId} already has EIP ${holders[0]?.publicIpAddress}.`);
   await refuseUnreachable(tx, port, errors);
   return port;
@@ -90,7 +90,7 @@ export async function allocateEip(
   const pool = parsePool(context.limits.eipPool);
   if (!pool) throw new Error(`invalid EIP pool ${context.limits.eipPool}`);
   return context.store.write(async (tx) => {
-    const taken = takeFromPool(pool, await tx.usedEipAddresses(), input.ipAddress);
+    const taken = takeFromPool(pool, await tx.eips.usedAddresses(), input.ipAddress);
     if (!taken.ok) {
       if (taken.reason === "invalid") fail(errors.invalid, `${input.ipAddress} is not an address of the EIP pool.`);
       if (taken.reason === "in-use") fail(errors.addressInUse, `The IP address ${input.ipAddress} is in use.`);
@@ -115,7 +115,7 @@ export async function allocateEip(
       createdAt: now,
       updatedAt: now,
     };
-    await tx.insertEip(eip);
+    await tx.eips.insert(eip);
     return { eip, port, routerId: port ? await routerOf(tx, port) : undefined };
   });
 }
@@ -123,7 +123,7 @@ export async function allocateEip(
 export async function listEips(context: UseCaseContext, caller: Caller, filter: EipFilter): Promise<EipView[]> {
   return context.store.read(async (tx) => {
     const views: EipView[] = [];
-    for (const eip of await tx.listEips(caller.projectId, filter)) views.push(await viewOf(tx, eip));
+    for (const eip of await tx.eips.list(caller.projectId, filter)) views.push(await viewOf(tx, eip));
     return views;
   });
 }
@@ -165,12 +165,12 @@ export async function updateEip(
         next.fixedIpAddress = fixedIpOf(port, input.fixedIpAddress, errors);
       }
     } else if (input.fixedIpAddress !== undefined && eip.portId !== null) {
-      const port = await tx.getPort(eip.portId, { forUpdate: true });
+      const port = await tx.ports.get(eip.portId, { forUpdate: true });
       if (port) next.fixedIpAddress = fixedIpOf(port, input.fixedIpAddress, errors);
     }
     if (next.portId !== eip.portId || next.alias !== eip.alias || next.fixedIpAddress !== eip.fixedIpAddress) {
       next.updatedAt = isoNow(context);
-      await tx.updateEip(next);
+      await tx.eips.update(next);
     }
     return viewOf(tx, next);
   });
@@ -187,6 +187,6 @@ export async function releaseEip(
   await context.store.write(async (tx) => {
     const eip = await requireEip(tx, caller, id, errors, true);
     if (eip.portId !== null && options.refuseBound) fail(errors.boundNotReleasable);
-    await tx.deleteEip(id);
+    await tx.eips.delete(id);
   });
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { roleByDisplayName, TENANT_ADMINISTRATOR } from "../../domain/iam/roles.js";
+import { ADMIN_GROUP } from "../../domain/iam/well-known-names.js";
 import type { Tx } from "../../store/store.js";
 import type { UseCaseContext } from "../context.js";
 import { ensureDefaultSecurityGroup } from "../security-groups/default-group.js";
-import { ADMIN_GROUP } from "./authenticate.js";
 
 export const randomHex = (bytes: number) => randomBytes(bytes).toString("hex");
 
@@ -31,8 +31,8 @@ export async function insertAccount(
   const accountId = randomHex(16);
   const userId = randomHex(16);
   const groupId = randomHex(16);
-  await tx.insertAccount({ id: accountId, name: input.accountName });
-  await tx.insertUser({
+  await tx.iam.insertAccount({ id: accountId, name: input.accountName });
+  await tx.iam.insertUser({
     id: userId,
     accountId,
     name: input.userName,
@@ -41,21 +41,21 @@ export async function insertAccount(
     description: "The account's administrator",
     createdAt: now,
   });
-  await tx.insertGroup({
+  await tx.iam.insertGroup({
     id: groupId,
     accountId,
     name: ADMIN_GROUP,
     description: "The account administrators",
     createdAt: now,
   });
-  await tx.addGroupMember(groupId, userId);
-  await tx.insertProject({ id: input.projectId, accountId, name: input.projectName, description: "" });
+  await tx.iam.addGroupMember(groupId, userId);
+  await tx.iam.insertProject({ id: input.projectId, accountId, name: input.projectName, description: "" });
   await ensureDefaultSecurityGroup(context, tx, input.projectId);
-  await tx.grantRole({ groupId, projectId: input.projectId, roleId: TENANT_ADMINISTRATOR_ROLE_ID });
+  await tx.iam.grantRole({ groupId, projectId: input.projectId, roleId: TENANT_ADMINISTRATOR_ROLE_ID });
   return { accountId, userId, groupId };
 }
 
 /** The account's admin group, if it has one. */
 export async function adminGroupOf(tx: Tx, accountId: string) {
-  return (await tx.listGroups(accountId, { name: ADMIN_GROUP }))[0];
+  return (await tx.iam.listGroups(accountId, { name: ADMIN_GROUP }))[0];
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../../auth/passwords.js";
 import { isAcceptablePassword, isValidUserName } from "../../domain/iam/names.js";
+import { BOOTSTRAP_USER } from "../../domain/iam/well-known-names.js";
 import type { AccessKey, Account, User } from "../../domain/model.js";
 import type { Tx } from "../../store/store.js";
 import type { UseCaseContext } from "../context.js";
 import { insertAccount, randomHex } from "./accounts.js";
-import { BOOTSTRAP_USER } from "./bootstrap.js";
 import { MAX_KEYS_PER_USER, newAccessKeyId, newSecretKey } from "./credentials.js";
 
 /**
@@ -28,13 +28,13 @@ function checkPassword(password: string, userName: string): void {
 }
 
 async function accountNamed(tx: Tx, name: string): Promise<Account> {
-  const account = await tx.getAccountByName(name);
+  const account = await tx.iam.getAccountByName(name);
   if (!account) throw new AdminError(`no account named ${name}`);
   return account;
 }
 
 async function userNamed(tx: Tx, account: Account, name: string): Promise<User> {
-  const user = await tx.getUserByName(account.id, name);
+  const user = await tx.iam.getUserByName(account.id, name);
   if (!user) throw new AdminError(`account ${account.name} has no user named ${name}`);
   return user;
 }
@@ -60,8 +60,9 @@ export async function createAccount(
   const passwordHash = await hashPassword(input.password);
   const projectId = randomHex(16);
   return context.store.write(async (tx) => {
-    if (await tx.getAccountByName(input.name)) throw new AdminError(`an account named ${input.name} already exists`);
-    if (await tx.getProjectByName(input.projectName)) {
+    if (await tx.iam.getAccountByName(input.name))
+      throw new AdminError(`an account named ${input.name} already exists`);
+    if (await tx.iam.getProjectByName(input.projectName)) {
       throw new AdminError(`a project named ${input.projectName} already exists (project names are unique in a store)`);
     }
     const created = await insertAccount(context, tx, {
@@ -92,7 +93,7 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password);
   return context.store.write(async (tx) => {
     const account = await accountNamed(tx, input.account);
-    if (await tx.getUserByName(account.id, input.name)) {
+    if (await tx.iam.getUserByName(account.id, input.name)) {
       throw new AdminError(`account ${input.account} already has a user named ${input.name}`);
     }
     const user: User = {
@@ -104,7 +105,7 @@ export async function createUser(
       description: "",
       createdAt: context.now().toISOString(),
     };
-    await tx.insertUser(user);
+    await tx.iam.insertUser(user);
     return user;
   });
 }
@@ -118,7 +119,7 @@ export async function setPassword(
   const passwordHash = await hashPassword(input.password);
   await context.store.write(async (tx) => {
     const user = await userNamed(tx, await accountNamed(tx, input.account), input.name);
-    await tx.updateUser({ ...user, passwordHash, enabled: true });
+    await tx.iam.updateUser({ ...user, passwordHash, enabled: true });
   });
 }
 
@@ -134,10 +135,10 @@ export async function createKey(context: UseCaseContext, input: { account: strin
   };
   return context.store.write(async (tx) => {
     const user = await userNamed(tx, await accountNamed(tx, input.account), input.user);
-    if ((await tx.listAccessKeys(user.id)).length >= MAX_KEYS_PER_USER) {
+    if ((await tx.iam.listAccessKeys(user.id)).length >= MAX_KEYS_PER_USER) {
       throw new AdminError(`user ${input.user} already has ${MAX_KEYS_PER_USER} access keys (revoke one first)`);
     }
-    await tx.insertAccessKey({ ...key, userId: user.id, secretKey: context.secrets.seal(key.secretKey) });
+    await tx.iam.insertAccessKey({ ...key, userId: user.id, secretKey: context.secrets.seal(key.secretKey) });
     return { ...key, userId: user.id };
   });
 }
@@ -157,11 +158,11 @@ export async function listKeys(context: UseCaseContext, accountName?: string): P
     const only = accountName === undefined ? undefined : await accountNamed(tx, accountName);
     const rows: KeyListing[] = [];
     const accounts = new Map<string, string>();
-    for (const key of await tx.listAccessKeys()) {
-      const user = await tx.getUser(key.userId);
+    for (const key of await tx.iam.listAccessKeys()) {
+      const user = await tx.iam.getUser(key.userId);
       if (!user || (only && user.accountId !== only.id)) continue;
       if (!accounts.has(user.accountId))
-        accounts.set(user.accountId, (await tx.getAccount(user.accountId))?.name ?? "");
+        accounts.set(user.accountId, (await tx.iam.getAccount(user.accountId))?.name ?? "");
       rows.push({
         accessKey: key.accessKey,
         account: accounts.get(user.accountId) ?? "",
@@ -177,6 +178,6 @@ export async function listKeys(context: UseCaseContext, accountName?: string): P
 
 /** Deletes the key: every server on the store refuses it from its next request. */
 export async function revokeKey(context: UseCaseContext, accessKey: string): Promise<void> {
-  const deleted = await context.store.write((tx) => tx.deleteAccessKey(accessKey));
+  const deleted = await context.store.write((tx) => tx.iam.deleteAccessKey(accessKey));
   if (!deleted) throw new AdminError(`no access key ${accessKey}`);
 }

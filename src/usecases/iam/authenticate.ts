@@ -10,11 +10,11 @@ import { decodedPath, type SignableRequest } from "../../auth/canonical-request.
 import { FailureLock } from "../../auth/failure-lock.js";
 import { DEFAULT_SECURITY, type SecuritySettings } from "../../auth/security-settings.js";
 import { verifyToken } from "../../auth/tokens.js";
+import { ADMIN_GROUP, TOKEN_SECRET_KEY } from "../../domain/iam/well-known-names.js";
 import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../context.js";
-import { TOKEN_SECRET_KEY } from "./bootstrap.js";
 
 export interface SignedRequest extends SignableRequest {
   authorization: string;
@@ -80,12 +80,12 @@ function keep<T>(map: Map<string, AtRevision<T>>, key: string, revision: number,
 
 /** The store's identity revision now: one statement, the only identity read of a request whose facts are kept. */
 function currentIdentityRevision(context: UseCaseContext): Promise<number> {
-  return context.store.read((tx) => tx.identityRevision(), { single: true });
+  return context.store.read((tx) => tx.iam.identityRevision(), { single: true });
 }
 
 export async function tokenSecret(context: UseCaseContext, cache: IdentityCache): Promise<string> {
   if (cache.tokenSecret === undefined) {
-    const secret = await context.store.read((tx) => tx.getMeta(TOKEN_SECRET_KEY));
+    const secret = await context.store.read((tx) => tx.admin.getMeta(TOKEN_SECRET_KEY));
     if (secret === undefined) throw new Error("store has no token secret: bootstrap did not run");
     cache.tokenSecret = context.secrets.open(secret);
   }
@@ -102,8 +102,8 @@ export async function authenticateToken(context: UseCaseContext, cache: Identity
   if (kept) return kept.value;
   // Read at the revision the facts are kept under, in one snapshot with them.
   const found = await context.store.read(async (tx) => ({
-    revision: await tx.identityRevision(),
-    revoked: await tx.isTokenRevoked(tokenHash(token)),
+    revision: await tx.iam.identityRevision(),
+    revoked: await tx.iam.isTokenRevoked(tokenHash(token)),
     principal: await principalFacts(tx, claims.userId, claims.accountId, claims.projectId),
   }));
   if (found.revoked) {
@@ -111,8 +111,6 @@ export async function authenticateToken(context: UseCaseContext, cache: Identity
   }
   return keep(cache.tokens, token, found.revision, callerOf(found.principal));
 }
-
-export const ADMIN_GROUP = "admin";
 
 /**
  * The caller as permissions see it, read from the store on every request: a user deleted or disabled stops at once
@@ -130,7 +128,7 @@ export async function principalOf(
   const kept = keptAt(cache.principals, key, revision);
   if (kept) return kept.value;
   const found = await context.store.read(async (tx) => ({
-    revision: await tx.identityRevision(),
+    revision: await tx.iam.identityRevision(),
     principal: await principalFacts(tx, userId, accountId, projectId),
   }));
   return keep(cache.principals, key, found.revision, callerOf(found.principal));
@@ -138,10 +136,10 @@ export async function principalOf(
 
 /** The user's standing in the project, or undefined for a user deleted, disabled or of another account. */
 async function principalFacts(tx: Tx, userId: string, accountId: string, projectId: string) {
-  const user = await tx.getUser(userId);
+  const user = await tx.iam.getUser(userId);
   if (!user || user.enabled === false || user.accountId !== accountId) return undefined;
-  const groups = await tx.listGroupsOfUser(userId);
-  const roles = await tx.rolesOfUserOnProject(userId, projectId);
+  const groups = await tx.iam.listGroupsOfUser(userId);
+  const roles = await tx.iam.rolesOfUserOnProject(userId, projectId);
   return { userId, accountId, projectId, admin: groups.some((group) => group.name === ADMIN_GROUP), roles };
 }
 
@@ -215,10 +213,10 @@ async function lookupAccessKey(
   const kept = keptAt(cache.accessKeys, accessKey, revision);
   if (kept) return kept.value;
   const found = await context.store.read(async (tx) => {
-    const key = await tx.getAccessKey(accessKey);
-    const user = key ? await tx.getUser(key.userId) : undefined;
+    const key = await tx.iam.getAccessKey(accessKey);
+    const user = key ? await tx.iam.getUser(key.userId) : undefined;
     return {
-      revision: await tx.identityRevision(),
+      revision: await tx.iam.identityRevision(),
       value: key && user ? { key, user, secret: context.secrets.open(key.secretKey) } : undefined,
     };
   });
@@ -233,7 +231,7 @@ async function resolveProject(
   hint: string | undefined,
 ): Promise<string> {
   if (hint !== undefined && cache.projects.get(accountId)?.has(hint)) return hint;
-  const projects = await context.store.read((tx) => tx.listProjects(accountId, {}));
+  const projects = await context.store.read((tx) => tx.iam.listProjects(accountId, {}));
   cache.projects.set(accountId, new Set(projects.map((project) => project.id)));
   if (hint !== undefined) {
     if (projects.some((project) => project.id === hint)) return hint;

@@ -1,12 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../../auth/passwords.js";
+import { BOOTSTRAP_ACCOUNT, BOOTSTRAP_USER, TOKEN_SECRET_KEY } from "../../domain/iam/well-known-names.js";
 import type { UseCaseContext } from "../context.js";
 import { ensureDefaultSecurityGroups } from "../security-groups/default-group.js";
 import { insertAccount } from "./accounts.js";
-
-export const BOOTSTRAP_ACCOUNT = "default";
-export const BOOTSTRAP_USER = "admin";
-export const TOKEN_SECRET_KEY = "token_secret";
 
 export interface BootstrapInput {
   projectName: string;
@@ -42,17 +39,17 @@ export async function bootstrap(
   const password = input.adminPassword ?? randomText(12, "base64url");
   const passwordHash = await hashPassword(password);
   return context.store.write(async (tx) => {
-    const existing = await tx.getAccountByName(BOOTSTRAP_ACCOUNT);
+    const existing = await tx.iam.getAccountByName(BOOTSTRAP_ACCOUNT);
     if (existing) {
       if (
         input.addKeyIfExisting !== false &&
         input.accessKey &&
         input.secretKey &&
-        !(await tx.getAccessKey(input.accessKey))
+        !(await tx.iam.getAccessKey(input.accessKey))
       ) {
-        const admin = await tx.getUserByName(existing.id, BOOTSTRAP_USER);
+        const admin = await tx.iam.getUserByName(existing.id, BOOTSTRAP_USER);
         if (admin)
-          await tx.insertAccessKey({
+          await tx.iam.insertAccessKey({
             accessKey: input.accessKey,
             secretKey: context.secrets.seal(input.secretKey),
             userId: admin.id,
@@ -78,7 +75,7 @@ export async function bootstrap(
       projectId: credentials.projectId,
       projectName: credentials.projectName,
     });
-    await tx.insertAccessKey({
+    await tx.iam.insertAccessKey({
       accessKey: credentials.accessKey,
       secretKey: context.secrets.seal(credentials.secretKey),
       userId,
@@ -86,7 +83,7 @@ export async function bootstrap(
       description: "bootstrap",
       createdAt: context.now().toISOString(),
     });
-    await tx.setMeta(TOKEN_SECRET_KEY, context.secrets.seal(randomText(32, "hex")));
+    await tx.admin.setMeta(TOKEN_SECRET_KEY, context.secrets.seal(randomText(32, "hex")));
     return { created: true, credentials };
   });
 }

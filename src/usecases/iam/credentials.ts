@@ -12,8 +12,8 @@ export const newAccessKeyId = () => randomBytes(10).toString("hex").toUpperCase(
 export const newSecretKey = () => randomBytes(30).toString("base64url");
 
 async function keyOfAccount(tx: Tx, caller: Caller, accessKey: string): Promise<AccessKey> {
-  const key = await tx.getAccessKey(accessKey);
-  const owner = key ? await tx.getUser(key.userId) : undefined;
+  const key = await tx.iam.getAccessKey(accessKey);
+  const owner = key ? await tx.iam.getUser(key.userId) : undefined;
   if (!key || !owner || owner.accountId !== caller.accountId) {
     fail("iamCredentialNotFound", `Could not find credential: ${accessKey}.`);
   }
@@ -37,10 +37,10 @@ export async function createAccessKey(
     createdAt: context.now().toISOString(),
   };
   await context.store.write(async (tx) => {
-    const user = await tx.getUser(input.userId);
+    const user = await tx.iam.getUser(input.userId);
     if (!user || user.accountId !== caller.accountId) fail("iamUserNotFound", `Could not find user: ${input.userId}.`);
-    if ((await tx.listAccessKeys(input.userId)).length >= MAX_KEYS_PER_USER) fail("iamAccessKeyQuota");
-    await tx.insertAccessKey({ ...key, secretKey: context.secrets.seal(secretKey) });
+    if ((await tx.iam.listAccessKeys(input.userId)).length >= MAX_KEYS_PER_USER) fail("iamAccessKeyQuota");
+    await tx.iam.insertAccessKey({ ...key, secretKey: context.secrets.seal(secretKey) });
   });
   return key;
 }
@@ -50,9 +50,9 @@ export async function listAccessKeys(context: UseCaseContext, caller: Caller, us
   const target = userId ?? caller.userId;
   authorizeSelfOr(caller, target, "iam:credentials:listCredentials");
   return context.store.read(async (tx) => {
-    const user = await tx.getUser(target);
+    const user = await tx.iam.getUser(target);
     if (!user || user.accountId !== caller.accountId) fail("iamUserNotFound", `Could not find user: ${target}.`);
-    return tx.listAccessKeys(target);
+    return tx.iam.listAccessKeys(target);
   });
 }
 
@@ -77,7 +77,7 @@ export async function updateAccessKey(
       status: changes.status ?? key.status,
       description: changes.description ?? key.description,
     };
-    await tx.updateAccessKey(updated);
+    await tx.iam.updateAccessKey(updated);
     return updated;
   });
 }
@@ -87,6 +87,6 @@ export async function deleteAccessKey(context: UseCaseContext, caller: Caller, a
   await context.store.write(async (tx) => {
     const key = await keyOfAccount(tx, caller, accessKey);
     authorizeSelfOr(caller, key.userId, "iam:credentials:deleteCredential");
-    await tx.deleteAccessKey(accessKey);
+    await tx.iam.deleteAccessKey(accessKey);
   });
 }

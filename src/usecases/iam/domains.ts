@@ -6,5 +6,5 @@ import type { Caller, UseCaseContext } from "../context.js";
  * customer's), which is how the cloud answers a domain look-up by name or id.
  */
 export async function ownDomain(context: UseCaseContext, caller: Caller): Promise<Account | undefined> {
-  return context.store.read((tx) => tx.getAccount(caller.accountId));
+  return context.store.read((tx) => tx.iam.getAccount(caller.accountId));
 }

@@ -22,10 +22,10 @@ export async function createGroup(
   };
   await context.store
     .write(async (tx) => {
-      if ((await tx.listGroups(caller.accountId, { name: input.name })).length > 0) {
+      if ((await tx.iam.listGroups(caller.accountId, { name: input.name })).length > 0) {
         fail("iamConflict", "The user group name already exists.");
       }
-      await tx.insertGroup(group);
+      await tx.iam.insertGroup(group);
     })
     .catch((error) => {
       if (error instanceof StoreConflictError) fail("iamConflict", "The user group name already exists.");
@@ -40,11 +40,11 @@ export async function listGroups(
   filter: { name?: string; domainId?: string },
 ): Promise<UserGroup[]> {
   requireOwnAccount(caller, filter.domainId);
-  return context.store.read((tx) => tx.listGroups(caller.accountId, { name: filter.name }));
+  return context.store.read((tx) => tx.iam.listGroups(caller.accountId, { name: filter.name }));
 }
 
 async function groupOf(tx: Tx, caller: Caller, groupId: string): Promise<UserGroup> {
-  const group = await tx.getGroup(groupId);
+  const group = await tx.iam.getGroup(groupId);
   if (!group || group.accountId !== caller.accountId) fail("iamGroupNotFound", `Could not find group: ${groupId}.`);
   return group;
 }
@@ -58,14 +58,14 @@ export async function addUserToGroup(
 ): Promise<void> {
   await context.store.write(async (tx) => {
     await groupOf(tx, caller, groupId);
-    const user = await tx.getUser(userId);
+    const user = await tx.iam.getUser(userId);
     if (!user || user.accountId !== caller.accountId) fail("iamUserNotFound", `Could not find user: ${userId}.`);
-    await tx.addGroupMember(groupId, userId);
+    await tx.iam.addGroupMember(groupId, userId);
   });
 }
 
 async function grantOf(tx: Tx, caller: Caller, grant: GroupGrant): Promise<{ project: Project }> {
-  const project = await tx.getProject(grant.projectId);
+  const project = await tx.iam.getProject(grant.projectId);
   if (!project || project.accountId !== caller.accountId) fail("iamProjectUnknown");
   await groupOf(tx, caller, grant.groupId);
   if (!roleById(grant.roleId)) fail("iamRoleNotFound", `Could not find role: ${grant.roleId}.`);
@@ -76,7 +76,7 @@ async function grantOf(tx: Tx, caller: Caller, grant: GroupGrant): Promise<{ pro
 export async function grantRole(context: UseCaseContext, caller: Caller, grant: GroupGrant): Promise<void> {
   await context.store.write(async (tx) => {
     await grantOf(tx, caller, grant);
-    await tx.grantRole(grant);
+    await tx.iam.grantRole(grant);
   });
 }
 
@@ -84,7 +84,7 @@ export async function grantRole(context: UseCaseContext, caller: Caller, grant: 
 export async function revokeRole(context: UseCaseContext, caller: Caller, grant: GroupGrant): Promise<void> {
   await context.store.write(async (tx) => {
     await grantOf(tx, caller, grant);
-    if (!(await tx.revokeRole(grant))) fail("iamGrantNotFound");
+    if (!(await tx.iam.revokeRole(grant))) fail("iamGrantNotFound");
   });
 }
 
@@ -92,6 +92,6 @@ export async function revokeRole(context: UseCaseContext, caller: Caller, grant:
 export async function checkRole(context: UseCaseContext, caller: Caller, grant: GroupGrant): Promise<void> {
   await context.store.read(async (tx) => {
     await grantOf(tx, caller, grant);
-    if (!(await tx.hasGrant(grant))) fail("iamGrantNotFound");
+    if (!(await tx.iam.hasGrant(grant))) fail("iamGrantNotFound");
   });
 }

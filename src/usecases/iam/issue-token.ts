@@ -31,12 +31,12 @@ export async function issuePasswordToken(
   auth: PasswordAuth,
 ): Promise<IssuedToken> {
   const found = await context.store.read(async (tx) => {
-    const account = auth.domain.name !== undefined ? await tx.getAccountByName(auth.domain.name) : undefined;
+    const account = auth.domain.name !== undefined ? await tx.iam.getAccountByName(auth.domain.name) : undefined;
     const accountId = account?.id ?? auth.domain.id;
-    const user = accountId !== undefined ? await tx.getUserByName(accountId, auth.userName) : undefined;
+    const user = accountId !== undefined ? await tx.iam.getUserByName(accountId, auth.userName) : undefined;
     if (!user) return undefined;
     const resolvedAccount = account ?? { id: user.accountId, name: auth.domain.name ?? "" };
-    const projects = await tx.listProjects(user.accountId, {});
+    const projects = await tx.iam.listProjects(user.accountId, {});
     return { user, account: resolvedAccount, projects };
   });
   // Locked by account and name whether the user exists or not, so the lock-out does not reveal names either.
@@ -72,6 +72,6 @@ export async function issuePasswordToken(
     { userId: found.user.id, accountId: found.user.accountId, projectId: project.id, issuedAt, expiresAt },
     await tokenSecret(context, cache),
   );
-  const roleIds = await context.store.read((tx) => tx.rolesOfUserOnProject(found.user.id, project.id));
+  const roleIds = await context.store.read((tx) => tx.iam.rolesOfUserOnProject(found.user.id, project.id));
   return { token, issuedAt, expiresAt, user: found.user, account: found.account, project, roleIds };
 }

@@ -11,11 +11,11 @@ export async function listProjects(
   caller: Caller,
   filter: { name?: string; id?: string },
 ): Promise<Project[]> {
-  return context.store.read((tx) => tx.listProjects(caller.accountId, filter));
+  return context.store.read((tx) => tx.iam.listProjects(caller.accountId, filter));
 }
 
 export async function showProject(context: UseCaseContext, caller: Caller, id: string): Promise<Project | undefined> {
-  const project = await context.store.read((tx) => tx.getProject(id));
+  const project = await context.store.read((tx) => tx.iam.getProject(id));
   return project?.accountId === caller.accountId ? project : undefined;
 }
 
@@ -37,7 +37,7 @@ export async function createProject(
   };
   await context.store
     .write(async (tx) => {
-      const projects = await tx.listProjects(caller.accountId, {});
+      const projects = await tx.iam.listProjects(caller.accountId, {});
       const parent =
         input.parentId !== undefined
           ? projects.find((p) => p.id === input.parentId)
@@ -45,9 +45,9 @@ export async function createProject(
       if (!parent || !input.name.startsWith(`${parent.name}_`) || input.name.length <= parent.name.length + 1) {
         fail("iamInvalidRequest", 'The project name must start with the name of an existing region project and "_".');
       }
-      const taken = await tx.getProjectByName(input.name);
+      const taken = await tx.iam.getProjectByName(input.name);
       if (taken) fail("iamConflict", "Duplicate project name.");
-      await tx.insertProject(project);
+      await tx.iam.insertProject(project);
       await ensureDefaultSecurityGroup(context, tx, project.id);
     })
     .catch((error) => {

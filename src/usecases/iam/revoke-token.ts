@@ -9,12 +9,14 @@ export async function checkToken(context: UseCaseContext, cache: IdentityCache, 
   if (!claims || claims.accountId !== caller.accountId) fail("iamTokenNotFound");
   // A user verifies and revokes its own tokens; the account's administrators anyone's of the account.
   if (claims.userId !== caller.userId && caller.admin !== true) fail("iamTokenNotFound");
-  if (await context.store.read((tx) => tx.isTokenRevoked(tokenHash(token)))) fail("iamTokenNotFound");
+  if (await context.store.read((tx) => tx.iam.isTokenRevoked(tokenHash(token)))) fail("iamTokenNotFound");
   return claims;
 }
 
 /** DELETE /v3/auth/tokens: the token stops working at once, in every process on the store. */
 export async function revokeToken(context: UseCaseContext, cache: IdentityCache, caller: Caller, token: string) {
   const claims = await checkToken(context, cache, caller, token);
-  await context.store.write((tx) => tx.revokeToken(tokenHash(token), claims.expiresAt, context.now().toISOString()));
+  await context.store.write((tx) =>
+    tx.iam.revokeToken(tokenHash(token), claims.expiresAt, context.now().toISOString()),
+  );
 }

@@ -1,6 +1,6 @@
 import { SecretBox } from "../../auth/secret-box.js";
+import { TOKEN_SECRET_KEY } from "../../domain/iam/well-known-names.js";
 import type { UseCaseContext } from "../context.js";
-import { TOKEN_SECRET_KEY } from "./bootstrap.js";
 
 export const MASTER_KEY_CHECK = "master_key_check";
 
@@ -20,18 +20,18 @@ export async function sealStoredSecrets(context: UseCaseContext): Promise<{ seal
   const fingerprint = context.secrets.fingerprint();
   if (fingerprint === undefined) return { sealed: 0 };
   return context.store.write(async (tx) => {
-    const known = await tx.getMeta(MASTER_KEY_CHECK);
+    const known = await tx.admin.getMeta(MASTER_KEY_CHECK);
     if (known !== undefined && known !== fingerprint) throw new WrongMasterKeyError();
-    if (known === undefined) await tx.setMeta(MASTER_KEY_CHECK, fingerprint);
+    if (known === undefined) await tx.admin.setMeta(MASTER_KEY_CHECK, fingerprint);
     let sealed = 0;
-    const tokenSecret = await tx.getMeta(TOKEN_SECRET_KEY);
+    const tokenSecret = await tx.admin.getMeta(TOKEN_SECRET_KEY);
     if (tokenSecret !== undefined && !SecretBox.isSealed(tokenSecret)) {
-      await tx.setMeta(TOKEN_SECRET_KEY, context.secrets.seal(tokenSecret));
+      await tx.admin.setMeta(TOKEN_SECRET_KEY, context.secrets.seal(tokenSecret));
       sealed++;
     }
-    for (const key of await tx.listAccessKeys()) {
+    for (const key of await tx.iam.listAccessKeys()) {
       if (SecretBox.isSealed(key.secretKey)) continue;
-      await tx.updateAccessKeySecret(key.accessKey, context.secrets.seal(key.secretKey));
+      await tx.iam.updateAccessKeySecret(key.accessKey, context.secrets.seal(key.secretKey));
       sealed++;
     }
     return { sealed };

@@ -56,10 +56,10 @@ export async function createUser(context: UseCaseContext, caller: Caller, input:
   };
   await context.store
     .write(async (tx) => {
-      if ((await tx.getUserByName(caller.accountId, input.name)) !== undefined) {
+      if ((await tx.iam.getUserByName(caller.accountId, input.name)) !== undefined) {
         fail("iamConflict", "The user name already exists.");
       }
-      await tx.insertUser(user);
+      await tx.iam.insertUser(user);
     })
     .catch((error) => conflictOnDuplicate(error, "The user name already exists."));
   return user;
@@ -71,11 +71,11 @@ export async function listUsers(
   filter: { name?: string; enabled?: boolean; domainId?: string },
 ): Promise<User[]> {
   requireOwnAccount(caller, filter.domainId);
-  return context.store.read((tx) => tx.listUsers(caller.accountId, { name: filter.name, enabled: filter.enabled }));
+  return context.store.read((tx) => tx.iam.listUsers(caller.accountId, { name: filter.name, enabled: filter.enabled }));
 }
 
 async function userOfAccount(context: UseCaseContext, caller: Caller, userId: string): Promise<User> {
-  const user = await context.store.read((tx) => tx.getUser(userId));
+  const user = await context.store.read((tx) => tx.iam.getUser(userId));
   if (!user || user.accountId !== caller.accountId) fail("iamUserNotFound", `Could not find user: ${userId}.`);
   return user;
 }
@@ -111,10 +111,10 @@ export async function updateUser(
   const passwordHash = changes.password !== undefined ? await hashPassword(changes.password) : undefined;
   return context.store
     .write(async (tx) => {
-      const user = await tx.getUser(userId);
+      const user = await tx.iam.getUser(userId);
       if (!user || user.accountId !== caller.accountId) fail("iamUserNotFound", `Could not find user: ${userId}.`);
       if (changes.name !== undefined && changes.name !== user.name) {
-        if ((await tx.getUserByName(caller.accountId, changes.name)) !== undefined) {
+        if ((await tx.iam.getUserByName(caller.accountId, changes.name)) !== undefined) {
           fail("iamConflict", "The user name already exists.");
         }
       }
@@ -125,7 +125,7 @@ export async function updateUser(
         enabled: changes.enabled ?? user.enabled,
         description: changes.description ?? user.description,
       };
-      await tx.updateUser(updated);
+      await tx.iam.updateUser(updated);
       return updated;
     })
     .catch((error) => conflictOnDuplicate(error, "The user name already exists."));
@@ -135,9 +135,9 @@ export async function updateUser(
 export async function deleteUser(context: UseCaseContext, caller: Caller, userId: string): Promise<void> {
   if (userId === caller.userId) fail("iamPolicyDenied", "A user cannot delete itself.");
   await context.store.write(async (tx) => {
-    const user = await tx.getUser(userId);
+    const user = await tx.iam.getUser(userId);
     if (!user || user.accountId !== caller.accountId) fail("iamUserNotFound", `Could not find user: ${userId}.`);
-    await tx.deleteUser(userId);
+    await tx.iam.deleteUser(userId);
   });
 }
 
@@ -158,8 +158,8 @@ export async function changePassword(
   checkPassword(input.password, user.name);
   const passwordHash = await hashPassword(input.password);
   await context.store.write(async (tx) => {
-    const current = await tx.getUser(userId);
+    const current = await tx.iam.getUser(userId);
     if (!current) fail("iamUserNotFound", `Could not find user: ${userId}.`);
-    await tx.updateUser({ ...current, passwordHash });
+    await tx.iam.updateUser({ ...current, passwordHash });
   });
 }

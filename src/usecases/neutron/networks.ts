@@ -17,18 +17,18 @@ export interface NetworkView {
 const RESERVED_NAME = "admin_external_net";
 
 async function viewOf(tx: Tx, network: Network): Promise<NetworkView> {
-  return { network, subnets: await tx.listSubnetsOfNetwork(network.id) };
+  return { network, subnets: await tx.networks.listSubnetsOfNetwork(network.id) };
 }
 
 async function ownNetwork(tx: Tx, caller: Caller, id: string, forUpdate = false): Promise<Network> {
-  const network = await tx.getNetwork(id, { forUpdate });
+  const network = await tx.networks.getNetwork(id, { forUpdate });
   if (!network || network.projectId !== caller.projectId) fail("networkNotFound", `Network ${id} could not be found.`);
   return network;
 }
 
 /** Whether the id names a network of the caller's project. */
 export async function isOwnNetwork(context: UseCaseContext, caller: Caller, id: string): Promise<boolean> {
-  const network = await context.store.read((tx) => tx.getNetwork(id));
+  const network = await context.store.read((tx) => tx.networks.getNetwork(id));
   return network !== undefined && network.projectId === caller.projectId;
 }
 
@@ -51,7 +51,7 @@ export async function listNetworks(
   filter: NetworkListFilter,
 ): Promise<NetworkView[]> {
   return context.store.read(async (tx) => {
-    const networks = (await tx.listNetworks(caller.projectId, {})).filter(
+    const networks = (await tx.networks.listNetworks(caller.projectId, {})).filter(
       (network) =>
         (filter.ids === undefined || filter.ids.includes(network.id)) &&
         (filter.name === undefined || network.name === filter.name) &&
@@ -114,7 +114,7 @@ export async function createNetworks(
         createdAt: now,
         updatedAt: now,
       };
-      await tx.insertNetwork(network);
+      await tx.networks.insertNetwork(network);
       views.push({ network, subnets: [] });
     }
     return views;
@@ -145,7 +145,7 @@ export async function updateNetwork(
       next.portSecurityEnabled !== network.portSecurityEnabled;
     if (!changed) return viewOf(tx, network);
     const updated = { ...next, revisionNumber: network.revisionNumber + 1, updatedAt: isoNow(context) };
-    await tx.updateNetwork(updated);
+    await tx.networks.updateNetwork(updated);
     return viewOf(tx, updated);
   });
 }
@@ -162,15 +162,15 @@ export async function deleteNetwork(context: UseCaseContext, caller: Caller, id:
     if (network.vpcId !== null) {
       fail("neutronNetworkInUse", `${inUse} It is the network of VPC subnet ${id}: delete that subnet instead.`);
     }
-    const subnets = await tx.listSubnetsOfNetwork(id);
+    const subnets = await tx.networks.listSubnetsOfNetwork(id);
     const subnetIds = new Set(subnets.map((subnet) => subnet.id));
-    const ports = await tx.listPorts({ projectId: caller.projectId, networkId: id });
+    const ports = await tx.ports.list({ projectId: caller.projectId, networkId: id });
     if (ports.some((port) => !isSystemOwner(port.deviceOwner) || !subnetIds.has(port.deviceId))) {
       fail("neutronNetworkInUse", inUse);
     }
     const now = isoNow(context);
     for (const port of ports) await removePort(tx, port, now);
-    for (const subnet of subnets) await tx.deleteSubnet(subnet.id);
-    await tx.deleteNetwork(id);
+    for (const subnet of subnets) await tx.networks.deleteSubnet(subnet.id);
+    await tx.networks.deleteNetwork(id);
   });
 }

@@ -48,7 +48,7 @@ const SYSTEM_GATEWAY_OWNER = "network:router_interface_distributed";
 /** A project's router (VPC) names are unique unless blank, as its VPC names are (the cloud's VPC.0115). */
 async function refuseTakenName(tx: Tx, projectId: string, name: string, ownId: string): Promise<void> {
   if (name === "") return;
-  const vpcs = await tx.listVpcs(projectId, { limit: Number.MAX_SAFE_INTEGER });
+  const vpcs = await tx.networks.listVpcs(projectId, { limit: Number.MAX_SAFE_INTEGER });
   if (vpcs.some((other) => other.name === name && other.id !== ownId)) {
     fail("neutronBadRequest", `Bad router request: the project has a router (VPC) named ${name} already.`);
   }
@@ -57,7 +57,7 @@ async function refuseTakenName(tx: Tx, projectId: string, name: string, ownId: s
 async function attributesOf(tx: Tx, vpc: Vpc): Promise<RouterAttributes> {
   // A VPC made through VPC v1 reaches the external network: EIPs bind to its ports without any gateway set up.
   return (
-    (await tx.getRouterAttributes(vpc.id)) ?? {
+    (await tx.routers.getAttributes(vpc.id)) ?? {
       ...defaultRouterAttributes(vpc.id, vpc.createdAt),
       externalGateway: true,
     }
@@ -65,7 +65,7 @@ async function attributesOf(tx: Tx, vpc: Vpc): Promise<RouterAttributes> {
 }
 
 async function ownRouter(tx: Tx, caller: Caller, id: string, forUpdate = false): Promise<Vpc> {
-  const vpc = await tx.getVpc(id, { forUpdate });
+  const vpc = await tx.networks.getVpc(id, { forUpdate });
   if (!vpc || vpc.projectId !== caller.projectId) fail("neutronRouterNotFound", `Router ${id} could not be found.`);
   return vpc;
 }
@@ -75,7 +75,7 @@ async function gatewayOf(tx: Tx, caller: Caller, gateway: GatewayInput | null | 
   if (gateway === undefined) return { externalGateway: current.externalGateway, enableSnat: current.enableSnat };
   if (gateway === null || gateway.networkId === undefined) return { externalGateway: false, enableSnat: false };
   if (gateway.networkId !== EXTERNAL_NETWORK_ID) {
-    const network = await tx.getNetwork(gateway.networkId);
+    const network = await tx.networks.getNetwork(gateway.networkId);
     if (!network || network.projectId !== caller.projectId) {
       fail("networkNotFound", `Network ${gateway.networkId} could not be found.`);
     }
@@ -85,7 +85,7 @@ async function gatewayOf(tx: Tx, caller: Caller, gateway: GatewayInput | null | 
 }
 
 async function routesOf(tx: Tx, vpcId: string, routes: RouterRoute[]): Promise<RouterRoute[]> {
-  const cidrs = (await tx.listSubnetsOfVpc(vpcId)).map((subnet) => subnet.cidr);
+  const cidrs = (await tx.networks.listSubnetsOfVpc(vpcId)).map((subnet) => subnet.cidr);
   const checked = checkRoutes(routes, cidrs);
   if (!checked.ok) fail("neutronBadRequest", `Bad router request: ${checked.detail}`);
   return checked.routes;
@@ -102,7 +102,7 @@ export async function showRouter(context: UseCaseContext, caller: Caller, id: st
 export async function listRouters(context: UseCaseContext, caller: Caller): Promise<RouterView[]> {
   return context.store.read(async (tx) => {
     const views: RouterView[] = [];
-    for (const vpc of await tx.listVpcs(caller.projectId, { limit: Number.MAX_SAFE_INTEGER })) {
+    for (const vpc of await tx.networks.listVpcs(caller.projectId, { limit: Number.MAX_SAFE_INTEGER })) {
       views.push({ vpc, attributes: await attributesOf(tx, vpc) });
     }
     return views;
@@ -122,7 +122,7 @@ export async function createRouter(context: UseCaseContext, caller: Caller, inpu
       status: "OK",
       createdAt: now,
     };
-    if ((await tx.projectUsage(caller.projectId)).vpcs >= context.limits.quotas.vpc) {
+    if ((await tx.admin.projectUsage(caller.projectId)).vpcs >= context.limits.quotas.vpc) {
       fail("neutronOverQuota", "Quota exceeded for resources: ['router'].");
     }
     await refuseTakenName(tx, caller.projectId, vpc.name, vpc.id);
@@ -133,8 +133,8 @@ export async function createRouter(context: UseCaseContext, caller: Caller, inpu
       // A new router has no subnet, so no next hop any route could take.
       routes: input.routes ? await routesOf(tx, vpc.id, input.routes) : [],
     };
-    await tx.insertVpc(vpc);
-    await tx.putRouterAttributes(attributes);
+    await tx.networks.insertVpc(vpc);
+    await tx.routers.putAttributes(attributes);
     return { vpc, attributes };
   });
 }
@@ -172,9 +172,9 @@ export async function updateRouter(
       nextVpc.description !== vpc.description ||
       JSON.stringify(next) !== JSON.stringify(current);
     if (!changed) return { vpc, attributes: current };
-    if (nextVpc.name !== vpc.name || nextVpc.description !== vpc.description) await tx.updateVpc(nextVpc);
+    if (nextVpc.name !== vpc.name || nextVpc.description !== vpc.description) await tx.networks.updateVpc(nextVpc);
     const updated = { ...next, revisionNumber: current.revisionNumber + 1, updatedAt: isoNow(context) };
-    await tx.putRouterAttributes(updated);
+    await tx.routers.putAttributes(updated);
     return { vpc: nextVpc, attributes: updated };
   });
 }
@@ -183,15 +183,15 @@ export async function updateRouter(
 export async function deleteRouter(context: UseCaseContext, caller: Caller, id: string): Promise<void> {
   await context.store.write(async (tx) => {
     const vpc = await ownRouter(tx, caller, id, true);
-    if ((await tx.listSubnetsOfVpc(id)).length > 0) {
+    if ((await tx.networks.listSubnetsOfVpc(id)).length > 0) {
       fail("neutronRouterInUse", `Router ${id} still has ports: remove its interfaces (its subnets) first.`);
     }
-    await tx.deleteVpc(vpc.id);
+    await tx.networks.deleteVpc(vpc.id);
   });
 }
 
 async function ownSubnet(tx: Tx, caller: Caller, id: string): Promise<Subnet> {
-  const subnet = await tx.getSubnetByNeutronId(id, { forUpdate: true });
+  const subnet = await tx.networks.getSubnetByNeutronId(id, { forUpdate: true });
   if (!subnet || subnet.projectId !== caller.projectId) {
     fail("neutronSubnetNotFound", `Subnet ${id} could not be found.`);
   }
@@ -199,7 +199,7 @@ async function ownSubnet(tx: Tx, caller: Caller, id: string): Promise<Subnet> {
 }
 
 async function ownPort(tx: Tx, caller: Caller, id: string): Promise<Port> {
-  const port = await tx.getPort(id, { forUpdate: true });
+  const port = await tx.ports.get(id, { forUpdate: true });
   if (!port || port.projectId !== caller.projectId) fail("portNotFound", `Port ${id} could not be found.`);
   return port;
 }
@@ -216,7 +216,7 @@ async function refuseUnattachable(tx: Tx, router: Vpc, subnet: Subnet): Promise<
     );
   }
   const cidr = parseCidr(subnet.cidr);
-  for (const sibling of await tx.listSubnetsOfVpc(router.id)) {
+  for (const sibling of await tx.networks.listSubnetsOfVpc(router.id)) {
     const other = parseCidr(sibling.cidr);
     if (cidr && other && cidrsOverlap(cidr, other)) {
       fail(
@@ -229,7 +229,11 @@ async function refuseUnattachable(tx: Tx, router: Vpc, subnet: Subnet): Promise<
 
 async function bumpRouter(context: UseCaseContext, tx: Tx, router: Vpc): Promise<void> {
   const current = await attributesOf(tx, router);
-  await tx.putRouterAttributes({ ...current, revisionNumber: current.revisionNumber + 1, updatedAt: isoNow(context) });
+  await tx.routers.putAttributes({
+    ...current,
+    revisionNumber: current.revisionNumber + 1,
+    updatedAt: isoNow(context),
+  });
 }
 
 function asInterface(port: Port, router: Vpc): Port {
@@ -268,7 +272,7 @@ export async function addRouterInterface(
       subnet = await ownSubnet(tx, caller, by.subnetId);
       await refuseUnattachable(tx, router, subnet);
       const gateway = (
-        await tx.listPorts({
+        await tx.ports.list({
           projectId: caller.projectId,
           fixedIpSubnetId: subnet.neutronSubnetId,
           deviceId: subnet.id,
@@ -286,8 +290,8 @@ export async function addRouterInterface(
     }
     if (by.portId !== undefined) await refuseUnattachable(tx, router, subnet);
     const attached = { ...asInterface(port, router), revisionNumber: port.revisionNumber + 1, updatedAt: now };
-    await tx.updatePort(attached);
-    await tx.setSubnetVpc(subnet.id, router.id);
+    await tx.ports.update(attached);
+    await tx.routers.setSubnetVpc(subnet.id, router.id);
     await bumpRouter(context, tx, router);
     return { routerId: router.id, projectId: router.projectId, subnetId: subnet.neutronSubnetId, portId: port.id };
   });
@@ -318,7 +322,7 @@ export async function removeRouterInterface(
     } else if (by.subnetId !== undefined) {
       subnet = await ownSubnet(tx, caller, by.subnetId);
       interfaces = (
-        await tx.listPorts({
+        await tx.ports.list({
           projectId: caller.projectId,
           fixedIpSubnetId: subnet.neutronSubnetId,
           deviceId: router.id,
@@ -335,7 +339,7 @@ export async function removeRouterInterface(
     }
     for (const port of interfaces) {
       if (port.fixedIps[0]?.ipAddress === subnet.gatewayIp) {
-        await tx.updatePort({
+        await tx.ports.update({
           ...port,
           deviceOwner: SYSTEM_GATEWAY_OWNER,
           deviceId: subnet.id,
@@ -347,9 +351,9 @@ export async function removeRouterInterface(
       }
     }
     const remaining = (
-      await tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId, deviceId: router.id })
+      await tx.ports.list({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId, deviceId: router.id })
     ).filter((port) => port.deviceOwner === ROUTER_INTERFACE_OWNER);
-    if (remaining.length === 0) await tx.setSubnetVpc(subnet.id, null);
+    if (remaining.length === 0) await tx.routers.setSubnetVpc(subnet.id, null);
     await bumpRouter(context, tx, router);
     const first = interfaces[0] as Port;
     return { routerId: router.id, projectId: router.projectId, subnetId: subnet.neutronSubnetId, portId: first.id };

@@ -22,7 +22,7 @@ function invalid(detail: string): never {
 
 /** A subnet as Neutron knows it: by its Neutron id, in the caller's project. */
 async function ownSubnet(tx: Tx, caller: Caller, id: string, forUpdate = false): Promise<Subnet> {
-  const subnet = await tx.getSubnetByNeutronId(id, { forUpdate });
+  const subnet = await tx.networks.getSubnetByNeutronId(id, { forUpdate });
   if (!subnet || subnet.projectId !== caller.projectId)
     fail("neutronSubnetNotFound", `Subnet ${id} could not be found.`);
   return subnet;
@@ -50,7 +50,7 @@ export async function listNeutronSubnets(
   filter: SubnetListFilter,
 ): Promise<Subnet[]> {
   const subnets = await context.store.read((tx) =>
-    tx.listSubnets(caller.projectId, { page: { limit: Number.MAX_SAFE_INTEGER } }),
+    tx.networks.listSubnets(caller.projectId, { page: { limit: Number.MAX_SAFE_INTEGER } }),
   );
   const matching = subnets.filter(
     (subnet) =>
@@ -175,23 +175,23 @@ async function insertNeutronSubnet(
   caller: Caller,
   { input, cidr, gatewayIp, pools }: ReturnType<typeof plannedSubnet>,
 ): Promise<Subnet> {
-  const network = await tx.getNetwork(input.networkId, { forUpdate: true });
+  const network = await tx.networks.getNetwork(input.networkId, { forUpdate: true });
   if (!network || network.projectId !== caller.projectId) {
     fail("networkNotFound", `Network ${input.networkId} could not be found.`);
   }
   if (network.vpcId !== null) {
     invalid(`Network ${network.id} is the network of VPC subnet ${network.id} and holds only that subnet.`);
   }
-  for (const sibling of await tx.listSubnetsOfNetwork(network.id)) {
+  for (const sibling of await tx.networks.listSubnetsOfNetwork(network.id)) {
     const siblingCidr = parseCidr(sibling.cidr);
     if (siblingCidr && cidrsOverlap(siblingCidr, cidr)) {
       invalid(`Requested subnet with cidr: ${cidr.text} for network: ${network.id} overlaps with another subnet.`);
     }
   }
-  if ((await tx.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
+  if ((await tx.admin.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
     fail("neutronOverQuota", "Quota exceeded for resources: ['subnet'].");
   }
-  const project = await tx.getProject(caller.projectId);
+  const project = await tx.iam.getProject(caller.projectId);
   const id = context.newId();
   const now = isoNow(context);
   const dns = input.dnsNameservers ?? [];
@@ -217,10 +217,10 @@ async function insertNeutronSubnet(
     createdAt: now,
     updatedAt: now,
   };
-  await tx.insertSubnet(subnet);
+  await tx.networks.insertSubnet(subnet);
   await insertSystemPorts(context, tx, subnet, cidr);
   // A subnet's change is its network's change too (Neutron bumps the parent's revision).
-  await tx.updateNetwork({ ...network, revisionNumber: network.revisionNumber + 1, updatedAt: now });
+  await tx.networks.updateNetwork({ ...network, revisionNumber: network.revisionNumber + 1, updatedAt: now });
   return subnet;
 }
 
@@ -272,11 +272,11 @@ export async function updateNeutronSubnet(
       JSON.stringify(next.dnsList) !== JSON.stringify(subnet.dnsList);
     if (!changed) return subnet;
     const updated = { ...next, revisionNumber: subnet.revisionNumber + 1, updatedAt: isoNow(context) };
-    await tx.updateSubnet(updated);
+    await tx.networks.updateSubnet(updated);
     // A VPC v1 subnet and its network carry one name.
-    const network = await tx.getNetwork(subnet.networkId, { forUpdate: true });
+    const network = await tx.networks.getNetwork(subnet.networkId, { forUpdate: true });
     if (network?.vpcId && network.id === subnet.id && network.name !== updated.name) {
-      await tx.updateNetwork({
+      await tx.networks.updateNetwork({
         ...network,
         name: updated.name,
         revisionNumber: network.revisionNumber + 1,
@@ -301,12 +301,12 @@ export async function deleteNeutronSubnet(context: UseCaseContext, caller: Calle
     if (subnet.vpcId !== null) {
       fail("neutronSubnetInUse", `${inUse} It is on router ${subnet.vpcId}: remove the router interface first.`);
     }
-    const ports = await tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
+    const ports = await tx.ports.list({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
     if (ports.some((port) => !isSystemOwner(port.deviceOwner) || port.deviceId !== subnet.id)) {
       fail("neutronSubnetInUse", inUse);
     }
     const now = isoNow(context);
     for (const port of ports) await removePort(tx, port, now);
-    await tx.deleteSubnet(subnet.id);
+    await tx.networks.deleteSubnet(subnet.id);
   });
 }

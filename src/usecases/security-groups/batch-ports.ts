@@ -24,12 +24,12 @@ export async function changePortsOfGroup(
   action: MembershipAction,
 ): Promise<BatchFailure[]> {
   return context.store.write(async (tx) => {
-    const group = await tx.getSecurityGroup(groupId);
+    const group = await tx.securityGroups.getGroup(groupId);
     if (!group || group.projectId !== caller.projectId) fail("sgNotFound");
     const failures: BatchFailure[] = [];
     const now = isoNow(context);
     for (const id of new Set(portIds)) {
-      const port = await tx.getPort(id, { forUpdate: true });
+      const port = await tx.ports.get(id, { forUpdate: true });
       if (!port || port.projectId !== caller.projectId) {
         failures.push({
           id,
@@ -61,8 +61,8 @@ export async function changePortsOfGroup(
         revisionNumber: port.revisionNumber + 1,
         updatedAt: now,
       };
-      await tx.updatePort(updated);
-      await tx.setPortSecurityGroups(port.id, outcome.groupIds);
+      await tx.ports.update(updated);
+      await tx.securityGroups.setPortGroups(port.id, outcome.groupIds);
     }
     return failures;
   });

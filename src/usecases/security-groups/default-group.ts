@@ -11,8 +11,8 @@ export async function insertNewSecurityGroup(
 ): Promise<SecurityGroup> {
   const now = isoNow(context);
   const group: SecurityGroup = { ...fields, id: context.newId(), revisionNumber: 0, createdAt: now, updatedAt: now };
-  await tx.insertSecurityGroup(group, isDefault);
-  for (const rule of initialRules(group, context.newId)) await tx.insertSecurityGroupRule(rule);
+  await tx.securityGroups.insertGroup(group, isDefault);
+  for (const rule of initialRules(group, context.newId)) await tx.securityGroups.insertRule(rule);
   return group;
 }
 
@@ -26,7 +26,7 @@ export async function ensureDefaultSecurityGroup(
   tx: Tx,
   projectId: string,
 ): Promise<SecurityGroup> {
-  const existing = await tx.getDefaultSecurityGroup(projectId);
+  const existing = await tx.securityGroups.getDefaultGroup(projectId);
   if (existing) return existing;
   return insertNewSecurityGroup(
     context,
@@ -38,7 +38,7 @@ export async function ensureDefaultSecurityGroup(
 
 /** Gives every project of the account its default group (used at start-up). */
 export async function ensureDefaultSecurityGroups(context: UseCaseContext, tx: Tx, accountId: string): Promise<void> {
-  for (const project of await tx.listProjects(accountId, {})) {
+  for (const project of await tx.iam.listProjects(accountId, {})) {
     await ensureDefaultSecurityGroup(context, tx, project.id);
   }
 }

@@ -4,8 +4,8 @@ import {
   type SecurityGroupRule,
 } from "../../domain/security-groups/model.js";
 import { fail } from "../../errors/cloud-error.js";
-import type { SecurityGroupFilter } from "../../store/security-groups.js";
 import type { Tx } from "../../store/store.js";
+import type { SecurityGroupFilter } from "../../store/types.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { ensureDefaultSecurityGroup, insertNewSecurityGroup } from "./default-group.js";
 import type { SecurityGroupErrors } from "./errors.js";
@@ -22,7 +22,7 @@ export async function requireSecurityGroup(
   errors: SecurityGroupErrors,
   forUpdate = false,
 ): Promise<SecurityGroup> {
-  const group = await tx.getSecurityGroup(id, { forUpdate });
+  const group = await tx.securityGroups.getGroup(id, { forUpdate });
   if (!group || group.projectId !== caller.projectId) fail(errors.notFound, `Security group ${id} does not exist.`);
   return group;
 }
@@ -32,7 +32,7 @@ async function viewsOf(tx: Tx, caller: Caller, groups: SecurityGroup[]): Promise
   for (const group of groups) {
     views.push({
       group,
-      rules: await tx.listSecurityGroupRules(caller.projectId, { securityGroupId: group.id }),
+      rules: await tx.securityGroups.listRules(caller.projectId, { securityGroupId: group.id }),
     });
   }
   return views;
@@ -40,7 +40,7 @@ async function viewsOf(tx: Tx, caller: Caller, groups: SecurityGroup[]): Promise
 
 /** Reads that show groups first make sure the default group exists (once per project, in a write of its own). */
 async function withDefaultGroup(context: UseCaseContext, caller: Caller): Promise<void> {
-  const present = await context.store.read((tx) => tx.getDefaultSecurityGroup(caller.projectId));
+  const present = await context.store.read((tx) => tx.securityGroups.getDefaultGroup(caller.projectId));
   if (!present) await context.store.write((tx) => ensureDefaultSecurityGroup(context, tx, caller.projectId));
 }
 
@@ -55,7 +55,7 @@ export async function createSecurityGroup(
     if (input.name === DEFAULT_SECURITY_GROUP_NAME)
       fail(errors.defaultNameTaken, "Default security group already exists.");
     if (input.vpcId !== "") {
-      const vpc = await tx.getVpc(input.vpcId);
+      const vpc = await tx.networks.getVpc(input.vpcId);
       if (!vpc || vpc.projectId !== caller.projectId) fail(errors.invalid, `VPC ${input.vpcId} does not exist.`);
     }
     const group = await insertNewSecurityGroup(context, tx, { projectId: caller.projectId, ...input });
@@ -69,7 +69,9 @@ export async function listSecurityGroups(
   filter: SecurityGroupFilter,
 ): Promise<SecurityGroupView[]> {
   await withDefaultGroup(context, caller);
-  return context.store.read(async (tx) => viewsOf(tx, caller, await tx.listSecurityGroups(caller.projectId, filter)));
+  return context.store.read(async (tx) =>
+    viewsOf(tx, caller, await tx.securityGroups.listGroups(caller.projectId, filter)),
+  );
 }
 
 export async function showSecurityGroup(
@@ -101,7 +103,7 @@ export async function updateSecurityGroup(
         `Constrained revision number ${expectedRevision} does not match the current revision ${group.revisionNumber}.`,
       );
     }
-    const isDefault = (await tx.getDefaultSecurityGroup(caller.projectId))?.id === group.id;
+    const isDefault = (await tx.securityGroups.getDefaultGroup(caller.projectId))?.id === group.id;
     if (isDefault && input.name !== undefined && input.name !== group.name) {
       fail(errors.defaultUnchangeable, "Updating default security group name not allowed.");
     }
@@ -112,7 +114,7 @@ export async function updateSecurityGroup(
     if (next.name !== group.name || next.description !== group.description) {
       next.revisionNumber = group.revisionNumber + 1;
       next.updatedAt = isoNow(context);
-      await tx.updateSecurityGroup(next);
+      await tx.securityGroups.updateGroup(next);
     }
     return (await viewsOf(tx, caller, [next]))[0] as SecurityGroupView;
   });
@@ -127,10 +129,10 @@ export async function deleteSecurityGroup(
 ): Promise<void> {
   await context.store.write(async (tx) => {
     const group = await requireSecurityGroup(tx, caller, id, errors, true);
-    if ((await tx.getDefaultSecurityGroup(caller.projectId))?.id === group.id) {
+    if ((await tx.securityGroups.getDefaultGroup(caller.projectId))?.id === group.id) {
       fail(errors.defaultUndeletable, "Insufficient rights for removing default security group.");
     }
-    if ((await tx.countSecurityGroupPorts(id)) > 0) fail(errors.inUse, `Security Group ${id} in use.`);
-    await tx.deleteSecurityGroup(id);
+    if ((await tx.securityGroups.countPortsOfGroup(id)) > 0) fail(errors.inUse, `Security Group ${id} in use.`);
+    await tx.securityGroups.deleteGroup(id);
   });
 }

@@ -34,7 +34,7 @@ export async function checkedGroups(
 ): Promise<string[]> {
   const ids = [...new Set(requested)];
   for (const id of ids) {
-    const group = await tx.getSecurityGroup(id);
+    const group = await tx.securityGroups.getGroup(id);
     if (!group || group.projectId !== projectId)
       refuse("security-group-not-found", `Security group ${id} does not exist.`);
   }

@@ -1,7 +1,7 @@
 import { type SecurityGroupRule, sameRule } from "../../domain/security-groups/model.js";
 import { normaliseRule, type RuleRequest } from "../../domain/security-groups/rule-input.js";
 import { fail } from "../../errors/cloud-error.js";
-import type { SecurityGroupRuleFilter } from "../../store/security-groups.js";
+import type { SecurityGroupRuleFilter } from "../../store/types.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import type { SecurityGroupErrors } from "./errors.js";
 import { requireSecurityGroup } from "./groups.js";
@@ -18,12 +18,12 @@ export async function createSecurityGroupRule(
   return context.store.write(async (tx) => {
     const group = await requireSecurityGroup(tx, caller, match.securityGroupId, errors, true);
     if (match.remoteGroupId !== null) {
-      const remote = await tx.getSecurityGroup(match.remoteGroupId);
+      const remote = await tx.securityGroups.getGroup(match.remoteGroupId);
       if (!remote || remote.projectId !== caller.projectId) {
         fail(errors.notFound, `Remote security group ${match.remoteGroupId} does not exist.`);
       }
     }
-    const existing = await tx.listSecurityGroupRules(caller.projectId, { securityGroupId: match.securityGroupId });
+    const existing = await tx.securityGroups.listRules(caller.projectId, { securityGroupId: match.securityGroupId });
     const duplicate = existing.find((rule) => sameRule(rule, match));
     if (duplicate) fail(errors.ruleExists, `Security group rule already exists. Rule id is ${duplicate.id}.`);
     const now = isoNow(context);
@@ -36,9 +36,9 @@ export async function createSecurityGroupRule(
       createdAt: now,
       updatedAt: now,
     };
-    await tx.insertSecurityGroupRule(rule);
+    await tx.securityGroups.insertRule(rule);
     // A rule's change is its group's change too (Neutron bumps the parent's revision).
-    await tx.updateSecurityGroup({ ...group, revisionNumber: group.revisionNumber + 1, updatedAt: now });
+    await tx.securityGroups.updateGroup({ ...group, revisionNumber: group.revisionNumber + 1, updatedAt: now });
     return rule;
   });
 }
@@ -49,7 +49,7 @@ export async function showSecurityGroupRule(
   id: string,
   errors: SecurityGroupErrors,
 ): Promise<SecurityGroupRule> {
-  const rule = await context.store.read((tx) => tx.getSecurityGroupRule(id));
+  const rule = await context.store.read((tx) => tx.securityGroups.getRule(id));
   if (!rule || rule.projectId !== caller.projectId)
     fail(errors.ruleNotFound, `Security group rule ${id} could not be found.`);
   return rule;
@@ -60,7 +60,7 @@ export async function listSecurityGroupRules(
   caller: Caller,
   filter: SecurityGroupRuleFilter,
 ): Promise<SecurityGroupRule[]> {
-  return context.store.read((tx) => tx.listSecurityGroupRules(caller.projectId, filter));
+  return context.store.read((tx) => tx.securityGroups.listRules(caller.projectId, filter));
 }
 
 export async function deleteSecurityGroupRule(
@@ -70,14 +70,18 @@ export async function deleteSecurityGroupRule(
   errors: SecurityGroupErrors,
 ): Promise<void> {
   await context.store.write(async (tx) => {
-    const rule = await tx.getSecurityGroupRule(id);
+    const rule = await tx.securityGroups.getRule(id);
     if (!rule || rule.projectId !== caller.projectId) {
       fail(errors.ruleNotFound, `Security group rule ${id} could not be found.`);
     }
-    await tx.deleteSecurityGroupRule(id);
-    const group = await tx.getSecurityGroup(rule.securityGroupId, { forUpdate: true });
+    await tx.securityGroups.deleteRule(id);
+    const group = await tx.securityGroups.getGroup(rule.securityGroupId, { forUpdate: true });
     if (group) {
-      await tx.updateSecurityGroup({ ...group, revisionNumber: group.revisionNumber + 1, updatedAt: isoNow(context) });
+      await tx.securityGroups.updateGroup({
+        ...group,
+        revisionNumber: group.revisionNumber + 1,
+        updatedAt: isoNow(context),
+      });
     }
   });
 }

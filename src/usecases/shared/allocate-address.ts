@@ -60,7 +60,7 @@ export class SubnetAllocator {
     const address = parseIpv4(requested);
     if (address === undefined || !isAssignableAddress(this.cidr, requested)) return { ok: false, reason: "invalid" };
     if (this.handed.has(address)) return { ok: false, reason: "in-use" };
-    const [range] = await this.tx.freeRanges(this.subnet.neutronSubnetId, address, 1);
+    const [range] = await this.tx.networks.freeRanges(this.subnet.neutronSubnetId, address, 1);
     if (!range || range.first > address) return { ok: false, reason: "in-use" };
     this.handed.add(address);
     return { ok: true, ipAddress: requested };
@@ -70,7 +70,7 @@ export class SubnetAllocator {
   private async lowestFreeFrom(from: number): Promise<number | undefined> {
     while (this.ahead.length > 0 && (this.ahead[0] as AddressRange).last < from) this.ahead.shift();
     if (this.ahead.length === 0 && !this.complete) {
-      this.ahead = await this.tx.freeRanges(this.subnet.neutronSubnetId, from, RANGES_PER_READ);
+      this.ahead = await this.tx.networks.freeRanges(this.subnet.neutronSubnetId, from, RANGES_PER_READ);
       this.complete = this.ahead.length < RANGES_PER_READ;
     }
     const next = this.ahead[0];
@@ -88,7 +88,7 @@ export class Allocators {
     let allocator = this.bySubnet.get(subnet.id);
     if (!allocator) {
       // Serialises allocation per subnet where the store has row locks (and covers the free ranges' changes).
-      await this.tx.getSubnet(subnet.id, { forUpdate: true });
+      await this.tx.networks.getSubnet(subnet.id, { forUpdate: true });
       allocator = new SubnetAllocator(this.tx, subnet);
       this.bySubnet.set(subnet.id, allocator);
     }

@@ -14,12 +14,12 @@ const MAX_MAC_CANDIDATES = 64;
  */
 export async function insertNewPort(context: UseCaseContext, tx: Tx, port: Port): Promise<void> {
   let candidates = 1;
-  while (await tx.macInUse(port.networkId, port.macAddress)) {
+  while (await tx.ports.macInUse(port.networkId, port.macAddress)) {
     if (candidates >= MAX_MAC_CANDIDATES) {
       throw new Error(`No free MAC address found in network ${port.networkId} after ${candidates} candidates`);
     }
     port.macAddress = generateMac(context.randomByte);
     candidates += 1;
   }
-  await tx.insertPort(port);
+  await tx.ports.insert(port);
 }

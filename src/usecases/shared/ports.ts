@@ -104,11 +104,11 @@ function subnetsFor(subnets: Subnet[], requested: CreatePortInput["fixedIp"]): S
 }
 
 export async function listPorts(context: UseCaseContext, filter: PortFilter): Promise<Port[]> {
-  return context.store.read((tx) => tx.listPorts(filter));
+  return context.store.read((tx) => tx.ports.list(filter));
 }
 
 export async function showPort(context: UseCaseContext, caller: Caller, id: string, refuse: PortRefusals) {
-  const port = await context.store.read((tx) => tx.getPort(id));
+  const port = await context.store.read((tx) => tx.ports.get(id));
   if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
   return port;
 }
@@ -184,11 +184,11 @@ async function insertPortIn(
   input: CreatePortInput,
   refuse: PortRefusals,
 ): Promise<Port> {
-  const network = await tx.getNetwork(input.networkId);
+  const network = await tx.networks.getNetwork(input.networkId);
   if (!network || network.projectId !== caller.projectId) {
     refuse("network-not-found", `Network ${input.networkId} could not be found.`);
   }
-  const subnets = await tx.listSubnetsOfNetwork(network.id);
+  const subnets = await tx.networks.listSubnetsOfNetwork(network.id);
   const requests = input.fixedIps ?? (input.fixedIp ? [input.fixedIp] : []);
   const fixedIps: Port["fixedIps"] = [];
   if (requests.length > 0) {
@@ -220,7 +220,7 @@ async function insertPortIn(
     refuse,
   );
   if (input.macAddress !== undefined) {
-    if (await tx.macInUse(network.id, input.macAddress)) {
+    if (await tx.ports.macInUse(network.id, input.macAddress)) {
       refuse(
         "mac-in-use",
         `Unable to complete operation for network ${network.id}. The mac address ${input.macAddress} is in use.`,
@@ -229,7 +229,7 @@ async function insertPortIn(
     port.macAddress = input.macAddress;
     // Pairs without a MAC of their own take the port's.
     port.allowedAddressPairs = pairsOf(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs, refuse);
-    await tx.insertPort(port);
+    await tx.ports.insert(port);
   } else {
     await insertNewPort(context, tx, port);
   }
@@ -246,7 +246,7 @@ async function nextFixedIps(
   requests: FixedIpRequest[],
   refuse: PortRefusals,
 ): Promise<Port["fixedIps"]> {
-  const subnets = await tx.listSubnetsOfNetwork(port.networkId);
+  const subnets = await tx.networks.listSubnetsOfNetwork(port.networkId);
   const allocators = new Allocators(tx);
   const kept = new Set<string>();
   const next: Port["fixedIps"] = [];
@@ -282,7 +282,7 @@ export async function updatePort(
   expectedRevision?: number,
 ): Promise<Port> {
   return context.store.write(async (tx) => {
-    const port = await tx.getPort(id, { forUpdate: true });
+    const port = await tx.ports.get(id, { forUpdate: true });
     if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
     if (expectedRevision !== undefined && expectedRevision !== port.revisionNumber) {
       refuse(
@@ -335,9 +335,9 @@ export async function updatePort(
       !samePairs(next.allowedAddressPairs, port.allowedAddressPairs);
     if (!changed) return port;
     const updated = { ...next, revisionNumber: port.revisionNumber + 1, updatedAt: isoNow(context) };
-    await tx.updatePort(updated);
-    if (addressesChanged) await tx.setPortFixedIps(updated);
-    if (groupsChanged) await tx.setPortSecurityGroups(updated.id, updated.securityGroupIds);
+    await tx.ports.update(updated);
+    if (addressesChanged) await tx.ports.setFixedIps(updated);
+    if (groupsChanged) await tx.securityGroups.setPortGroups(updated.id, updated.securityGroupIds);
     return updated;
   });
 }
@@ -350,7 +350,7 @@ export async function deletePort(
   refuse: PortRefusals,
 ): Promise<void> {
   await context.store.write(async (tx) => {
-    const port = await tx.getPort(id, { forUpdate: true });
+    const port = await tx.ports.get(id, { forUpdate: true });
     if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
     if (!isVipCapableOwner(port.deviceOwner) || port.deviceId !== "") {
       refuse("port-in-use", `Port ${id} is owned by ${port.deviceOwner || "a device"} and cannot be deleted.`);

@@ -1,7 +1,7 @@
+import { BOOTSTRAP_ACCOUNT } from "../../domain/iam/well-known-names.js";
 import type { Job, Network, Port, Project, Server, Subnet, Vpc } from "../../domain/model.js";
 import type { SecurityGroup, SecurityGroupRule } from "../../domain/security-groups/model.js";
 import type { Store } from "../../store/store.js";
-import { BOOTSTRAP_ACCOUNT } from "../iam/bootstrap.js";
 
 export const STATE_FORMAT = "ecs-vip-project-state";
 export const STATE_VERSION = 2;
@@ -35,35 +35,35 @@ const byId = <T extends { id: string }>(items: T[]) =>
 /** The projects of the bootstrap account, for choosing the one to export. */
 export async function listStoreProjects(store: Store): Promise<Project[]> {
   return store.read(async (tx) => {
-    const account = await tx.getAccountByName(BOOTSTRAP_ACCOUNT);
-    return account ? tx.listProjects(account.id, {}) : [];
+    const account = await tx.iam.getAccountByName(BOOTSTRAP_ACCOUNT);
+    return account ? tx.iam.listProjects(account.id, {}) : [];
   });
 }
 
 /** One consistent snapshot of a project's resources, sorted by id so two exports of the same state are equal. */
 export async function exportProject(store: Store, projectId: string): Promise<ProjectState> {
   return store.read(async (tx) => {
-    const project = await tx.getProject(projectId);
+    const project = await tx.iam.getProject(projectId);
     if (!project) throw new StateError(`no project ${projectId} in the store`);
-    const servers = await tx.listServers(projectId, {});
+    const servers = await tx.compute.listServers(projectId, {});
     const jobIds = [...new Set(servers.map((server) => server.jobId).filter((id) => id !== ""))];
     const jobs: Job[] = [];
     for (const id of jobIds) {
-      const job = await tx.getJob(id);
+      const job = await tx.compute.getJob(id);
       if (job) jobs.push(job);
     }
     return {
       format: STATE_FORMAT,
       version: STATE_VERSION,
       project: { id: project.id, name: project.name, description: project.description },
-      vpcs: byId(await tx.listVpcs(projectId, ALL)),
-      networks: byId(await tx.listNetworks(projectId, {})),
-      subnets: byId(await tx.listSubnets(projectId, { page: ALL })),
-      securityGroups: byId(await tx.listSecurityGroups(projectId, {})),
-      securityGroupRules: byId(await tx.listSecurityGroupRules(projectId, {})),
-      defaultSecurityGroupId: (await tx.getDefaultSecurityGroup(projectId))?.id ?? null,
+      vpcs: byId(await tx.networks.listVpcs(projectId, ALL)),
+      networks: byId(await tx.networks.listNetworks(projectId, {})),
+      subnets: byId(await tx.networks.listSubnets(projectId, { page: ALL })),
+      securityGroups: byId(await tx.securityGroups.listGroups(projectId, {})),
+      securityGroupRules: byId(await tx.securityGroups.listRules(projectId, {})),
+      defaultSecurityGroupId: (await tx.securityGroups.getDefaultGroup(projectId))?.id ?? null,
       servers: byId(servers),
-      ports: byId(await tx.listPorts({ projectId })),
+      ports: byId(await tx.ports.list({ projectId })),
       jobs: byId(jobs),
     };
   });
@@ -102,21 +102,21 @@ export async function importProject(
   assertState(value);
   const state = value;
   return store.write(async (tx) => {
-    if (!(await tx.getProject(state.project.id))) {
-      const account = await tx.getAccountByName(BOOTSTRAP_ACCOUNT);
+    if (!(await tx.iam.getProject(state.project.id))) {
+      const account = await tx.iam.getAccountByName(BOOTSTRAP_ACCOUNT);
       if (!account) {
         throw new StateError(
           `the store has no account "${BOOTSTRAP_ACCOUNT}": start "ecs-vip serve" on it once, then import`,
         );
       }
-      const [sameName] = await tx.listProjects(account.id, { name: state.project.name });
+      const [sameName] = await tx.iam.listProjects(account.id, { name: state.project.name });
       if (sameName) {
         throw new StateError(
           `the store's project ${sameName.name} has another id (${sameName.id}); import into a store bootstrapped ` +
             `with ECS_VIP_BOOTSTRAP_PROJECT_ID=${state.project.id}, or with another ECS_VIP_PROJECT_NAME`,
         );
       }
-      await tx.insertProject({
+      await tx.iam.insertProject({
         id: state.project.id,
         accountId: account.id,
         name: state.project.name,
@@ -126,42 +126,42 @@ export async function importProject(
     const taken = async (kind: string, id: string, found: unknown) => {
       if (found) throw new StateError(`${kind} ${id} already exists in the store: import into an empty project`);
     };
-    for (const vpc of state.vpcs) await taken("vpc", vpc.id, await tx.getVpc(vpc.id));
-    for (const network of state.networks) await taken("network", network.id, await tx.getNetwork(network.id));
-    for (const subnet of state.subnets) await taken("subnet", subnet.id, await tx.getSubnet(subnet.id));
-    for (const server of state.servers) await taken("server", server.id, await tx.getServer(server.id));
-    for (const port of state.ports) await taken("port", port.id, await tx.getPort(port.id));
-    for (const job of state.jobs) await taken("job", job.id, await tx.getJob(job.id));
+    for (const vpc of state.vpcs) await taken("vpc", vpc.id, await tx.networks.getVpc(vpc.id));
+    for (const network of state.networks) await taken("network", network.id, await tx.networks.getNetwork(network.id));
+    for (const subnet of state.subnets) await taken("subnet", subnet.id, await tx.networks.getSubnet(subnet.id));
+    for (const server of state.servers) await taken("server", server.id, await tx.compute.getServer(server.id));
+    for (const port of state.ports) await taken("port", port.id, await tx.ports.get(port.id));
+    for (const job of state.jobs) await taken("job", job.id, await tx.compute.getJob(job.id));
     const mine = <T extends { projectId: string }>(item: T) => ({ ...item, projectId: state.project.id });
     // A project has one default group. The store made its own when it made the project; while nothing uses it, it
     // gives way to the export's (ids kept). A default group already in use stays, and the export's is mapped to it.
     const groupIds = new Map<string, string>();
-    const existingDefault = await tx.getDefaultSecurityGroup(state.project.id);
+    const existingDefault = await tx.securityGroups.getDefaultGroup(state.project.id);
     if (existingDefault && state.defaultSecurityGroupId && existingDefault.id !== state.defaultSecurityGroupId) {
-      if ((await tx.countSecurityGroupPorts(existingDefault.id)) === 0)
-        await tx.deleteSecurityGroup(existingDefault.id);
+      if ((await tx.securityGroups.countPortsOfGroup(existingDefault.id)) === 0)
+        await tx.securityGroups.deleteGroup(existingDefault.id);
       else groupIds.set(state.defaultSecurityGroupId, existingDefault.id);
     }
     const groupId = (id: string) => groupIds.get(id) ?? id;
     const importedGroups = state.securityGroups.filter((group) => !groupIds.has(group.id));
     for (const group of importedGroups) {
-      await taken("security group", group.id, await tx.getSecurityGroup(group.id));
+      await taken("security group", group.id, await tx.securityGroups.getGroup(group.id));
     }
-    for (const vpc of state.vpcs) await tx.insertVpc(mine(vpc));
-    for (const network of state.networks) await tx.insertNetwork(mine(network));
-    for (const subnet of state.subnets) await tx.insertSubnet(mine(subnet));
+    for (const vpc of state.vpcs) await tx.networks.insertVpc(mine(vpc));
+    for (const network of state.networks) await tx.networks.insertNetwork(mine(network));
+    for (const subnet of state.subnets) await tx.networks.insertSubnet(mine(subnet));
     for (const group of importedGroups) {
-      await tx.insertSecurityGroup(mine(group), group.id === state.defaultSecurityGroupId);
+      await tx.securityGroups.insertGroup(mine(group), group.id === state.defaultSecurityGroupId);
     }
     for (const rule of state.securityGroupRules) {
       if (groupIds.has(rule.securityGroupId)) continue;
       const remoteGroupId = rule.remoteGroupId === null ? null : groupId(rule.remoteGroupId);
-      await tx.insertSecurityGroupRule({ ...mine(rule), remoteGroupId });
+      await tx.securityGroups.insertRule({ ...mine(rule), remoteGroupId });
     }
-    for (const server of state.servers) await tx.insertServer(mine(server));
-    for (const job of state.jobs) await tx.insertJob(mine(job));
+    for (const server of state.servers) await tx.compute.insertServer(mine(server));
+    for (const job of state.jobs) await tx.compute.insertJob(mine(job));
     for (const port of state.ports) {
-      await tx.insertPort({ ...mine(port), securityGroupIds: port.securityGroupIds.map(groupId) });
+      await tx.ports.insert({ ...mine(port), securityGroupIds: port.securityGroupIds.map(groupId) });
     }
     return {
       projectId: state.project.id,

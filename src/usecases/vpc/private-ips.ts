@@ -22,7 +22,7 @@ export async function assignPrivateIps(
     const allocators = new Allocators(tx);
     const ports: Port[] = [];
     for (const request of requests) {
-      const subnet = await tx.getSubnet(request.subnetId);
+      const subnet = await tx.networks.getSubnet(request.subnetId);
       // VPC v1 sees VPC subnets only: a subnet made through Neutron belongs to no VPC.
       if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("privateIpSubnetNotFound");
       const allocation = await (await allocators.for(subnet)).take(request.ipAddress);
@@ -51,14 +51,14 @@ export async function listPrivateIps(
   page: Page,
 ): Promise<Port[]> {
   return context.store.read(async (tx) => {
-    const subnet = await tx.getSubnet(subnetId);
+    const subnet = await tx.networks.getSubnet(subnetId);
     if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("privateIpSubnetNotFound");
-    return tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId, page });
+    return tx.ports.list({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId, page });
   });
 }
 
 export async function showPrivateIp(context: UseCaseContext, caller: Caller, id: string): Promise<Port> {
-  const port = await context.store.read((tx) => tx.getPort(id));
+  const port = await context.store.read((tx) => tx.ports.get(id));
   if (!port || port.projectId !== caller.projectId) fail("privateIpNotFound");
   return port;
 }
@@ -66,7 +66,7 @@ export async function showPrivateIp(context: UseCaseContext, caller: Caller, id:
 /** Only unowned and VIP addresses can be released here, and only while no NIC still uses them. */
 export async function deletePrivateIp(context: UseCaseContext, caller: Caller, id: string): Promise<void> {
   await context.store.write(async (tx) => {
-    const port = await tx.getPort(id, { forUpdate: true });
+    const port = await tx.ports.get(id, { forUpdate: true });
     if (!port || port.projectId !== caller.projectId) fail("privateIpNotFound");
     if (!isVipCapableOwner(port.deviceOwner)) fail("privateIpBound", "The private IP address is used by a device.");
     if ((await portsPointingAt(tx, port)).length > 0) fail("privateIpBound");

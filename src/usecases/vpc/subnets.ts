@@ -43,18 +43,18 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
   if (!cidr || cidr.text !== input.cidr || cidr.prefix < 8) fail("subnetInvalidCidr");
   if (!isValidGateway(cidr, input.gatewayIp)) fail("subnetInvalidParameter", "gateway_ip is invalid.");
   return context.store.write(async (tx) => {
-    const vpc = await tx.getVpc(input.vpcId, { forUpdate: true });
+    const vpc = await tx.networks.getVpc(input.vpcId, { forUpdate: true });
     if (!vpc || vpc.projectId !== caller.projectId) fail("vpcNotFound");
-    if ((await tx.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
+    if ((await tx.admin.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
       fail("subnetInvalidParameter", "Quota exceeded for resources: ['subnet'].");
     }
     const vpcCidr = vpc.cidr === "" ? undefined : parseVpcCidr(vpc.cidr);
     if (vpcCidr && !cidrWithin(cidr, vpcCidr)) fail("subnetOutsideVpc");
-    for (const sibling of await tx.listSubnetsOfVpc(vpc.id)) {
+    for (const sibling of await tx.networks.listSubnetsOfVpc(vpc.id)) {
       const siblingCidr = parseCidr(sibling.cidr);
       if (siblingCidr && cidrsOverlap(siblingCidr, cidr)) fail("subnetConflict");
     }
-    const project = await tx.getProject(caller.projectId);
+    const project = await tx.iam.getProject(caller.projectId);
     const zone = projectZone(project?.name ?? "");
     if (input.availabilityZone !== undefined && input.availabilityZone !== zone) {
       fail("subnetInvalidParameter", `availability_zone ${input.availabilityZone} does not exist.`);
@@ -82,7 +82,7 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
       updatedAt: now,
     };
     // A VPC v1 subnet is one network with one subnet, under the same id.
-    await tx.insertNetwork({
+    await tx.networks.insertNetwork({
       id,
       projectId: caller.projectId,
       vpcId: vpc.id,
@@ -95,14 +95,14 @@ export async function createSubnet(context: UseCaseContext, caller: Caller, inpu
       createdAt: now,
       updatedAt: now,
     });
-    await tx.insertSubnet(subnet);
+    await tx.networks.insertSubnet(subnet);
     await insertSystemPorts(context, tx, subnet, cidr);
     return subnet;
   });
 }
 
 export async function showSubnet(context: UseCaseContext, caller: Caller, id: string): Promise<Subnet> {
-  const subnet = await context.store.read((tx) => tx.getSubnet(id));
+  const subnet = await context.store.read((tx) => tx.networks.getSubnet(id));
   // VPC v1 sees VPC subnets only: a subnet made through Neutron belongs to no VPC.
   if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("subnetNotFound");
   return subnet;
@@ -113,22 +113,23 @@ export async function listSubnets(
   caller: Caller,
   filter: { vpcId?: string; page: Page },
 ): Promise<Subnet[]> {
-  return context.store.read((tx) => tx.listSubnets(caller.projectId, { ...filter, vpcOnly: true }));
+  return context.store.read((tx) => tx.networks.listSubnets(caller.projectId, { ...filter, vpcOnly: true }));
 }
 
 export async function deleteSubnet(context: UseCaseContext, caller: Caller, vpcId: string, id: string): Promise<void> {
   await context.store.write(async (tx) => {
-    const subnet = await tx.getSubnet(id, { forUpdate: true });
+    const subnet = await tx.networks.getSubnet(id, { forUpdate: true });
     if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("subnetNotFound");
     if (subnet.vpcId !== vpcId) fail("subnetNotInVpc");
-    const ports = await tx.listPorts({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
+    const ports = await tx.ports.list({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
     if (ports.some(isServerNic)) fail("subnetUsedByServers");
     if (ports.some((port) => !isSystemOwner(port.deviceOwner) || port.deviceId !== id)) fail("subnetHasPorts");
     const now = isoNow(context);
     for (const port of ports) await removePort(tx, port, now);
-    await tx.deleteSubnet(id);
-    const network = await tx.getNetwork(subnet.networkId);
+    await tx.networks.deleteSubnet(id);
+    const network = await tx.networks.getNetwork(subnet.networkId);
     // The network of a VPC v1 subnet lives and dies with it.
-    if (network?.vpcId && (await tx.listSubnetsOfNetwork(network.id)).length === 0) await tx.deleteNetwork(network.id);
+    if (network?.vpcId && (await tx.networks.listSubnetsOfNetwork(network.id)).length === 0)
+      await tx.networks.deleteNetwork(network.id);
   });
 }

@@ -14,13 +14,13 @@ export async function updateVpc(
   input: { name?: string; description?: string; cidr?: string },
 ): Promise<Vpc> {
   return context.store.write(async (tx) => {
-    const vpc = await tx.getVpc(id, { forUpdate: true });
+    const vpc = await tx.networks.getVpc(id, { forUpdate: true });
     if (!vpc || vpc.projectId !== caller.projectId) fail("vpcNotFound");
     let cidr = vpc.cidr;
     if (input.cidr !== undefined && input.cidr !== vpc.cidr) {
       const parsed = parseVpcCidr(input.cidr);
       if (!parsed || parsed.text !== input.cidr) fail("vpcInvalidParameter", `cidr ${input.cidr} is invalid.`);
-      for (const subnet of await tx.listSubnetsOfVpc(id)) {
+      for (const subnet of await tx.networks.listSubnetsOfVpc(id)) {
         const subnetCidr = parseCidr(subnet.cidr);
         if (subnetCidr && !cidrWithin(subnetCidr, parsed)) {
           fail("vpcInvalidParameter", `cidr ${input.cidr} does not contain subnet ${subnet.id} (${subnet.cidr}).`);
@@ -36,7 +36,7 @@ export async function updateVpc(
       description: input.description ?? vpc.description,
       cidr,
     };
-    await tx.updateVpc(updated);
+    await tx.networks.updateVpc(updated);
     return updated;
   });
 }
@@ -60,7 +60,7 @@ export async function updateSubnet(
   input: SubnetUpdate,
 ): Promise<Subnet> {
   return context.store.write(async (tx) => {
-    const subnet = await tx.getSubnet(id, { forUpdate: true });
+    const subnet = await tx.networks.getSubnet(id, { forUpdate: true });
     if (!subnet || subnet.projectId !== caller.projectId || subnet.vpcId === null) fail("subnetNotFound");
     if (subnet.vpcId !== vpcId) fail("subnetNotInVpc");
     const dnsGiven = input.primaryDns !== undefined || input.secondaryDns !== undefined || input.dnsList !== undefined;
@@ -74,10 +74,10 @@ export async function updateSubnet(
       revisionNumber: subnet.revisionNumber + 1,
       updatedAt: isoNow(context),
     };
-    await tx.updateSubnet(updated);
-    const network = await tx.getNetwork(subnet.networkId, { forUpdate: true });
+    await tx.networks.updateSubnet(updated);
+    const network = await tx.networks.getNetwork(subnet.networkId, { forUpdate: true });
     if (network?.vpcId && network.id === subnet.id && network.name !== updated.name) {
-      await tx.updateNetwork({
+      await tx.networks.updateNetwork({
         ...network,
         name: updated.name,
         revisionNumber: network.revisionNumber + 1,

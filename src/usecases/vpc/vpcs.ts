@@ -25,9 +25,9 @@ export async function createVpc(
     createdAt: isoNow(context),
   };
   await context.store.write(async (tx) => {
-    if ((await tx.projectUsage(caller.projectId)).vpcs >= context.limits.quotas.vpc) fail("vpcQuotaExceeded");
+    if ((await tx.admin.projectUsage(caller.projectId)).vpcs >= context.limits.quotas.vpc) fail("vpcQuotaExceeded");
     await refuseTakenName(tx, caller.projectId, vpc.name, vpc.id);
-    await tx.insertVpc(vpc);
+    await tx.networks.insertVpc(vpc);
   });
   return vpc;
 }
@@ -38,27 +38,27 @@ export async function createVpc(
  */
 export async function refuseTakenName(tx: Tx, projectId: string, name: string, ownId: string): Promise<void> {
   if (name === "") return;
-  const vpcs = await tx.listVpcs(projectId, { limit: Number.MAX_SAFE_INTEGER });
+  const vpcs = await tx.networks.listVpcs(projectId, { limit: Number.MAX_SAFE_INTEGER });
   if (vpcs.some((other) => other.name === name && other.id !== ownId)) {
     fail("vpcNameExists");
   }
 }
 
 export async function showVpc(context: UseCaseContext, caller: Caller, id: string): Promise<Vpc> {
-  const vpc = await context.store.read((tx) => tx.getVpc(id));
+  const vpc = await context.store.read((tx) => tx.networks.getVpc(id));
   if (!vpc || vpc.projectId !== caller.projectId) fail("vpcNotFound");
   return vpc;
 }
 
 export async function listVpcs(context: UseCaseContext, caller: Caller, page: Page): Promise<Vpc[]> {
-  return context.store.read((tx) => tx.listVpcs(caller.projectId, page));
+  return context.store.read((tx) => tx.networks.listVpcs(caller.projectId, page));
 }
 
 export async function deleteVpc(context: UseCaseContext, caller: Caller, id: string): Promise<void> {
   await context.store.write(async (tx) => {
-    const vpc = await tx.getVpc(id, { forUpdate: true });
+    const vpc = await tx.networks.getVpc(id, { forUpdate: true });
     if (!vpc || vpc.projectId !== caller.projectId) fail("vpcNotFound");
-    if ((await tx.listSubnetsOfVpc(id)).length > 0) fail("vpcHasSubnets");
-    await tx.deleteVpc(id);
+    if ((await tx.networks.listSubnetsOfVpc(id)).length > 0) fail("vpcHasSubnets");
+    await tx.networks.deleteVpc(id);
   });
 }

@@ -45,11 +45,11 @@ describe("administrator password and description rules", () => {
       [{ description: "<script>" }, "Ecs.0041"],
       [{ description: "x".repeat(86) }, "Ecs.0041"],
     ] as const) {
-      const before = await server.store.read((tx) => tx.dump());
+      const before = await server.store.read((tx) => tx.admin.dump());
       const response = await api.call("POST", api.p("/cloudservers"), body(extra));
       expect(response.status).toBe(400);
       expect(response.body.error.code).toBe(code);
-      expect(await server.store.read((tx) => tx.dump())).toEqual(before);
+      expect(await server.store.read((tx) => tx.admin.dump())).toEqual(before);
     }
     const accepted = await api.call(
       "POST",

@@ -75,7 +75,7 @@ for (const kind of kinds) {
           created += count;
         }
         const ports = await server.store.read((tx) =>
-          tx.listPorts({ projectId: server.projectId, deviceOwner: "compute:local-1a" }),
+          tx.ports.list({ projectId: server.projectId, deviceOwner: "compute:local-1a" }),
         );
         expect(ports).toHaveLength(PORTS);
         expect(new Set(ports.map((port) => port.networkId)).size).toBe(1);

@@ -30,7 +30,7 @@ async function portByIp(ip: string) {
 }
 
 async function dump() {
-  return server.store.read((tx) => tx.dump());
+  return server.store.read((tx) => tx.admin.dump());
 }
 
 /** NICs of new servers in the shared network, so a test depends on no state another test left behind. */

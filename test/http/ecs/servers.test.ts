@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server.dispose());
 
-const dump = () => server.store.read((tx) => tx.dump());
+const dump = () => server.store.read((tx) => tx.admin.dump());
 
 async function expectEcsError(method: string, path: string, body: unknown, status: number, code: string) {
   const before = await dump();

@@ -83,8 +83,8 @@ describe("fault injection through /ecs-vip/v1/faults", () => {
   it("lets only the account's admin user see or change rules (403 in the gateway's envelope)", async () => {
     const passwordHash = await hashPassword("Operator-Passw0rd");
     await app.store().write(async (tx) => {
-      const admin = await tx.getUserByName((await tx.getProject(TEST_PROJECT_ID))?.accountId ?? "", "admin");
-      await tx.insertUser({
+      const admin = await tx.iam.getUserByName((await tx.iam.getProject(TEST_PROJECT_ID))?.accountId ?? "", "admin");
+      await tx.iam.insertUser({
         id: "operator-1",
         accountId: admin?.accountId ?? "",
         name: "operator",

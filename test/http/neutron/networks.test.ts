@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server.dispose());
 
-const dump = () => server.store.read((tx) => tx.dump());
+const dump = () => server.store.read((tx) => tx.admin.dump());
 
 async function expectNeutronError(method: string, path: string, body: unknown, status: number, type: string) {
   const before = await dump();

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rolesAllow, SYSTEM_ROLES } from "../../../src/domain/iam/roles.js";
-import { actionsOf, permissionOf } from "../../../src/http/openapi/permissions.js";
+import { actionsOf } from "../../../src/http/permission.js";
 import { createAccount } from "../../../src/usecases/iam/admin.js";
 import {
   buildFuzzWorld,
@@ -76,6 +76,9 @@ describe("permissions on every route", () => {
     expect((await h.call("PUT", `/v3/projects/${projectId}/groups/${group.id}/roles/${role}`)).status).toBe(204);
     return login("default", name, "Walker-Pass1", projectId);
   };
+  /** The permission the route declares where it is registered (undefined when it declares none). */
+  const permissionOf = (route: Route) =>
+    h.app.routeCatalog.find((entry) => entry.method === route.method && entry.url === route.path)?.config.permission;
   const worldIds = () =>
     [world.vpcId, world.subnetId, world.serverId, world.nicId, world.vipPortId, world.privateIpId, world.jobId].filter(
       Boolean,
@@ -88,8 +91,8 @@ describe("permissions on every route", () => {
   }, 60_000);
   afterAll(() => h.close());
 
-  it("has an entry in the permissions table for every route, public exactly where the route answers without credentials", async () => {
-    const missing = routes.filter((route) => permissionOf(route.method, route.path) === undefined);
+  it("has a declared permission on every route, public exactly where the route answers without credentials", async () => {
+    const missing = routes.filter((route) => permissionOf(route) === undefined);
     expect(missing).toEqual([]);
     for (const route of routes) {
       const { url, body } = requestOf(world, route);
@@ -99,7 +102,7 @@ describe("permissions on every route", () => {
         payload: body === undefined ? undefined : JSON.stringify(body),
         headers: { "content-type": "application/json" },
       });
-      const isPublic = permissionOf(route.method, route.path)?.kind === "public";
+      const isPublic = permissionOf(route)?.kind === "public";
       const gatewayRefusal =
         response.statusCode === 401 && (route.method === "HEAD" || response.json().error_code === "APIGW.0301");
       expect(gatewayRefusal, `${route.method} ${route.path} → ${response.statusCode}`).toBe(!isPublic);
@@ -112,7 +115,7 @@ describe("permissions on every route", () => {
     let reads = 0;
     let refused = 0;
     for (const route of routes) {
-      const permission = permissionOf(route.method, route.path);
+      const permission = permissionOf(route);
       if (!permission || permission.kind === "public") continue;
       const { url, body } = requestOf(world, route);
       const response = await h.call(route.method, url, body, { "x-auth-token": token });
@@ -154,7 +157,7 @@ describe("permissions on every route", () => {
     for (const token of [neighbour, stranger]) {
       const before = projectRows(await h.dump(), TEST_PROJECT_ID);
       for (const route of routes) {
-        const permission = permissionOf(route.method, route.path);
+        const permission = permissionOf(route);
         if (!permission || permission.kind === "public") continue;
         const { url, body } = requestOf(world, route);
         const response = await h.call(route.method, url, body, { "x-auth-token": token });

@@ -1,0 +1,273 @@
+import type { AddressPair, Port, Server, Subnet } from "../../domain/model.js";
+import type { ComputeRepository } from "../repositories/compute.js";
+import type { NetworkRepository } from "../repositories/networks.js";
+import type { PortRepository } from "../repositories/ports.js";
+import type { PortFilter, ReadOptions } from "../types.js";
+import type { Row, SqlContext } from "./context.js";
+import { replaceFixedIps } from "./port-addresses-sql.js";
+import { hydratedPortColumns, hydratePorts, PORT_COLUMNS } from "./port-rows.js";
+import { Query } from "./query.js";
+import { serverFromRow, subnetFromRow } from "./rows.js";
+import { insertMemberships } from "./security-groups-sql.js";
+
+/** Whether a locked port row is the version the statement's snapshot holds (see `PortsSql.select`). */
+const FRESH = "(SELECT p.xmin = ports.xmin FROM ports p WHERE p.id = ports.id) AS fresh";
+
+export class PortsSql implements PortRepository {
+  private readonly columns: string;
+
+  constructor(
+    private readonly context: SqlContext,
+    private readonly related: { compute: ComputeRepository; networks: NetworkRepository },
+  ) {
+    this.columns = hydratedPortColumns(context.dialect);
+  }
+
+  private get db() {
+    return this.context.db;
+  }
+
+  private query(): Query {
+    return new Query(this.context.dialect, "ports", this.columns);
+  }
+
+  private hydrate(rows: Row[]): Port[] {
+    return hydratePorts(this.context.dialect, rows);
+  }
+
+  async insert(port: Port): Promise<void> {
+    this.context.changes.ports.add(port.id);
+    await this.db.run(
+      `INSERT INTO ports (${PORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        port.id,
+        port.projectId,
+        port.networkId,
+        port.name,
+        port.description,
+        port.macAddress,
+        port.deviceOwner,
+        port.deviceId,
+        port.status,
+        port.adminStateUp ? 1 : 0,
+        port.nicIndex,
+        port.revisionNumber,
+        port.createdAt,
+        port.updatedAt,
+        port.portSecurityEnabled ? 1 : 0,
+        JSON.stringify(port.extraDhcpOpts ?? []),
+        JSON.stringify(port.bindingProfile ?? {}),
+      ],
+    );
+    for (const [position, fixedIp] of port.fixedIps.entries()) {
+      await this.context.free.lockSubnet(fixedIp.subnetId);
+      await this.db.run(
+        "INSERT INTO fixed_ips (port_id, network_id, subnet_id, ip_address, position) VALUES (?, ?, ?, ?, ?)",
+        [port.id, port.networkId, fixedIp.subnetId, fixedIp.ipAddress, position],
+      );
+      await this.context.free.claim(fixedIp.subnetId, fixedIp.ipAddress);
+    }
+    await this.insertPairs(port.id, port.allowedAddressPairs);
+    await insertMemberships(this.db, port.id, port.securityGroupIds);
+  }
+
+  private async insertPairs(portId: string, pairs: AddressPair[]): Promise<void> {
+    for (const [position, pair] of pairs.entries()) {
+      await this.db.run("INSERT INTO address_pairs (port_id, ip_address, mac_address, position) VALUES (?, ?, ?, ?)", [
+        portId,
+        pair.ipAddress,
+        pair.macAddress,
+        position,
+      ]);
+    }
+  }
+
+  /**
+   * Hydrated ports meeting `condition`, locked when asked. Where rows are locked (PostgreSQL) a locking read is one
+   * statement that also tells whether its rows are fresh: after waiting for another transaction's lock, READ
+   * COMMITTED hands back the port row as that transaction left it, but the children's subqueries still see the
+   * statement's older snapshot. A row whose version (xmin) differs from the one in that snapshot is such a case,
+   * and the locked ports are read again. This holds because every change to a port's children also updates the
+   * port's row in the same transaction (update; a port deleted is gone from the locked rows).
+   */
+  private async select(condition: string, params: unknown[], options?: ReadOptions): Promise<Port[]> {
+    if (options?.forUpdate && this.context.dialect.rowLocks) {
+      const locked = await new Query(this.context.dialect, "ports", `${this.columns}, ${FRESH}`)
+        .where(condition, ...params)
+        .orderBy("id")
+        .forUpdate(options)
+        .all(this.db);
+      if (locked.every((row) => row.fresh === true)) return this.hydrate(locked);
+      const ids = locked.map((row) => String(row.id));
+      return this.hydrate(await this.query().oneOf("id", ids).orderBy("id").all(this.db));
+    }
+    return this.hydrate(
+      await this.query()
+        .where(condition, ...params)
+        .all(this.db),
+    );
+  }
+
+  async lockWithContext(id: string): Promise<{ port?: Port; server?: Server; subnet?: Subnet }> {
+    if (this.context.dialect.rowLocks) {
+      const row = await new Query(
+        this.context.dialect,
+        "ports",
+        `${this.columns}, ${FRESH},
+           (SELECT row_to_json(s) FROM servers s WHERE s.id = ports.device_id) AS server_json,
+           (SELECT row_to_json(n) FROM subnets n WHERE n.id = ports.network_id) AS subnet_json`,
+      )
+        .where("id = ?", id)
+        .forUpdate({ forUpdate: true })
+        .first(this.db);
+      if (!row) return {};
+      // Read in the statement's snapshot, from before any lock wait: fresh only if the port row was not changed
+      // meanwhile (see select); otherwise the port, its server and subnet are read again, after the lock.
+      if (row.fresh === true) {
+        return {
+          port: this.hydrate([row])[0],
+          server: row.server_json ? serverFromRow(row.server_json as Row) : undefined,
+          subnet: row.subnet_json ? subnetFromRow(row.subnet_json as Row) : undefined,
+        };
+      }
+    }
+    const port = await this.get(id, { forUpdate: true });
+    if (!port) return {};
+    return {
+      port,
+      server: await this.related.compute.getServer(port.deviceId),
+      subnet: await this.related.networks.getSubnet(port.networkId),
+    };
+  }
+
+  async get(id: string, options?: ReadOptions): Promise<Port | undefined> {
+    return (await this.select("id = ?", [id], options))[0];
+  }
+
+  async list(filter: PortFilter): Promise<Port[]> {
+    const query = this.query()
+      .where("project_id = ?", filter.projectId)
+      .equal("name", filter.name)
+      .equal("network_id", filter.networkId)
+      .equal("device_id", filter.deviceId)
+      .equal("device_owner", filter.deviceOwner)
+      .equal("mac_address", filter.macAddress)
+      .equal("status", filter.status)
+      .equal("admin_state_up", filter.adminStateUp === undefined ? undefined : filter.adminStateUp ? 1 : 0)
+      .oneOf("id", filter.ids);
+    if (filter.ipAddress !== undefined) {
+      query.where("id IN (SELECT port_id FROM fixed_ips WHERE ip_address = ?)", filter.ipAddress);
+    }
+    if (filter.ipAddressSubstring !== undefined) {
+      // Addresses hold digits and dots only: no LIKE wildcard to escape once the text is known to be of those.
+      if (!/^[0-9.]*$/.test(filter.ipAddressSubstring)) return [];
+      query.where("id IN (SELECT port_id FROM fixed_ips WHERE ip_address LIKE ?)", `%${filter.ipAddressSubstring}%`);
+    }
+    if (filter.fixedIpSubnetId !== undefined) {
+      query.where("id IN (SELECT port_id FROM fixed_ips WHERE subnet_id = ?)", filter.fixedIpSubnetId);
+    }
+    query.oneOf(
+      "security_group_id",
+      filter.securityGroupIds,
+      (list) => `id IN (SELECT port_id FROM port_security_groups WHERE ${list})`,
+    );
+    return this.hydrate(await query.page(filter.page).all(this.db));
+  }
+
+  async getByFixedIp(networkId: string, ipAddress: string, options?: ReadOptions): Promise<Port | undefined> {
+    const condition = "id IN (SELECT port_id FROM fixed_ips WHERE network_id = ? AND ip_address = ?)";
+    return (await this.select(condition, [networkId, ipAddress], options))[0];
+  }
+
+  async macInUse(networkId: string, macAddress: string): Promise<boolean> {
+    const rows = await this.db.all("SELECT 1 FROM ports WHERE network_id = ? AND mac_address = ? LIMIT 1", [
+      networkId,
+      macAddress,
+    ]);
+    return rows.length > 0;
+  }
+
+  async listWithPair(projectId: string, pair: { ipAddress: string; macAddress?: string }): Promise<Port[]> {
+    const inner = `SELECT port_id FROM address_pairs WHERE ip_address = ?${pair.macAddress === undefined ? "" : " AND mac_address = ?"}`;
+    const query = this.query()
+      .where("project_id = ?", projectId)
+      .where(`id IN (${inner})`, ...[pair.ipAddress, pair.macAddress].filter((value) => value !== undefined))
+      .orderBy("id");
+    return this.hydrate(await query.all(this.db));
+  }
+
+  async listNicsOfServer(serverId: string): Promise<Port[]> {
+    const query = this.query().where("device_id = ?", serverId).where("nic_index IS NOT NULL").orderBy("nic_index");
+    return this.hydrate(await query.all(this.db));
+  }
+
+  async setFixedIps(port: Port): Promise<void> {
+    this.context.changes.ports.add(port.id);
+    await replaceFixedIps(this.db, this.context.free, port);
+  }
+
+  async update(port: Port): Promise<void> {
+    this.context.changes.ports.add(port.id);
+    const fields = [
+      port.name,
+      port.description,
+      port.deviceOwner,
+      port.deviceId,
+      port.status,
+      port.adminStateUp ? 1 : 0,
+      port.nicIndex,
+      port.revisionNumber,
+      port.updatedAt,
+      port.portSecurityEnabled ? 1 : 0,
+      JSON.stringify(port.extraDhcpOpts ?? []),
+      JSON.stringify(port.bindingProfile ?? {}),
+      port.id,
+    ];
+    const set = `UPDATE ports SET name = ?, description = ?, device_owner = ?, device_id = ?, status = ?,
+      admin_state_up = ?, nic_index = ?, revision_number = ?, updated_at = ?, port_security_enabled = ?,
+      extra_dhcp_opts = ?, binding_profile = ? WHERE id = ?`;
+    const pairs = port.allowedAddressPairs;
+    const distinct = new Set(pairs.map((pair) => `${pair.ipAddress} ${pair.macAddress}`)).size === pairs.length;
+    if (this.context.dialect.writableCtes && distinct) {
+      // One statement: the row, then the pairs as a difference against the stored ones (every part of the statement
+      // sees the rows as they were before it, so pairs are deleted, re-positioned or inserted, never both deleted
+      // and inserted, and the unique (port, IP, MAC) key holds throughout). Nothing here is read back, so where
+      // the executor defers writes it travels with the next statement (the change record, at the latest).
+      const ctes = (n: number) => [
+        `updated_${n} AS (${set} RETURNING id)`,
+        `wanted_${n} AS (SELECT * FROM unnest(?::text[], ?::text[], ?::int[]) AS w(ip_address, mac_address, position))`,
+        `dropped_${n} AS (DELETE FROM address_pairs a WHERE a.port_id = ? AND NOT EXISTS
+           (SELECT 1 FROM wanted_${n} w WHERE w.ip_address = a.ip_address AND w.mac_address = a.mac_address))`,
+        `moved_${n} AS (UPDATE address_pairs a SET position = w.position FROM wanted_${n} w WHERE a.port_id = ?
+           AND a.ip_address = w.ip_address AND a.mac_address = w.mac_address AND a.position <> w.position)`,
+        `inserted_${n} AS (INSERT INTO address_pairs (port_id, ip_address, mac_address, position)
+           SELECT ?, w.ip_address, w.mac_address, w.position FROM wanted_${n} w WHERE NOT EXISTS
+             (SELECT 1 FROM address_pairs a WHERE a.port_id = ? AND a.ip_address = w.ip_address
+               AND a.mac_address = w.mac_address))`,
+      ];
+      const params = [
+        ...fields,
+        pairs.map((pair) => pair.ipAddress),
+        pairs.map((pair) => pair.macAddress),
+        pairs.map((_, position) => position),
+        port.id,
+        port.id,
+        port.id,
+        port.id,
+      ];
+      if (this.db.deferred) await this.db.deferred.add(`port ${port.id}`, ctes, params);
+      else await this.db.run(`WITH ${ctes(0).join(",\n")} SELECT 1`, params);
+      return;
+    }
+    await this.db.run(set, fields);
+    await this.db.run("DELETE FROM address_pairs WHERE port_id = ?", [port.id]);
+    await this.insertPairs(port.id, port.allowedAddressPairs);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.context.changes.ports.add(id);
+    const held = await this.db.all<Row>("SELECT subnet_id, ip_address FROM fixed_ips WHERE port_id = ?", [id]);
+    await this.db.run("DELETE FROM ports WHERE id = ?", [id]);
+    for (const row of held) await this.context.free.release(String(row.subnet_id), String(row.ip_address));
+  }
+}
