@@ -9,7 +9,7 @@ export function expectedRevision(request: FastifyRequest): number | undefined {
   const header = request.headers["if-match"];
   if (header === undefined) return undefined;
   const text = [header].flat().join(",");
-  const match = /^\s*revision_number=(\d{1,15})\s*$/.exec(text);
+  const match = /^\s*revision_number=(-?\d{1,15})\s*$/.exec(text);
   if (!match) fail("neutronBadRequest", `Invalid If-Match header '${text}': expected revision_number=<number>.`);
   return Number(match[1]);
 }

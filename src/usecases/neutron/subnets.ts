@@ -273,12 +273,14 @@ export async function updateNeutronSubnet(
     if (!changed) return subnet;
     const updated = { ...next, revisionNumber: subnet.revisionNumber + 1, updatedAt: isoNow(context) };
     await tx.networks.updateSubnet(updated);
-    // A VPC v1 subnet and its network carry one name.
+    // A subnet's change is its network's too (Neutron bumps the parent's revision); a VPC v1 subnet and its network
+    // carry one name.
     const network = await tx.networks.getNetwork(subnet.networkId, { forUpdate: true });
-    if (network?.vpcId && network.id === subnet.id && network.name !== updated.name) {
+    if (network) {
+      const sameName = network.vpcId !== null && network.id === subnet.id;
       await tx.networks.updateNetwork({
         ...network,
-        name: updated.name,
+        name: sameName ? updated.name : network.name,
         revisionNumber: network.revisionNumber + 1,
         updatedAt: updated.updatedAt,
       });

@@ -158,6 +158,8 @@ describe("Neutron subnets", () => {
     expect(ports.map((p: any) => p.fixed_ips[0].ip_address).sort()).toEqual(["10.80.0.253", "10.80.0.254"]);
     const shown = (await api.call("GET", `/v2.0/networks/${network.id}`)).body.network;
     expect(shown.revision_number).toBe(1);
+    await api.call("PUT", `/v2.0/subnets/${created.body.subnet.id}`, { subnet: { name: "renamed" } });
+    expect((await api.call("GET", `/v2.0/networks/${network.id}`)).body.network.revision_number).toBe(2);
   });
 });
 
@@ -222,6 +224,7 @@ describe("revisions", () => {
     expect((await put(`/v2.0/ports/${port.id}`, { port: { name: "x" } }, port.revision_number)).status).toBe(200);
     const network = (await api.call("POST", "/v2.0/networks", { network: { name: "rev" } })).body.network;
     expect((await put(`/v2.0/networks/${network.id}`, { network: { name: "y" } }, 5)).status).toBe(412);
+    expect((await put(`/v2.0/networks/${network.id}`, { network: { name: "y" } }, -1)).status).toBe(412);
     expect((await put(`/v2.0/security-groups/${group.id}`, { security_group: { name: "z" } }, 0)).status).toBe(412);
   });
 });
