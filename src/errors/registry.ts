@@ -82,6 +82,7 @@ export const ERRORS = {
   iamPolicyDenied: iam("IAM.0003", 403, "Policy doesn't allow the action to be performed."),
   iamUserNotFound: iam("IAM.0011", 404, "Could not find user."),
   iamGroupNotFound: iam("IAM.0011", 404, "Could not find group."),
+  iamDomainNotFound: iam("IAM.0011", 404, "Could not find domain."),
   iamRoleNotFound: iam("IAM.0011", 404, "Could not find role."),
   iamGrantNotFound: iam("IAM.0011", 404, "Could not find the role grant."),
   iamCredentialNotFound: iam("IAM.0011", 404, "Could not find credential."),
@@ -241,6 +242,22 @@ export const ERRORS = {
     409,
     "Gateway ip conflicts with allocation pool.",
   ),
+
+  // Neutron v2.0 routers (a VPC is a router), MAC addresses and revision checks
+  neutronRouterNotFound: neutron("RouterNotFound", 404, "Router could not be found."),
+  neutronRouterInUse: neutron("RouterInUse", 409, "Router still has ports."),
+  neutronRouterInterfaceNotFound: neutron(
+    "RouterInterfaceNotFoundForSubnet",
+    404,
+    "Router has no interface on the subnet.",
+  ),
+  neutronExternalGatewayNotFound: neutron(
+    "ExternalGatewayForFloatingIPNotFound",
+    404,
+    "External network is not reachable from the port's subnet.",
+  ),
+  neutronMacInUse: neutron("MacAddressInUse", 409, "The MAC address is in use on the network."),
+  neutronRevisionMismatch: neutron("PreconditionFailed", 412, "Constrained revision number does not match."),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorId = keyof typeof ERRORS;

@@ -6,6 +6,7 @@ import type { EipRepository } from "./repositories/eips.js";
 import type { IamRepository } from "./repositories/iam.js";
 import type { NetworkRepository } from "./repositories/networks.js";
 import type { PortRepository } from "./repositories/ports.js";
+import type { RouterRepository } from "./repositories/routers.js";
 import type { SecurityGroupRepository } from "./repositories/security-groups.js";
 
 export type {
@@ -27,6 +28,7 @@ export type {
 export interface Tx {
   readonly ports: PortRepository;
   readonly networks: NetworkRepository;
+  readonly routers: RouterRepository;
   readonly compute: ComputeRepository;
   readonly iam: IamRepository;
   readonly securityGroups: SecurityGroupRepository;

@@ -25,6 +25,8 @@ export interface PortFilter {
   deviceOwner?: string;
   macAddress?: string;
   ipAddress?: string;
+  /** Ports with a fixed IP whose text contains this (Neutron's ip-substring-filtering). */
+  ipAddressSubstring?: string;
   /** Neutron subnet id of a fixed IP. */
   fixedIpSubnetId?: string;
   status?: string;

@@ -697,6 +697,73 @@ describe.each(KINDS)("store contract: $label", (kind) => {
     });
   });
 
+  describe("routers and port addresses", () => {
+    it("keeps a router's attributes beside its VPC, replaces them, and drops them with the VPC", async () => {
+      const world = await seedWorld(store);
+      const vpc = { ...world.vpc, id: `${world.tag}-router`, name: "router" };
+      await store.write((tx) => tx.networks.insertVpc(vpc));
+      expect(await store.read((tx) => tx.routers.getAttributes(vpc.id))).toBeUndefined();
+      const attributes = {
+        vpcId: vpc.id,
+        externalGateway: true,
+        enableSnat: false,
+        routes: [{ destination: "172.16.0.0/16", nexthop: "10.0.0.9" }],
+        revisionNumber: 1,
+        updatedAt: T0,
+      };
+      await store.write((tx) => tx.routers.putAttributes(attributes));
+      expect(await store.read((tx) => tx.routers.getAttributes(vpc.id))).toEqual(attributes);
+      const replaced = { ...attributes, externalGateway: false, routes: [], revisionNumber: 2 };
+      await store.write((tx) => tx.routers.putAttributes(replaced));
+      expect(await store.read((tx) => tx.routers.getAttributes(vpc.id))).toEqual(replaced);
+      await store.write((tx) => tx.networks.deleteVpc(vpc.id));
+      expect(await store.read((tx) => tx.routers.getAttributes(vpc.id))).toBeUndefined();
+    });
+
+    it("puts a subnet on a VPC and takes it off", async () => {
+      const world = await seedWorld(store);
+      const netId = `${world.tag}-nnet-r`;
+      const subnet = { ...nativeSubnet(netId, `${world.tag}-nsub-r`), projectId: world.project.id };
+      await store.write(async (tx) => {
+        await tx.networks.insertNetwork({ ...networkOfRow(netId), projectId: world.project.id });
+        await tx.networks.insertSubnet(subnet);
+        await tx.routers.setSubnetVpc(subnet.id, world.vpc.id);
+      });
+      const onVpc = await store.read((tx) => tx.networks.listSubnetsOfVpc(world.vpc.id));
+      expect(onVpc.map((s) => s.id)).toContain(subnet.id);
+      await store.write((tx) => tx.routers.setSubnetVpc(subnet.id, null));
+      expect((await store.read((tx) => tx.networks.getSubnet(subnet.id)))?.vpcId).toBeNull();
+    });
+
+    it("replaces a port's fixed IPs, keeping the free ranges in step, and finds ports by address substring", async () => {
+      const world = await seedWorld(store);
+      const port = portOf(world, "multi", "10.0.0.50");
+      await store.write((tx) => tx.ports.insert(port));
+      const two = {
+        ...port,
+        fixedIps: [...port.fixedIps, { subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.60" }],
+      };
+      await store.write((tx) => tx.ports.setFixedIps(two));
+      expect((await store.read((tx) => tx.ports.get(port.id)))?.fixedIps).toEqual(two.fixedIps);
+      expect(await store.read((tx) => freeOf(tx, world.subnet, parseIpv4("10.0.0.49")))).toEqual(
+        expect.arrayContaining(["10.0.0.51-10.0.0.59"]),
+      );
+      const moved = { ...port, fixedIps: [{ subnetId: world.subnet.neutronSubnetId, ipAddress: "10.0.0.60" }] };
+      await store.write((tx) => tx.ports.setFixedIps(moved));
+      expect((await store.read((tx) => tx.ports.get(port.id)))?.fixedIps).toEqual(moved.fixedIps);
+      expect(await store.read((tx) => tx.ports.getByFixedIp(world.subnet.id, "10.0.0.50"))).toBeUndefined();
+      const free = await store.read((tx) => freeOf(tx, world.subnet, parseIpv4("10.0.0.49")));
+      expect(free[0]).toBe("10.0.0.1-10.0.0.59");
+      const bySubstring = await store.read((tx) =>
+        tx.ports.list({ projectId: world.project.id, ipAddressSubstring: "0.0.6" }),
+      );
+      expect(ids(bySubstring)).toEqual([port.id]);
+      expect(await store.read((tx) => tx.ports.list({ projectId: world.project.id, ipAddressSubstring: "%" }))).toEqual(
+        [],
+      );
+    });
+  });
+
   describe("meta", () => {
     it("reads undefined for a missing key, then the last value set", async () => {
       const key = `k-${newTag()}`;
@@ -1658,6 +1725,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         "security_group_rules",
         "port_security_groups",
         "eips",
+        "routers",
       ]);
       expect(dump).toEqual({
         meta: [{ key: "token_secret", value: "s" }],
@@ -1852,6 +1920,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         security_group_rules: [],
         port_security_groups: [],
         eips: [],
+        routers: [],
       });
     });
   });
@@ -1892,6 +1961,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       type: "5_bgp",
       alias: name,
       portId: null,
+      fixedIpAddress: null,
       bandwidthId: `${world.tag}-bw-${name}`,
       bandwidthName: "bw",
       bandwidthSize: 10,

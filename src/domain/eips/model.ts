@@ -10,6 +10,8 @@ export interface Eip {
   alias: string;
   /** The port it is bound to, or null. */
   portId: string | null;
+  /** Which of the bound port's fixed IPs it maps to (Neutron's `fixed_ip_address`); null: the port's first. */
+  fixedIpAddress: string | null;
   bandwidthId: string;
   bandwidthName: string;
   bandwidthSize: number;

@@ -12,10 +12,12 @@ export interface SystemAddress {
 /** Smallest subnet that still has room for gateway, DHCP, system port and hosts. */
 export const SUBNET_MAX_PREFIX = 28;
 
-/** The gateway, DHCP on broadcast−1 and the distributed router interface on broadcast−2. */
+/** The gateway (unless the subnet has none, `""`), DHCP on broadcast−1 and the distributed router interface on broadcast−2. */
 export function systemAddresses(cidr: Cidr, gatewayIp: string): SystemAddress[] {
+  const gateway: SystemAddress[] =
+    gatewayIp === "" ? [] : [{ deviceOwner: "network:router_interface_distributed", ipAddress: gatewayIp }];
   return [
-    { deviceOwner: "network:router_interface_distributed", ipAddress: gatewayIp },
+    ...gateway,
     { deviceOwner: "network:dhcp", ipAddress: formatIpv4(cidr.broadcast - 1) },
     { deviceOwner: "network:router_interface_distributed", ipAddress: formatIpv4(cidr.broadcast - 2) },
   ];

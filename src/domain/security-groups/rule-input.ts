@@ -16,7 +16,34 @@ export interface RuleRequest {
 
 export type RuleOutcome = { ok: true; rule: RuleMatch } | { ok: false; reason: string };
 
-const PROTOCOL_NAMES = new Set(["tcp", "udp", "icmp", "icmpv6", "gre", "sctp", "esp", "ah", "ipv6-icmp"]);
+/** Every protocol name Neutron takes (neutron-lib's IP protocol map). */
+const PROTOCOL_NAMES = new Set([
+  "ah",
+  "dccp",
+  "egp",
+  "esp",
+  "gre",
+  "hopopt",
+  "icmp",
+  "icmpv6",
+  "igmp",
+  "ip",
+  "ipip",
+  "ipv6-encap",
+  "ipv6-frag",
+  "ipv6-icmp",
+  "ipv6-nonxt",
+  "ipv6-opts",
+  "ipv6-route",
+  "ospf",
+  "pgm",
+  "rsvp",
+  "sctp",
+  "tcp",
+  "udp",
+  "udplite",
+  "vrrp",
+]);
 const PORTED = new Set(["tcp", "udp", "sctp", "6", "17", "132"]);
 const ICMP = new Set(["icmp", "icmpv6", "ipv6-icmp", "1", "58"]);
 
@@ -61,20 +88,27 @@ export function normaliseRule(request: RuleRequest): RuleOutcome {
   if (min !== null || max !== null) {
     if (protocol === null) return { ok: false, reason: "Must also specify protocol if port range is given." };
     if (PORTED.has(protocol)) {
-      if (min === null || max === null)
-        return { ok: false, reason: "Both port_range_min and port_range_max are required." };
-      if (min < 1 || max > 65535 || min > max) {
-        return {
-          ok: false,
-          reason: "For TCP/UDP protocols, port_range_min must be <= port_range_max and within 1-65535.",
-        };
+      // Neutron's checks and texts: each port in range first, then their order.
+      for (const port of [min, max]) {
+        if (port !== null && (port < 1 || port > 65535))
+          return { ok: false, reason: `Invalid value for port ${port}.` };
+      }
+      if (min === null || max === null || min > max) {
+        return { ok: false, reason: "For TCP/UDP protocols, port_range_min must be <= port_range_max." };
       }
     } else if (ICMP.has(protocol)) {
-      if ((min !== null && (min < 0 || min > 255)) || (max !== null && (max < 0 || max > 255))) {
-        return { ok: false, reason: "Invalid value for ICMP type or code: must be 0-255." };
+      if (min !== null && (min < 0 || min > 255)) {
+        return { ok: false, reason: `Invalid value for ICMP type (port-range-min): ${min}. It must be 0 to 255.` };
       }
-      if (min === null && max !== null)
-        return { ok: false, reason: "ICMP code (port-range-max) is given without an ICMP type." };
+      if (max !== null && (max < 0 || max > 255)) {
+        return { ok: false, reason: `Invalid value for ICMP code (port-range-max): ${max}. It must be 0 to 255.` };
+      }
+      if (min === null && max !== null) {
+        return {
+          ok: false,
+          reason: `ICMP code (port-range-max) ${max} is provided but ICMP type (port-range-min) is missing.`,
+        };
+      }
     } else {
       return { ok: false, reason: `Port range is not allowed for protocol ${protocol}.` };
     }

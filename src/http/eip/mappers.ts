@@ -32,20 +32,28 @@ export function publicIpBody(view: EipView) {
   };
 }
 
+/** The fixed IP a floating IP maps to: the one chosen while the port still holds it, else the port's first. */
+function mappedFixedIp(chosen: string | null, port: NonNullable<EipView["port"]>): string | null {
+  if (chosen !== null && port.fixedIps.some((ip) => ip.ipAddress === chosen)) return chosen;
+  return primaryFixedIp(port) ?? null;
+}
+
 export function floatingIpBody(view: EipView, externalNetworkId: string) {
   const { eip, port } = view;
   return {
     id: eip.id,
     status: eipStatus(eip),
-    router_id: null,
+    router_id: port ? (view.routerId ?? null) : null,
     tenant_id: eip.projectId,
     project_id: eip.projectId,
     floating_network_id: externalNetworkId,
     floating_ip_address: eip.publicIpAddress,
-    fixed_ip_address: port ? (primaryFixedIp(port) ?? null) : null,
+    fixed_ip_address: port ? mappedFixedIp(eip.fixedIpAddress, port) : null,
     port_id: port?.id ?? null,
     dns_name: "",
     dns_domain: "",
+    description: "",
+    tags: [],
     created_at: vpcTime(eip.createdAt),
     updated_at: vpcTime(eip.updatedAt),
   };

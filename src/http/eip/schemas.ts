@@ -1,3 +1,5 @@
+import { listControlsSchema } from "../neutron/collection.js";
+import { fieldsQuery } from "../neutron/query.js";
 import { limit, stringOrList } from "../shared/list-query.js";
 
 const name = { type: "string", minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" } as const;
@@ -124,8 +126,9 @@ export const listFloatingIpsQuerySchema = {
     router_id: { type: "string", maxLength: 64 },
     tenant_id: { type: "string", maxLength: 64 },
     project_id: { type: "string", maxLength: 64 },
-    limit,
-    marker: { type: "string", maxLength: 64 },
+    status: { type: "string", maxLength: 16 },
+    ...listControlsSchema,
+    fields: fieldsQuery,
   },
 } as const;
 
@@ -138,6 +141,11 @@ export interface ListFloatingIpsQuery {
   router_id?: string;
   tenant_id?: string;
   project_id?: string;
+  status?: string;
   limit?: number;
   marker?: string;
+  page_reverse?: boolean;
+  sort_key?: string | string[];
+  sort_dir?: string | string[];
+  fields?: string | string[];
 }

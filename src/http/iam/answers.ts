@@ -12,7 +12,11 @@ const project = shape("id name description domain_id parent_id", {
 });
 const version = shape("id status updated", { links: arrayOf(anyObject), "media-types": arrayOf(anyObject) });
 
+const domain = shape("id name description", { enabled: bool });
+
 export const iamAnswers = {
+  domain: wrap("domain", domain),
+  domains: { type: "object", properties: { domains: arrayOf(domain), links: anyObject } },
   token: wrap("token", anyObject),
   project: wrap("project", project),
   projects: { type: "object", properties: { projects: arrayOf(project), links: anyObject } },

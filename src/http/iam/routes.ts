@@ -4,6 +4,8 @@ import type { IdentityCache } from "../../usecases/iam/authenticate.js";
 import { issuePasswordToken } from "../../usecases/iam/issue-token.js";
 import { listProjects, showProject } from "../../usecases/iam/list-projects.js";
 import { baseUrlOf } from "../base-url.js";
+import { neutronAnswers } from "../neutron/answers.js";
+import { neutronVersions } from "../neutron/versions.js";
 import { ok } from "../openapi/answers.js";
 import { act, PUBLIC } from "../permission.js";
 import { sendError } from "../plugins/error-handler.js";
@@ -32,19 +34,23 @@ function versionDocument(baseUrl: string) {
 
 export function iamRoutes(context: UseCaseContext, cache: IdentityCache) {
   return async (app: FastifyInstance) => {
-    // Version discovery: keystone clients read these without a token and hang on a 401.
+    // Version discovery: keystone clients read these without a token and hang on a 401. The root is Neutron's
+    // endpoint too: Neutron's clients ask with their token and want 200 and Neutron's one version.
     app.get(
       "/",
       {
         schema: {
           operationId: "listIdentityVersions",
           tags: ["IAM"],
-          summary: "Identity version discovery",
-          response: ok(iamAnswers.versions, 300),
+          summary: "Version discovery: Keystone's (300) without a token, Neutron's (200) with one",
+          response: { ...ok(iamAnswers.versions, 300), ...ok(neutronAnswers.versions) },
         },
         config: { permission: PUBLIC, errors },
       },
-      async (request, reply) => reply.code(300).send({ versions: { values: [versionDocument(baseUrlOf(request))] } }),
+      async (request, reply) => {
+        if (request.headers["x-auth-token"] !== undefined) return neutronVersions(baseUrlOf(request));
+        return reply.code(300).send({ versions: { values: [versionDocument(baseUrlOf(request))] } });
+      },
     );
     app.get(
       "/v3",

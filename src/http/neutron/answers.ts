@@ -21,7 +21,21 @@ const floatingIp = shape(
   { router_id: nullableStr, fixed_ip_address: nullableStr, port_id: nullableStr },
 );
 
+const router = shape("id name description status tenant_id project_id created_at updated_at", {
+  admin_state_up: bool,
+  external_gateway_info: { type: ["object", "null"] },
+  routes: arrayOf(shape("destination nexthop")),
+  revision_number: int,
+});
+const routerInterface = shape("id subnet_id port_id tenant_id project_id", { subnet_ids: arrayOf(str) });
+const resource = shape("name collection", { links: arrayOf(anyObject) });
+
 export const neutronAnswers = {
+  router: wrap("router", router),
+  routers: wrap("routers", arrayOf(router)),
+  routerInterface,
+  versions: wrap("versions", arrayOf(shape("id status", { links: arrayOf(anyObject) }))),
+  resources: wrap("resources", arrayOf(resource)),
   network: wrap("network", network),
   networks: wrap("networks", arrayOf(network)),
   subnet: wrap("subnet", subnet),

@@ -17,6 +17,12 @@ export const EXTENSIONS: readonly Extension[] = [
     updated: "2013-07-23T10:00:00-00:00",
   },
   {
+    alias: "ext-gw-mode",
+    name: "Neutron L3 Configurable external gateway mode",
+    description: "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway",
+    updated: "2013-03-28T10:00:00-00:00",
+  },
+  {
     alias: "external-net",
     name: "Neutron external network",
     description: "Adds external network attribute to network resource.",
@@ -27,6 +33,24 @@ export const EXTENSIONS: readonly Extension[] = [
     name: "Neutron Extra DHCP options",
     description: "Extra options configuration for DHCP.",
     updated: "2013-03-17T12:00:00-00:00",
+  },
+  {
+    alias: "extraroute",
+    name: "Neutron Extra Route",
+    description: "Extra routes configuration for L3 router",
+    updated: "2013-02-01T10:00:00-00:00",
+  },
+  {
+    alias: "ip-substring-filtering",
+    name: "IP address substring filtering",
+    description: "Provides IP address substring filtering when listing ports",
+    updated: "2017-11-28T09:00:00-00:00",
+  },
+  {
+    alias: "pagination",
+    name: "Pagination support",
+    description: "Extension that indicates that pagination is enabled.",
+    updated: "2016-06-12T00:00:00-00:00",
   },
   {
     alias: "port-security",
@@ -41,10 +65,29 @@ export const EXTENSIONS: readonly Extension[] = [
     updated: "2016-09-09T09:09:09-09:09",
   },
   {
+    alias: "revision-if-match",
+    name: "If-Match constraints based on revision_number",
+    description: "Extension indicating that If-Match based on revision_number is supported.",
+    updated: "2016-12-11T00:00:00-00:00",
+  },
+  {
+    alias: "router",
+    name: "Neutron L3 Router",
+    description:
+      "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.",
+    updated: "2012-07-20T10:00:00-00:00",
+  },
+  {
     alias: "security-group",
     name: "security-group",
     description: "The security groups extension.",
     updated: "2012-10-05T10:00:00-00:00",
+  },
+  {
+    alias: "sorting",
+    name: "Sorting support",
+    description: "Extension that indicates that sorting is enabled.",
+    updated: "2016-06-12T00:00:00-00:00",
   },
   {
     alias: "standard-attr-description",

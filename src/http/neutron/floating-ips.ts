@@ -1,9 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { EXTERNAL_NETWORK_ID } from "../../domain/eips/model.js";
 import { fail } from "../../errors/cloud-error.js";
-import type { UseCaseContext } from "../../usecases/context.js";
+import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import { allocateEip, listEips, releaseEip, showEip, updateEip } from "../../usecases/eips/eips.js";
 import { NEUTRON_FLOATING_IP_ERRORS as ERR } from "../../usecases/eips/errors.js";
+import { isOwnNetwork } from "../../usecases/neutron/networks.js";
 import { floatingIpBody } from "../eip/mappers.js";
 import {
   type CreateFloatingIpBody,
@@ -18,20 +19,31 @@ import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { listOf } from "../shared/list-query.js";
 import { neutronAnswers } from "./answers.js";
+import { collectionAnswer } from "./collection.js";
+import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
+
+/** A floating IP comes from the external network only: a network of the project is not one (400), any other id is not found. */
+async function refuseInternalNetwork(context: UseCaseContext, caller: Caller, networkId: string): Promise<never> {
+  if (await isOwnNetwork(context, caller, networkId)) {
+    fail("neutronBadRequest", `Bad floatingip request: Network ${networkId} is not a valid external network.`);
+  }
+  return fail("networkNotFound", `External network ${networkId} could not be found.`);
+}
 
 /** Neutron `/v2.0/floatingips`: the same EIPs as `/v1/{project_id}/publicips`, from one external network. */
 export function neutronFloatingIpRoutes(context: UseCaseContext) {
   const body = (view: Parameters<typeof floatingIpBody>[0]) => floatingIpBody(view, EXTERNAL_NETWORK_ID);
   return async (app: FastifyInstance) => {
+    acceptPythonBooleans(app);
     app.post<{ Body: CreateFloatingIpBody }>(
       "/v2.0/floatingips",
       {
         schema: {
           operationId: "neutronCreateFloatingIp",
           tags: ["Neutron"],
-          summary: "Allocate a floating IP, optionally associated with a port",
+          summary: "Allocate a floating IP, optionally associated with a port (and one of its fixed IPs)",
           response: ok(neutronAnswers.floatingip, 201),
           body: createFloatingIpSchema,
         },
@@ -44,6 +56,8 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
             "neutronIpExhausted",
             "portNotFound",
             "neutronFloatingIpPortTaken",
+            "neutronExternalGatewayNotFound",
+            "neutronBadRequest",
           ],
           errors,
         },
@@ -51,7 +65,7 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
       async (request, reply) => {
         const { floatingip } = request.body;
         if (floatingip.floating_network_id !== EXTERNAL_NETWORK_ID) {
-          fail("networkNotFound", `External network ${floatingip.floating_network_id} could not be found.`);
+          await refuseInternalNetwork(context, callerOf(request), floatingip.floating_network_id);
         }
         const view = await allocateEip(
           context,
@@ -61,6 +75,7 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
             alias: "",
             ipAddress: floatingip.floating_ip_address,
             portId: floatingip.port_id ?? undefined,
+            fixedIpAddress: floatingip.fixed_ip_address,
             bandwidth: { name: "", size: 5, shareType: "PER", chargeMode: "bandwidth" },
           },
           ERR,
@@ -86,21 +101,25 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
         const owner = query.project_id ?? query.tenant_id;
         const impossible =
           (owner !== undefined && owner !== caller.projectId) ||
-          (query.floating_network_id !== undefined && query.floating_network_id !== EXTERNAL_NETWORK_ID) ||
-          (query.router_id !== undefined && query.router_id !== "");
+          (query.floating_network_id !== undefined && query.floating_network_id !== EXTERNAL_NETWORK_ID);
         if (impossible) return { floatingips: [] };
         const views = await listEips(context, caller, {
           ids: listOf(query.id),
           portId: query.port_id,
           publicIpAddress: query.floating_ip_address,
-          page: query.limit ? { limit: query.limit, marker: query.marker } : undefined,
         });
-        const fixed = query.fixed_ip_address;
-        const matching = fixed === undefined ? views : views.filter((view) => body(view).fixed_ip_address === fixed);
-        return { floatingips: matching.map(body) };
+        const matching = views
+          .map(body)
+          .filter(
+            (fip) =>
+              (query.fixed_ip_address === undefined || fip.fixed_ip_address === query.fixed_ip_address) &&
+              (query.router_id === undefined || fip.router_id === (query.router_id || null)) &&
+              (query.status === undefined || fip.status === query.status),
+          );
+        return collectionAnswer(request, "floatingips", matching, query);
       },
     );
-    app.get<{ Params: { id: string } }>(
+    app.get<{ Params: { id: string }; Querystring: ShowQuery }>(
       "/v2.0/floatingips/:id",
       {
         schema: {
@@ -108,11 +127,15 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
           tags: ["Neutron"],
           summary: "Show a floating IP",
           response: ok(neutronAnswers.floatingip),
+          querystring: showQuerySchema,
         },
         config: { permission: act("vpc:floatingIps:get"), raises: ["neutronFloatingIpNotFound"], errors },
       },
       async (request) => ({
-        floatingip: body(await showEip(context, callerOf(request), request.params.id, ERR)),
+        floatingip: selectFields(
+          body(await showEip(context, callerOf(request), request.params.id, ERR)),
+          request.query.fields,
+        ),
       }),
     );
     app.put<{ Params: { id: string }; Body: UpdateFloatingIpBody }>(
@@ -127,7 +150,13 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
         },
         config: {
           permission: act("vpc:floatingIps:update"),
-          raises: ["neutronFloatingIpNotFound", "portNotFound", "neutronFloatingIpPortTaken"],
+          raises: [
+            "neutronFloatingIpNotFound",
+            "portNotFound",
+            "neutronFloatingIpPortTaken",
+            "neutronExternalGatewayNotFound",
+            "neutronInvalidInput",
+          ],
           errors,
         },
       },
@@ -137,7 +166,10 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
           context,
           callerOf(request),
           request.params.id,
-          { portId: floatingip.port_id === undefined ? undefined : floatingip.port_id || null },
+          {
+            portId: floatingip.port_id === undefined ? undefined : floatingip.port_id || null,
+            fixedIpAddress: floatingip.fixed_ip_address,
+          },
           ERR,
           { moveBound: true },
         );

@@ -1,11 +1,19 @@
-import { limit, stringOrList } from "../shared/list-query.js";
+import { stringOrList } from "../shared/list-query.js";
+import { listControlsSchema } from "./collection.js";
 
 const paging = {
-  limit,
-  marker: { type: "string" },
-  page_reverse: { type: "boolean" },
+  ...listControlsSchema,
   fields: stringOrList,
 } as const;
+
+/** A create body with one resource under `key`, or several under `keys` (Neutron's bulk create). */
+function oneOrBulk(key: string, keys: string, item: Record<string, unknown>) {
+  return {
+    type: "object",
+    anyOf: [{ required: [key] }, { required: [keys] }],
+    properties: { [key]: item, [keys]: { type: "array", minItems: 1, maxItems: 100, items: item } },
+  } as const;
+}
 
 const networkWritable = {
   name: { type: "string", maxLength: 255 },
@@ -14,21 +22,15 @@ const networkWritable = {
   port_security_enabled: { type: "boolean" },
 } as const;
 
-export const createNetworkSchema = {
+export const createNetworkSchema = oneOrBulk("network", "networks", {
   type: "object",
-  required: ["network"],
   properties: {
-    network: {
-      type: "object",
-      properties: {
-        ...networkWritable,
-        shared: { const: false },
-        "provider:network_type": { enum: ["vxlan"] },
-        "router:external": { const: false },
-      },
-    },
+    ...networkWritable,
+    shared: { const: false },
+    "provider:network_type": { enum: ["vxlan"] },
+    "router:external": { const: false },
   },
-} as const;
+});
 
 export const updateNetworkSchema = {
   type: "object",
@@ -36,8 +38,20 @@ export const updateNetworkSchema = {
   properties: { network: { type: "object", minProperties: 1, properties: networkWritable } },
 } as const;
 
+export interface NetworkFields {
+  name?: string;
+  description?: string;
+  admin_state_up?: boolean;
+  port_security_enabled?: boolean;
+}
+
 export interface NetworkBodyInput {
-  network: { name?: string; description?: string; admin_state_up?: boolean; port_security_enabled?: boolean };
+  network: NetworkFields;
+}
+
+export interface CreateNetworksBody {
+  network?: NetworkFields;
+  networks?: NetworkFields[];
 }
 
 export const listNetworksQuerySchema = {
@@ -69,6 +83,9 @@ export interface ListNetworksQuery {
   limit?: number;
   marker?: string;
   page_reverse?: boolean;
+  sort_key?: string | string[];
+  sort_dir?: string | string[];
+  fields?: string | string[];
 }
 
 const pool = {
@@ -90,25 +107,21 @@ const subnetWritable = {
   dns_nameservers: { type: "array", maxItems: 64, items: { type: "string", maxLength: 64 } },
   host_routes: { type: "array", maxItems: 64, items: hostRoute },
   enable_dhcp: { type: "boolean" },
-  gateway_ip: { type: "string", maxLength: 64 },
+  gateway_ip: { type: ["string", "null"], maxLength: 64 },
 } as const;
 
-export const createSubnetSchema = {
+const subnetCreatable = {
   type: "object",
-  required: ["subnet"],
+  required: ["network_id", "cidr"],
   properties: {
-    subnet: {
-      type: "object",
-      required: ["network_id", "cidr"],
-      properties: {
-        ...subnetWritable,
-        network_id: { type: "string", minLength: 1, maxLength: 64 },
-        cidr: { type: "string", maxLength: 64 },
-        ip_version: { type: "integer" },
-      },
-    },
+    ...subnetWritable,
+    network_id: { type: "string", minLength: 1, maxLength: 64 },
+    cidr: { type: "string", maxLength: 64 },
+    ip_version: { type: "integer" },
   },
 } as const;
+
+export const createSubnetSchema = oneOrBulk("subnet", "subnets", subnetCreatable);
 
 export const updateSubnetSchema = {
   type: "object",
@@ -123,11 +136,14 @@ interface SubnetWritable {
   dns_nameservers?: string[];
   host_routes?: { destination: string; nexthop: string }[];
   enable_dhcp?: boolean;
-  gateway_ip?: string;
+  gateway_ip?: string | null;
 }
 
+export type SubnetCreatable = SubnetWritable & { network_id: string; cidr: string; ip_version?: number };
+
 export interface CreateSubnetBody {
-  subnet: SubnetWritable & { network_id: string; cidr: string; ip_version?: number };
+  subnet?: SubnetCreatable;
+  subnets?: SubnetCreatable[];
 }
 
 export interface UpdateSubnetBody {
@@ -163,4 +179,7 @@ export interface ListSubnetsQuery {
   limit?: number;
   marker?: string;
   page_reverse?: boolean;
+  sort_key?: string | string[];
+  sort_dir?: string | string[];
+  fields?: string | string[];
 }

@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { EXTERNAL_NETWORK_ID, EXTERNAL_NETWORK_NAME } from "../../domain/eips/model.js";
 import type { Subnet } from "../../domain/model.js";
 import type { ErrorId } from "../../errors/registry.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import {
-  createNetwork,
+  createNetworks,
   deleteNetwork,
   listNetworks,
   type NetworkView,
@@ -12,13 +12,12 @@ import {
   updateNetwork,
 } from "../../usecases/neutron/networks.js";
 import {
-  createNeutronSubnet,
+  createNeutronSubnets,
   deleteNeutronSubnet,
   listNeutronSubnets,
   showNeutronSubnet,
   updateNeutronSubnet,
 } from "../../usecases/neutron/subnets.js";
-import { baseUrlOf } from "../base-url.js";
 import { noContent, ok } from "../openapi/answers.js";
 import { act } from "../permission.js";
 import { sendError } from "../plugins/error-handler.js";
@@ -26,8 +25,10 @@ import { callerOf, type RouteErrors } from "../request-context.js";
 import { listOf } from "../shared/list-query.js";
 import { vpcTime } from "../shared/vpc-time.js";
 import { neutronAnswers } from "./answers.js";
+import { collectionAnswer } from "./collection.js";
 import { EXTENSIONS, extensionBody } from "./extensions.js";
 import {
+  type CreateNetworksBody,
   type CreateSubnetBody,
   createNetworkSchema,
   createSubnetSchema,
@@ -36,13 +37,17 @@ import {
   listNetworksQuerySchema,
   listSubnetsQuerySchema,
   type NetworkBodyInput,
+  type NetworkFields,
+  type SubnetCreatable,
   type UpdateSubnetBody,
   updateNetworkSchema,
   updateSubnetSchema,
 } from "./network-schemas.js";
+import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
+import { expectedRevision } from "./revisions.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
-/** What a subnet's allocation pools can be refused for (create and update). */
+
 const poolRaises: ErrorId[] = [
   "neutronInvalidInput",
   "neutronInvalidAllocationPool",
@@ -77,6 +82,7 @@ function networkBody({ network, subnets }: NetworkView) {
 
 /** The cloud's one external network (EIPs come from it), as `router:external=true` lists it. */
 function externalNetworkBody(projectId: string) {
+  const at = vpcTime(new Date(0).toISOString());
   return {
     id: EXTERNAL_NETWORK_ID,
     name: EXTERNAL_NETWORK_NAME,
@@ -94,6 +100,31 @@ function externalNetworkBody(projectId: string) {
     availability_zones: [],
     tags: [],
     revision_number: 0,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+function networkInput(network: NetworkFields) {
+  return {
+    name: network.name,
+    description: network.description,
+    adminStateUp: network.admin_state_up,
+    portSecurityEnabled: network.port_security_enabled,
+  };
+}
+
+function subnetInput(subnet: SubnetCreatable) {
+  return {
+    networkId: subnet.network_id,
+    name: subnet.name,
+    description: subnet.description,
+    cidr: subnet.cidr,
+    ipVersion: subnet.ip_version,
+    gatewayIp: subnet.gateway_ip,
+    allocationPools: subnet.allocation_pools,
+    dnsNameservers: subnet.dns_nameservers,
+    enableDhcp: subnet.enable_dhcp,
   };
 }
 
@@ -107,7 +138,7 @@ function subnetBody(subnet: Subnet) {
     tenant_id: subnet.projectId,
     ip_version: 4,
     cidr: subnet.cidr,
-    gateway_ip: subnet.gatewayIp,
+    gateway_ip: subnet.gatewayIp === "" ? null : subnet.gatewayIp,
     allocation_pools: subnet.allocationPools.map((pool) => ({ start: pool.start, end: pool.end })),
     dns_nameservers: subnet.dnsList,
     host_routes: [],
@@ -129,56 +160,51 @@ function otherProject(caller: Caller, query: { tenant_id?: string; project_id?: 
   return owner !== undefined && owner !== caller.projectId;
 }
 
-/** `<collection>_links` with `next` when the page is full, carrying the query's filters. */
-function pageLinks(request: FastifyRequest, collection: string, ids: string[], limit: number | undefined) {
-  const last = ids.at(-1);
-  if (!limit || !last || ids.length < limit) return {};
-  const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "";
-  const kept = query.split("&").filter((part) => part !== "" && !/^(limit|marker|page_reverse)=/.test(part));
-  const next = [...kept, `limit=${limit}`, `marker=${encodeURIComponent(last)}`].join("&");
-  return { [`${collection}_links`]: [{ rel: "next", href: `${baseUrlOf(request)}/v2.0/${collection}?${next}` }] };
-}
-
 /** Neutron networks and subnets (native ones and VPC v1 subnets as networks), and extension discovery. */
 export function neutronNetworkRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
-    app.post<{ Body: NetworkBodyInput }>(
+    acceptPythonBooleans(app);
+    app.post<{ Body: CreateNetworksBody }>(
       "/v2.0/networks",
       {
         schema: {
           operationId: "neutronCreateNetwork",
           tags: ["Neutron"],
-          summary: "Create a network (no VPC, no subnet yet)",
+          summary: "Create a network (no subnet, no VPC), or several at once (all or none)",
           response: ok(neutronAnswers.network, 201),
           body: createNetworkSchema,
         },
         config: { permission: act("vpc:networks:create"), raises: ["neutronInvalidInput"], errors },
       },
       async (request, reply) => {
-        const { network } = request.body;
-        const created = await createNetwork(context, callerOf(request), {
-          name: network.name,
-          description: network.description,
-          adminStateUp: network.admin_state_up,
-          portSecurityEnabled: network.port_security_enabled,
-        });
-        return reply.code(201).send({ network: networkBody(created) });
+        const { network, networks } = request.body;
+        const inputs = (networks ?? (network ? [network] : [])).map(networkInput);
+        const created = await createNetworks(context, callerOf(request), inputs);
+        if (networks) return reply.code(201).send({ networks: created.map(networkBody) });
+        return reply.code(201).send({ network: networkBody(created[0] as NetworkView) });
       },
     );
-    app.get<{ Params: { network_id: string } }>(
+    app.get<{ Params: { network_id: string }; Querystring: ShowQuery }>(
       "/v2.0/networks/:network_id",
       {
         schema: {
           operationId: "neutronShowNetwork",
           tags: ["Neutron"],
-          summary: "Show a network",
+          summary: "Show a network (the external network admin_external_net too)",
           response: ok(neutronAnswers.network),
+          querystring: showQuerySchema,
         },
         config: { permission: act("vpc:networks:get"), raises: ["networkNotFound"], errors },
       },
-      async (request) => ({
-        network: networkBody(await showNetwork(context, callerOf(request), request.params.network_id)),
-      }),
+      async (request) => {
+        const caller = callerOf(request);
+        const { network_id: id } = request.params;
+        const body =
+          id === EXTERNAL_NETWORK_ID
+            ? externalNetworkBody(caller.projectId)
+            : networkBody(await showNetwork(context, caller, id));
+        return { network: selectFields(body, request.query.fields) };
+      },
     );
     app.get<{ Querystring: ListNetworksQuery }>(
       "/v2.0/networks",
@@ -186,7 +212,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronListNetworks",
           tags: ["Neutron"],
-          summary: "List networks (VPC v1 subnets' networks too)",
+          summary: "List networks (VPC v1 subnets as networks; router:external=true the external one)",
           response: ok(neutronAnswers.networks),
           querystring: listNetworksQuerySchema,
         },
@@ -195,7 +221,14 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
       async (request) => {
         const caller = callerOf(request);
         const query = request.query;
-        if (query["router:external"] === true) return { networks: [externalNetworkBody(caller.projectId)] };
+        if (query["router:external"] === true) {
+          const external = externalNetworkBody(caller.projectId);
+          const ids = listOf(query.id);
+          const shown =
+            (ids === undefined || ids.includes(external.id)) &&
+            (query.name === undefined || query.name === external.name);
+          return collectionAnswer(request, "networks", shown ? [external] : [], query);
+        }
         if (otherProject(caller, query) || query.shared === true) return { networks: [] };
         if (query["provider:network_type"] !== undefined && query["provider:network_type"] !== "vxlan") {
           return { networks: [] };
@@ -205,10 +238,9 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           name: query.name,
           adminStateUp: query.admin_state_up,
           status: query.status,
-          page: { limit: query.limit, marker: query.marker, reverse: query.page_reverse },
+          page: {},
         });
-        const ids = views.map((view) => view.network.id);
-        return { networks: views.map(networkBody), ...pageLinks(request, "networks", ids, query.limit) };
+        return collectionAnswer(request, "networks", views.map(networkBody), query);
       },
     );
     app.put<{ Params: { network_id: string }; Body: NetworkBodyInput }>(
@@ -221,16 +253,21 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           response: ok(neutronAnswers.network),
           body: updateNetworkSchema,
         },
-        config: { permission: act("vpc:networks:update"), raises: ["networkNotFound", "neutronInvalidInput"], errors },
+        config: {
+          permission: act("vpc:networks:update"),
+          raises: ["networkNotFound", "neutronInvalidInput", "neutronRevisionMismatch"],
+          errors,
+        },
       },
       async (request) => {
         const { network } = request.body;
-        const updated = await updateNetwork(context, callerOf(request), request.params.network_id, {
-          name: network.name,
-          description: network.description,
-          adminStateUp: network.admin_state_up,
-          portSecurityEnabled: network.port_security_enabled,
-        });
+        const updated = await updateNetwork(
+          context,
+          callerOf(request),
+          request.params.network_id,
+          networkInput(network),
+          expectedRevision(request),
+        );
         return { network: networkBody(updated) };
       },
     );
@@ -240,7 +277,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronDeleteNetwork",
           tags: ["Neutron"],
-          summary: "Delete a network with its subnets (refused while other ports use it)",
+          summary: "Delete a Neutron-made network with its subnets",
           response: noContent,
         },
         config: { permission: act("vpc:networks:delete"), raises: ["networkNotFound", "neutronNetworkInUse"], errors },
@@ -257,7 +294,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronCreateSubnet",
           tags: ["Neutron"],
-          summary: "Create a subnet in a Neutron network",
+          summary: "Create a subnet in a Neutron-made network, or several at once (all or none)",
           response: ok(neutronAnswers.subnet, 201),
           body: createSubnetSchema,
         },
@@ -268,22 +305,14 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         },
       },
       async (request, reply) => {
-        const { subnet } = request.body;
-        const created = await createNeutronSubnet(context, callerOf(request), {
-          networkId: subnet.network_id,
-          name: subnet.name,
-          description: subnet.description,
-          cidr: subnet.cidr,
-          ipVersion: subnet.ip_version,
-          gatewayIp: subnet.gateway_ip,
-          allocationPools: subnet.allocation_pools,
-          dnsNameservers: subnet.dns_nameservers,
-          enableDhcp: subnet.enable_dhcp,
-        });
-        return reply.code(201).send({ subnet: subnetBody(created) });
+        const { subnet, subnets } = request.body;
+        const inputs = (subnets ?? (subnet ? [subnet] : [])).map(subnetInput);
+        const created = await createNeutronSubnets(context, callerOf(request), inputs);
+        if (subnets) return reply.code(201).send({ subnets: created.map(subnetBody) });
+        return reply.code(201).send({ subnet: subnetBody(created[0] as Subnet) });
       },
     );
-    app.get<{ Params: { subnet_id: string } }>(
+    app.get<{ Params: { subnet_id: string }; Querystring: ShowQuery }>(
       "/v2.0/subnets/:subnet_id",
       {
         schema: {
@@ -291,11 +320,15 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           tags: ["Neutron"],
           summary: "Show a subnet",
           response: ok(neutronAnswers.subnet),
+          querystring: showQuerySchema,
         },
         config: { permission: act("vpc:subnets:get"), raises: ["neutronSubnetNotFound"], errors },
       },
       async (request) => ({
-        subnet: subnetBody(await showNeutronSubnet(context, callerOf(request), request.params.subnet_id)),
+        subnet: selectFields(
+          subnetBody(await showNeutronSubnet(context, callerOf(request), request.params.subnet_id)),
+          request.query.fields,
+        ),
       }),
     );
     app.get<{ Querystring: ListSubnetsQuery }>(
@@ -322,10 +355,9 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           gatewayIp: query.gateway_ip,
           enableDhcp: query.enable_dhcp,
           ipVersion: query.ip_version,
-          page: { limit: query.limit, marker: query.marker, reverse: query.page_reverse },
+          page: {},
         });
-        const ids = subnets.map((subnet) => subnet.neutronSubnetId);
-        return { subnets: subnets.map(subnetBody), ...pageLinks(request, "subnets", ids, query.limit) };
+        return collectionAnswer(request, "subnets", subnets.map(subnetBody), query);
       },
     );
     app.put<{ Params: { subnet_id: string }; Body: UpdateSubnetBody }>(
@@ -334,26 +366,32 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronUpdateSubnet",
           tags: ["Neutron"],
-          summary: "Update a subnet's name, description, allocation pools or DNS servers",
+          summary: "Update a subnet's name, description, pools or DNS servers",
           response: ok(neutronAnswers.subnet),
           body: updateSubnetSchema,
         },
         config: {
           permission: act("vpc:subnets:update"),
-          raises: [...poolRaises, "neutronSubnetNotFound"],
+          raises: [...poolRaises, "neutronSubnetNotFound", "neutronRevisionMismatch"],
           errors,
         },
       },
       async (request) => {
         const { subnet } = request.body;
-        const updated = await updateNeutronSubnet(context, callerOf(request), request.params.subnet_id, {
-          name: subnet.name,
-          description: subnet.description,
-          gatewayIp: subnet.gateway_ip,
-          allocationPools: subnet.allocation_pools,
-          dnsNameservers: subnet.dns_nameservers,
-          enableDhcp: subnet.enable_dhcp,
-        });
+        const updated = await updateNeutronSubnet(
+          context,
+          callerOf(request),
+          request.params.subnet_id,
+          {
+            name: subnet.name,
+            description: subnet.description,
+            gatewayIp: subnet.gateway_ip,
+            allocationPools: subnet.allocation_pools,
+            dnsNameservers: subnet.dns_nameservers,
+            enableDhcp: subnet.enable_dhcp,
+          },
+          expectedRevision(request),
+        );
         return { subnet: subnetBody(updated) };
       },
     );
@@ -363,7 +401,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronDeleteSubnet",
           tags: ["Neutron"],
-          summary: "Delete a subnet (refused while other ports hold its addresses)",
+          summary: "Delete a Neutron-made subnet with its own ports",
           response: noContent,
         },
         config: {
@@ -384,7 +422,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronListExtensions",
           tags: ["Neutron"],
-          summary: "List the API extensions implemented",
+          summary: "List the Neutron extensions implemented",
           response: ok(neutronAnswers.extensions),
         },
         config: { permission: act("vpc:extensions:list"), errors },
@@ -397,7 +435,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronShowExtension",
           tags: ["Neutron"],
-          summary: "Show an extension",
+          summary: "Show one extension by alias",
           response: ok(neutronAnswers.extension),
         },
         config: { permission: act("vpc:extensions:get"), raises: ["neutronExtensionNotFound"], errors },

@@ -1,10 +1,19 @@
 import type { FastifyInstance } from "fastify";
+import type { Port } from "../../domain/model.js";
 import { isIpv4 } from "../../domain/net/ipv4.js";
 import { bindingProfileTooDeep, MAX_BINDING_PROFILE_DEPTH } from "../../domain/ports/binding-profile.js";
+import { isMac } from "../../domain/ports/mac.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { PortFilter } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
-import { createPort, deletePort, listPorts, showPort, updatePort } from "../../usecases/neutron/ports.js";
+import {
+  type CreatePortInput,
+  createPorts,
+  deletePort,
+  listPorts,
+  showPort,
+  updatePort,
+} from "../../usecases/neutron/ports.js";
 import { baseUrlOf } from "../base-url.js";
 import { noContent, ok } from "../openapi/answers.js";
 import { act } from "../permission.js";
@@ -12,12 +21,17 @@ import { callerOf, type RouteErrors } from "../request-context.js";
 import { sharedAnswers } from "../shared/answers.js";
 import { listOf } from "../shared/list-query.js";
 import { dhcpOptionInputs, pairInputs, portFilterOf, type RefuseAddress } from "../shared/port-inputs.js";
+import { collectionAnswer } from "./collection.js";
 import { portBody } from "./mappers.js";
+import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
+import { expectedRevision } from "./revisions.js";
 import {
   type CreatePortBody,
   createPortSchema,
+  type FixedIpsBody,
   type ListPortsQuery,
   listPortsQuerySchema,
+  type PortCreatable,
   type UpdatePortBody,
   updatePortSchema,
 } from "./schemas.js";
@@ -43,8 +57,42 @@ function portFilter(caller: Caller, query: ListPortsQuery): PortFilter | undefin
   return filter;
 }
 
-/** Ports per answer when the caller names no `limit` (at most 2,000 with one). */
-const DEFAULT_PORT_PAGE = 1000;
+/** Ports per answer when the caller names no `limit`: the reference page's 2,000 (also the most with one). */
+const DEFAULT_PORT_PAGE = 2000;
+
+function fixedIpRequests(fixedIps: FixedIpsBody | undefined) {
+  return fixedIps?.map((fixedIp) => {
+    if (fixedIp.ip_address !== undefined && !isIpv4(fixedIp.ip_address)) {
+      fail("neutronInvalidInput", `'${fixedIp.ip_address}' is not a valid IP address.`);
+    }
+    return { subnetId: fixedIp.subnet_id, ipAddress: fixedIp.ip_address };
+  });
+}
+
+function portInput(caller: Caller, port: PortCreatable): CreatePortInput {
+  refuseDeepProfile(port["binding:profile"]);
+  const owner = port.project_id ?? port.tenant_id;
+  if (owner !== undefined && owner !== caller.projectId) {
+    fail("neutronPolicyDenied", `A port for project ${owner} cannot be created from project ${caller.projectId}.`);
+  }
+  if (port.mac_address !== undefined && !isMac(port.mac_address)) {
+    fail("neutronInvalidInput", `'${port.mac_address}' is not a valid MAC address.`);
+  }
+  return {
+    networkId: port.network_id,
+    name: port.name ?? "",
+    description: port.description ?? "",
+    adminStateUp: port.admin_state_up ?? true,
+    deviceOwner: port.device_owner ?? "",
+    fixedIps: fixedIpRequests(port.fixed_ips),
+    macAddress: port.mac_address?.toLowerCase(),
+    allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
+    securityGroups: port.security_groups,
+    portSecurityEnabled: port.port_security_enabled,
+    extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
+    bindingProfile: port["binding:profile"],
+  };
+}
 
 /** The same query (filters kept) for the page after `marker`. */
 function nextPageQuery(url: string, limit: number, marker: string): string {
@@ -55,13 +103,14 @@ function nextPageQuery(url: string, limit: number, marker: string): string {
 
 export function neutronRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
+    acceptPythonBooleans(app);
     app.get<{ Querystring: ListPortsQuery }>(
       "/v2.0/ports",
       {
         schema: {
           operationId: "neutronListPorts",
           tags: ["Neutron"],
-          summary: "List ports",
+          summary: "List ports (filters, fields, sort keys, pages with links)",
           response: ok(sharedAnswers.ports),
           querystring: listPortsQuerySchema,
         },
@@ -69,6 +118,11 @@ export function neutronRoutes(context: UseCaseContext) {
       },
       async (request) => {
         const filter = portFilter(callerOf(request), request.query);
+        if (filter && (request.query.sort_key !== undefined || request.query.changed_since !== undefined)) {
+          // Sorted by other keys than id, or by time: the matching ports as any other collection.
+          const all = await listPorts(context, { ...filter, page: undefined });
+          return collectionAnswer(request, "ports", all.map(portBody), request.query);
+        }
         const ports = filter ? await listPorts(context, filter) : [];
         // A full page links on: forwards after its last port, or, read backwards, to the ports before its first.
         const reverse = filter?.page?.reverse === true;
@@ -82,22 +136,27 @@ export function neutronRoutes(context: UseCaseContext) {
                 },
               ]
             : [];
-        return { ports: ports.map(portBody), ...(links.length > 0 ? { ports_links: links } : {}) };
+        const bodies = ports.map((port) => selectFields(portBody(port), request.query.fields));
+        return { ports: bodies, ...(links.length > 0 ? { ports_links: links } : {}) };
       },
     );
-    app.get<{ Params: { port_id: string } }>(
+    app.get<{ Params: { port_id: string }; Querystring: ShowQuery }>(
       "/v2.0/ports/:port_id",
       {
         schema: {
           operationId: "neutronShowPort",
           tags: ["Neutron"],
-          summary: "Show a port",
+          summary: "Show a port (only the `fields` asked for, if any)",
           response: ok(sharedAnswers.port),
+          querystring: showQuerySchema,
         },
         config: { permission: act("vpc:ports:get"), raises: ["portNotFound"], errors },
       },
       async (request) => ({
-        port: portBody(await showPort(context, callerOf(request), request.params.port_id)),
+        port: selectFields(
+          portBody(await showPort(context, callerOf(request), request.params.port_id)),
+          request.query.fields,
+        ),
       }),
     );
     app.post<{ Body: CreatePortBody }>(
@@ -106,7 +165,7 @@ export function neutronRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronCreatePort",
           tags: ["Neutron"],
-          summary: "Create a port (plain or neutron:VIP_PORT)",
+          summary: "Create a port (plain or neutron:VIP_PORT), or several at once (all or none)",
           response: ok(sharedAnswers.port, 201),
           body: createPortSchema,
         },
@@ -121,31 +180,20 @@ export function neutronRoutes(context: UseCaseContext) {
             "neutronPairsExhausted",
             "neutronSgNotFound",
             "neutronPortSecurityRequired",
+            "neutronMacInUse",
+            "neutronPolicyDenied",
+            "portNotFound",
           ],
           errors,
         },
       },
       async (request, reply) => {
-        const { port } = request.body;
-        const fixedIp = port.fixed_ips?.[0];
-        if (fixedIp?.ip_address !== undefined && !isIpv4(fixedIp.ip_address)) {
-          fail("neutronInvalidInput", `'${fixedIp.ip_address}' is not a valid IP address.`);
-        }
-        refuseDeepProfile(port["binding:profile"]);
-        const created = await createPort(context, callerOf(request), {
-          networkId: port.network_id,
-          name: port.name ?? "",
-          description: port.description ?? "",
-          adminStateUp: port.admin_state_up ?? true,
-          deviceOwner: port.device_owner ?? "",
-          fixedIp: fixedIp && { subnetId: fixedIp.subnet_id, ipAddress: fixedIp.ip_address },
-          allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
-          securityGroups: port.security_groups,
-          portSecurityEnabled: port.port_security_enabled,
-          extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
-          bindingProfile: port["binding:profile"],
-        });
-        return reply.code(201).send({ port: portBody(created) });
+        const caller = callerOf(request);
+        const { port, ports } = request.body;
+        const inputs = (ports ?? (port ? [port] : [])).map((one) => portInput(caller, one));
+        const created = await createPorts(context, caller, inputs);
+        if (ports) return reply.code(201).send({ ports: created.map(portBody) });
+        return reply.code(201).send({ port: portBody(created[0] as Port) });
       },
     );
     app.put<{ Params: { port_id: string }; Body: UpdatePortBody }>(
@@ -154,7 +202,7 @@ export function neutronRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronUpdatePort",
           tags: ["Neutron"],
-          summary: "Update a port's name, description or allowed address pairs",
+          summary: "Update a port's name, description, admin state, fixed IPs, groups or allowed address pairs",
           response: ok(sharedAnswers.port),
           body: updatePortSchema,
         },
@@ -167,6 +215,10 @@ export function neutronRoutes(context: UseCaseContext) {
             "neutronSgNotFound",
             "neutronPortSecurityRequired",
             "neutronPortHasSecurityGroup",
+            "neutronIpInUse",
+            "neutronIpExhausted",
+            "neutronInvalidIpForSubnet",
+            "neutronRevisionMismatch",
           ],
           errors,
         },
@@ -174,15 +226,23 @@ export function neutronRoutes(context: UseCaseContext) {
       async (request) => {
         const { port } = request.body;
         refuseDeepProfile(port["binding:profile"]);
-        const updated = await updatePort(context, callerOf(request), request.params.port_id, {
-          name: port.name,
-          description: port.description,
-          allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
-          securityGroups: port.security_groups,
-          portSecurityEnabled: port.port_security_enabled,
-          extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
-          bindingProfile: port["binding:profile"],
-        });
+        const updated = await updatePort(
+          context,
+          callerOf(request),
+          request.params.port_id,
+          {
+            name: port.name,
+            description: port.description,
+            adminStateUp: port.admin_state_up,
+            fixedIps: fixedIpRequests(port.fixed_ips),
+            allowedAddressPairs: pairInputs(port.allowed_address_pairs, refuseAddress),
+            securityGroups: port.security_groups,
+            portSecurityEnabled: port.port_security_enabled,
+            extraDhcpOpts: dhcpOptionInputs(port.extra_dhcp_opts),
+            bindingProfile: port["binding:profile"],
+          },
+          expectedRevision(request),
+        );
         return { port: portBody(updated) };
       },
     );

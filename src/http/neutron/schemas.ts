@@ -1,6 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { limit, stringOrList } from "../shared/list-query.js";
-import { anyObject, fixedIpsSchema, pairSchema, portQueryProperties } from "../shared/port-schemas.js";
+import { anyObject, pairSchema, portQueryProperties } from "../shared/port-schemas.js";
+import { listControlsSchema } from "./collection.js";
 
 const dhcpOption = Type.Object({
   opt_name: Type.String({ minLength: 1, maxLength: 255 }),
@@ -19,18 +20,44 @@ const writable = {
   "binding:vnic_type": Type.Optional(Type.String()),
 };
 
-export const createPortSchema = Type.Object({
-  port: Type.Object({
-    ...writable,
-    network_id: Type.String({ minLength: 1, maxLength: 64 }),
-    admin_state_up: Type.Optional(Type.Boolean()),
-    device_owner: Type.Optional(Type.Unsafe<"" | "neutron:VIP_PORT">({ enum: ["", "neutron:VIP_PORT"] })),
-    fixed_ips: Type.Optional(fixedIpsSchema),
+/** Neutron's fixed IPs: several per port, each by subnet, by address or both. */
+const fixedIpsSchema = Type.Array(
+  Type.Object({
+    subnet_id: Type.Optional(Type.String({ maxLength: 64 })),
+    ip_address: Type.Optional(Type.String({ maxLength: 64 })),
   }),
+  { maxItems: 20 },
+);
+export type FixedIpsBody = Static<typeof fixedIpsSchema>;
+
+const portCreatable = Type.Object({
+  ...writable,
+  network_id: Type.String({ minLength: 1, maxLength: 64 }),
+  admin_state_up: Type.Optional(Type.Boolean()),
+  device_owner: Type.Optional(Type.Unsafe<"" | "neutron:VIP_PORT">({ enum: ["", "neutron:VIP_PORT"] })),
+  mac_address: Type.Optional(Type.String({ maxLength: 64 })),
+  fixed_ips: Type.Optional(fixedIpsSchema),
+  project_id: Type.Optional(Type.String({ maxLength: 64 })),
+  tenant_id: Type.Optional(Type.String({ maxLength: 64 })),
 });
+export type PortCreatable = Static<typeof portCreatable>;
+
+/** One port, or several (Neutron's bulk create: every one or none). */
+export const createPortSchema = Type.Object(
+  {
+    port: Type.Optional(portCreatable),
+    ports: Type.Optional(Type.Array(portCreatable, { minItems: 1, maxItems: 100 })),
+  },
+  { anyOf: [{ required: ["port"] }, { required: ["ports"] }] },
+);
 export type CreatePortBody = Static<typeof createPortSchema>;
 
-export const updatePortSchema = Type.Object({ port: Type.Object(writable, { minProperties: 1 }) });
+export const updatePortSchema = Type.Object({
+  port: Type.Object(
+    { ...writable, admin_state_up: Type.Optional(Type.Boolean()), fixed_ips: Type.Optional(fixedIpsSchema) },
+    { minProperties: 1 },
+  ),
+});
 export type UpdatePortBody = Static<typeof updatePortSchema>;
 
 export const listPortsQuerySchema = Type.Object({
@@ -41,5 +68,9 @@ export const listPortsQuerySchema = Type.Object({
   limit: Type.Optional(limit),
   marker: Type.Optional(Type.String()),
   page_reverse: Type.Optional(Type.Boolean()),
+  sort_key: Type.Optional(Type.Unsafe<string | string[]>(listControlsSchema.sort_key)),
+  sort_dir: Type.Optional(Type.Unsafe<string | string[]>(listControlsSchema.sort_dir)),
+  changed_since: Type.Optional(Type.String({ maxLength: 64 })),
+  fields: Type.Optional(stringOrList),
 });
 export type ListPortsQuery = Static<typeof listPortsQuerySchema>;

@@ -1,4 +1,6 @@
-import { limit, stringOrList } from "../shared/list-query.js";
+import { stringOrList } from "../shared/list-query.js";
+import { listControlsSchema } from "./collection.js";
+import { fieldsQuery } from "./query.js";
 
 const text = (maxLength: number) => ({ type: "string", maxLength }) as const;
 
@@ -21,8 +23,8 @@ export interface NeutronSecurityGroupBody {
 }
 
 const paging = {
-  limit,
-  marker: text(64),
+  ...listControlsSchema,
+  fields: fieldsQuery,
   tenant_id: text(64),
   project_id: text(64),
 } as const;
@@ -40,6 +42,10 @@ export interface NeutronListSecurityGroupsQuery {
   project_id?: string;
   limit?: number;
   marker?: string;
+  page_reverse?: boolean;
+  sort_key?: string | string[];
+  sort_dir?: string | string[];
+  fields?: string | string[];
 }
 
 export const neutronListRulesQuerySchema = {
@@ -72,4 +78,51 @@ export interface NeutronListRulesQuery {
   project_id?: string;
   limit?: number;
   marker?: string;
+  page_reverse?: boolean;
+  sort_key?: string | string[];
+  sort_dir?: string | string[];
+  fields?: string | string[];
+}
+
+const nullableText = (maxLength: number) => ({ type: ["string", "null"], maxLength }) as const;
+/** Neutron checks port ranges itself (with its own texts); only JSON-safe integers reach it. */
+const portValue = { type: ["integer", "null"], minimum: -2147483648, maximum: 2147483647 } as const;
+
+/** The rule body as Neutron takes it: a protocol by name or number, the number as JSON text or number. */
+export const neutronCreateRuleSchema = {
+  type: "object",
+  required: ["security_group_rule"],
+  properties: {
+    security_group_rule: {
+      type: "object",
+      required: ["security_group_id", "direction"],
+      properties: {
+        security_group_id: { type: "string", minLength: 1, maxLength: 64 },
+        direction: text(16),
+        ethertype: text(16),
+        protocol: { anyOf: [nullableText(16), { type: "integer", minimum: 0, maximum: 255 }] },
+        port_range_min: portValue,
+        port_range_max: portValue,
+        remote_ip_prefix: nullableText(64),
+        remote_group_id: nullableText(64),
+        remote_address_group_id: nullableText(64),
+        description: { type: "string", maxLength: 255, pattern: "^[^<>]*$" },
+      },
+    },
+  },
+} as const;
+
+export interface NeutronCreateRuleBody {
+  security_group_rule: {
+    security_group_id: string;
+    direction: string;
+    ethertype?: string;
+    protocol?: string | number | null;
+    port_range_min?: number | null;
+    port_range_max?: number | null;
+    remote_ip_prefix?: string | null;
+    remote_group_id?: string | null;
+    remote_address_group_id?: string | null;
+    description?: string;
+  };
 }

@@ -20,12 +20,17 @@ import { act } from "../permission.js";
 import { callerOf, type RouteErrors } from "../request-context.js";
 import { sharedAnswers } from "../shared/answers.js";
 import { listOf } from "../shared/list-query.js";
-import { type CreateRuleBody, createRuleSchema, ruleRequest } from "../shared/security-group-rules.js";
+import { ruleRequest } from "../shared/security-group-rules.js";
+import { collectionAnswer } from "./collection.js";
+import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
+import { expectedRevision } from "./revisions.js";
 import { neutronRuleBody, neutronSecurityGroupBody } from "./security-group-mappers.js";
 import {
+  type NeutronCreateRuleBody,
   type NeutronListRulesQuery,
   type NeutronListSecurityGroupsQuery,
   type NeutronSecurityGroupBody,
+  neutronCreateRuleSchema,
   neutronCreateSecurityGroupSchema,
   neutronListRulesQuerySchema,
   neutronListSecurityGroupsQuerySchema,
@@ -40,12 +45,10 @@ function foreign(caller: Caller, query: { tenant_id?: string; project_id?: strin
   return owner !== undefined && owner !== caller.projectId;
 }
 
-const page = (query: { limit?: number; marker?: string }) =>
-  query.limit ? { limit: query.limit, marker: query.marker } : undefined;
-
 /** Neutron `/v2.0/security-groups` and `/v2.0/security-group-rules`. */
 export function neutronSecurityGroupRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
+    acceptPythonBooleans(app);
     app.post<{ Body: NeutronSecurityGroupBody }>(
       "/v2.0/security-groups",
       {
@@ -93,25 +96,26 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
           ids: listOf(query.id),
           name: query.name,
           description: query.description,
-          page: page(query),
         });
-        return { security_groups: views.map(neutronSecurityGroupBody) };
+        return collectionAnswer(request, "security_groups", views.map(neutronSecurityGroupBody), query);
       },
     );
-    app.get<{ Params: { id: string } }>(
+    app.get<{ Params: { id: string }; Querystring: ShowQuery }>(
       "/v2.0/security-groups/:id",
       {
         schema: {
           operationId: "neutronShowSecurityGroup",
           tags: ["Neutron"],
-          summary: "Show a security group with its rules",
+          summary: "Show a security group",
           response: ok(sharedAnswers.securityGroup),
+          querystring: showQuerySchema,
         },
         config: { permission: act("vpc:securityGroups:get"), raises: ["neutronSgNotFound"], errors },
       },
       async (request) => ({
-        security_group: neutronSecurityGroupBody(
-          await showSecurityGroup(context, callerOf(request), request.params.id, ERR),
+        security_group: selectFields(
+          neutronSecurityGroupBody(await showSecurityGroup(context, callerOf(request), request.params.id, ERR)),
+          request.query.fields,
         ),
       }),
     );
@@ -127,13 +131,25 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
         },
         config: {
           permission: act("vpc:securityGroups:update"),
-          raises: ["neutronSgNotFound", "neutronSgDefaultUnchangeable", "neutronSgDefaultExists"],
+          raises: [
+            "neutronSgNotFound",
+            "neutronSgDefaultUnchangeable",
+            "neutronSgDefaultExists",
+            "neutronRevisionMismatch",
+          ],
           errors,
         },
       },
       async (request) => {
         const { security_group: group } = request.body;
-        const view = await updateSecurityGroup(context, callerOf(request), request.params.id, group, ERR);
+        const view = await updateSecurityGroup(
+          context,
+          callerOf(request),
+          request.params.id,
+          group,
+          ERR,
+          expectedRevision(request),
+        );
         return { security_group: neutronSecurityGroupBody(view) };
       },
     );
@@ -143,7 +159,7 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronDeleteSecurityGroup",
           tags: ["Neutron"],
-          summary: "Delete a security group no port uses (not the default)",
+          summary: "Delete a security group (its rules go with it)",
           response: noContent,
         },
         config: {
@@ -158,15 +174,15 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
       },
     );
 
-    app.post<{ Body: CreateRuleBody }>(
+    app.post<{ Body: NeutronCreateRuleBody }>(
       "/v2.0/security-group-rules",
       {
         schema: {
           operationId: "neutronCreateSecurityGroupRule",
           tags: ["Neutron"],
-          summary: "Create a security group rule",
+          summary: "Add a rule to a security group",
           response: ok(sharedAnswers.securityGroupRule, 201),
-          body: createRuleSchema,
+          body: neutronCreateRuleSchema,
         },
         config: {
           permission: act("vpc:securityGroupRules:create"),
@@ -175,10 +191,13 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
         },
       },
       async (request, reply) => {
-        if (request.body.security_group_rule.remote_address_group_id) {
+        const given = request.body.security_group_rule;
+        if (given.remote_address_group_id) {
           fail("neutronInvalidInput", "IP address groups are not supported.");
         }
-        const rule = await createSecurityGroupRule(context, callerOf(request), ruleRequest(request.body), ERR);
+        const protocol = typeof given.protocol === "number" ? String(given.protocol) : given.protocol;
+        const body = { security_group_rule: { ...given, protocol } };
+        const rule = await createSecurityGroupRule(context, callerOf(request), ruleRequest(body), ERR);
         return reply.code(201).send({ security_group_rule: neutronRuleBody(rule) });
       },
     );
@@ -208,12 +227,11 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
           remoteIpPrefix: query.remote_ip_prefix,
           portRangeMin: query.port_range_min,
           portRangeMax: query.port_range_max,
-          page: page(query),
         });
-        return { security_group_rules: rules.map(neutronRuleBody) };
+        return collectionAnswer(request, "security_group_rules", rules.map(neutronRuleBody), query);
       },
     );
-    app.get<{ Params: { id: string } }>(
+    app.get<{ Params: { id: string }; Querystring: ShowQuery }>(
       "/v2.0/security-group-rules/:id",
       {
         schema: {
@@ -221,12 +239,14 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
           tags: ["Neutron"],
           summary: "Show a security group rule",
           response: ok(sharedAnswers.securityGroupRule),
+          querystring: showQuerySchema,
         },
         config: { permission: act("vpc:securityGroupRules:get"), raises: ["neutronSgRuleNotFound"], errors },
       },
       async (request) => ({
-        security_group_rule: neutronRuleBody(
-          await showSecurityGroupRule(context, callerOf(request), request.params.id, ERR),
+        security_group_rule: selectFields(
+          neutronRuleBody(await showSecurityGroupRule(context, callerOf(request), request.params.id, ERR)),
+          request.query.fields,
         ),
       }),
     );

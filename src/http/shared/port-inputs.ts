@@ -49,6 +49,7 @@ export function portFilterOf(caller: Caller, query: PortQuery): PortFilter | und
     const key = term.slice(0, eq);
     const value = term.slice(eq + 1);
     if (key === "ip_address") filter.ipAddress = value;
+    else if (key === "ip_address_substr") filter.ipAddressSubstring = value;
     else if (key === "subnet_id") filter.fixedIpSubnetId = value;
     else return undefined;
   }

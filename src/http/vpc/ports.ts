@@ -49,6 +49,8 @@ const VPC_PORT_CODES: Record<PortRefusal, ErrorId> = {
   "security-group-not-found": "sgNotFound",
   "port-security-required": "portInvalidParameter",
   "port-has-security-group": "portInvalidParameter",
+  "mac-in-use": "portInvalidParameter",
+  "revision-mismatch": "portInvalidParameter",
 };
 
 const vpcPortRefusals: PortRefusals = (reason, detail) => fail(VPC_PORT_CODES[reason], detail);

@@ -24,5 +24,7 @@ export interface PortRepository {
    * existing port (security group memberships change through `securityGroups.setPortGroups`).
    */
   update(port: Port): Promise<void>;
+  /** Replaces the port's fixed IPs with `port.fixedIps` (in that order), keeping the free ranges in step. */
+  setFixedIps(port: Port): Promise<void>;
   delete(id: string): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { Row, SqlContext } from "./context.js";
 import { listBoundEips, listWireRules, readWireSlice } from "./dataplane-sql.js";
 import { IAM_TABLES } from "./iam-sql.js";
 import { hydratedPortColumns, hydratePorts } from "./port-rows.js";
+import { ROUTER_TABLES } from "./routers-sql.js";
 import { serverFromRow, subnetFromRow } from "./rows.js";
 import { SECURITY_GROUP_AND_EIP_TABLES } from "./security-groups-sql.js";
 
@@ -26,6 +27,7 @@ const DUMP_ORDER: [string, string][] = [
   ["servers", "id"],
   ["jobs", "id"],
   ...SECURITY_GROUP_AND_EIP_TABLES,
+  ...ROUTER_TABLES,
 ];
 
 const BIGINT_COLUMNS: Record<string, string[]> = { free_ranges: ["first", "last"] };

@@ -19,6 +19,7 @@ function eipFromRow(row: Row): Eip {
     type: text(row.type),
     alias: text(row.alias),
     portId: nullableText(row.port_id),
+    fixedIpAddress: nullableText(row.fixed_ip_address),
     bandwidthId: text(row.bandwidth_id),
     bandwidthName: text(row.bandwidth_name),
     bandwidthSize: Number(row.bandwidth_size),
@@ -44,8 +45,8 @@ export class EipsSql implements EipRepository {
   async insert(e: Eip): Promise<void> {
     await this.db.run(
       `INSERT INTO eips (id, project_id, public_ip_address, type, alias, port_id, bandwidth_id, bandwidth_name,
-        bandwidth_size, bandwidth_share_type, bandwidth_charge_mode, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        bandwidth_size, bandwidth_share_type, bandwidth_charge_mode, created_at, updated_at, fixed_ip_address)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         e.id,
         e.projectId,
@@ -60,6 +61,7 @@ export class EipsSql implements EipRepository {
         e.bandwidthChargeMode,
         e.createdAt,
         e.updatedAt,
+        e.fixedIpAddress,
       ],
     );
   }
@@ -86,9 +88,10 @@ export class EipsSql implements EipRepository {
 
   async update(e: Eip): Promise<void> {
     this.touched([await portOfEip(this.db, e.id), e.portId]);
-    await this.db.run("UPDATE eips SET alias = ?, port_id = ?, updated_at = ? WHERE id = ?", [
+    await this.db.run("UPDATE eips SET alias = ?, port_id = ?, fixed_ip_address = ?, updated_at = ? WHERE id = ?", [
       e.alias,
       e.portId,
+      e.fixedIpAddress,
       e.updatedAt,
       e.id,
     ]);
@@ -101,6 +104,9 @@ export class EipsSql implements EipRepository {
 
   async unbindFromPort(portId: string, now: string): Promise<number> {
     this.touched([portId]);
-    return this.db.run("UPDATE eips SET port_id = NULL, updated_at = ? WHERE port_id = ?", [now, portId]);
+    return this.db.run("UPDATE eips SET port_id = NULL, fixed_ip_address = NULL, updated_at = ? WHERE port_id = ?", [
+      now,
+      portId,
+    ]);
   }
 }

@@ -464,6 +464,22 @@ export const MIGRATIONS: Migration[] = [
       if (db.dialect === "postgres") await db.run(`CREATE SEQUENCE ${CHANGE_QUEUE_SEQUENCE}`);
     },
   },
+  // A VPC is a Neutron router: its gateway on the external network and static routes (routers-sql.ts).
+  {
+    version: 13,
+    name: "routers",
+    statements: [
+      `CREATE TABLE routers (
+        vpc_id TEXT PRIMARY KEY REFERENCES vpcs(id) ON DELETE CASCADE,
+        external_gateway INTEGER NOT NULL,
+        enable_snat INTEGER NOT NULL,
+        routes TEXT NOT NULL,
+        revision_number INTEGER NOT NULL,
+        updated_at TEXT NOT NULL)`,
+      // Which of its port's fixed IPs a floating IP maps to (a port may have several).
+      `ALTER TABLE eips ADD COLUMN fixed_ip_address TEXT`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -4,6 +4,7 @@ import type { NetworkRepository } from "../repositories/networks.js";
 import type { PortRepository } from "../repositories/ports.js";
 import type { PortFilter, ReadOptions } from "../types.js";
 import type { Row, SqlContext } from "./context.js";
+import { replaceFixedIps } from "./port-addresses-sql.js";
 import { hydratedPortColumns, hydratePorts, PORT_COLUMNS } from "./port-rows.js";
 import { Query } from "./query.js";
 import { serverFromRow, subnetFromRow } from "./rows.js";
@@ -157,6 +158,11 @@ export class PortsSql implements PortRepository {
     if (filter.ipAddress !== undefined) {
       query.where("id IN (SELECT port_id FROM fixed_ips WHERE ip_address = ?)", filter.ipAddress);
     }
+    if (filter.ipAddressSubstring !== undefined) {
+      // Addresses hold digits and dots only: no LIKE wildcard to escape once the text is known to be of those.
+      if (!/^[0-9.]*$/.test(filter.ipAddressSubstring)) return [];
+      query.where("id IN (SELECT port_id FROM fixed_ips WHERE ip_address LIKE ?)", `%${filter.ipAddressSubstring}%`);
+    }
     if (filter.fixedIpSubnetId !== undefined) {
       query.where("id IN (SELECT port_id FROM fixed_ips WHERE subnet_id = ?)", filter.fixedIpSubnetId);
     }
@@ -193,6 +199,11 @@ export class PortsSql implements PortRepository {
   async listNicsOfServer(serverId: string): Promise<Port[]> {
     const query = this.query().where("device_id = ?", serverId).where("nic_index IS NOT NULL").orderBy("nic_index");
     return this.hydrate(await query.all(this.db));
+  }
+
+  async setFixedIps(port: Port): Promise<void> {
+    this.context.changes.ports.add(port.id);
+    await replaceFixedIps(this.db, this.context.free, port);
   }
 
   async update(port: Port): Promise<void> {

@@ -12,6 +12,7 @@ import { FreeRanges } from "./free-ranges.js";
 import { IamSql } from "./iam-sql.js";
 import { NetworksSql } from "./networks-sql.js";
 import { PortsSql } from "./ports-sql.js";
+import { RoutersSql } from "./routers-sql.js";
 import { SecurityGroupsSql } from "./security-groups-sql.js";
 
 /** The repositories of one unit of work on one connection, in portable SQL; the dialects differ in `Dialect`. */
@@ -19,6 +20,7 @@ export class SqlUnitOfWork implements Tx {
   private readonly context: SqlContext;
   readonly ports: PortsSql;
   readonly networks: NetworksSql;
+  readonly routers: RoutersSql;
   readonly compute: ComputeSql;
   readonly iam: IamSql;
   readonly securityGroups: SecurityGroupsSql;
@@ -30,6 +32,7 @@ export class SqlUnitOfWork implements Tx {
     const dialect = dialectOf(db.dialect);
     this.context = { db, dialect, changes: new ChangeRecorder(), free: new FreeRanges(db, dialect) };
     this.networks = new NetworksSql(this.context);
+    this.routers = new RoutersSql(this.context);
     this.compute = new ComputeSql(this.context);
     this.ports = new PortsSql(this.context, { compute: this.compute, networks: this.networks });
     this.iam = new IamSql(this.context);

@@ -1,4 +1,4 @@
-import { type Eip, parsePool, takeFromPool } from "../../domain/eips/model.js";
+import { type Eip, EXTERNAL_NETWORK_ID, parsePool, takeFromPool } from "../../domain/eips/model.js";
 import { isSystemOwner } from "../../domain/ipam/subnet-addresses.js";
 import type { Port } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
@@ -11,6 +11,8 @@ export interface EipView {
   eip: Eip;
   /** The port it is bound to, for the private address both APIs show. */
   port?: Port;
+  /** The router (VPC) the bound port's subnet sits on: what Neutron shows as the floating IP's `router_id`. */
+  routerId?: string;
 }
 
 export interface AllocateEipInput {
@@ -18,11 +20,46 @@ export interface AllocateEipInput {
   alias: string;
   ipAddress?: string;
   portId?: string;
+  /** Which of the port's fixed IPs (Neutron); omitted: the port's first. */
+  fixedIpAddress?: string | null;
   bandwidth: { name: string; size: number; shareType: string; chargeMode: string };
 }
 
 async function viewOf(tx: Tx, eip: Eip): Promise<EipView> {
-  return { eip, port: eip.portId === null ? undefined : await tx.ports.get(eip.portId) };
+  const port = eip.portId === null ? undefined : await tx.ports.get(eip.portId);
+  return { eip, port, routerId: port ? await routerOf(tx, port) : undefined };
+}
+
+/** The router (VPC) of the subnet of a port's first fixed IP, if that subnet sits on one. */
+async function routerOf(tx: Tx, port: Port): Promise<string | undefined> {
+  const subnetId = port.fixedIps[0]?.subnetId;
+  const subnet = subnetId === undefined ? undefined : await tx.networks.getSubnetByNeutronId(subnetId);
+  return subnet?.vpcId ?? undefined;
+}
+
+/** The fixed IP of the port a floating IP maps to: one the port holds (400 otherwise), or null for its first. */
+function fixedIpOf(port: Port, requested: string | null | undefined, errors: EipErrors): string | null {
+  if (requested === undefined || requested === null) return null;
+  if (!port.fixedIps.some((ip) => ip.ipAddress === requested)) {
+    fail(errors.invalid, `Bad floatingip request: Port ${port.id} does not have fixed ip ${requested}.`);
+  }
+  return requested;
+}
+
+/**
+ * Neutron binds a floating IP only to a port whose subnet sits on a router with a gateway on the external network
+ * (a VPC made through VPC v1 has one from the start).
+ */
+async function refuseUnreachable(tx: Tx, port: Port, errors: EipErrors): Promise<void> {
+  if (errors.unreachable === undefined) return;
+  const routerId = await routerOf(tx, port);
+  const attributes = routerId === undefined ? undefined : await tx.routers.getAttributes(routerId);
+  if (routerId === undefined || attributes?.externalGateway === false) {
+    fail(
+      errors.unreachable,
+      `External network ${EXTERNAL_NETWORK_ID} is not reachable from subnet ${port.fixedIps[0]?.subnetId}. Therefore, cannot associate Port ${port.id} with a Floating IP.`,
+    );
+  }
 }
 
 async function requireEip(tx: Tx, caller: Caller, id: string, errors: EipErrors, forUpdate = false): Promise<Eip> {
@@ -40,6 +77,7 @@ async function bindablePort(tx: Tx, caller: Caller, portId: string, errors: EipE
   }
   const holders = await tx.eips.list(caller.projectId, { portId });
   if (holders.length > 0) fail(errors.portHasEip, `Port ${portId} already has EIP ${holders[0]?.publicIpAddress}.`);
+  await refuseUnreachable(tx, port, errors);
   return port;
 }
 
@@ -59,6 +97,7 @@ export async function allocateEip(
       fail(errors.exhausted);
     }
     const port = input.portId === undefined ? undefined : await bindablePort(tx, caller, input.portId, errors);
+    const fixedIpAddress = port ? fixedIpOf(port, input.fixedIpAddress, errors) : null;
     const now = isoNow(context);
     const eip: Eip = {
       id: context.newId(),
@@ -67,6 +106,7 @@ export async function allocateEip(
       type: input.type,
       alias: input.alias,
       portId: port?.id ?? null,
+      fixedIpAddress,
       bandwidthId: context.newId(),
       bandwidthName: input.bandwidth.name,
       bandwidthSize: input.bandwidth.size,
@@ -76,7 +116,7 @@ export async function allocateEip(
       updatedAt: now,
     };
     await tx.eips.insert(eip);
-    return { eip, port };
+    return { eip, port, routerId: port ? await routerOf(tx, port) : undefined };
   });
 }
 
@@ -105,7 +145,7 @@ export async function updateEip(
   context: UseCaseContext,
   caller: Caller,
   id: string,
-  input: { portId?: string | null; alias?: string },
+  input: { portId?: string | null; fixedIpAddress?: string | null; alias?: string },
   errors: EipErrors,
   options: { moveBound: boolean },
 ): Promise<EipView> {
@@ -113,15 +153,22 @@ export async function updateEip(
     const eip = await requireEip(tx, caller, id, errors, true);
     const next: Eip = { ...eip, alias: input.alias ?? eip.alias };
     if (input.portId !== undefined && input.portId !== eip.portId) {
-      if (input.portId === null) next.portId = null;
-      else {
+      if (input.portId === null) {
+        next.portId = null;
+        next.fixedIpAddress = null;
+      } else {
         if (eip.portId !== null && !options.moveBound) {
           fail(errors.alreadyBound, `EIP ${eip.publicIpAddress} is bound to port ${eip.portId}.`);
         }
-        next.portId = (await bindablePort(tx, caller, input.portId, errors)).id;
+        const port = await bindablePort(tx, caller, input.portId, errors);
+        next.portId = port.id;
+        next.fixedIpAddress = fixedIpOf(port, input.fixedIpAddress, errors);
       }
+    } else if (input.fixedIpAddress !== undefined && eip.portId !== null) {
+      const port = await tx.ports.get(eip.portId, { forUpdate: true });
+      if (port) next.fixedIpAddress = fixedIpOf(port, input.fixedIpAddress, errors);
     }
-    if (next.portId !== eip.portId || next.alias !== eip.alias) {
+    if (next.portId !== eip.portId || next.alias !== eip.alias || next.fixedIpAddress !== eip.fixedIpAddress) {
       next.updatedAt = isoNow(context);
       await tx.eips.update(next);
     }

@@ -13,6 +13,8 @@ export interface EipErrors {
   boundNotReleasable: ErrorId;
   addressInUse: ErrorId;
   exhausted: ErrorId;
+  /** Neutron only: the port's subnet is on no router with a gateway on the external network. */
+  unreachable?: ErrorId;
 }
 
 export const VPC_EIP_ERRORS: EipErrors = {
@@ -37,4 +39,5 @@ export const NEUTRON_FLOATING_IP_ERRORS: EipErrors = {
   boundNotReleasable: "neutronInvalidInput",
   addressInUse: "neutronIpInUse",
   exhausted: "neutronIpExhausted",
+  unreachable: "neutronExternalGatewayNotFound",
 };

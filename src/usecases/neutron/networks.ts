@@ -5,6 +5,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { removePort } from "../shared/remove-port.js";
+import { refuseStale } from "./revisions.js";
 
 /** A network with the subnets it holds (a VPC v1 subnet's network holds exactly that subnet). */
 export interface NetworkView {
@@ -23,6 +24,12 @@ async function ownNetwork(tx: Tx, caller: Caller, id: string, forUpdate = false)
   const network = await tx.networks.getNetwork(id, { forUpdate });
   if (!network || network.projectId !== caller.projectId) fail("networkNotFound", `Network ${id} could not be found.`);
   return network;
+}
+
+/** Whether the id names a network of the caller's project. */
+export async function isOwnNetwork(context: UseCaseContext, caller: Caller, id: string): Promise<boolean> {
+  const network = await context.store.read((tx) => tx.networks.getNetwork(id));
+  return network !== undefined && network.projectId === caller.projectId;
 }
 
 export async function showNetwork(context: UseCaseContext, caller: Caller, id: string): Promise<NetworkView> {
@@ -79,24 +86,38 @@ export async function createNetwork(
   caller: Caller,
   input: NetworkInput,
 ): Promise<NetworkView> {
-  checkInput(input);
+  const [created] = await createNetworks(context, caller, [input]);
+  return created as NetworkView;
+}
+
+/** Neutron's bulk create: every network or none. */
+export async function createNetworks(
+  context: UseCaseContext,
+  caller: Caller,
+  inputs: NetworkInput[],
+): Promise<NetworkView[]> {
+  for (const input of inputs) checkInput(input);
   return context.store.write(async (tx) => {
-    const now = isoNow(context);
-    const network: Network = {
-      id: context.newId(),
-      projectId: caller.projectId,
-      vpcId: null,
-      name: input.name ?? "",
-      description: input.description ?? "",
-      adminStateUp: true,
-      portSecurityEnabled: input.portSecurityEnabled ?? true,
-      status: "ACTIVE",
-      revisionNumber: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await tx.networks.insertNetwork(network);
-    return { network, subnets: [] };
+    const views: NetworkView[] = [];
+    for (const input of inputs) {
+      const now = isoNow(context);
+      const network: Network = {
+        id: context.newId(),
+        projectId: caller.projectId,
+        vpcId: null,
+        name: input.name ?? "",
+        description: input.description ?? "",
+        adminStateUp: true,
+        portSecurityEnabled: input.portSecurityEnabled ?? true,
+        status: "ACTIVE",
+        revisionNumber: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await tx.networks.insertNetwork(network);
+      views.push({ network, subnets: [] });
+    }
+    return views;
   });
 }
 
@@ -106,10 +127,12 @@ export async function updateNetwork(
   caller: Caller,
   id: string,
   input: NetworkInput,
+  expectedRevision?: number,
 ): Promise<NetworkView> {
   checkInput(input);
   return context.store.write(async (tx) => {
     const network = await ownNetwork(tx, caller, id, true);
+    refuseStale(network.revisionNumber, expectedRevision);
     const next: Network = {
       ...network,
       name: input.name ?? network.name,

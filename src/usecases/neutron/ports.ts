@@ -19,6 +19,8 @@ const NEUTRON_CODES: Record<ports.PortRefusal, ErrorId> = {
   "security-group-not-found": "neutronSgNotFound",
   "port-security-required": "neutronPortSecurityRequired",
   "port-has-security-group": "neutronPortHasSecurityGroup",
+  "mac-in-use": "neutronMacInUse",
+  "revision-mismatch": "neutronRevisionMismatch",
 };
 
 /** How Neutron answers each reason the port rules give for refusing a request. */
@@ -34,13 +36,19 @@ export function createPort(context: UseCaseContext, caller: Caller, input: ports
   return ports.createPort(context, caller, input, neutronRefusals);
 }
 
+/** Neutron's bulk create: every port or none. */
+export function createPorts(context: UseCaseContext, caller: Caller, inputs: ports.CreatePortInput[]): Promise<Port[]> {
+  return ports.createPorts(context, caller, inputs, neutronRefusals);
+}
+
 export function updatePort(
   context: UseCaseContext,
   caller: Caller,
   id: string,
   input: ports.UpdatePortInput,
+  expectedRevision?: number,
 ): Promise<Port> {
-  return ports.updatePort(context, caller, id, input, neutronRefusals);
+  return ports.updatePort(context, caller, id, input, neutronRefusals, expectedRevision);
 }
 
 export function deletePort(context: UseCaseContext, caller: Caller, id: string): Promise<void> {

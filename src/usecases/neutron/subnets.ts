@@ -11,6 +11,7 @@ import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { removePort } from "../shared/remove-port.js";
 import { insertSystemPorts } from "../shared/subnet-ports.js";
 import { projectZone } from "../vpc/subnets.js";
+import { refuseStale } from "./revisions.js";
 
 /** The cloud takes at most this many DNS servers per subnet. */
 export const MAX_DNS_NAMESERVERS = 5;
@@ -74,8 +75,8 @@ export interface NeutronSubnetInput {
   description?: string;
   cidr: string;
   ipVersion?: number;
-  /** Omitted: the first host address. */
-  gatewayIp?: string;
+  /** Omitted: the first host address; null: no gateway. */
+  gatewayIp?: string | null;
   allocationPools?: AllocationPool[];
   dnsNameservers?: string[];
   enableDhcp?: boolean;
@@ -88,10 +89,6 @@ function checkDns(servers: string[] | undefined): void {
   }
   for (const server of servers) if (!isIpv4(server)) invalid(`'${server}' is not a valid nameserver.`);
   if (new Set(servers).size !== servers.length) invalid("Duplicate nameserver in dns_nameservers.");
-}
-
-function checkDhcp(enableDhcp: boolean | undefined): void {
-  if (enableDhcp === false) invalid("enable_dhcp can only be true.");
 }
 
 /** Neutron's pool checks, each answered with Neutron's own type and text. */
@@ -128,6 +125,12 @@ export async function createNeutronSubnet(
   caller: Caller,
   input: NeutronSubnetInput,
 ): Promise<Subnet> {
+  const [created] = await createNeutronSubnets(context, caller, [input]);
+  return created as Subnet;
+}
+
+/** What a request asks for, checked before any unit of work: CIDR, gateway, DNS servers and pools. */
+function plannedSubnet(input: NeutronSubnetInput) {
   if (input.ipVersion !== undefined && input.ipVersion !== 4) invalid("Only IPv4 subnets are supported.");
   const cidr = parseCidr(input.cidr, 8, SUBNET_MAX_PREFIX);
   if (!cidr || cidr.text !== input.cidr || !isPrivateBlock(cidr)) {
@@ -135,69 +138,96 @@ export async function createNeutronSubnet(
       `'${input.cidr}' is not a valid subnet CIDR: a private IPv4 block (10/8, 172.16/12, 192.168/16), /8 to /28.`,
     );
   }
-  const gatewayIp = input.gatewayIp ?? formatIpv4(cidr.network + 1);
-  if (!isValidGateway(cidr, gatewayIp)) {
+  const gatewayIp = input.gatewayIp === null ? "" : (input.gatewayIp ?? formatIpv4(cidr.network + 1));
+  if (gatewayIp !== "" && !isValidGateway(cidr, gatewayIp)) {
     invalid(`Gateway IP ${gatewayIp} is not a usable address of ${cidr.text} (the last three are the cloud's).`);
   }
   checkDns(input.dnsNameservers);
-  checkDhcp(input.enableDhcp);
+  // enable_dhcp: the reference says it can only be true; a false is taken and the subnet keeps DHCP on.
   const pools =
     input.allocationPools === undefined
       ? defaultAllocationPools(cidr, gatewayIp)
       : checkedPools(cidr, gatewayIp, input.allocationPools);
+  return { input, cidr, gatewayIp, pools };
+}
+
+/**
+ * Subnets in Neutron-native networks (Neutron's bulk create: every one or none): IPv4, a private CIDR of /8 … /28
+ * that overlaps no other subnet of the network, its gateway (or none), pools, DNS servers, and the same system
+ * ports as a VPC v1 subnet.
+ */
+export async function createNeutronSubnets(
+  context: UseCaseContext,
+  caller: Caller,
+  inputs: NeutronSubnetInput[],
+): Promise<Subnet[]> {
+  const plans = inputs.map(plannedSubnet);
   return context.store.write(async (tx) => {
-    const network = await tx.networks.getNetwork(input.networkId, { forUpdate: true });
-    if (!network || network.projectId !== caller.projectId) {
-      fail("networkNotFound", `Network ${input.networkId} could not be found.`);
-    }
-    if (network.vpcId !== null) {
-      invalid(`Network ${network.id} is the network of VPC subnet ${network.id} and holds only that subnet.`);
-    }
-    for (const sibling of await tx.networks.listSubnetsOfNetwork(network.id)) {
-      const siblingCidr = parseCidr(sibling.cidr);
-      if (siblingCidr && cidrsOverlap(siblingCidr, cidr)) {
-        invalid(`Requested subnet with cidr: ${cidr.text} for network: ${network.id} overlaps with another subnet.`);
-      }
-    }
-    if ((await tx.admin.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
-      fail("neutronOverQuota", "Quota exceeded for resources: ['subnet'].");
-    }
-    const project = await tx.iam.getProject(caller.projectId);
-    const id = context.newId();
-    const now = isoNow(context);
-    const dns = input.dnsNameservers ?? [];
-    const subnet: Subnet = {
-      id,
-      networkId: network.id,
-      neutronSubnetId: id,
-      projectId: caller.projectId,
-      vpcId: null,
-      name: input.name ?? "",
-      description: input.description ?? "",
-      cidr: cidr.text,
-      gatewayIp,
-      allocationPools: pools,
-      dhcpEnable: true,
-      primaryDns: dns[0] ?? "",
-      secondaryDns: dns[1] ?? "",
-      dnsList: dns,
-      extraDhcpOpts: [],
-      availabilityZone: projectZone(project?.name ?? ""),
-      status: "ACTIVE",
-      revisionNumber: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await tx.networks.insertSubnet(subnet);
-    await insertSystemPorts(context, tx, subnet, cidr);
-    return subnet;
+    const created: Subnet[] = [];
+    for (const plan of plans) created.push(await insertNeutronSubnet(context, tx, caller, plan));
+    return created;
   });
+}
+
+async function insertNeutronSubnet(
+  context: UseCaseContext,
+  tx: Tx,
+  caller: Caller,
+  { input, cidr, gatewayIp, pools }: ReturnType<typeof plannedSubnet>,
+): Promise<Subnet> {
+  const network = await tx.networks.getNetwork(input.networkId, { forUpdate: true });
+  if (!network || network.projectId !== caller.projectId) {
+    fail("networkNotFound", `Network ${input.networkId} could not be found.`);
+  }
+  if (network.vpcId !== null) {
+    invalid(`Network ${network.id} is the network of VPC subnet ${network.id} and holds only that subnet.`);
+  }
+  for (const sibling of await tx.networks.listSubnetsOfNetwork(network.id)) {
+    const siblingCidr = parseCidr(sibling.cidr);
+    if (siblingCidr && cidrsOverlap(siblingCidr, cidr)) {
+      invalid(`Requested subnet with cidr: ${cidr.text} for network: ${network.id} overlaps with another subnet.`);
+    }
+  }
+  if ((await tx.admin.projectUsage(caller.projectId)).subnets >= context.limits.quotas.subnet) {
+    fail("neutronOverQuota", "Quota exceeded for resources: ['subnet'].");
+  }
+  const project = await tx.iam.getProject(caller.projectId);
+  const id = context.newId();
+  const now = isoNow(context);
+  const dns = input.dnsNameservers ?? [];
+  const subnet: Subnet = {
+    id,
+    networkId: network.id,
+    neutronSubnetId: id,
+    projectId: caller.projectId,
+    vpcId: null,
+    name: input.name ?? "",
+    description: input.description ?? "",
+    cidr: cidr.text,
+    gatewayIp,
+    allocationPools: pools,
+    dhcpEnable: true,
+    primaryDns: dns[0] ?? "",
+    secondaryDns: dns[1] ?? "",
+    dnsList: dns,
+    extraDhcpOpts: [],
+    availabilityZone: projectZone(project?.name ?? ""),
+    status: "ACTIVE",
+    revisionNumber: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await tx.networks.insertSubnet(subnet);
+  await insertSystemPorts(context, tx, subnet, cidr);
+  // A subnet's change is its network's change too (Neutron bumps the parent's revision).
+  await tx.networks.updateNetwork({ ...network, revisionNumber: network.revisionNumber + 1, updatedAt: now });
+  return subnet;
 }
 
 export interface NeutronSubnetUpdate {
   name?: string;
   description?: string;
-  gatewayIp?: string;
+  gatewayIp?: string | null;
   allocationPools?: AllocationPool[];
   dnsNameservers?: string[];
   enableDhcp?: boolean;
@@ -212,12 +242,14 @@ export async function updateNeutronSubnet(
   caller: Caller,
   id: string,
   input: NeutronSubnetUpdate,
+  expectedRevision?: number,
 ): Promise<Subnet> {
   checkDns(input.dnsNameservers);
-  checkDhcp(input.enableDhcp);
   return context.store.write(async (tx) => {
     const subnet = await ownSubnet(tx, caller, id, true);
-    if (input.gatewayIp !== undefined && input.gatewayIp !== subnet.gatewayIp) {
+    refuseStale(subnet.revisionNumber, expectedRevision);
+    const gatewayIp = input.gatewayIp === null ? "" : input.gatewayIp;
+    if (gatewayIp !== undefined && gatewayIp !== subnet.gatewayIp) {
       invalid("The gateway_ip of a subnet cannot be changed.");
     }
     const cidr = parseCidr(subnet.cidr);
@@ -241,12 +273,14 @@ export async function updateNeutronSubnet(
     if (!changed) return subnet;
     const updated = { ...next, revisionNumber: subnet.revisionNumber + 1, updatedAt: isoNow(context) };
     await tx.networks.updateSubnet(updated);
-    // A VPC v1 subnet and its network carry one name.
+    // A subnet's change is its network's too (Neutron bumps the parent's revision); a VPC v1 subnet and its network
+    // carry one name.
     const network = await tx.networks.getNetwork(subnet.networkId, { forUpdate: true });
-    if (network?.vpcId && network.id === subnet.id && network.name !== updated.name) {
+    if (network) {
+      const sameName = network.vpcId !== null && network.id === subnet.id;
       await tx.networks.updateNetwork({
         ...network,
-        name: updated.name,
+        name: sameName ? updated.name : network.name,
         revisionNumber: network.revisionNumber + 1,
         updatedAt: updated.updatedAt,
       });
@@ -263,8 +297,11 @@ export async function deleteNeutronSubnet(context: UseCaseContext, caller: Calle
   await context.store.write(async (tx) => {
     const subnet = await ownSubnet(tx, caller, id, true);
     const inUse = `Unable to complete operation on subnet ${id}: One or more ports have an IP allocation from this subnet.`;
-    if (subnet.vpcId !== null) {
+    if (subnet.vpcId !== null && subnet.networkId === subnet.id) {
       fail("neutronSubnetInUse", `${inUse} It is VPC subnet ${subnet.id}: delete it through the VPC API.`);
+    }
+    if (subnet.vpcId !== null) {
+      fail("neutronSubnetInUse", `${inUse} It is on router ${subnet.vpcId}: remove the router interface first.`);
     }
     const ports = await tx.ports.list({ projectId: caller.projectId, fixedIpSubnetId: subnet.neutronSubnetId });
     if (ports.some((port) => !isSystemOwner(port.deviceOwner) || port.deviceId !== subnet.id)) {

@@ -93,9 +93,16 @@ export async function updateSecurityGroup(
   id: string,
   input: { name?: string; description?: string },
   errors: SecurityGroupErrors,
+  expectedRevision?: number,
 ): Promise<SecurityGroupView> {
   return context.store.write(async (tx) => {
     const group = await requireSecurityGroup(tx, caller, id, errors, true);
+    if (expectedRevision !== undefined && expectedRevision !== group.revisionNumber) {
+      fail(
+        "neutronRevisionMismatch",
+        `Constrained revision number ${expectedRevision} does not match the current revision ${group.revisionNumber}.`,
+      );
+    }
     const isDefault = (await tx.securityGroups.getDefaultGroup(caller.projectId))?.id === group.id;
     if (isDefault && input.name !== undefined && input.name !== group.name) {
       fail(errors.defaultUnchangeable, "Updating default security group name not allowed.");

@@ -16,7 +16,7 @@ export async function createSecurityGroupRule(
   if (!outcome.ok) fail(errors.invalid, outcome.reason);
   const match = outcome.rule;
   return context.store.write(async (tx) => {
-    await requireSecurityGroup(tx, caller, match.securityGroupId, errors, true);
+    const group = await requireSecurityGroup(tx, caller, match.securityGroupId, errors, true);
     if (match.remoteGroupId !== null) {
       const remote = await tx.securityGroups.getGroup(match.remoteGroupId);
       if (!remote || remote.projectId !== caller.projectId) {
@@ -37,6 +37,8 @@ export async function createSecurityGroupRule(
       updatedAt: now,
     };
     await tx.securityGroups.insertRule(rule);
+    // A rule's change is its group's change too (Neutron bumps the parent's revision).
+    await tx.securityGroups.updateGroup({ ...group, revisionNumber: group.revisionNumber + 1, updatedAt: now });
     return rule;
   });
 }
@@ -73,5 +75,13 @@ export async function deleteSecurityGroupRule(
       fail(errors.ruleNotFound, `Security group rule ${id} could not be found.`);
     }
     await tx.securityGroups.deleteRule(id);
+    const group = await tx.securityGroups.getGroup(rule.securityGroupId, { forUpdate: true });
+    if (group) {
+      await tx.securityGroups.updateGroup({
+        ...group,
+        revisionNumber: group.revisionNumber + 1,
+        updatedAt: isoNow(context),
+      });
+    }
   });
 }

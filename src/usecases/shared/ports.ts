@@ -9,7 +9,7 @@ import { cidrContains, parseCidr } from "../../domain/net/cidr.js";
 import { parseIpv4 } from "../../domain/net/ipv4.js";
 import { type PairInput, resolvePairs } from "../../domain/ports/address-pairs.js";
 import { type DhcpOptionInput, mergeDhcpOptions } from "../../domain/ports/dhcp-options.js";
-import type { PortFilter } from "../../store/store.js";
+import type { PortFilter, Tx } from "../../store/store.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
 import { checkedGroups, type GroupRefusal, groupsForNewPort } from "../security-groups/port-groups.js";
 import { type Allocation, Allocators } from "./allocate-address.js";
@@ -32,7 +32,9 @@ export type PortRefusal =
   | "pairs-exhausted"
   | "port-in-use"
   | GroupRefusal
-  | "port-has-security-group";
+  | "port-has-security-group"
+  | "mac-in-use"
+  | "revision-mismatch";
 
 export type PortRefusals = (reason: PortRefusal, detail: string) => never;
 
@@ -42,7 +44,11 @@ export interface CreatePortInput {
   description: string;
   adminStateUp: boolean;
   deviceOwner: "" | typeof VIP_DEVICE_OWNER;
-  fixedIp?: { subnetId?: string; ipAddress?: string };
+  fixedIp?: FixedIpRequest;
+  /** Neutron: several fixed IPs (by subnet, by address or both); takes the place of `fixedIp`. */
+  fixedIps?: FixedIpRequest[];
+  /** A MAC of the caller's choosing (unique in the network), instead of a generated one. */
+  macAddress?: string;
   allowedAddressPairs?: PairInput[];
   /** Omitted: the project's default group (when port security is on). */
   securityGroups?: string[];
@@ -51,9 +57,18 @@ export interface CreatePortInput {
   bindingProfile?: Record<string, unknown>;
 }
 
+/** A fixed IP asked for: from a subnet, an address, or that address of that subnet. */
+export interface FixedIpRequest {
+  subnetId?: string;
+  ipAddress?: string;
+}
+
 export interface UpdatePortInput {
   name?: string;
   description?: string;
+  adminStateUp?: boolean;
+  /** Replaces the port's fixed IPs; an entry naming only a subnet keeps the address the port has there. */
+  fixedIps?: FixedIpRequest[];
   allowedAddressPairs?: PairInput[];
   securityGroups?: string[];
   portSecurityEnabled?: boolean;
@@ -104,69 +119,154 @@ export async function createPort(
   input: CreatePortInput,
   refuse: PortRefusals,
 ): Promise<Port> {
+  const [port] = await createPorts(context, caller, [input], refuse);
+  return port as Port;
+}
+
+/** Several ports in one unit of work (Neutron's bulk create): every one or none. */
+export async function createPorts(
+  context: UseCaseContext,
+  caller: Caller,
+  inputs: CreatePortInput[],
+  refuse: PortRefusals,
+): Promise<Port[]> {
   return context.store.write(async (tx) => {
-    const network = await tx.networks.getNetwork(input.networkId);
-    if (!network || network.projectId !== caller.projectId) {
-      refuse("network-not-found", `Network ${input.networkId} could not be found.`);
-    }
-    const subnets = await tx.networks.listSubnetsOfNetwork(network.id);
-    const requested = input.fixedIp;
-    let fixedIps: Port["fixedIps"] = [];
-    if (requested?.subnetId !== undefined || requested?.ipAddress !== undefined || subnets.length > 0) {
-      const candidates = subnetsFor(subnets, requested);
-      if (requested?.subnetId !== undefined && candidates.length === 0) {
-        refuse("subnet-not-in-network", `Subnet ${requested.subnetId} is not a subnet of network ${network.id}.`);
-      }
-      if (candidates.length === 0) {
-        refuse("ip-invalid", `Network ${network.id} has no subnet for IP address ${requested?.ipAddress}.`);
-      }
-      const allocators = new Allocators(tx);
-      let allocation: Allocation = { ok: false, reason: "exhausted" };
-      let subnet = candidates[0];
-      // Automatic addresses come from the network's subnets in order, the next one once a subnet is full.
-      for (subnet of candidates) {
-        allocation = await (await allocators.for(subnet)).take(requested?.ipAddress);
-        if (allocation.ok || allocation.reason !== "exhausted") break;
-      }
-      if (!allocation.ok || !subnet) {
-        const reason = allocation.ok ? "exhausted" : allocation.reason;
-        if (reason === "invalid") {
-          refuse("ip-invalid", `IP address ${requested?.ipAddress} is not a valid IP for the specified subnet.`);
-        }
-        if (reason === "in-use") {
-          refuse(
-            "ip-in-use",
-            `Unable to complete operation for network ${network.id}. The IP address ${requested?.ipAddress} is in use.`,
-          );
-        }
-        refuse("ip-exhausted", `No more IP addresses available on network ${network.id}.`);
-      }
-      fixedIps = [{ subnetId: subnet.neutronSubnetId, ipAddress: allocation.ipAddress }];
-    }
-    const port = newPort(context, {
-      projectId: caller.projectId,
-      networkId: network.id,
-      fixedIps,
-      name: input.name,
-      description: input.description,
-      adminStateUp: input.adminStateUp,
-      deviceOwner: input.deviceOwner,
-    });
-    port.allowedAddressPairs = pairsOf(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs, refuse);
-    port.portSecurityEnabled = input.portSecurityEnabled ?? network.portSecurityEnabled;
-    port.extraDhcpOpts = mergeDhcpOptions([], input.extraDhcpOpts ?? []);
-    port.bindingProfile = input.bindingProfile ?? {};
-    port.securityGroupIds = await groupsForNewPort(
-      context,
-      tx,
-      caller.projectId,
-      input.securityGroups,
-      port.portSecurityEnabled,
-      refuse,
-    );
-    await insertNewPort(context, tx, port);
-    return port;
+    const allocators = new Allocators(tx);
+    const created: Port[] = [];
+    for (const input of inputs) created.push(await insertPortIn(context, tx, allocators, caller, input, refuse));
+    return created;
   });
+}
+
+/** One address for a fixed IP request, from the subnets it may come from (see `subnetsFor`). */
+async function allocateFixedIp(
+  allocators: Allocators,
+  networkId: string,
+  subnets: Subnet[],
+  requested: FixedIpRequest | undefined,
+  refuse: PortRefusals,
+): Promise<Port["fixedIps"][number]> {
+  const candidates = subnetsFor(subnets, requested);
+  if (requested?.subnetId !== undefined && candidates.length === 0) {
+    refuse("subnet-not-in-network", `Subnet ${requested.subnetId} is not a subnet of network ${networkId}.`);
+  }
+  if (candidates.length === 0) {
+    refuse("ip-invalid", `Network ${networkId} has no subnet for IP address ${requested?.ipAddress}.`);
+  }
+  let allocation: Allocation = { ok: false, reason: "exhausted" };
+  let subnet = candidates[0];
+  // Automatic addresses come from the network's subnets in order, the next one once a subnet is full.
+  for (subnet of candidates) {
+    allocation = await (await allocators.for(subnet)).take(requested?.ipAddress);
+    if (allocation.ok || allocation.reason !== "exhausted") break;
+  }
+  if (!allocation.ok || !subnet) {
+    const reason = allocation.ok ? "exhausted" : allocation.reason;
+    if (reason === "invalid") {
+      refuse("ip-invalid", `IP address ${requested?.ipAddress} is not a valid IP for the specified subnet.`);
+    }
+    if (reason === "in-use") {
+      refuse(
+        "ip-in-use",
+        `Unable to complete operation for network ${networkId}. The IP address ${requested?.ipAddress} is in use.`,
+      );
+    }
+    refuse("ip-exhausted", `No more IP addresses available on network ${networkId}.`);
+  }
+  return { subnetId: subnet.neutronSubnetId, ipAddress: allocation.ipAddress };
+}
+
+async function insertPortIn(
+  context: UseCaseContext,
+  tx: Tx,
+  allocators: Allocators,
+  caller: Caller,
+  input: CreatePortInput,
+  refuse: PortRefusals,
+): Promise<Port> {
+  const network = await tx.networks.getNetwork(input.networkId);
+  if (!network || network.projectId !== caller.projectId) {
+    refuse("network-not-found", `Network ${input.networkId} could not be found.`);
+  }
+  const subnets = await tx.networks.listSubnetsOfNetwork(network.id);
+  const requests = input.fixedIps ?? (input.fixedIp ? [input.fixedIp] : []);
+  const fixedIps: Port["fixedIps"] = [];
+  if (requests.length > 0) {
+    for (const requested of requests) {
+      fixedIps.push(await allocateFixedIp(allocators, network.id, subnets, requested, refuse));
+    }
+  } else if (subnets.length > 0) {
+    fixedIps.push(await allocateFixedIp(allocators, network.id, subnets, undefined, refuse));
+  }
+  const port = newPort(context, {
+    projectId: caller.projectId,
+    networkId: network.id,
+    fixedIps,
+    name: input.name,
+    description: input.description,
+    adminStateUp: input.adminStateUp,
+    deviceOwner: input.deviceOwner,
+  });
+  port.allowedAddressPairs = pairsOf(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs, refuse);
+  port.portSecurityEnabled = input.portSecurityEnabled ?? network.portSecurityEnabled;
+  port.extraDhcpOpts = mergeDhcpOptions([], input.extraDhcpOpts ?? []);
+  port.bindingProfile = input.bindingProfile ?? {};
+  port.securityGroupIds = await groupsForNewPort(
+    context,
+    tx,
+    caller.projectId,
+    input.securityGroups,
+    port.portSecurityEnabled,
+    refuse,
+  );
+  if (input.macAddress !== undefined) {
+    if (await tx.ports.macInUse(network.id, input.macAddress)) {
+      refuse(
+        "mac-in-use",
+        `Unable to complete operation for network ${network.id}. The mac address ${input.macAddress} is in use.`,
+      );
+    }
+    port.macAddress = input.macAddress;
+    // Pairs without a MAC of their own take the port's.
+    port.allowedAddressPairs = pairsOf(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs, refuse);
+    await tx.ports.insert(port);
+  } else {
+    await insertNewPort(context, tx, port);
+  }
+  return port;
+}
+
+/**
+ * The fixed IPs an update asks for: an address the port already holds stays, an entry naming only a subnet keeps
+ * the port's address there (as Neutron does), anything else is allocated anew.
+ */
+async function nextFixedIps(
+  tx: Tx,
+  port: Port,
+  requests: FixedIpRequest[],
+  refuse: PortRefusals,
+): Promise<Port["fixedIps"]> {
+  const subnets = await tx.networks.listSubnetsOfNetwork(port.networkId);
+  const allocators = new Allocators(tx);
+  const kept = new Set<string>();
+  const next: Port["fixedIps"] = [];
+  for (const requested of requests) {
+    const held = port.fixedIps.find(
+      (ip) =>
+        !kept.has(ip.ipAddress) &&
+        (requested.ipAddress === undefined
+          ? ip.subnetId === requested.subnetId
+          : ip.ipAddress === requested.ipAddress &&
+            (requested.subnetId === undefined || ip.subnetId === requested.subnetId)),
+    );
+    if (held) {
+      kept.add(held.ipAddress);
+      next.push(held);
+    } else {
+      next.push(await allocateFixedIp(allocators, port.networkId, subnets, requested, refuse));
+    }
+  }
+  return next;
 }
 
 function samePairs(a: AddressPair[], b: AddressPair[]): boolean {
@@ -179,14 +279,23 @@ export async function updatePort(
   id: string,
   input: UpdatePortInput,
   refuse: PortRefusals,
+  expectedRevision?: number,
 ): Promise<Port> {
   return context.store.write(async (tx) => {
     const port = await tx.ports.get(id, { forUpdate: true });
     if (!port || port.projectId !== caller.projectId) refuse("port-not-found", `Port ${id} could not be found.`);
+    if (expectedRevision !== undefined && expectedRevision !== port.revisionNumber) {
+      refuse(
+        "revision-mismatch",
+        `Constrained revision number ${expectedRevision} does not match the current revision ${port.revisionNumber}.`,
+      );
+    }
     const next: Port = {
       ...port,
       name: input.name ?? port.name,
       description: input.description ?? port.description,
+      adminStateUp: input.adminStateUp ?? port.adminStateUp,
+      fixedIps: input.fixedIps === undefined ? port.fixedIps : await nextFixedIps(tx, port, input.fixedIps, refuse),
       allowedAddressPairs:
         input.allowedAddressPairs === undefined
           ? port.allowedAddressPairs
@@ -213,8 +322,11 @@ export async function updatePort(
       );
     }
     const groupsChanged = JSON.stringify(next.securityGroupIds) !== JSON.stringify(port.securityGroupIds);
+    const addressesChanged = JSON.stringify(next.fixedIps) !== JSON.stringify(port.fixedIps);
     const changed =
       groupsChanged ||
+      addressesChanged ||
+      next.adminStateUp !== port.adminStateUp ||
       next.name !== port.name ||
       next.description !== port.description ||
       next.portSecurityEnabled !== port.portSecurityEnabled ||
@@ -224,6 +336,7 @@ export async function updatePort(
     if (!changed) return port;
     const updated = { ...next, revisionNumber: port.revisionNumber + 1, updatedAt: isoNow(context) };
     await tx.ports.update(updated);
+    if (addressesChanged) await tx.ports.setFixedIps(updated);
     if (groupsChanged) await tx.securityGroups.setPortGroups(updated.id, updated.securityGroupIds);
     return updated;
   });

@@ -122,7 +122,8 @@ describe("EIPs: /v2.0/floatingips", () => {
       floating_network_id: EXTERNAL_NETWORK_ID,
       port_id: vip.id,
       fixed_ip_address: vip.fixed_ips[0].ip_address,
-      router_id: null,
+      // The port's subnet is a subnet of the VPC, which is the router the floating IP goes through.
+      router_id: net.vpcId,
       project_id: server.projectId,
     });
     const byPort = await api.call("GET", `/v2.0/floatingips?port_id=${vip.id}`);
