@@ -1,76 +1,97 @@
-import { type Static, Type } from "@sinclair/typebox";
 import { limit, stringOrList } from "../shared/list-query.js";
 import { anyObject, pairSchema, portQueryProperties } from "../shared/port-schemas.js";
+import type { SchemaType } from "../shared/schema-type.js";
 import { listControlsSchema } from "./collection.js";
 
-const dhcpOption = Type.Object({
-  opt_name: Type.String({ minLength: 1, maxLength: 255 }),
-  opt_value: Type.Union([Type.String({ maxLength: 255 }), Type.Null()]),
-  ip_version: Type.Optional(Type.Unsafe<4 | 6>({ enum: [4, 6] })),
-});
+const dhcpOption = {
+  type: "object",
+  required: ["opt_name", "opt_value"],
+  properties: {
+    opt_name: { minLength: 1, maxLength: 255, type: "string" },
+    opt_value: { anyOf: [{ maxLength: 255, type: "string" }, { type: "null" }] },
+    ip_version: { enum: [4, 6] },
+  },
+} as const;
 
 const writable = {
-  name: Type.Optional(Type.String({ maxLength: 255 })),
-  description: Type.Optional(Type.String({ maxLength: 255 })),
-  allowed_address_pairs: Type.Optional(Type.Array(pairSchema, { maxItems: 1000 })),
-  security_groups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 10 })),
-  extra_dhcp_opts: Type.Optional(Type.Array(dhcpOption, { maxItems: 100 })),
-  port_security_enabled: Type.Optional(Type.Boolean()),
-  "binding:profile": Type.Optional(anyObject),
-  "binding:vnic_type": Type.Optional(Type.String()),
-};
+  name: { maxLength: 255, type: "string" },
+  description: { maxLength: 255, type: "string" },
+  allowed_address_pairs: { maxItems: 1000, type: "array", items: pairSchema },
+  security_groups: { maxItems: 10, type: "array", items: { minLength: 1, maxLength: 64, type: "string" } },
+  extra_dhcp_opts: { maxItems: 100, type: "array", items: dhcpOption },
+  port_security_enabled: { type: "boolean" },
+  "binding:profile": anyObject,
+  "binding:vnic_type": { type: "string" },
+} as const;
 
 /** Neutron's fixed IPs: several per port, each by subnet, by address or both. */
-const fixedIpsSchema = Type.Array(
-  Type.Object({
-    subnet_id: Type.Optional(Type.String({ maxLength: 64 })),
-    ip_address: Type.Optional(Type.String({ maxLength: 64 })),
-  }),
-  { maxItems: 20 },
-);
-export type FixedIpsBody = Static<typeof fixedIpsSchema>;
+const fixedIpsSchema = {
+  type: "array",
+  maxItems: 20,
+  items: {
+    type: "object",
+    properties: { subnet_id: { type: "string", maxLength: 64 }, ip_address: { type: "string", maxLength: 64 } },
+  },
+} as const;
+export type FixedIpsBody = SchemaType<typeof fixedIpsSchema>;
 
-const portCreatable = Type.Object({
-  ...writable,
-  network_id: Type.String({ minLength: 1, maxLength: 64 }),
-  admin_state_up: Type.Optional(Type.Boolean()),
-  device_owner: Type.Optional(Type.Unsafe<"" | "neutron:VIP_PORT">({ enum: ["", "neutron:VIP_PORT"] })),
-  mac_address: Type.Optional(Type.String({ maxLength: 64 })),
-  fixed_ips: Type.Optional(fixedIpsSchema),
-  project_id: Type.Optional(Type.String({ maxLength: 64 })),
-  tenant_id: Type.Optional(Type.String({ maxLength: 64 })),
-});
-export type PortCreatable = Static<typeof portCreatable>;
+const portCreatable = {
+  type: "object",
+  required: ["network_id"],
+  properties: {
+    ...writable,
+    network_id: { minLength: 1, maxLength: 64, type: "string" },
+    admin_state_up: { type: "boolean" },
+    device_owner: { enum: ["", "neutron:VIP_PORT"] },
+    mac_address: { maxLength: 64, type: "string" },
+    fixed_ips: fixedIpsSchema,
+    project_id: { maxLength: 64, type: "string" },
+    tenant_id: { maxLength: 64, type: "string" },
+  },
+} as const;
+export type PortCreatable = SchemaType<typeof portCreatable>;
 
 /** One port, or several (Neutron's bulk create: every one or none). */
-export const createPortSchema = Type.Object(
-  {
-    port: Type.Optional(portCreatable),
-    ports: Type.Optional(Type.Array(portCreatable, { minItems: 1, maxItems: 100 })),
+export const createPortSchema = {
+  type: "object",
+  properties: {
+    port: portCreatable,
+    ports: { type: "array", minItems: 1, maxItems: 100, items: portCreatable },
   },
-  { anyOf: [{ required: ["port"] }, { required: ["ports"] }] },
-);
-export type CreatePortBody = Static<typeof createPortSchema>;
+  anyOf: [{ required: ["port"] }, { required: ["ports"] }],
+} as const;
+export interface CreatePortBody {
+  port?: PortCreatable;
+  ports?: PortCreatable[];
+}
 
-export const updatePortSchema = Type.Object({
-  port: Type.Object(
-    { ...writable, admin_state_up: Type.Optional(Type.Boolean()), fixed_ips: Type.Optional(fixedIpsSchema) },
-    { minProperties: 1 },
-  ),
-});
-export type UpdatePortBody = Static<typeof updatePortSchema>;
+export const updatePortSchema = {
+  type: "object",
+  required: ["port"],
+  properties: {
+    port: {
+      minProperties: 1,
+      type: "object",
+      properties: { ...writable, admin_state_up: { type: "boolean" }, fixed_ips: fixedIpsSchema },
+    },
+  },
+} as const;
+export type UpdatePortBody = SchemaType<typeof updatePortSchema>;
 
-export const listPortsQuerySchema = Type.Object({
-  ...portQueryProperties,
-  project_id: Type.Optional(Type.String()),
-  tenant_id: Type.Optional(Type.String()),
-  security_groups: Type.Optional(stringOrList),
-  limit: Type.Optional(limit),
-  marker: Type.Optional(Type.String()),
-  page_reverse: Type.Optional(Type.Boolean()),
-  sort_key: Type.Optional(Type.Unsafe<string | string[]>(listControlsSchema.sort_key)),
-  sort_dir: Type.Optional(Type.Unsafe<string | string[]>(listControlsSchema.sort_dir)),
-  changed_since: Type.Optional(Type.String({ maxLength: 64 })),
-  fields: Type.Optional(stringOrList),
-});
-export type ListPortsQuery = Static<typeof listPortsQuerySchema>;
+export const listPortsQuerySchema = {
+  type: "object",
+  properties: {
+    ...portQueryProperties,
+    project_id: { type: "string" },
+    tenant_id: { type: "string" },
+    security_groups: stringOrList,
+    limit,
+    marker: { type: "string" },
+    page_reverse: { type: "boolean" },
+    sort_key: listControlsSchema.sort_key,
+    sort_dir: listControlsSchema.sort_dir,
+    changed_since: { type: "string", maxLength: 64 },
+    fields: stringOrList,
+  },
+} as const;
+export type ListPortsQuery = SchemaType<typeof listPortsQuerySchema>;

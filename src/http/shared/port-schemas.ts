@@ -1,37 +1,43 @@
 /** The pieces of a port body and of a port list query VPC v1 and Neutron take alike; their types follow them. */
-import { type Static, Type } from "@sinclair/typebox";
 import { stringOrList } from "./list-query.js";
+import type { SchemaType } from "./schema-type.js";
 
-/** Any JSON object (`binding:profile`), written `{ "type": "object" }` as before (TypeBox's Object would list no properties). */
-export const anyObject = Type.Unsafe<Record<string, unknown>>({ type: "object" });
+/** Any JSON object (`binding:profile`). */
+export const anyObject = { type: "object" } as const;
 
 /** One allowed address pair: an address or CIDR, and optionally the MAC it is bound to. */
-export const pairSchema = Type.Object({
-  ip_address: Type.String({ maxLength: 64 }),
-  mac_address: Type.Optional(Type.String({ maxLength: 64 })),
-});
-export type PairBody = Static<typeof pairSchema>;
+export const pairSchema = {
+  type: "object",
+  required: ["ip_address"],
+  properties: {
+    ip_address: { maxLength: 64, type: "string" },
+    mac_address: { maxLength: 64, type: "string" },
+  },
+} as const;
+export type PairBody = SchemaType<typeof pairSchema>;
 
-const fixedIp = Type.Object({
-  subnet_id: Type.Optional(Type.String({ maxLength: 64 })),
-  ip_address: Type.Optional(Type.String({ maxLength: 64 })),
-});
-export type FixedIpBody = Static<typeof fixedIp>;
+const fixedIp = {
+  type: "object",
+  properties: {
+    subnet_id: { maxLength: 64, type: "string" },
+    ip_address: { maxLength: 64, type: "string" },
+  },
+} as const;
+export type FixedIpBody = SchemaType<typeof fixedIp>;
 
 /** A port's fixed IP on create: its subnet, its address, or both; one per port. */
-export const fixedIpsSchema = Type.Array(fixedIp, { maxItems: 1 });
+export const fixedIpsSchema = { maxItems: 1, type: "array", items: fixedIp } as const;
 
 /** The port list filters both services take; `fixed_ips` terms are `ip_address=…` or `subnet_id=…`. */
 export const portQueryProperties = {
-  id: Type.Optional(stringOrList),
-  name: Type.Optional(Type.String()),
-  network_id: Type.Optional(Type.String()),
-  device_id: Type.Optional(Type.String()),
-  device_owner: Type.Optional(Type.String()),
-  mac_address: Type.Optional(Type.String()),
-  status: Type.Optional(Type.String()),
-  admin_state_up: Type.Optional(Type.Boolean()),
-  fixed_ips: Type.Optional(Type.Array(Type.String())),
-};
-const portQuery = Type.Object(portQueryProperties);
-export type PortQuery = Static<typeof portQuery>;
+  id: stringOrList,
+  name: { type: "string" },
+  network_id: { type: "string" },
+  device_id: { type: "string" },
+  device_owner: { type: "string" },
+  mac_address: { type: "string" },
+  status: { type: "string" },
+  admin_state_up: { type: "boolean" },
+  fixed_ips: { type: "array", items: { type: "string" } },
+} as const;
+export type PortQuery = SchemaType<{ type: "object"; properties: typeof portQueryProperties }>;

@@ -1,30 +1,38 @@
 /** Security group rules as both VPC v1 and Neutron take and show them. */
-import { type Static, Type } from "@sinclair/typebox";
 import type { SecurityGroupRule } from "../../domain/security-groups/model.js";
+import type { SchemaType } from "./schema-type.js";
 
-const id = Type.String({ minLength: 1, maxLength: 64 });
+const id = { minLength: 1, maxLength: 64, type: "string" } as const;
 /** A group's or rule's description: no angle brackets, as the cloud refuses them. */
-export const description = Type.String({ maxLength: 255, pattern: "^[^<>]*$" });
-// `type: [..., "null"]` as the cloud's schema writes it (TypeBox's own Union would write `anyOf`).
-const portNumber = Type.Unsafe<number | null>({ type: ["integer", "null"], minimum: 0, maximum: 65535 });
-const optionalText = (maxLength: number) => Type.Unsafe<string | null>({ type: ["string", "null"], maxLength });
+export const description = { maxLength: 255, pattern: "^[^<>]*$", type: "string" } as const;
+// `type: [..., "null"]` as the cloud's schema writes it.
+const portNumber = { type: ["integer", "null"], minimum: 0, maximum: 65535 } as const;
+const optionalText = (maxLength: number) => ({ type: ["string", "null"], maxLength }) as const;
 
 /** The rule body both APIs take (`security_group_rule`). */
-export const createRuleSchema = Type.Object({
-  security_group_rule: Type.Object({
-    security_group_id: id,
-    direction: Type.String({ maxLength: 16 }),
-    ethertype: Type.Optional(Type.String({ maxLength: 16 })),
-    protocol: Type.Optional(optionalText(16)),
-    port_range_min: Type.Optional(portNumber),
-    port_range_max: Type.Optional(portNumber),
-    remote_ip_prefix: Type.Optional(optionalText(64)),
-    remote_group_id: Type.Optional(optionalText(64)),
-    remote_address_group_id: Type.Optional(optionalText(64)),
-    description: Type.Optional(description),
-  }),
-});
-export type CreateRuleBody = Static<typeof createRuleSchema>;
+export const createRuleSchema = {
+  type: "object",
+  required: ["security_group_rule"],
+  properties: {
+    security_group_rule: {
+      type: "object",
+      required: ["security_group_id", "direction"],
+      properties: {
+        security_group_id: id,
+        direction: { maxLength: 16, type: "string" },
+        ethertype: { maxLength: 16, type: "string" },
+        protocol: optionalText(16),
+        port_range_min: portNumber,
+        port_range_max: portNumber,
+        remote_ip_prefix: optionalText(64),
+        remote_group_id: optionalText(64),
+        remote_address_group_id: optionalText(64),
+        description,
+      },
+    },
+  },
+} as const;
+export type CreateRuleBody = SchemaType<typeof createRuleSchema>;
 
 /** The rule body as the use case takes it; both APIs send the same shape. */
 export function ruleRequest(body: CreateRuleBody) {
