@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { StoreUnavailableError } from "../store/errors.js";
 
 /** Wrong arguments: the message with the command's usage, exit 2. */
 export class UsageError extends Error {
@@ -41,6 +42,8 @@ function where(error: SystemErrorLike): string {
  */
 export function describeFailure(error: unknown): string {
   if (error instanceof OperationalError) return error.message;
+  // One host tried: say what it answered, as for any connection; with several, the error names each host's answer.
+  if (error instanceof StoreUnavailableError && error.failures.length === 1) return describeFailure(error.failures[0]);
   const e = (error ?? {}) as SystemErrorLike;
   // Connecting to a name with several addresses fails with an AggregateError carrying one error per address.
   const inner = (e.code === undefined && Array.isArray(e.errors) ? e.errors[0] : e) as SystemErrorLike;

@@ -44,14 +44,17 @@ export type UnavailableReason = "unreachable" | "read-only" | "timed-out" | "dis
  */
 export class StoreUnavailableError extends Error {
   readonly retryable: boolean;
+  /** What each host tried answered, in order (empty where no connection was tried). */
+  readonly failures: readonly unknown[];
 
   constructor(
     message: string,
     readonly reason: UnavailableReason,
-    options: { cause?: unknown; retryable?: boolean } = {},
+    options: { cause?: unknown; retryable?: boolean; failures?: readonly unknown[] } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "StoreUnavailableError";
     this.retryable = options.retryable ?? false;
+    this.failures = options.failures ?? [];
   }
 }

@@ -1,4 +1,4 @@
-/** Every list is paged: Neutron ports default to 1,000 per answer, and the next link keeps the caller's filters. */
+/** Every list is paged: Neutron ports default to 2,000 per answer, as the reference page says, and the next link keeps the caller's filters. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInjectApp, type InjectApp } from "../support/inject-app.js";
 
@@ -19,21 +19,24 @@ beforeAll(async () => {
     vpcid: vpc.body.vpc.id,
     nics: [{ subnet_id: subnetId }, { subnet_id: subnetId }, { subnet_id: subnetId }],
     root_volume: { volumetype: "SSD" },
-    count: 340,
+    count: 335,
   };
-  const created = await harness.call("POST", `${p}/cloudservers`, { server });
-  expect(created.status).toBe(200);
+  // Two requests: one asks for at most 500 servers.
+  for (const name of ["srv-a", "srv-b"]) {
+    const created = await harness.call("POST", `${p}/cloudservers`, { server: { ...server, name } });
+    expect(created.status).toBe(200);
+  }
 }, 60_000);
 afterAll(async () => harness.close());
 
 describe("port lists", () => {
-  it("answer at most 1,000 ports without a limit, with a next link", async () => {
+  it("answer at most 2,000 ports without a limit, with a next link", async () => {
     const first = await harness.call("GET", "/v2.0/ports");
     expect(first.status).toBe(200);
-    expect(first.body.ports).toHaveLength(1000);
+    expect(first.body.ports).toHaveLength(2000);
     const next = new URL(first.body.ports_links[0].href);
     const rest = await harness.call("GET", `${next.pathname}${next.search}`);
-    expect(rest.body.ports.length).toBe(3 + 340 * 3 - 1000);
+    expect(rest.body.ports.length).toBe(3 + 2 * 335 * 3 - 2000);
     expect(rest.body.ports_links).toBeUndefined();
   });
 

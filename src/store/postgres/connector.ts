@@ -192,7 +192,7 @@ export class PostgresConnector {
     return new StoreUnavailableError(
       `PostgreSQL unavailable at ${this.hosts}${reasons.length ? `: ${[...new Set(reasons)].join("; ")}` : ""}`,
       readOnly ? "read-only" : "unreachable",
-      { cause: failures[failures.length - 1] },
+      { cause: failures[failures.length - 1], failures },
     );
   }
 }
