@@ -1967,6 +1967,8 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       bandwidthSize: 10,
       bandwidthShareType: "PER",
       bandwidthChargeMode: "bandwidth",
+      description: "",
+      revisionNumber: 0,
       createdAt: T0,
       updatedAt: T0,
       ...fields,
@@ -2094,7 +2096,7 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       const world = await seedWorld(store);
       const port = portOf(world, "p", "10.0.0.30");
       const e1 = eipOf(world, "one", `${world.tag}-ip1`);
-      const e2 = eipOf(world, "two", `${world.tag}-ip2`, { portId: port.id });
+      const e2 = eipOf(world, "two", `${world.tag}-ip2`, { portId: port.id, description: "fip", revisionNumber: 3 });
       await store.write(async (tx) => {
         await tx.ports.insert(port);
         await tx.eips.insert(e1);
@@ -2120,14 +2122,34 @@ describe.each(KINDS)("store contract: $label", (kind) => {
         StoreConflictError,
       );
       expect(await store.write((tx) => tx.eips.unbindFromPort(port.id, T1))).toBe(1);
-      expect(await store.read((tx) => tx.eips.get(e2.id))).toEqual({ ...e2, portId: null, updatedAt: T1 });
+      // Unbinding is a change of the floating IP: its revision goes up.
+      expect(await store.read((tx) => tx.eips.get(e2.id))).toEqual({
+        ...e2,
+        portId: null,
+        revisionNumber: 4,
+        updatedAt: T1,
+      });
       expect(await store.write((tx) => tx.eips.unbindFromPort(port.id, T1))).toBe(0);
       await store.write(async (tx) => {
-        await tx.eips.update({ ...e1, alias: "renamed", portId: port.id, updatedAt: T1 });
+        await tx.eips.update({
+          ...e1,
+          alias: "renamed",
+          portId: port.id,
+          description: "d",
+          revisionNumber: 1,
+          updatedAt: T1,
+        });
         await tx.eips.delete(e2.id);
       });
       await store.read(async (tx) => {
-        expect(await tx.eips.get(e1.id)).toEqual({ ...e1, alias: "renamed", portId: port.id, updatedAt: T1 });
+        expect(await tx.eips.get(e1.id)).toEqual({
+          ...e1,
+          alias: "renamed",
+          portId: port.id,
+          description: "d",
+          revisionNumber: 1,
+          updatedAt: T1,
+        });
         expect(await tx.eips.get(e2.id)).toBeUndefined();
       });
     });

@@ -17,6 +17,10 @@ export interface Eip {
   bandwidthSize: number;
   bandwidthShareType: string;
   bandwidthChargeMode: string;
+  /** Neutron's `description` (standard-attr-description); VPC v1 does not show it. */
+  description: string;
+  /** Neutron's `revision_number`: raised by every change. */
+  revisionNumber: number;
   createdAt: string;
   updatedAt: string;
 }

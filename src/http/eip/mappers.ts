@@ -52,8 +52,9 @@ export function floatingIpBody(view: EipView, externalNetworkId: string) {
     port_id: port?.id ?? null,
     dns_name: "",
     dns_domain: "",
-    description: "",
+    description: eip.description,
     tags: [],
+    revision_number: eip.revisionNumber,
     created_at: vpcTime(eip.createdAt),
     updated_at: vpcTime(eip.updatedAt),
   };

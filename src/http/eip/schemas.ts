@@ -1,4 +1,5 @@
 import { listControlsSchema } from "../neutron/collection.js";
+import { projectNaming } from "../neutron/named-project.js";
 import { fieldsQuery } from "../neutron/query.js";
 import { limit, stringOrList } from "../shared/list-query.js";
 
@@ -71,6 +72,9 @@ export interface ListPublicIpsQuery {
   marker?: string;
 }
 
+/** Neutron's standard description: at most 255 characters. */
+const floatingIpDescription = { type: "string", maxLength: 255 } as const;
+
 export const createFloatingIpSchema = {
   type: "object",
   required: ["floatingip"],
@@ -83,6 +87,8 @@ export const createFloatingIpSchema = {
         floating_ip_address: { type: "string", maxLength: 64 },
         port_id: { type: ["string", "null"], maxLength: 64 },
         fixed_ip_address: { type: ["string", "null"], maxLength: 64 },
+        description: floatingIpDescription,
+        ...projectNaming,
       },
     },
   },
@@ -94,6 +100,9 @@ export interface CreateFloatingIpBody {
     floating_ip_address?: string;
     port_id?: string | null;
     fixed_ip_address?: string | null;
+    description?: string;
+    project_id?: string;
+    tenant_id?: string;
   };
 }
 
@@ -106,13 +115,14 @@ export const updateFloatingIpSchema = {
       properties: {
         port_id: { type: ["string", "null"], maxLength: 64 },
         fixed_ip_address: { type: ["string", "null"], maxLength: 64 },
+        description: floatingIpDescription,
       },
     },
   },
 } as const;
 
 export interface UpdateFloatingIpBody {
-  floatingip: { port_id?: string | null; fixed_ip_address?: string | null };
+  floatingip: { port_id?: string | null; fixed_ip_address?: string | null; description?: string };
 }
 
 export const listFloatingIpsQuerySchema = {

@@ -4,6 +4,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import { allocateEip, listEips, releaseEip, showEip, updateEip } from "../../usecases/eips/eips.js";
 import { NEUTRON_FLOATING_IP_ERRORS as ERR } from "../../usecases/eips/errors.js";
+import { actingFor } from "../../usecases/neutron/acting-for.js";
 import { isOwnNetwork } from "../../usecases/neutron/networks.js";
 import { floatingIpBody } from "../eip/mappers.js";
 import {
@@ -20,7 +21,9 @@ import { callerOf, type RouteErrors } from "../request-context.js";
 import { listOf } from "../shared/list-query.js";
 import { neutronAnswers } from "./answers.js";
 import { collectionAnswer } from "./collection.js";
+import { namedProject } from "./named-project.js";
 import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
+import { expectedRevision } from "./revisions.js";
 
 const errors: RouteErrors = { invalid: "neutronBadRequest", internal: "neutronInternal", busy: "neutronConflict" };
 
@@ -64,18 +67,20 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
       },
       async (request, reply) => {
         const { floatingip } = request.body;
+        const caller = await actingFor(context, callerOf(request), namedProject(floatingip));
         if (floatingip.floating_network_id !== EXTERNAL_NETWORK_ID) {
-          await refuseInternalNetwork(context, callerOf(request), floatingip.floating_network_id);
+          await refuseInternalNetwork(context, caller, floatingip.floating_network_id);
         }
         const view = await allocateEip(
           context,
-          callerOf(request),
+          caller,
           {
             type: "5_bgp",
             alias: "",
             ipAddress: floatingip.floating_ip_address,
             portId: floatingip.port_id ?? undefined,
             fixedIpAddress: floatingip.fixed_ip_address,
+            description: floatingip.description,
             bandwidth: { name: "", size: 5, shareType: "PER", chargeMode: "bandwidth" },
           },
           ERR,
@@ -144,7 +149,8 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
         schema: {
           operationId: "neutronUpdateFloatingIp",
           tags: ["Neutron"],
-          summary: "Associate a floating IP with a port (moving it), or disassociate it",
+          summary:
+            "Associate a floating IP with a port (moving it), disassociate it (also by an empty body), describe it",
           response: ok(neutronAnswers.floatingip),
           body: updateFloatingIpSchema,
         },
@@ -156,22 +162,26 @@ export function neutronFloatingIpRoutes(context: UseCaseContext) {
             "neutronFloatingIpPortTaken",
             "neutronExternalGatewayNotFound",
             "neutronInvalidInput",
+            "neutronRevisionMismatch",
           ],
           errors,
         },
       },
       async (request) => {
         const { floatingip } = request.body;
+        // An empty body clears the association: a floating IP once had no other attribute, and Neutron keeps that.
+        const blank = Object.keys(floatingip).length === 0;
         const view = await updateEip(
           context,
           callerOf(request),
           request.params.id,
           {
-            portId: floatingip.port_id === undefined ? undefined : floatingip.port_id || null,
+            portId: blank ? null : floatingip.port_id === undefined ? undefined : floatingip.port_id || null,
             fixedIpAddress: floatingip.fixed_ip_address,
+            description: floatingip.description,
           },
           ERR,
-          { moveBound: true },
+          { moveBound: true, expectedRevision: expectedRevision(request) },
         );
         return { floatingip: body(view) };
       },

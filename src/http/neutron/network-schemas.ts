@@ -1,5 +1,6 @@
 import { stringOrList } from "../shared/list-query.js";
 import { listControlsSchema } from "./collection.js";
+import { type ProjectNaming, projectNaming } from "./named-project.js";
 
 const paging = {
   ...listControlsSchema,
@@ -26,6 +27,7 @@ export const createNetworkSchema = oneOrBulk("network", "networks", {
   type: "object",
   properties: {
     ...networkWritable,
+    ...projectNaming,
     shared: { const: false },
     "provider:network_type": { enum: ["vxlan"] },
     "router:external": { const: false },
@@ -50,8 +52,8 @@ export interface NetworkBodyInput {
 }
 
 export interface CreateNetworksBody {
-  network?: NetworkFields;
-  networks?: NetworkFields[];
+  network?: NetworkFields & ProjectNaming;
+  networks?: (NetworkFields & ProjectNaming)[];
 }
 
 export const listNetworksQuerySchema = {
@@ -115,6 +117,7 @@ const subnetCreatable = {
   required: ["network_id", "cidr"],
   properties: {
     ...subnetWritable,
+    ...projectNaming,
     network_id: { type: "string", minLength: 1, maxLength: 64 },
     cidr: { type: "string", maxLength: 64 },
     ip_version: { type: "integer" },
@@ -139,7 +142,8 @@ interface SubnetWritable {
   gateway_ip?: string | null;
 }
 
-export type SubnetCreatable = SubnetWritable & { network_id: string; cidr: string; ip_version?: number };
+export type SubnetCreatable = SubnetWritable &
+  ProjectNaming & { network_id: string; cidr: string; ip_version?: number };
 
 export interface CreateSubnetBody {
   subnet?: SubnetCreatable;

@@ -3,6 +3,7 @@ import { EXTERNAL_NETWORK_ID, EXTERNAL_NETWORK_NAME } from "../../domain/eips/mo
 import type { Subnet } from "../../domain/model.js";
 import type { ErrorId } from "../../errors/registry.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
+import { actingForEach } from "../../usecases/neutron/acting-for.js";
 import {
   createNetworks,
   deleteNetwork,
@@ -27,6 +28,7 @@ import { vpcTime } from "../shared/vpc-time.js";
 import { neutronAnswers } from "./answers.js";
 import { collectionAnswer } from "./collection.js";
 import { EXTENSIONS, extensionBody } from "./extensions.js";
+import { namedProject } from "./named-project.js";
 import {
   type CreateNetworksBody,
   type CreateSubnetBody,
@@ -174,12 +176,17 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           response: ok(neutronAnswers.network, 201),
           body: createNetworkSchema,
         },
-        config: { permission: act("vpc:networks:create"), raises: ["neutronInvalidInput"], errors },
+        config: {
+          permission: act("vpc:networks:create"),
+          raises: ["neutronInvalidInput", "neutronBadRequest"],
+          errors,
+        },
       },
       async (request, reply) => {
         const { network, networks } = request.body;
-        const inputs = (networks ?? (network ? [network] : [])).map(networkInput);
-        const created = await createNetworks(context, callerOf(request), inputs);
+        const items = networks ?? (network ? [network] : []);
+        const callers = await actingForEach(context, callerOf(request), items.map(namedProject));
+        const created = await createNetworks(context, callers, items.map(networkInput));
         if (networks) return reply.code(201).send({ networks: created.map(networkBody) });
         return reply.code(201).send({ network: networkBody(created[0] as NetworkView) });
       },
@@ -300,14 +307,15 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         },
         config: {
           permission: act("vpc:subnets:create"),
-          raises: [...poolRaises, "networkNotFound", "neutronOverQuota"],
+          raises: [...poolRaises, "networkNotFound", "neutronOverQuota", "neutronBadRequest"],
           errors,
         },
       },
       async (request, reply) => {
         const { subnet, subnets } = request.body;
-        const inputs = (subnets ?? (subnet ? [subnet] : [])).map(subnetInput);
-        const created = await createNeutronSubnets(context, callerOf(request), inputs);
+        const items = subnets ?? (subnet ? [subnet] : []);
+        const callers = await actingForEach(context, callerOf(request), items.map(namedProject));
+        const created = await createNeutronSubnets(context, callers, items.map(subnetInput));
         if (subnets) return reply.code(201).send({ subnets: created.map(subnetBody) });
         return reply.code(201).send({ subnet: subnetBody(created[0] as Subnet) });
       },

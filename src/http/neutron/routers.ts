@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { EXTERNAL_NETWORK_ID } from "../../domain/eips/model.js";
 import { routerStatus } from "../../domain/routers/model.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
+import { actingFor } from "../../usecases/neutron/acting-for.js";
 import {
   addRouterInterface,
   createRouter,
@@ -20,6 +21,7 @@ import { callerOf, type RouteErrors } from "../request-context.js";
 import { vpcTime } from "../shared/vpc-time.js";
 import { neutronAnswers } from "./answers.js";
 import { collectionAnswer } from "./collection.js";
+import { namedProject } from "./named-project.js";
 import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
 import { expectedRevision } from "./revisions.js";
 import {
@@ -116,7 +118,9 @@ export function neutronRouterRoutes(context: UseCaseContext) {
         },
       },
       async (request, reply) => {
-        const created = await createRouter(context, callerOf(request), routerInput(request.body.router));
+        const { router } = request.body;
+        const caller = await actingFor(context, callerOf(request), namedProject(router));
+        const created = await createRouter(context, caller, routerInput(router));
         return reply.code(201).send({ router: routerBody(created) });
       },
     );

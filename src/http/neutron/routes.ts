@@ -6,6 +6,7 @@ import { isMac } from "../../domain/ports/mac.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { PortFilter } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
+import { actingForEach } from "../../usecases/neutron/acting-for.js";
 import {
   type CreatePortInput,
   createPorts,
@@ -23,6 +24,7 @@ import { listOf } from "../shared/list-query.js";
 import { dhcpOptionInputs, pairInputs, portFilterOf, type RefuseAddress } from "../shared/port-inputs.js";
 import { collectionAnswer } from "./collection.js";
 import { portBody } from "./mappers.js";
+import { namedProject } from "./named-project.js";
 import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
 import { expectedRevision } from "./revisions.js";
 import {
@@ -69,12 +71,8 @@ function fixedIpRequests(fixedIps: FixedIpsBody | undefined) {
   });
 }
 
-function portInput(caller: Caller, port: PortCreatable): CreatePortInput {
+function portInput(port: PortCreatable): CreatePortInput {
   refuseDeepProfile(port["binding:profile"]);
-  const owner = port.project_id ?? port.tenant_id;
-  if (owner !== undefined && owner !== caller.projectId) {
-    fail("neutronPolicyDenied", `A port for project ${owner} cannot be created from project ${caller.projectId}.`);
-  }
   if (port.mac_address !== undefined && !isMac(port.mac_address)) {
     fail("neutronInvalidInput", `'${port.mac_address}' is not a valid MAC address.`);
   }
@@ -181,17 +179,18 @@ export function neutronRoutes(context: UseCaseContext) {
             "neutronSgNotFound",
             "neutronPortSecurityRequired",
             "neutronMacInUse",
-            "neutronPolicyDenied",
+            "neutronBadRequest",
             "portNotFound",
           ],
           errors,
         },
       },
       async (request, reply) => {
-        const caller = callerOf(request);
         const { port, ports } = request.body;
-        const inputs = (ports ?? (port ? [port] : [])).map((one) => portInput(caller, one));
-        const created = await createPorts(context, caller, inputs);
+        const items = ports ?? (port ? [port] : []);
+        const inputs = items.map(portInput);
+        const callers = await actingForEach(context, callerOf(request), items.map(namedProject));
+        const created = await createPorts(context, callers, inputs);
         if (ports) return reply.code(201).send({ ports: created.map(portBody) });
         return reply.code(201).send({ port: portBody(created[0] as Port) });
       },

@@ -1,15 +1,22 @@
 import { stringOrList } from "../shared/list-query.js";
 import { listControlsSchema } from "./collection.js";
+import { type ProjectNaming, projectNaming } from "./named-project.js";
 import { fieldsQuery } from "./query.js";
 
 const text = (maxLength: number) => ({ type: "string", maxLength }) as const;
 
 const writable = { name: text(255), description: text(255) } as const;
 
+const groupCreatable = { type: "object", properties: { ...writable, ...projectNaming } } as const;
+
+/** One group, or several (Neutron's bulk create: every one or none). */
 export const neutronCreateSecurityGroupSchema = {
   type: "object",
-  required: ["security_group"],
-  properties: { security_group: { type: "object", properties: writable } },
+  anyOf: [{ required: ["security_group"] }, { required: ["security_groups"] }],
+  properties: {
+    security_group: groupCreatable,
+    security_groups: { type: "array", minItems: 1, maxItems: 100, items: groupCreatable },
+  },
 } as const;
 
 export const neutronUpdateSecurityGroupSchema = {
@@ -20,6 +27,13 @@ export const neutronUpdateSecurityGroupSchema = {
 
 export interface NeutronSecurityGroupBody {
   security_group: { name?: string; description?: string };
+}
+
+type GroupCreatable = { name?: string; description?: string } & ProjectNaming;
+
+export interface NeutronCreateSecurityGroupBody {
+  security_group?: GroupCreatable;
+  security_groups?: GroupCreatable[];
 }
 
 const paging = {
@@ -107,6 +121,7 @@ export const neutronCreateRuleSchema = {
         remote_group_id: nullableText(64),
         remote_address_group_id: nullableText(64),
         description: { type: "string", maxLength: 255, pattern: "^[^<>]*$" },
+        ...projectNaming,
       },
     },
   },
@@ -124,5 +139,5 @@ export interface NeutronCreateRuleBody {
     remote_group_id?: string | null;
     remote_address_group_id?: string | null;
     description?: string;
-  };
+  } & ProjectNaming;
 }

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
+import { actingFor, actingForEach } from "../../usecases/neutron/acting-for.js";
 import { NEUTRON_SECURITY_GROUP_ERRORS as ERR } from "../../usecases/security-groups/errors.js";
 import {
-  createSecurityGroup,
+  createSecurityGroups,
   deleteSecurityGroup,
   listSecurityGroups,
+  type SecurityGroupView,
   showSecurityGroup,
   updateSecurityGroup,
 } from "../../usecases/security-groups/groups.js";
@@ -22,11 +24,13 @@ import { sharedAnswers } from "../shared/answers.js";
 import { listOf } from "../shared/list-query.js";
 import { ruleRequest } from "../shared/security-group-rules.js";
 import { collectionAnswer } from "./collection.js";
+import { namedProject } from "./named-project.js";
 import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
 import { expectedRevision } from "./revisions.js";
 import { neutronRuleBody, neutronSecurityGroupBody } from "./security-group-mappers.js";
 import {
   type NeutronCreateRuleBody,
+  type NeutronCreateSecurityGroupBody,
   type NeutronListRulesQuery,
   type NeutronListSecurityGroupsQuery,
   type NeutronSecurityGroupBody,
@@ -49,31 +53,30 @@ function foreign(caller: Caller, query: { tenant_id?: string; project_id?: strin
 export function neutronSecurityGroupRoutes(context: UseCaseContext) {
   return async (app: FastifyInstance) => {
     acceptPythonBooleans(app);
-    app.post<{ Body: NeutronSecurityGroupBody }>(
+    app.post<{ Body: NeutronCreateSecurityGroupBody }>(
       "/v2.0/security-groups",
       {
         schema: {
           operationId: "neutronCreateSecurityGroup",
           tags: ["Neutron"],
-          summary: "Create a security group",
+          summary: "Create a security group, or several at once (all or none)",
           response: ok(sharedAnswers.securityGroup, 201),
           body: neutronCreateSecurityGroupSchema,
         },
         config: {
           permission: act("vpc:securityGroups:create"),
-          raises: ["neutronSgDefaultExists", "neutronInvalidInput"],
+          raises: ["neutronSgDefaultExists", "neutronInvalidInput", "neutronBadRequest"],
           errors,
         },
       },
       async (request, reply) => {
-        const { security_group: group } = request.body;
-        const view = await createSecurityGroup(
-          context,
-          callerOf(request),
-          { name: group.name ?? "", description: group.description ?? "", vpcId: "" },
-          ERR,
-        );
-        return reply.code(201).send({ security_group: neutronSecurityGroupBody(view) });
+        const { security_group: group, security_groups: groups } = request.body;
+        const items = groups ?? (group ? [group] : []);
+        const callers = await actingForEach(context, callerOf(request), items.map(namedProject));
+        const inputs = items.map((one) => ({ name: one.name ?? "", description: one.description ?? "", vpcId: "" }));
+        const views = await createSecurityGroups(context, callers, inputs, ERR);
+        if (groups) return reply.code(201).send({ security_groups: views.map(neutronSecurityGroupBody) });
+        return reply.code(201).send({ security_group: neutronSecurityGroupBody(views[0] as SecurityGroupView) });
       },
     );
     app.get<{ Querystring: NeutronListSecurityGroupsQuery }>(
@@ -186,7 +189,7 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
         },
         config: {
           permission: act("vpc:securityGroupRules:create"),
-          raises: ["neutronInvalidInput", "neutronSgNotFound", "neutronSgRuleExists"],
+          raises: ["neutronInvalidInput", "neutronSgNotFound", "neutronSgRuleExists", "neutronBadRequest"],
           errors,
         },
       },
@@ -197,7 +200,8 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
         }
         const protocol = typeof given.protocol === "number" ? String(given.protocol) : given.protocol;
         const body = { security_group_rule: { ...given, protocol } };
-        const rule = await createSecurityGroupRule(context, callerOf(request), ruleRequest(body), ERR);
+        const caller = await actingFor(context, callerOf(request), namedProject(given));
+        const rule = await createSecurityGroupRule(context, caller, ruleRequest(body), ERR);
         return reply.code(201).send({ security_group_rule: neutronRuleBody(rule) });
       },
     );

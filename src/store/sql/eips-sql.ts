@@ -25,6 +25,8 @@ function eipFromRow(row: Row): Eip {
     bandwidthSize: Number(row.bandwidth_size),
     bandwidthShareType: text(row.bandwidth_share_type),
     bandwidthChargeMode: text(row.bandwidth_charge_mode),
+    description: text(row.description),
+    revisionNumber: Number(row.revision_number ?? 0),
     createdAt: text(row.created_at),
     updatedAt: text(row.updated_at),
   };
@@ -45,8 +47,9 @@ export class EipsSql implements EipRepository {
   async insert(e: Eip): Promise<void> {
     await this.db.run(
       `INSERT INTO eips (id, project_id, public_ip_address, type, alias, port_id, bandwidth_id, bandwidth_name,
-        bandwidth_size, bandwidth_share_type, bandwidth_charge_mode, created_at, updated_at, fixed_ip_address)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        bandwidth_size, bandwidth_share_type, bandwidth_charge_mode, created_at, updated_at, fixed_ip_address,
+        description, revision_number)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         e.id,
         e.projectId,
@@ -62,6 +65,8 @@ export class EipsSql implements EipRepository {
         e.createdAt,
         e.updatedAt,
         e.fixedIpAddress,
+        e.description,
+        e.revisionNumber,
       ],
     );
   }
@@ -88,13 +93,11 @@ export class EipsSql implements EipRepository {
 
   async update(e: Eip): Promise<void> {
     this.touched([await portOfEip(this.db, e.id), e.portId]);
-    await this.db.run("UPDATE eips SET alias = ?, port_id = ?, fixed_ip_address = ?, updated_at = ? WHERE id = ?", [
-      e.alias,
-      e.portId,
-      e.fixedIpAddress,
-      e.updatedAt,
-      e.id,
-    ]);
+    await this.db.run(
+      `UPDATE eips SET alias = ?, port_id = ?, fixed_ip_address = ?, description = ?, revision_number = ?,
+        updated_at = ? WHERE id = ?`,
+      [e.alias, e.portId, e.fixedIpAddress, e.description, e.revisionNumber, e.updatedAt, e.id],
+    );
   }
 
   async delete(id: string): Promise<void> {
@@ -104,9 +107,10 @@ export class EipsSql implements EipRepository {
 
   async unbindFromPort(portId: string, now: string): Promise<number> {
     this.touched([portId]);
-    return this.db.run("UPDATE eips SET port_id = NULL, fixed_ip_address = NULL, updated_at = ? WHERE port_id = ?", [
-      now,
-      portId,
-    ]);
+    return this.db.run(
+      `UPDATE eips SET port_id = NULL, fixed_ip_address = NULL, revision_number = revision_number + 1, updated_at = ?
+       WHERE port_id = ?`,
+      [now, portId],
+    );
   }
 }

@@ -480,6 +480,15 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE eips ADD COLUMN fixed_ip_address TEXT`,
     ],
   },
+  // A floating IP's Neutron description and revision number (standard-attr-description, standard-attr-revisions).
+  {
+    version: 14,
+    name: "floating IP description and revision",
+    statements: [
+      `ALTER TABLE eips ADD COLUMN description TEXT NOT NULL DEFAULT ''`,
+      `ALTER TABLE eips ADD COLUMN revision_number INTEGER NOT NULL DEFAULT 0`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

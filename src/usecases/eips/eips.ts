@@ -5,6 +5,7 @@ import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
 import type { EipFilter } from "../../store/types.js";
 import { type Caller, isoNow, type UseCaseContext } from "../context.js";
+import { refuseStale } from "../neutron/revisions.js";
 import type { EipErrors } from "./errors.js";
 
 export interface EipView {
@@ -22,6 +23,8 @@ export interface AllocateEipInput {
   portId?: string;
   /** Which of the port's fixed IPs (Neutron); omitted: the port's first. */
   fixedIpAddress?: string | null;
+  /** Neutron's description; VPC v1 gives none. */
+  description?: string;
   bandwidth: { name: string; size: number; shareType: string; chargeMode: string };
 }
 
@@ -112,6 +115,8 @@ export async function allocateEip(
       bandwidthSize: input.bandwidth.size,
       bandwidthShareType: input.bandwidth.shareType,
       bandwidthChargeMode: input.bandwidth.chargeMode,
+      description: input.description ?? "",
+      revisionNumber: 0,
       createdAt: now,
       updatedAt: now,
     };
@@ -138,20 +143,25 @@ export async function showEip(
 }
 
 /**
- * Binds (`portId` a port id), unbinds (`portId` null) or renames. VPC v1 refuses to move a bound EIP to another
- * port (unbind first); Neutron moves it.
+ * Binds (`portId` a port id), unbinds (`portId` null), renames or describes. VPC v1 refuses to move a bound EIP to
+ * another port (unbind first); Neutron moves it. A change raises the revision; `expectedRevision` is Neutron's If-Match.
  */
 export async function updateEip(
   context: UseCaseContext,
   caller: Caller,
   id: string,
-  input: { portId?: string | null; fixedIpAddress?: string | null; alias?: string },
+  input: { portId?: string | null; fixedIpAddress?: string | null; alias?: string; description?: string },
   errors: EipErrors,
-  options: { moveBound: boolean },
+  options: { moveBound: boolean; expectedRevision?: number },
 ): Promise<EipView> {
   return context.store.write(async (tx) => {
     const eip = await requireEip(tx, caller, id, errors, true);
-    const next: Eip = { ...eip, alias: input.alias ?? eip.alias };
+    refuseStale(eip.revisionNumber, options.expectedRevision);
+    const next: Eip = {
+      ...eip,
+      alias: input.alias ?? eip.alias,
+      description: input.description ?? eip.description,
+    };
     if (input.portId !== undefined && input.portId !== eip.portId) {
       if (input.portId === null) {
         next.portId = null;
@@ -168,8 +178,14 @@ export async function updateEip(
       const port = await tx.ports.get(eip.portId, { forUpdate: true });
       if (port) next.fixedIpAddress = fixedIpOf(port, input.fixedIpAddress, errors);
     }
-    if (next.portId !== eip.portId || next.alias !== eip.alias || next.fixedIpAddress !== eip.fixedIpAddress) {
+    const changed =
+      next.portId !== eip.portId ||
+      next.alias !== eip.alias ||
+      next.fixedIpAddress !== eip.fixedIpAddress ||
+      next.description !== eip.description;
+    if (changed) {
       next.updatedAt = isoNow(context);
+      next.revisionNumber = eip.revisionNumber + 1;
       await tx.eips.update(next);
     }
     return viewOf(tx, next);

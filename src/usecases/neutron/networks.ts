@@ -86,24 +86,24 @@ export async function createNetwork(
   caller: Caller,
   input: NetworkInput,
 ): Promise<NetworkView> {
-  const [created] = await createNetworks(context, caller, [input]);
+  const [created] = await createNetworks(context, [caller], [input]);
   return created as NetworkView;
 }
 
-/** Neutron's bulk create: every network or none. */
+/** Neutron's bulk create: every network or none; `callers[i]` is whom `inputs[i]` is made for. */
 export async function createNetworks(
   context: UseCaseContext,
-  caller: Caller,
+  callers: readonly Caller[],
   inputs: NetworkInput[],
 ): Promise<NetworkView[]> {
   for (const input of inputs) checkInput(input);
   return context.store.write(async (tx) => {
     const views: NetworkView[] = [];
-    for (const input of inputs) {
+    for (const [index, input] of inputs.entries()) {
       const now = isoNow(context);
       const network: Network = {
         id: context.newId(),
-        projectId: caller.projectId,
+        projectId: (callers[index] as Caller).projectId,
         vpcId: null,
         name: input.name ?? "",
         description: input.description ?? "",

@@ -36,9 +36,13 @@ export function createPort(context: UseCaseContext, caller: Caller, input: ports
   return ports.createPort(context, caller, input, neutronRefusals);
 }
 
-/** Neutron's bulk create: every port or none. */
-export function createPorts(context: UseCaseContext, caller: Caller, inputs: ports.CreatePortInput[]): Promise<Port[]> {
-  return ports.createPorts(context, caller, inputs, neutronRefusals);
+/** Neutron's bulk create: every port or none; `callers[i]` is whom port i is made for. */
+export function createPorts(
+  context: UseCaseContext,
+  callers: readonly Caller[],
+  inputs: ports.CreatePortInput[],
+): Promise<Port[]> {
+  return ports.createPorts(context, callers, inputs, neutronRefusals);
 }
 
 export function updatePort(

@@ -125,7 +125,7 @@ export async function createNeutronSubnet(
   caller: Caller,
   input: NeutronSubnetInput,
 ): Promise<Subnet> {
-  const [created] = await createNeutronSubnets(context, caller, [input]);
+  const [created] = await createNeutronSubnets(context, [caller], [input]);
   return created as Subnet;
 }
 
@@ -154,17 +154,19 @@ function plannedSubnet(input: NeutronSubnetInput) {
 /**
  * Subnets in Neutron-native networks (Neutron's bulk create: every one or none): IPv4, a private CIDR of /8 … /28
  * that overlaps no other subnet of the network, its gateway (or none), pools, DNS servers, and the same system
- * ports as a VPC v1 subnet.
+ * ports as a VPC v1 subnet. `callers[i]` is whom `inputs[i]` is made for.
  */
 export async function createNeutronSubnets(
   context: UseCaseContext,
-  caller: Caller,
+  callers: readonly Caller[],
   inputs: NeutronSubnetInput[],
 ): Promise<Subnet[]> {
   const plans = inputs.map(plannedSubnet);
   return context.store.write(async (tx) => {
     const created: Subnet[] = [];
-    for (const plan of plans) created.push(await insertNeutronSubnet(context, tx, caller, plan));
+    for (const [index, plan] of plans.entries()) {
+      created.push(await insertNeutronSubnet(context, tx, callers[index] as Caller, plan));
+    }
     return created;
   });
 }

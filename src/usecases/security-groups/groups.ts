@@ -44,22 +44,44 @@ async function withDefaultGroup(context: UseCaseContext, caller: Caller): Promis
   if (!present) await context.store.write((tx) => ensureDefaultSecurityGroup(context, tx, caller.projectId));
 }
 
+export interface SecurityGroupInput {
+  name: string;
+  description: string;
+  vpcId: string;
+}
+
 export async function createSecurityGroup(
   context: UseCaseContext,
   caller: Caller,
-  input: { name: string; description: string; vpcId: string },
+  input: SecurityGroupInput,
   errors: SecurityGroupErrors,
 ): Promise<SecurityGroupView> {
+  const [view] = await createSecurityGroups(context, [caller], [input], errors);
+  return view as SecurityGroupView;
+}
+
+/** Several groups in one unit of work (Neutron's bulk create): every one or none; `callers[i]` makes `inputs[i]`. */
+export async function createSecurityGroups(
+  context: UseCaseContext,
+  callers: readonly Caller[],
+  inputs: readonly SecurityGroupInput[],
+  errors: SecurityGroupErrors,
+): Promise<SecurityGroupView[]> {
   return context.store.write(async (tx) => {
-    await ensureDefaultSecurityGroup(context, tx, caller.projectId);
-    if (input.name === DEFAULT_SECURITY_GROUP_NAME)
-      fail(errors.defaultNameTaken, "Default security group already exists.");
-    if (input.vpcId !== "") {
-      const vpc = await tx.networks.getVpc(input.vpcId);
-      if (!vpc || vpc.projectId !== caller.projectId) fail(errors.invalid, `VPC ${input.vpcId} does not exist.`);
+    const views: SecurityGroupView[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const caller = callers[index] as Caller;
+      await ensureDefaultSecurityGroup(context, tx, caller.projectId);
+      if (input.name === DEFAULT_SECURITY_GROUP_NAME)
+        fail(errors.defaultNameTaken, "Default security group already exists.");
+      if (input.vpcId !== "") {
+        const vpc = await tx.networks.getVpc(input.vpcId);
+        if (!vpc || vpc.projectId !== caller.projectId) fail(errors.invalid, `VPC ${input.vpcId} does not exist.`);
+      }
+      const group = await insertNewSecurityGroup(context, tx, { projectId: caller.projectId, ...input });
+      views.push((await viewsOf(tx, caller, [group]))[0] as SecurityGroupView);
     }
-    const group = await insertNewSecurityGroup(context, tx, { projectId: caller.projectId, ...input });
-    return (await viewsOf(tx, caller, [group]))[0] as SecurityGroupView;
+    return views;
   });
 }
 

@@ -119,21 +119,26 @@ export async function createPort(
   input: CreatePortInput,
   refuse: PortRefusals,
 ): Promise<Port> {
-  const [port] = await createPorts(context, caller, [input], refuse);
+  const [port] = await createPorts(context, [caller], [input], refuse);
   return port as Port;
 }
 
-/** Several ports in one unit of work (Neutron's bulk create): every one or none. */
+/**
+ * Several ports in one unit of work (Neutron's bulk create): every one or none. `callers[i]` is whom `inputs[i]` is
+ * made for (an administrator may make ports for other projects of its account).
+ */
 export async function createPorts(
   context: UseCaseContext,
-  caller: Caller,
+  callers: readonly Caller[],
   inputs: CreatePortInput[],
   refuse: PortRefusals,
 ): Promise<Port[]> {
   return context.store.write(async (tx) => {
     const allocators = new Allocators(tx);
     const created: Port[] = [];
-    for (const input of inputs) created.push(await insertPortIn(context, tx, allocators, caller, input, refuse));
+    for (const [index, input] of inputs.entries()) {
+      created.push(await insertPortIn(context, tx, allocators, callers[index] as Caller, input, refuse));
+    }
     return created;
   });
 }
