@@ -216,6 +216,11 @@ export const ERRORS = {
     409,
     "Port has security group associated. Cannot disable port security or ip address until security group is removed.",
   ),
+  neutronPairsNeedPortSecurity: neutron(
+    "AddressPairAndPortSecurityRequired",
+    409,
+    "Port Security must be enabled in order to have allowed address pairs on a port.",
+  ),
   neutronFloatingIpNotFound: neutron("FloatingIPNotFound", 404, "Floating IP could not be found."),
   neutronFloatingIpPortTaken: neutron("FloatingIPPortAlreadyAssociated", 409, "The port already has a floating IP."),
   neutronOverQuota: neutron("OverQuota", 409, "Quota exceeded for resources."),

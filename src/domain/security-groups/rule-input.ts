@@ -45,6 +45,22 @@ const PROTOCOL_NAMES = new Set([
   "vrrp",
 ]);
 const PORTED = new Set(["tcp", "udp", "sctp", "6", "17", "132"]);
+/** Protocols of IPv6 only, by name and number: Neutron refuses them with ethertype IPv4. */
+const IPV6_ONLY = new Set([
+  "icmpv6",
+  "ipv6-encap",
+  "ipv6-frag",
+  "ipv6-icmp",
+  "ipv6-nonxt",
+  "ipv6-opts",
+  "ipv6-route",
+  "41",
+  "43",
+  "44",
+  "58",
+  "59",
+  "60",
+]);
 const ICMP = new Set(["icmp", "icmpv6", "ipv6-icmp", "1", "58"]);
 
 function normaliseProtocol(protocol: string | null | undefined): string | null | undefined {
@@ -83,6 +99,9 @@ export function normaliseRule(request: RuleRequest): RuleOutcome {
   const protocol = normaliseProtocol(request.protocol);
   if (protocol === undefined)
     return { ok: false, reason: `Security group rule protocol ${request.protocol} not supported.` };
+  if (ethertype === "IPv4" && protocol !== null && IPV6_ONLY.has(protocol)) {
+    return { ok: false, reason: `Invalid ethertype ${ethertype} for protocol ${protocol}.` };
+  }
   const min = request.portRangeMin ?? null;
   const max = request.portRangeMax ?? null;
   if (min !== null || max !== null) {

@@ -45,6 +45,8 @@ export interface NetworkFields {
   description?: string;
   admin_state_up?: boolean;
   port_security_enabled?: boolean;
+  /** Read-only: present only to be refused with Neutron's text. */
+  mtu?: unknown;
 }
 
 export interface NetworkBodyInput {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { EXTERNAL_NETWORK_ID, EXTERNAL_NETWORK_NAME } from "../../domain/eips/model.js";
 import type { Subnet } from "../../domain/model.js";
+import { fail } from "../../errors/cloud-error.js";
 import type { ErrorId } from "../../errors/registry.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import { actingForEach } from "../../usecases/neutron/acting-for.js";
@@ -107,6 +108,14 @@ function externalNetworkBody(projectId: string) {
   };
 }
 
+/**
+ * The MTU is shown (1500) but not writable: the cloud's network pages have no `mtu` to set and `net-mtu-writable`
+ * is not listed, so Neutron's answer for a read-only attribute.
+ */
+function refuseMtu(network: NetworkFields, method: "POST" | "PUT"): void {
+  if (network.mtu !== undefined) fail("neutronBadRequest", `Attribute 'mtu' not allowed in ${method}`);
+}
+
 function networkInput(network: NetworkFields) {
   return {
     name: network.name,
@@ -186,6 +195,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
         const { network, networks } = request.body;
         const items = networks ?? (network ? [network] : []);
         const callers = await actingForEach(context, callerOf(request), items.map(namedProject));
+        for (const item of items) refuseMtu(item, "POST");
         const created = await createNetworks(context, callers, items.map(networkInput));
         if (networks) return reply.code(201).send({ networks: created.map(networkBody) });
         return reply.code(201).send({ network: networkBody(created[0] as NetworkView) });
@@ -268,6 +278,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
       },
       async (request) => {
         const { network } = request.body;
+        refuseMtu(network, "PUT");
         const updated = await updateNetwork(
           context,
           callerOf(request),

@@ -71,8 +71,17 @@ function fixedIpRequests(fixedIps: FixedIpsBody | undefined) {
   });
 }
 
+/** Neutron's list validator: a group named twice is a bad request, not a port in it twice. */
+function refuseRepeatedGroups(groups: readonly string[] | undefined): void {
+  const repeated = groups?.find((id, index) => groups.indexOf(id) !== index);
+  if (repeated !== undefined) {
+    fail("neutronBadRequest", `Invalid input for security_groups. Reason: Duplicate items in the list: '${repeated}'.`);
+  }
+}
+
 function portInput(port: PortCreatable): CreatePortInput {
   refuseDeepProfile(port["binding:profile"]);
+  refuseRepeatedGroups(port.security_groups);
   if (port.mac_address !== undefined && !isMac(port.mac_address)) {
     fail("neutronInvalidInput", `'${port.mac_address}' is not a valid MAC address.`);
   }
@@ -179,6 +188,7 @@ export function neutronRoutes(context: UseCaseContext) {
             "neutronSgNotFound",
             "neutronPortSecurityRequired",
             "neutronMacInUse",
+            "neutronPairsNeedPortSecurity",
             "neutronBadRequest",
             "portNotFound",
           ],
@@ -218,6 +228,8 @@ export function neutronRoutes(context: UseCaseContext) {
             "neutronIpExhausted",
             "neutronInvalidIpForSubnet",
             "neutronRevisionMismatch",
+            "neutronPairsNeedPortSecurity",
+            "neutronBadRequest",
           ],
           errors,
         },
@@ -225,6 +237,7 @@ export function neutronRoutes(context: UseCaseContext) {
       async (request) => {
         const { port } = request.body;
         refuseDeepProfile(port["binding:profile"]);
+        refuseRepeatedGroups(port.security_groups);
         const updated = await updatePort(
           context,
           callerOf(request),

@@ -51,6 +51,7 @@ const VPC_PORT_CODES: Record<PortRefusal, ErrorId> = {
   "port-has-security-group": "portInvalidParameter",
   "mac-in-use": "portInvalidParameter",
   "revision-mismatch": "portInvalidParameter",
+  "pairs-need-port-security": "portInvalidParameter",
 };
 
 const vpcPortRefusals: PortRefusals = (reason, detail) => fail(VPC_PORT_CODES[reason], detail);

@@ -21,6 +21,7 @@ const NEUTRON_CODES: Record<ports.PortRefusal, ErrorId> = {
   "port-has-security-group": "neutronPortHasSecurityGroup",
   "mac-in-use": "neutronMacInUse",
   "revision-mismatch": "neutronRevisionMismatch",
+  "pairs-need-port-security": "neutronPairsNeedPortSecurity",
 };
 
 /** How Neutron answers each reason the port rules give for refusing a request. */

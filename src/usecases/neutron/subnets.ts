@@ -293,7 +293,8 @@ export async function updateNeutronSubnet(
 
 /**
  * Deletes a Neutron-made subnet with its own ports; a port of any other owner holding one of its addresses keeps it
- * (`SubnetInUse`). A VPC v1 subnet is deleted through the VPC API, which also takes its network.
+ * (`SubnetInUse`). A VPC v1 subnet is deleted through the VPC API, which also takes its network. The network's
+ * revision goes up.
  */
 export async function deleteNeutronSubnet(context: UseCaseContext, caller: Caller, id: string): Promise<void> {
   await context.store.write(async (tx) => {
@@ -312,5 +313,10 @@ export async function deleteNeutronSubnet(context: UseCaseContext, caller: Calle
     const now = isoNow(context);
     for (const port of ports) await removePort(tx, port, now);
     await tx.networks.deleteSubnet(subnet.id);
+    // Losing a subnet is its network's change too (Neutron bumps the parent's revision).
+    const network = await tx.networks.getNetwork(subnet.networkId, { forUpdate: true });
+    if (network) {
+      await tx.networks.updateNetwork({ ...network, revisionNumber: network.revisionNumber + 1, updatedAt: now });
+    }
   });
 }

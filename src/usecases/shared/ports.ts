@@ -34,7 +34,8 @@ export type PortRefusal =
   | GroupRefusal
   | "port-has-security-group"
   | "mac-in-use"
-  | "revision-mismatch";
+  | "revision-mismatch"
+  | "pairs-need-port-security";
 
 export type PortRefusals = (reason: PortRefusal, detail: string) => never;
 
@@ -214,6 +215,7 @@ async function insertPortIn(
   });
   port.allowedAddressPairs = pairsOf(port, input.allowedAddressPairs ?? [], context.limits.maxAddressPairs, refuse);
   port.portSecurityEnabled = input.portSecurityEnabled ?? network.portSecurityEnabled;
+  refusePairsWithoutPortSecurity(input.allowedAddressPairs, port.portSecurityEnabled, refuse);
   port.extraDhcpOpts = mergeDhcpOptions([], input.extraDhcpOpts ?? []);
   port.bindingProfile = input.bindingProfile ?? {};
   port.securityGroupIds = await groupsForNewPort(
@@ -274,6 +276,23 @@ async function nextFixedIps(
   return next;
 }
 
+/**
+ * Pairs a request sets need port security on (Neutron's AddressPairAndPortSecurityRequired). Turning port security
+ * off keeps the pairs a port has: the VIP binding writes pairs on NICs, and they have no effect while it is off.
+ */
+function refusePairsWithoutPortSecurity(
+  pairs: PairInput[] | undefined,
+  portSecurityEnabled: boolean,
+  refuse: PortRefusals,
+): void {
+  if (pairs !== undefined && pairs.length > 0 && !portSecurityEnabled) {
+    refuse(
+      "pairs-need-port-security",
+      "Port Security must be enabled in order to have allowed address pairs on a port.",
+    );
+  }
+}
+
 function samePairs(a: AddressPair[], b: AddressPair[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -312,6 +331,7 @@ export async function updatePort(
           : mergeDhcpOptions(port.extraDhcpOpts, input.extraDhcpOpts),
       bindingProfile: input.bindingProfile ?? port.bindingProfile,
     };
+    refusePairsWithoutPortSecurity(input.allowedAddressPairs, next.portSecurityEnabled, refuse);
     if (input.securityGroups !== undefined) {
       next.securityGroupIds = await checkedGroups(
         tx,

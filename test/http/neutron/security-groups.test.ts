@@ -38,3 +38,46 @@ describe("Neutron security groups in bulk", () => {
     );
   });
 });
+
+describe("Neutron security group rules and ethertypes", () => {
+  it("refuses a protocol of IPv6 only, by name or number, with ethertype IPv4, and takes it with IPv6", async () => {
+    const group = (await api.call("POST", "/v2.0/security-groups", { security_group: { name: "v6" } })).body
+      .security_group;
+    for (const protocol of [
+      "ipv6-encap",
+      "ipv6-frag",
+      "ipv6-icmp",
+      "icmpv6",
+      "ipv6-nonxt",
+      "ipv6-opts",
+      "ipv6-route",
+    ]) {
+      await refused(
+        "POST",
+        "/v2.0/security-group-rules",
+        { security_group_rule: { security_group_id: group.id, direction: "ingress", ethertype: "IPv4", protocol } },
+        400,
+        "InvalidInput",
+      );
+    }
+    for (const protocol of [41, "43", 44, 58, "59", 60]) {
+      await refused(
+        "POST",
+        "/v2.0/security-group-rules",
+        { security_group_rule: { security_group_id: group.id, direction: "ingress", protocol } },
+        400,
+        "InvalidInput",
+      );
+    }
+    const v6 = await api.call("POST", "/v2.0/security-group-rules", {
+      security_group_rule: { security_group_id: group.id, direction: "ingress", ethertype: "IPv6", protocol: 41 },
+    });
+    expect(v6.status).toBe(201);
+    expect(v6.body.security_group_rule).toMatchObject({ ethertype: "IPv6", protocol: "41" });
+    // IPv4's own protocols are untouched.
+    const gre = await api.call("POST", "/v2.0/security-group-rules", {
+      security_group_rule: { security_group_id: group.id, direction: "ingress", protocol: "gre" },
+    });
+    expect(gre.status).toBe(201);
+  });
+});

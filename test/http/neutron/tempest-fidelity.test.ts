@@ -229,6 +229,74 @@ describe("revisions", () => {
   });
 });
 
+describe("what the neutron-tempest-plugin checks besides", () => {
+  it("raises a network's revision when one of its subnets is created and when it is deleted", async () => {
+    const network = (await api.call("POST", "/v2.0/networks", { network: { name: "parent" } })).body.network;
+    const subnet = (
+      await api.call("POST", "/v2.0/subnets", { subnet: { network_id: network.id, cidr: "10.75.0.0/24" } })
+    ).body.subnet;
+    const withSubnet = (await api.call("GET", `/v2.0/networks/${network.id}`)).body.network;
+    expect(withSubnet.revision_number).toBeGreaterThan(network.revision_number);
+    expect((await api.call("DELETE", `/v2.0/subnets/${subnet.id}`)).status).toBe(204);
+    const without = (await api.call("GET", `/v2.0/networks/${network.id}`)).body.network;
+    expect(without.revision_number).toBe(withSubnet.revision_number + 1);
+    expect(without.subnets).toEqual([]);
+  });
+
+  it("refuses an MTU on create and update: shown, not writable", async () => {
+    await refused("POST", "/v2.0/networks", { network: { mtu: 1501 } }, 400, "BadRequest");
+    await refused("POST", "/v2.0/networks", { networks: [{ name: "a" }, { mtu: 1400 }] }, 400, "BadRequest");
+    const network = (await api.call("POST", "/v2.0/networks", { network: { name: "mtu" } })).body.network;
+    expect(network.mtu).toBe(1500);
+    const put = await refused("PUT", `/v2.0/networks/${network.id}`, { network: { mtu: 1400 } }, 400, "BadRequest");
+    expect(put.body.NeutronError.message).toBe("Attribute 'mtu' not allowed in PUT");
+  });
+
+  it("refuses allowed address pairs on a port without port security, and a group named twice", async () => {
+    const pairs = [{ ip_address: "10.0.0.1", mac_address: "00:25:64:e8:19:dd" }];
+    const port = (
+      await api.call("POST", "/v2.0/ports", { port: { network_id: net.subnetId, port_security_enabled: false } })
+    ).body.port;
+    await refused(
+      "PUT",
+      `/v2.0/ports/${port.id}`,
+      { port: { allowed_address_pairs: pairs } },
+      409,
+      "AddressPairAndPortSecurityRequired",
+    );
+    await refused(
+      "POST",
+      "/v2.0/ports",
+      { port: { network_id: net.subnetId, port_security_enabled: false, allowed_address_pairs: pairs } },
+      409,
+      "AddressPairAndPortSecurityRequired",
+    );
+    // Turning port security on in the same request takes the pairs; clearing them needs nothing.
+    const on = await api.call("PUT", `/v2.0/ports/${port.id}`, {
+      port: { port_security_enabled: true, allowed_address_pairs: pairs },
+    });
+    expect(on.status).toBe(200);
+    expect(on.body.port.allowed_address_pairs).toEqual(pairs);
+    const group = (await api.call("POST", "/v2.0/security-groups", { security_group: { name: "twice" } })).body
+      .security_group;
+    const twice = await refused(
+      "PUT",
+      `/v2.0/ports/${port.id}`,
+      { port: { security_groups: [group.id, group.id] } },
+      400,
+      "BadRequest",
+    );
+    expect(twice.body.NeutronError.message).toContain(`Duplicate items in the list: '${group.id}'`);
+    await refused(
+      "POST",
+      "/v2.0/ports",
+      { port: { network_id: net.subnetId, security_groups: [group.id, group.id] } },
+      400,
+      "BadRequest",
+    );
+  });
+});
+
 describe("version discovery", () => {
   it("answers Neutron's versions to a client with a token, Keystone's to one without, and v2.0's resources", async () => {
     const neutron = await api.call("GET", "/");
