@@ -61,3 +61,10 @@ export function checkRoutes(routes: readonly RouterRoute[], subnetCidrs: readonl
   }
   return { ok: true, routes: kept };
 }
+
+/** Neutron's extraroute-atomic removal: the routes left once the given ones go; a route the router lacks is ignored. */
+export function routesWithout(current: readonly RouterRoute[], removed: readonly RouterRoute[]): RouterRoute[] {
+  const key = (route: RouterRoute) => `${parseCidr(route.destination)?.text ?? route.destination} ${route.nexthop}`;
+  const gone = new Set(removed.map(key));
+  return current.filter((route) => !gone.has(key(route)));
+}

@@ -50,6 +50,18 @@ export function floatingIpBody(view: EipView, externalNetworkId: string) {
     floating_ip_address: eip.publicIpAddress,
     fixed_ip_address: port ? mappedFixedIp(eip.fixedIpAddress, port) : null,
     port_id: port?.id ?? null,
+    // Neutron's fip-port-details: the bound port as a floating IP's user needs it, or null.
+    port_details: port
+      ? {
+          name: port.name,
+          network_id: port.networkId,
+          mac_address: port.macAddress,
+          admin_state_up: port.adminStateUp,
+          status: port.status,
+          device_id: port.deviceId,
+          device_owner: port.deviceOwner,
+        }
+      : null,
     dns_name: "",
     dns_domain: "",
     description: eip.description,

@@ -18,7 +18,13 @@ const subnet = shape("id name description network_id tenant_id project_id cidr g
 const extension = shape("alias name description updated", { links: arrayOf(anyObject) });
 const floatingIp = shape(
   "id status tenant_id project_id floating_network_id floating_ip_address dns_name dns_domain description created_at updated_at",
-  { router_id: nullableStr, fixed_ip_address: nullableStr, port_id: nullableStr, revision_number: int },
+  {
+    router_id: nullableStr,
+    fixed_ip_address: nullableStr,
+    port_id: nullableStr,
+    port_details: { type: ["object", "null"] },
+    revision_number: int,
+  },
 );
 
 const router = shape("id name description status tenant_id project_id created_at updated_at", {

@@ -41,6 +41,18 @@ export const EXTENSIONS: readonly Extension[] = [
     updated: "2013-02-01T10:00:00-00:00",
   },
   {
+    alias: "extraroute-atomic",
+    name: "Atomically add/remove extra routes",
+    description: "Edit extra routes of a router on server side by atomically adding/removing extra routes",
+    updated: "2019-07-10T00:00:00-00:00",
+  },
+  {
+    alias: "fip-port-details",
+    name: "Floating IP Port Details Extension",
+    description: "Add port_details attribute to Floating IP resource",
+    updated: "2018-04-09T10:00:00-00:00",
+  },
+  {
     alias: "ip-substring-filtering",
     name: "IP address substring filtering",
     description: "Provides IP address substring filtering when listing ports",

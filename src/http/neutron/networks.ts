@@ -27,6 +27,7 @@ import { callerOf, type RouteErrors } from "../request-context.js";
 import { listOf } from "../shared/list-query.js";
 import { vpcTime } from "../shared/vpc-time.js";
 import { neutronAnswers } from "./answers.js";
+import { unwrapBulkItems } from "./bulk.js";
 import { collectionAnswer } from "./collection.js";
 import { EXTENSIONS, extensionBody } from "./extensions.js";
 import { namedProject } from "./named-project.js";
@@ -185,6 +186,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           response: ok(neutronAnswers.network, 201),
           body: createNetworkSchema,
         },
+        preValidation: unwrapBulkItems("network"),
         config: {
           permission: act("vpc:networks:create"),
           raises: ["neutronInvalidInput", "neutronBadRequest"],
@@ -316,6 +318,7 @@ export function neutronNetworkRoutes(context: UseCaseContext) {
           response: ok(neutronAnswers.subnet, 201),
           body: createSubnetSchema,
         },
+        preValidation: unwrapBulkItems("subnet"),
         config: {
           permission: act("vpc:subnets:create"),
           raises: [...poolRaises, "networkNotFound", "neutronOverQuota", "neutronBadRequest"],

@@ -66,6 +66,23 @@ export interface RouterBodyInput {
   };
 }
 
+/** Neutron's extraroute-atomic body: `{"router": {"routes": [...]}}`. */
+export const routerRoutesSchema = {
+  type: "object",
+  required: ["router"],
+  properties: {
+    router: {
+      type: "object",
+      required: ["routes"],
+      properties: { routes: { type: "array", maxItems: 200, items: route } },
+    },
+  },
+} as const;
+
+export interface RouterRoutesBody {
+  router: { routes: { destination: string; nexthop: string }[] };
+}
+
 export const routerInterfaceSchema = {
   type: "object",
   properties: {

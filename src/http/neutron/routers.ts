@@ -5,6 +5,7 @@ import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import { actingFor } from "../../usecases/neutron/acting-for.js";
 import {
   addRouterInterface,
+  changeRouterRoutes,
   createRouter,
   deleteRouter,
   listRouters,
@@ -30,7 +31,9 @@ import {
   listRoutersQuerySchema,
   type RouterBodyInput,
   type RouterInterfaceBody,
+  type RouterRoutesBody,
   routerInterfaceSchema,
+  routerRoutesSchema,
   updateRouterSchema,
 } from "./router-schemas.js";
 
@@ -209,6 +212,33 @@ export function neutronRouterRoutes(context: UseCaseContext) {
         return reply.code(204).send();
       },
     );
+    for (const change of ["add", "remove"] as const) {
+      app.put<{ Params: { router_id: string }; Body: RouterRoutesBody }>(
+        `/v2.0/routers/:router_id/${change}_extraroutes`,
+        {
+          schema: {
+            operationId: change === "add" ? "neutronAddExtraRoutes" : "neutronRemoveExtraRoutes",
+            tags: ["Neutron"],
+            summary:
+              change === "add"
+                ? "Add static routes to a router's, in one step (extraroute-atomic)"
+                : "Remove static routes from a router's, in one step (extraroute-atomic)",
+            response: ok(neutronAnswers.router),
+            body: routerRoutesSchema,
+          },
+          config: {
+            permission: act("vpc:routers:update"),
+            raises: ["neutronRouterNotFound", "neutronBadRequest"],
+            errors,
+          },
+        },
+        async (request) => {
+          const { router_id: id } = request.params;
+          const changed = await changeRouterRoutes(context, callerOf(request), id, request.body.router.routes, change);
+          return { router: routerBody(changed) };
+        },
+      );
+    }
     app.put<{ Params: { router_id: string }; Body: RouterInterfaceBody }>(
       "/v2.0/routers/:router_id/add_router_interface",
       {

@@ -22,6 +22,7 @@ import { callerOf, type RouteErrors } from "../request-context.js";
 import { sharedAnswers } from "../shared/answers.js";
 import { listOf } from "../shared/list-query.js";
 import { dhcpOptionInputs, pairInputs, portFilterOf, type RefuseAddress } from "../shared/port-inputs.js";
+import { unwrapBulkItems } from "./bulk.js";
 import { collectionAnswer } from "./collection.js";
 import { portBody } from "./mappers.js";
 import { namedProject } from "./named-project.js";
@@ -176,6 +177,7 @@ export function neutronRoutes(context: UseCaseContext) {
           response: ok(sharedAnswers.port, 201),
           body: createPortSchema,
         },
+        preValidation: unwrapBulkItems("port"),
         config: {
           permission: act("vpc:ports:create"),
           raises: [

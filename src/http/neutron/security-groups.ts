@@ -23,6 +23,7 @@ import { callerOf, type RouteErrors } from "../request-context.js";
 import { sharedAnswers } from "../shared/answers.js";
 import { listOf } from "../shared/list-query.js";
 import { ruleRequest } from "../shared/security-group-rules.js";
+import { unwrapBulkItems } from "./bulk.js";
 import { collectionAnswer } from "./collection.js";
 import { namedProject } from "./named-project.js";
 import { acceptPythonBooleans, type ShowQuery, selectFields, showQuerySchema } from "./query.js";
@@ -63,6 +64,7 @@ export function neutronSecurityGroupRoutes(context: UseCaseContext) {
           response: ok(sharedAnswers.securityGroup, 201),
           body: neutronCreateSecurityGroupSchema,
         },
+        preValidation: unwrapBulkItems("security_group"),
         config: {
           permission: act("vpc:securityGroups:create"),
           raises: ["neutronSgDefaultExists", "neutronInvalidInput", "neutronBadRequest"],

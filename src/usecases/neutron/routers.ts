@@ -7,6 +7,7 @@ import {
   ROUTER_INTERFACE_OWNER,
   type RouterAttributes,
   type RouterRoute,
+  routesWithout,
 } from "../../domain/routers/model.js";
 import { fail } from "../../errors/cloud-error.js";
 import type { Tx } from "../../store/store.js";
@@ -176,6 +177,29 @@ export async function updateRouter(
     const updated = { ...next, revisionNumber: current.revisionNumber + 1, updatedAt: isoNow(context) };
     await tx.routers.putAttributes(updated);
     return { vpc: nextVpc, attributes: updated };
+  });
+}
+
+/**
+ * Neutron's extraroute-atomic: adds routes to a router's (a route it has already stays once) or removes them (one it
+ * lacks is ignored), in one unit of work, so that two clients adding routes at once both land.
+ */
+export async function changeRouterRoutes(
+  context: UseCaseContext,
+  caller: Caller,
+  id: string,
+  routes: RouterRoute[],
+  change: "add" | "remove",
+): Promise<RouterView> {
+  return context.store.write(async (tx) => {
+    const vpc = await ownRouter(tx, caller, id, true);
+    const current = await attributesOf(tx, vpc);
+    const wanted = change === "add" ? [...current.routes, ...routes] : routesWithout(current.routes, routes);
+    const next: RouterAttributes = { ...current, routes: await routesOf(tx, vpc.id, wanted) };
+    if (JSON.stringify(next.routes) === JSON.stringify(current.routes)) return { vpc, attributes: current };
+    const updated = { ...next, revisionNumber: current.revisionNumber + 1, updatedAt: isoNow(context) };
+    await tx.routers.putAttributes(updated);
+    return { vpc, attributes: updated };
   });
 }
 

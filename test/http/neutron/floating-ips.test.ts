@@ -56,6 +56,17 @@ describe.each(SERVER_STORE_KINDS)("Neutron floating IPs on the $label store", (k
     expect(created.status).toBe(201);
     const fip = created.body.floatingip;
     expect(fip).toMatchObject({ description: "d1", revision_number: 0, port_id: portIds[0] });
+    // fip-port-details: the bound port as the floating IP shows it.
+    const port = (await api.call("GET", `/v2.0/ports/${portIds[0]}`)).body.port;
+    expect(fip.port_details).toEqual({
+      name: port.name,
+      network_id: port.network_id,
+      mac_address: port.mac_address,
+      admin_state_up: port.admin_state_up,
+      status: port.status,
+      device_id: port.device_id,
+      device_owner: port.device_owner,
+    });
     expect(await show(fip.id)).toMatchObject({ description: "d1", revision_number: 0 });
 
     const described = await update(fip.id, { description: "d2" });
@@ -65,7 +76,12 @@ describe.each(SERVER_STORE_KINDS)("Neutron floating IPs on the $label store", (k
     expect(await show(fip.id)).toMatchObject({ description: "d2", revision_number: 1, port_id: portIds[0] });
 
     const unbound = await update(fip.id, { port_id: null });
-    expect(unbound.body.floatingip).toMatchObject({ description: "d2", revision_number: 2, port_id: null });
+    expect(unbound.body.floatingip).toMatchObject({
+      description: "d2",
+      revision_number: 2,
+      port_id: null,
+      port_details: null,
+    });
     // An update that changes nothing keeps the revision.
     expect((await update(fip.id, { description: "d2" })).body.floatingip.revision_number).toBe(2);
 

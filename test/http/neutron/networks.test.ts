@@ -358,6 +358,8 @@ describe("extensions", () => {
       "external-net",
       "extra_dhcp_opt",
       "extraroute",
+      "extraroute-atomic",
+      "fip-port-details",
       "ip-substring-filtering",
       "pagination",
       "port-security",

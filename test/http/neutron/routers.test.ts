@@ -192,6 +192,44 @@ describe("Neutron routers (a VPC is a router)", () => {
   });
 });
 
+describe("extraroute-atomic", () => {
+  it("adds routes to a router's and removes them, one step each, with a new revision; a bad next hop changes nothing", async () => {
+    const { subnet } = await networkWithSubnet("10.66.0.0/24");
+    const router = (await api.call("POST", "/v2.0/routers", { router: { name: "r-atomic" } })).body.router;
+    await api.call("PUT", `/v2.0/routers/${router.id}/add_router_interface`, { subnet_id: subnet.id });
+    const change = (what: "add" | "remove", routes: unknown[]) =>
+      api.call("PUT", `/v2.0/routers/${router.id}/${what}_extraroutes`, { router: { routes } });
+    const a = { destination: "10.0.2.0/24", nexthop: "10.66.0.2" };
+    const b = { destination: "10.0.3.0/24", nexthop: "10.66.0.3" };
+    const c = { destination: "10.0.4.0/24", nexthop: "10.66.0.4" };
+    const first = await change("add", [a]);
+    expect(first.status).toBe(200);
+    expect(first.body.router.routes).toEqual([a]);
+    // A route the router has already is kept once.
+    const second = await change("add", [a, b]);
+    expect(second.body.router.routes).toEqual([a, b]);
+    expect(second.body.router.revision_number).toBe(first.body.router.revision_number + 1);
+    // A route the router lacks is ignored on removal.
+    expect((await change("remove", [b, c])).body.router.routes).toEqual([a]);
+    await refused(
+      "PUT",
+      `/v2.0/routers/${router.id}/add_extraroutes`,
+      { router: { routes: [{ destination: "10.0.5.0/24", nexthop: "10.99.0.1" }] } },
+      400,
+      "BadRequest",
+    );
+    await refused("PUT", `/v2.0/routers/${router.id}/add_extraroutes`, { router: {} }, 400, "BadRequest");
+    await refused(
+      "PUT",
+      "/v2.0/routers/missing/remove_extraroutes",
+      { router: { routes: [a] } },
+      404,
+      "RouterNotFound",
+    );
+    expect((await api.call("GET", `/v2.0/routers/${router.id}`)).body.router.routes).toEqual([a]);
+  });
+});
+
 describe("floating IPs through routers", () => {
   it("binds through a router with a gateway, names the router and the chosen fixed IP; refuses without one", async () => {
     const { network, subnet } = await networkWithSubnet("10.64.0.0/24");

@@ -29,6 +29,19 @@ describe("Neutron security groups in bulk", () => {
     expect(listed.body.security_groups.map((g: any) => g.name)).toEqual(
       expect.arrayContaining(["bulk-a", "bulk-b", "default"]),
     );
+    // Each item may come wrapped in its resource key, as the neutron-tempest-plugin's client sends it.
+    const wrapped = await api.call("POST", "/v2.0/security-groups", {
+      security_groups: [{ security_group: { name: "wrapped-a" } }, { name: "bare-b" }],
+    });
+    expect(wrapped.status).toBe(201);
+    expect(wrapped.body.security_groups.map((g: any) => g.name)).toEqual(["wrapped-a", "bare-b"]);
+    await refused(
+      "POST",
+      "/v2.0/security-groups",
+      { security_groups: [{ security_group: { name: "x".repeat(256) } }] },
+      400,
+      "BadRequest",
+    );
     await refused(
       "POST",
       "/v2.0/security-groups",

@@ -31,7 +31,10 @@ describe("Neutron bulk create", () => {
     });
     expect(subnets.status).toBe(201);
     expect(subnets.body.subnets.map((s: any) => s.cidr)).toEqual(["10.70.0.0/24", "10.71.0.0/24"]);
-    const ports = await api.call("POST", "/v2.0/ports", { ports: [{ network_id: one.id }, { network_id: two.id }] });
+    // Items bare or wrapped in their resource key: Neutron takes both.
+    const ports = await api.call("POST", "/v2.0/ports", {
+      ports: [{ network_id: one.id }, { port: { network_id: two.id } }],
+    });
     expect(ports.status).toBe(201);
     expect(ports.body.ports.map((p: any) => p.network_id)).toEqual([one.id, two.id]);
     await refused(
