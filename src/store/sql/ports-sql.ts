@@ -4,7 +4,14 @@ import type { PortFilter, ReadOptions } from "../types.js";
 import type { Row, SqlContext } from "./context.js";
 import { replaceFixedIps } from "./port-addresses-sql.js";
 import { FRESH, hydratedPortColumns, hydratePorts } from "./port-rows.js";
-import { insertPairs, insertPortRows, pairsAreDistinct, writePortChanges } from "./port-writes.js";
+import {
+  insertPairs,
+  insertPortRows,
+  pairsAreDistinct,
+  UPDATE_PORT,
+  updatePortParams,
+  writePortChanges,
+} from "./port-writes.js";
 import { Query } from "./query.js";
 import { lockBindInput, lockUnbindInput } from "./vip-decision-reads.js";
 
@@ -147,24 +154,8 @@ export class PortsSql implements PortRepository {
 
   async update(port: Port): Promise<void> {
     this.context.changes.ports.add(port.id);
-    const fields = [
-      port.name,
-      port.description,
-      port.deviceOwner,
-      port.deviceId,
-      port.status,
-      port.adminStateUp ? 1 : 0,
-      port.nicIndex,
-      port.revisionNumber,
-      port.updatedAt,
-      port.portSecurityEnabled ? 1 : 0,
-      JSON.stringify(port.extraDhcpOpts ?? []),
-      JSON.stringify(port.bindingProfile ?? {}),
-      port.id,
-    ];
-    const set = `UPDATE ports SET name = ?, description = ?, device_owner = ?, device_id = ?, status = ?,
-      admin_state_up = ?, nic_index = ?, revision_number = ?, updated_at = ?, port_security_enabled = ?,
-      extra_dhcp_opts = ?, binding_profile = ? WHERE id = ?`;
+    const fields = updatePortParams(port);
+    const set = UPDATE_PORT;
     const pairs = port.allowedAddressPairs;
     if (this.context.dialect.writableCtes && pairsAreDistinct(pairs)) {
       // One statement: the row, then the pairs as a difference against the stored ones (every part of the statement
@@ -199,7 +190,7 @@ export class PortsSql implements PortRepository {
     }
     await this.db.run(set, fields);
     await this.db.run("DELETE FROM address_pairs WHERE port_id = ?", [port.id]);
-    await insertPairs(this.db, this.context.dialect, port.id, port.allowedAddressPairs);
+    await insertPairs(this.db, port.id, port.allowedAddressPairs);
   }
 
   async updateChanged(changes: readonly PortChange[]): Promise<void> {
@@ -213,7 +204,7 @@ export class PortsSql implements PortRepository {
       return;
     }
     for (const { after } of changes) this.context.changes.ports.add(after.id);
-    await writePortChanges(this.db, this.context.dialect, changes);
+    await writePortChanges(this.db, changes);
   }
 
   async delete(id: string): Promise<void> {

@@ -163,7 +163,7 @@ export class SecurityGroupsSql implements SecurityGroupRepository {
   async setPortGroups(portId: string, groupIds: string[]): Promise<void> {
     this.touched([portId]);
     await this.db.run("DELETE FROM port_security_groups WHERE port_id = ?", [portId]);
-    await insertMemberships(this.db, this.context.dialect, portId, groupIds);
+    await insertMemberships(this.db, portId, groupIds);
   }
 
   async detachPort(portId: string): Promise<void> {

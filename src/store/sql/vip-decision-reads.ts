@@ -24,34 +24,47 @@ const statements = new Map<Dialect, { bind: string; unbind: string }>();
 function statementsOf(dialect: Dialect): { bind: string; unbind: string } {
   let known = statements.get(dialect);
   if (known) return known;
+  // The parameters, once each, as a one-row CTE the statement reads through scalar subqueries (not a FROM item, so
+  // FOR UPDATE locks ports alone). The NIC's server and subnet are read for the NIC's row only.
+  const nic = "(SELECT nic FROM input)";
+  const onNicRow = (subquery: string, name: string) => `CASE WHEN ports.id = ${nic} THEN (${subquery}) END AS ${name}`;
+  const input = (names: string[]) =>
+    `WITH input (${names.join(", ")}) AS (SELECT ${names.map(() => "CAST(? AS TEXT)").join(", ")})`;
   const columns = `${hydratedPortColumns(dialect)}${dialect.rowLocks ? `, ${FRESH}` : ""},
-    (SELECT ${dialect.rowJson("s", SERVER_COLUMN_NAMES)} FROM servers s WHERE s.id = ports.device_id) AS server_json,
-    (SELECT ${dialect.rowJson("n", SUBNET_COLUMN_NAMES)} FROM subnets n WHERE n.id = ports.network_id) AS subnet_json`;
-  const nicFirst = `ORDER BY CASE WHEN ports.id = ? THEN 0 ELSE 1 END, ports.id${dialect.lock({ forUpdate: true })}`;
+    ${onNicRow(`SELECT ${dialect.rowJson("s", SERVER_COLUMN_NAMES)} FROM servers s WHERE s.id = ports.device_id`, "server_json")},
+    ${onNicRow(`SELECT ${dialect.rowJson("n", SUBNET_COLUMN_NAMES)} FROM subnets n WHERE n.id = ports.network_id`, "subnet_json")}`;
+  const nicFirst = `ORDER BY CASE WHEN ports.id = ${nic} THEN 0 ELSE 1 END, ports.id${dialect.lock({ forUpdate: true })}`;
   const holderEntry = dialect.jsonArray("h.device_owner", "f.subnet_id", "f.ip_address");
-  // The holders of the pairs' addresses are found from the pairs (CROSS JOIN keeps SQLite to that order), by index:
-  // never by walking the project's ports.
   known = {
-    // Parameters: target subnet, NIC, target subnet, project, address, NIC.
-    bind: `SELECT ${columns},
-      (SELECT ${dialect.rowJson("t", SUBNET_COLUMN_NAMES)} FROM subnets t WHERE t.id = ?) AS target_subnet_json
+    // The named subnet is read apart only when it is not the NIC's own (most binds name the NIC's).
+    bind: `${input(["nic", "subnet", "project", "address"])}
+      SELECT ${columns},
+      CASE WHEN ports.id = ${nic} AND ports.network_id <> (SELECT subnet FROM input) THEN
+        (SELECT ${dialect.rowJson("t", SUBNET_COLUMN_NAMES)} FROM subnets t WHERE t.id = (SELECT subnet FROM input))
+      END AS target_subnet_json
       FROM ports
-      WHERE ports.id IN (SELECT CAST(? AS TEXT) UNION ALL SELECT f.port_id FROM fixed_ips f
-        JOIN subnets t ON t.network_id = f.network_id WHERE t.id = ? AND t.project_id = ? AND f.ip_address = ?)
+      WHERE ports.id IN (SELECT nic FROM input UNION ALL SELECT f.port_id FROM fixed_ips f
+        JOIN subnets t ON t.network_id = f.network_id WHERE t.id = (SELECT subnet FROM input)
+          AND t.project_id = (SELECT project FROM input) AND f.ip_address = (SELECT address FROM input))
       ${nicFirst}`,
-    // Parameters: NIC, NIC, NIC, project, NIC.
-    unbind: `SELECT ${columns},
-      CASE WHEN ports.id = ? THEN (SELECT ${dialect.jsonAggregate(holderEntry, "f.ip_address, h.id")}
+    // The holders of the pairs' addresses are found from the pairs (CROSS JOIN keeps SQLite to that order), by
+    // index: never by walking the project's ports.
+    unbind: `${input(["nic", "project"])}
+      SELECT ${columns},
+      ${onNicRow(
+        `SELECT ${dialect.jsonAggregate(holderEntry, "f.ip_address, h.id")}
         FROM address_pairs a CROSS JOIN fixed_ips f CROSS JOIN ports h
         WHERE a.port_id = ports.id AND f.ip_address = a.ip_address AND h.id = f.port_id
           AND h.project_id = ports.project_id
           AND f.network_id IN (SELECT v.network_id FROM subnets v
-            WHERE v.vpc_id = (SELECT n.vpc_id FROM subnets n WHERE n.id = ports.network_id))) END AS pair_holders_json
+            WHERE v.vpc_id = (SELECT n.vpc_id FROM subnets n WHERE n.id = ports.network_id))`,
+        "pair_holders_json",
+      )}
       FROM ports
-      WHERE ports.id IN (SELECT CAST(? AS TEXT) UNION ALL SELECT a.port_id FROM ports nic CROSS JOIN address_pairs a
-        CROSS JOIN ports r WHERE nic.id = ? AND a.mac_address = nic.mac_address
+      WHERE ports.id IN (SELECT nic FROM input UNION ALL SELECT a.port_id FROM ports nic CROSS JOIN address_pairs a
+        CROSS JOIN ports r WHERE nic.id = ${nic} AND a.mac_address = nic.mac_address
           AND a.ip_address = (SELECT f.ip_address FROM fixed_ips f WHERE f.port_id = nic.id ORDER BY f.position LIMIT 1)
-          AND r.id = a.port_id AND r.project_id = ?)
+          AND r.id = a.port_id AND r.project_id = (SELECT project FROM input))
       ${nicFirst}`,
   };
   statements.set(dialect, known);
@@ -88,17 +101,19 @@ export async function lockBindInput(
   target: { projectId: string; subnetId: string; ipAddress: string },
 ): Promise<BindInput> {
   const rows = await lockedRows(context, statementsOf(context.dialect).bind, [
-    target.subnetId,
     nicId,
     target.subnetId,
     target.projectId,
     target.ipAddress,
-    nicId,
   ]);
   const read = nicContext(context, rows, nicId);
   if (!read) return {};
   const subnet = context.dialect.parseJsonObject(read.row.target_subnet_json);
-  const targetSubnet = subnet ? subnetFromRow(subnet) : undefined;
+  const targetSubnet = subnet
+    ? subnetFromRow(subnet)
+    : read.nic.networkId === target.subnetId
+      ? read.nicSubnet
+      : undefined;
   const holder =
     targetSubnet?.projectId === target.projectId
       ? read.ports.find(
@@ -115,7 +130,7 @@ export async function lockBindInput(
 }
 
 export async function lockUnbindInput(context: SqlContext, nicId: string, projectId: string): Promise<UnbindInput> {
-  const rows = await lockedRows(context, statementsOf(context.dialect).unbind, [nicId, nicId, nicId, projectId, nicId]);
+  const rows = await lockedRows(context, statementsOf(context.dialect).unbind, [nicId, projectId]);
   const read = nicContext(context, rows, nicId);
   if (!read) return { pairHolders: [], reverseHolders: [] };
   const { nic } = read;
