@@ -11,8 +11,9 @@ import { SERVER_COLUMN_NAMES, SUBNET_COLUMN_NAMES } from "./table-columns.js";
  * What a bind or an unbind decides on, read in one statement each: the NIC's row carries its server and subnet (and,
  * for a bind, the subnet the request names) as JSON objects; the other rows are the ports the decision may change.
  * The ports are chosen by id through `id IN (SELECT … UNION ALL …)`, which both databases answer by index (an OR
- * of the NIC's id and a subquery makes PostgreSQL scan every port). Rows come NIC first, then by id, and on PostgreSQL are locked in that order (ORDER BY is applied before FOR
- * UPDATE), the order every bind and unbind locks in, so they cannot deadlock each other.
+ * of the NIC's id and a subquery makes PostgreSQL scan every port). Rows come NIC first, then by id, and on
+ * PostgreSQL are locked in that order (ORDER BY is applied before FOR UPDATE), the order every bind and unbind locks
+ * in, so they cannot deadlock each other.
  *
  * After a lock wait, READ COMMITTED hands back the locked rows as the other transaction left them, but subqueries
  * still see the statement's older snapshot (see `PortsSql.select`): when any row is not fresh, the statement runs
