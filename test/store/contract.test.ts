@@ -1417,6 +1417,35 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       expect(await store.read((tx) => tx.ports.macInUse(world.subnet.id, a.macAddress))).toBe(false);
     });
 
+    it("inserts a port unless its network holds its MAC: then nothing of it is written and the answer is false", async () => {
+      const world = await seedWorld(store);
+      const a = portOf(world, "mac-a", "10.0.0.64");
+      const taken = portOf(world, "mac-taken", "10.0.0.65", {
+        macAddress: a.macAddress,
+        allowedAddressPairs: [{ ipAddress: "10.0.0.99", macAddress: a.macAddress }],
+        securityGroupIds: [],
+      });
+      const b = portOf(world, "mac-b", "10.0.0.65", {
+        allowedAddressPairs: [{ ipAddress: "10.0.0.99", macAddress: "fa:16:3e:00:00:99" }],
+      });
+      const revision = await store.changes.currentRevision();
+      expect(await store.write((tx) => tx.ports.insertUnlessMacTaken(a))).toBe(true);
+      expect(await store.write((tx) => tx.ports.insertUnlessMacTaken(taken))).toBe(false);
+      await store.read(async (tx) => {
+        expect(await tx.ports.get(taken.id)).toBeUndefined();
+        expect(await tx.ports.getByFixedIp(world.subnet.id, "10.0.0.65")).toBeUndefined();
+      });
+      // The address it would have held is still free (its free range untouched): another port takes it.
+      expect(await store.write((tx) => tx.ports.insertUnlessMacTaken(b))).toBe(true);
+      expect(await store.read((tx) => tx.ports.list({ projectId: world.project.id }))).toEqual([a, b]);
+      // The change feed names the two ports written, and nothing for the refused one.
+      const changes = await store.changes.since(revision);
+      expect(changes.flatMap((change) => change.ports)).toEqual([a.id, b.id]);
+      // insert itself still fails on the key.
+      const error = await txError(store, (tx) => tx.ports.insert({ ...taken, id: `${world.tag}-port-mac-c` }));
+      expect(error).toMatchObject({ reason: "unique", constraint: "ports(network_id, mac_address)" });
+    });
+
     it("lists the ports carrying a pair, with or without its MAC, within the project", async () => {
       const world = await seedWorld(store);
       const other = await seedWorld(store);
@@ -2396,49 +2425,195 @@ describe.each(KINDS)("store contract: $label", (kind) => {
       );
     });
 
-    it("locks a port with its server and its network's subnet, as each reads alone, and loses no update through it", async () => {
+    it("reads a bind's input in one statement: the NIC with its server and subnet, the named subnet, the address's holder", async () => {
       const world = await seedWorld(store);
-      const server = serverOf(world, "ctx");
-      const nic = portOf(world, "ctx-nic", "10.0.0.141", {
+      const other = await seedWorld(store);
+      const server = serverOf(world, "bind");
+      const nic = portOf(world, "bind-nic", "10.0.0.141", {
         deviceId: server.id,
         deviceOwner: "compute:az1",
         nicIndex: 0,
       });
-      const loose = portOf(world, "ctx-loose", "10.0.0.142");
+      const vip = portOf(world, "bind-vip", "10.0.0.143", {
+        deviceOwner: "neutron:VIP_PORT",
+        allowedAddressPairs: [{ ipAddress: "10.0.0.9", macAddress: "fa:16:3e:00:00:09" }],
+      });
+      const loose = portOf(world, "bind-loose", "10.0.0.142");
       await store.write(async (tx) => {
         await tx.compute.insertServer(server);
-        await tx.ports.insert(nic);
-        await tx.ports.insert(loose);
+        for (const port of [nic, vip, loose]) await tx.ports.insert(port);
+      });
+      const target = (subnetId: string, ipAddress: string, projectId = world.project.id) => ({
+        projectId,
+        subnetId,
+        ipAddress,
       });
       await store.write(async (tx) => {
-        expect(await tx.ports.lockWithContext(nic.id)).toEqual({
-          port: await tx.ports.get(nic.id),
+        const subnet = await tx.networks.getSubnet(world.subnet.id);
+        expect(await tx.ports.lockBindInput(nic.id, target(world.subnet.id, "10.0.0.143"))).toEqual({
+          nic: await tx.ports.get(nic.id),
           server: await tx.compute.getServer(server.id),
-          subnet: await tx.networks.getSubnet(nic.networkId),
+          nicSubnet: subnet,
+          targetSubnet: subnet,
+          holder: await tx.ports.get(vip.id),
         });
-        const alone = await tx.ports.lockWithContext(loose.id);
-        expect(alone.port).toEqual(loose);
-        expect(alone.server).toBeUndefined();
-        expect(await tx.ports.lockWithContext("missing")).toEqual({});
+        // The NIC's own address: the NIC is the holder.
+        expect((await tx.ports.lockBindInput(nic.id, target(world.subnet.id, "10.0.0.141"))).holder).toEqual(nic);
+        // The same address in another network of the VPC is free there.
+        const elsewhere = await tx.ports.lockBindInput(nic.id, target(world.subnet2.id, "10.0.0.143"));
+        expect(elsewhere.targetSubnet).toEqual(await tx.networks.getSubnet(world.subnet2.id));
+        expect(elsewhere.holder).toBeUndefined();
+        // Another project's subnet: no holder is looked for (the bind refuses the subnet), but the subnet is read.
+        const foreign = await tx.ports.lockBindInput(nic.id, target(other.subnet.id, "10.0.0.143"));
+        expect(foreign.targetSubnet?.id).toBe(other.subnet.id);
+        expect(foreign.holder).toBeUndefined();
+        expect(
+          (await tx.ports.lockBindInput(nic.id, target(world.subnet.id, "10.0.0.143", other.project.id))).holder,
+        ).toBeUndefined();
+        const unknown = await tx.ports.lockBindInput(nic.id, target("no-such-subnet", "10.0.0.143"));
+        expect([unknown.nic?.id, unknown.targetSubnet, unknown.holder]).toEqual([nic.id, undefined, undefined]);
+        const alone = await tx.ports.lockBindInput(loose.id, target(world.subnet.id, "10.0.0.143"));
+        expect([alone.nic, alone.server, alone.holder?.id]).toEqual([loose, undefined, vip.id]);
+        expect(await tx.ports.lockBindInput("missing", target(world.subnet.id, "10.0.0.143"))).toEqual({});
       });
-      // Concurrent read-modify-writes through it: after a lock wait it must hand back what the last writer left.
+      // Concurrent read-modify-writes through it: after a lock wait it must hand back what the last writer left, on
+      // both locked ports.
       const writers = 12;
       await Promise.all(
         Array.from({ length: writers }, (_, i) =>
           store.write(async (tx) => {
-            const { port } = await tx.ports.lockWithContext(nic.id);
-            if (!port) throw new Error("port vanished");
-            await tx.ports.update({
+            const input = await tx.ports.lockBindInput(nic.id, target(world.subnet.id, "10.0.0.143"));
+            if (!input.nic || !input.holder) throw new Error("port vanished");
+            const grown = (port: Port) => ({
               ...port,
               revisionNumber: port.revisionNumber + 1,
               allowedAddressPairs: [...port.allowedAddressPairs, { ipAddress: `10.3.0.${i}`, macAddress: "" }],
             });
+            await tx.ports.updateChanged([
+              { before: input.holder, after: grown(input.holder) },
+              { before: input.nic, after: grown(input.nic) },
+            ]);
           }),
         ),
       );
-      const after = await store.read((tx) => tx.ports.get(nic.id));
-      expect(after?.revisionNumber).toBe(writers);
-      expect(after?.allowedAddressPairs).toHaveLength(writers);
+      const after = await store.read((tx) => tx.ports.list({ projectId: world.project.id, ids: [nic.id, vip.id] }));
+      expect(after.map((port) => [port.revisionNumber, port.allowedAddressPairs.length])).toEqual([
+        [writers, writers],
+        [writers, writers + 1],
+      ]);
+    });
+
+    it("reads an unbind's input in one statement: the NIC, the holders of its pairs' addresses, the ports carrying its pair", async () => {
+      const world = await seedWorld(store);
+      const other = await seedWorld(store);
+      const server = serverOf(world, "unbind");
+      const nic = portOf(world, "unbind-nic", "10.0.0.151", {
+        deviceId: server.id,
+        deviceOwner: "compute:az1",
+        nicIndex: 0,
+        macAddress: "fa:16:3e:00:01:51",
+      });
+      const nicPair = { ipAddress: "10.0.0.151", macAddress: nic.macAddress };
+      nic.allowedAddressPairs = [
+        { ipAddress: "10.0.1.152", macAddress: nic.macAddress },
+        { ipAddress: "10.9.9.9", macAddress: nic.macAddress },
+        { ipAddress: "10.0.0.153", macAddress: nic.macAddress },
+      ];
+      const vip = portOf(world, "unbind-vip", "10.0.1.152", {
+        networkId: world.subnet2.id,
+        deviceOwner: "neutron:VIP_PORT",
+        allowedAddressPairs: [{ ipAddress: "10.0.0.7", macAddress: "fa:16:3e:00:00:07" }, nicPair],
+      });
+      const privateIp = portOf(world, "unbind-ip", "10.0.0.153");
+      const otherMac = portOf(world, "unbind-other-mac", "10.0.0.154", {
+        allowedAddressPairs: [{ ipAddress: nicPair.ipAddress, macAddress: "fa:16:3e:00:00:99" }],
+      });
+      const foreign = portOf(other, "unbind-foreign", "10.9.9.9", { allowedAddressPairs: [nicPair] });
+      await store.write(async (tx) => {
+        await tx.compute.insertServer(server);
+        for (const port of [nic, vip, privateIp, otherMac, foreign]) await tx.ports.insert(port);
+      });
+      await store.write(async (tx) => {
+        const input = await tx.ports.lockUnbindInput(nic.id, world.project.id);
+        expect(input.nic).toEqual(nic);
+        expect(input.server).toEqual(await tx.compute.getServer(server.id));
+        expect(input.nicSubnet).toEqual(await tx.networks.getSubnet(world.subnet.id));
+        expect([...input.pairHolders].sort((a, b) => a.deviceOwner.localeCompare(b.deviceOwner))).toEqual([
+          { deviceOwner: "", fixedIps: privateIp.fixedIps },
+          { deviceOwner: "neutron:VIP_PORT", fixedIps: vip.fixedIps },
+        ]);
+        expect(input.reverseHolders).toEqual([vip]);
+        const bare = await tx.ports.lockUnbindInput(privateIp.id, world.project.id);
+        expect([bare.nic, bare.server, bare.pairHolders, bare.reverseHolders]).toEqual([privateIp, undefined, [], []]);
+        expect(await tx.ports.lockUnbindInput("missing", world.project.id)).toEqual({
+          pairHolders: [],
+          reverseHolders: [],
+        });
+      });
+      // Concurrent writers through it lose no update of the VIP port it locks.
+      const writers = 8;
+      await Promise.all(
+        Array.from({ length: writers }, (_, i) =>
+          store.write(async (tx) => {
+            const [holder] = (await tx.ports.lockUnbindInput(nic.id, world.project.id)).reverseHolders;
+            if (!holder) throw new Error("pair vanished");
+            await tx.ports.updateChanged([
+              {
+                before: holder,
+                after: {
+                  ...holder,
+                  revisionNumber: holder.revisionNumber + 1,
+                  allowedAddressPairs: [...holder.allowedAddressPairs, { ipAddress: `10.4.0.${i}`, macAddress: "" }],
+                },
+              },
+            ]);
+          }),
+        ),
+      );
+      const after = await store.read((tx) => tx.ports.get(vip.id));
+      expect([after?.revisionNumber, after?.allowedAddressPairs.length]).toEqual([writers, writers + 2]);
+    });
+
+    it("writes ports changed from what it read by difference: pairs dropped, moved and added, several ports at once", async () => {
+      const world = await seedWorld(store);
+      const pair = (n: number) => ({ ipAddress: `10.5.0.${n}`, macAddress: `fa:16:3e:00:05:0${n}` });
+      const a = portOf(world, "diff-a", "10.0.0.161", { allowedAddressPairs: [pair(1), pair(2), pair(3)] });
+      const b = portOf(world, "diff-b", "10.0.0.162", { allowedAddressPairs: [pair(1)] });
+      const c = portOf(world, "diff-c", "10.0.0.163", { nicIndex: 2, allowedAddressPairs: [pair(4)] });
+      await store.write(async (tx) => {
+        for (const port of [a, b, c]) await tx.ports.insert(port);
+      });
+      const changed = (port: Port, fields: Partial<Port>): Port => ({
+        ...port,
+        revisionNumber: port.revisionNumber + 1,
+        updatedAt: T1,
+        ...fields,
+      });
+      const wanted = [
+        changed(a, { name: "renamed", allowedAddressPairs: [pair(3), pair(1), pair(5)] }),
+        changed(b, { allowedAddressPairs: [] }),
+        changed(c, { nicIndex: null, adminStateUp: false, extraDhcpOpts: [{ optName: "mtu", optValue: "1400" }] }),
+      ];
+      await store.write(async (tx) => {
+        await tx.ports.updateChanged(wanted.map((after, i) => ({ before: [a, b, c][i] as Port, after })));
+        expect(await tx.ports.get(a.id)).toEqual(wanted[0]);
+        await tx.ports.updateChanged([]);
+      });
+      const read = await store.read((tx) => tx.ports.list({ projectId: world.project.id, ids: [a.id, b.id, c.id] }));
+      expect(read).toEqual(wanted);
+      // Positions follow the new order: a pair appended afterwards comes last.
+      const [first] = read as [Port];
+      const appended = changed(first, { allowedAddressPairs: [...first.allowedAddressPairs, pair(6)] });
+      await store.write((tx) => tx.ports.updateChanged([{ before: first, after: appended }]));
+      expect(await store.read((tx) => tx.ports.get(a.id))).toEqual(appended);
+      // A repeated pair is refused by the unique key, as update refuses it, and nothing is written.
+      const error = await txError(store, (tx) =>
+        tx.ports.updateChanged([{ before: appended, after: { ...appended, allowedAddressPairs: [pair(7), pair(7)] } }]),
+      );
+      expect(error).toBeInstanceOf(StoreConflictError);
+      expect(await store.read((tx) => tx.ports.get(a.id))).toEqual(appended);
+      const log = await store.changes.since((await store.changes.currentRevision()) - 2);
+      expect(log.map((change) => change.ports)).toEqual([[a.id, b.id, c.id].sort(), [a.id]]);
     });
 
     it("creates one port when concurrent units of work claim the same new address (unique index + retry)", async () => {

@@ -2,10 +2,13 @@ import { isVipCapableOwner, type Port } from "../model.js";
 import { withoutPairs } from "../ports/address-pairs.js";
 import { primaryFixedIp, withAddressPairs } from "../ports/port-changes.js";
 
+/** What unbinding needs to know of a port holding one of the NIC's pair addresses: its owner and its addresses. */
+export type AddressHolder = Pick<Port, "deviceOwner" | "fixedIps">;
+
 export interface UnbindRequest {
   nic: Port;
   /** Ports of the NIC's VPC holding the IPs of the NIC's pairs (the candidates for "this pair names a VIP"). */
-  pairHolders: Port[];
+  pairHolders: AddressHolder[];
   /** Ports of the project that carry the NIC's own IP/MAC pair. */
   reverseHolders: Port[];
   now: string;

@@ -30,9 +30,25 @@ export interface Dialect {
   jsonAggregate(expression: string, order: string): string;
   /** A JSON array value as the driver hands it over: parsed (PostgreSQL) or as text (SQLite). */
   parseJsonArray<T>(value: unknown): T[];
+  /**
+   * The row of `alias` (a table with these columns) as one JSON object, read back with `parseJsonObject`:
+   * row_to_json on PostgreSQL, json_object over the columns on SQLite.
+   */
+  rowJson(alias: string, columns: readonly string[]): string;
+  /** A JSON object value as the driver hands it over, parsed; undefined for SQL NULL. */
+  parseJsonObject(value: unknown): Record<string, unknown> | undefined;
+  /**
+   * A table function over one `?` parameter holding a JSON array as text, one row per element in a column named
+   * `value` (`value ->> 0` is its first member as text): many rows written by one statement of one shape.
+   */
+  readonly jsonElements: string;
 }
 
 const parseJsonArray = <T>(value: unknown): T[] => (typeof value === "string" ? JSON.parse(value) : value) as T[];
+const parseJsonObject = (value: unknown): Record<string, unknown> | undefined =>
+  value === null || value === undefined
+    ? undefined
+    : ((typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>);
 
 export const SQLITE: Dialect = {
   name: "sqlite",
@@ -43,6 +59,9 @@ export const SQLITE: Dialect = {
   jsonArray: (...expressions) => `json_array(${expressions.join(", ")})`,
   jsonAggregate: (expression, order) => `json_group_array(${expression} ORDER BY ${order})`,
   parseJsonArray,
+  rowJson: (alias, columns) => `json_object(${columns.map((column) => `'${column}', ${alias}.${column}`).join(", ")})`,
+  parseJsonObject,
+  jsonElements: "json_each(?)",
 };
 
 export const POSTGRES: Dialect = {
@@ -54,6 +73,9 @@ export const POSTGRES: Dialect = {
   jsonArray: (...expressions) => `json_build_array(${expressions.join(", ")})`,
   jsonAggregate: (expression, order) => `COALESCE(json_agg(${expression} ORDER BY ${order}), '[]')`,
   parseJsonArray,
+  rowJson: (alias) => `row_to_json(${alias})`,
+  parseJsonObject,
+  jsonElements: "json_array_elements(?::json)",
 };
 
 export function dialectOf(name: "sqlite" | "postgres"): Dialect {

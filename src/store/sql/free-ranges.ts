@@ -134,6 +134,16 @@ export class FreeRanges {
     ]);
   }
 
+  /**
+   * A change to the subnet's ranges. Nothing the unit of work does next depends on its outcome, and every later read
+   * of the ranges first sends what is held back, so where the executor defers writes (PostgreSQL) it travels with the
+   * next statement; one at a time (a claim or release reads the ranges first, which sends the previous one).
+   */
+  private async write(subnetId: string, sql: string, params: unknown[]): Promise<void> {
+    if (this.db.deferred) await this.db.deferred.add(`free ${subnetId}`, (n) => [`free_${n} AS (${sql})`], params);
+    else await this.db.run(sql, params);
+  }
+
   /** A fixed IP was written: its address leaves the range holding it (split when it sits inside). */
   async claim(subnetId: string, ipAddress: string): Promise<void> {
     const address = parseIpv4(ipAddress);
@@ -146,26 +156,28 @@ export class FreeRanges {
     if (!range || range.first > address) return;
     const { first, last } = range;
     if (first === address && last === address) {
-      await this.db.run("DELETE FROM free_ranges WHERE subnet_id = ? AND first = ?", [subnetId, first]);
+      await this.write(subnetId, "DELETE FROM free_ranges WHERE subnet_id = ? AND first = ?", [subnetId, first]);
     } else if (first === address) {
-      await this.db.run("UPDATE free_ranges SET first = ? WHERE subnet_id = ? AND first = ?", [
+      await this.write(subnetId, "UPDATE free_ranges SET first = ? WHERE subnet_id = ? AND first = ?", [
         address + 1,
         subnetId,
         first,
       ]);
-    } else {
-      await this.db.run("UPDATE free_ranges SET last = ? WHERE subnet_id = ? AND first = ?", [
+    } else if (last === address) {
+      await this.write(subnetId, "UPDATE free_ranges SET last = ? WHERE subnet_id = ? AND first = ?", [
         address - 1,
         subnetId,
         first,
       ]);
-      if (last > address) {
-        await this.db.run("INSERT INTO free_ranges (subnet_id, first, last) VALUES (?, ?, ?)", [
-          subnetId,
-          address + 1,
-          last,
-        ]);
-      }
+    } else {
+      // A split in one statement: the first row ends the range before the address (its key exists: an update),
+      // the second is the rest after it (new); in this order, so the unique (subnet, last) key holds at each row.
+      await this.write(
+        subnetId,
+        `INSERT INTO free_ranges (subnet_id, first, last) VALUES (?, ?, ?), (?, ?, ?)
+         ON CONFLICT (subnet_id, first) DO UPDATE SET last = excluded.last`,
+        [subnetId, first, address - 1, subnetId, address + 1, last],
+      );
     }
   }
 
@@ -185,26 +197,26 @@ export class FreeRanges {
     const left = neighbours.find((range) => range.last === address - 1);
     const right = neighbours.find((range) => range.first === address + 1);
     if (left && right) {
-      await this.db.run("DELETE FROM free_ranges WHERE subnet_id = ? AND first = ?", [subnetId, right.first]);
-      await this.db.run("UPDATE free_ranges SET last = ? WHERE subnet_id = ? AND first = ?", [
+      await this.write(subnetId, "DELETE FROM free_ranges WHERE subnet_id = ? AND first = ?", [subnetId, right.first]);
+      await this.write(subnetId, "UPDATE free_ranges SET last = ? WHERE subnet_id = ? AND first = ?", [
         right.last,
         subnetId,
         left.first,
       ]);
     } else if (left) {
-      await this.db.run("UPDATE free_ranges SET last = ? WHERE subnet_id = ? AND first = ?", [
+      await this.write(subnetId, "UPDATE free_ranges SET last = ? WHERE subnet_id = ? AND first = ?", [
         address,
         subnetId,
         left.first,
       ]);
     } else if (right) {
-      await this.db.run("UPDATE free_ranges SET first = ? WHERE subnet_id = ? AND first = ?", [
+      await this.write(subnetId, "UPDATE free_ranges SET first = ? WHERE subnet_id = ? AND first = ?", [
         address,
         subnetId,
         right.first,
       ]);
     } else {
-      await this.db.run("INSERT INTO free_ranges (subnet_id, first, last) VALUES (?, ?, ?)", [
+      await this.write(subnetId, "INSERT INTO free_ranges (subnet_id, first, last) VALUES (?, ?, ?)", [
         subnetId,
         address,
         address,

@@ -6,6 +6,9 @@ import { portFromRow } from "./rows.js";
 export const PORT_COLUMNS =
   "id, project_id, network_id, name, description, mac_address, device_owner, device_id, status, admin_state_up, nic_index, revision_number, created_at, updated_at, port_security_enabled, extra_dhcp_opts, binding_profile";
 
+/** Whether a locked port row is the version the statement's snapshot holds (PostgreSQL; see `PortsSql.select`). */
+export const FRESH = "(SELECT p.xmin = ports.xmin FROM ports p WHERE p.id = ports.id) AS fresh";
+
 const hydratedColumns = new Map<Dialect, string>();
 
 /**

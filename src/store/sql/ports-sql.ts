@@ -1,25 +1,24 @@
-import type { AddressPair, Port, Server, Subnet } from "../../domain/model.js";
-import type { ComputeRepository } from "../repositories/compute.js";
-import type { NetworkRepository } from "../repositories/networks.js";
-import type { PortRepository } from "../repositories/ports.js";
+import type { Port } from "../../domain/model.js";
+import type { PortChange, PortRepository } from "../repositories/ports.js";
 import type { PortFilter, ReadOptions } from "../types.js";
 import type { Row, SqlContext } from "./context.js";
 import { replaceFixedIps } from "./port-addresses-sql.js";
-import { hydratedPortColumns, hydratePorts, PORT_COLUMNS } from "./port-rows.js";
+import { FRESH, hydratedPortColumns, hydratePorts } from "./port-rows.js";
+import {
+  insertPairs,
+  insertPortRows,
+  pairsAreDistinct,
+  UPDATE_PORT,
+  updatePortParams,
+  writePortChanges,
+} from "./port-writes.js";
 import { Query } from "./query.js";
-import { serverFromRow, subnetFromRow } from "./rows.js";
-import { insertMemberships } from "./security-groups-sql.js";
-
-/** Whether a locked port row is the version the statement's snapshot holds (see `PortsSql.select`). */
-const FRESH = "(SELECT p.xmin = ports.xmin FROM ports p WHERE p.id = ports.id) AS fresh";
+import { lockBindInput, lockUnbindInput } from "./vip-decision-reads.js";
 
 export class PortsSql implements PortRepository {
   private readonly columns: string;
 
-  constructor(
-    private readonly context: SqlContext,
-    private readonly related: { compute: ComputeRepository; networks: NetworkRepository },
-  ) {
+  constructor(private readonly context: SqlContext) {
     this.columns = hydratedPortColumns(context.dialect);
   }
 
@@ -36,50 +35,21 @@ export class PortsSql implements PortRepository {
   }
 
   async insert(port: Port): Promise<void> {
-    this.context.changes.ports.add(port.id);
-    await this.db.run(
-      `INSERT INTO ports (${PORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        port.id,
-        port.projectId,
-        port.networkId,
-        port.name,
-        port.description,
-        port.macAddress,
-        port.deviceOwner,
-        port.deviceId,
-        port.status,
-        port.adminStateUp ? 1 : 0,
-        port.nicIndex,
-        port.revisionNumber,
-        port.createdAt,
-        port.updatedAt,
-        port.portSecurityEnabled ? 1 : 0,
-        JSON.stringify(port.extraDhcpOpts ?? []),
-        JSON.stringify(port.bindingProfile ?? {}),
-      ],
-    );
-    for (const [position, fixedIp] of port.fixedIps.entries()) {
-      await this.context.free.lockSubnet(fixedIp.subnetId);
-      await this.db.run(
-        "INSERT INTO fixed_ips (port_id, network_id, subnet_id, ip_address, position) VALUES (?, ?, ?, ?, ?)",
-        [port.id, port.networkId, fixedIp.subnetId, fixedIp.ipAddress, position],
-      );
-      await this.context.free.claim(fixedIp.subnetId, fixedIp.ipAddress);
-    }
-    await this.insertPairs(port.id, port.allowedAddressPairs);
-    await insertMemberships(this.db, port.id, port.securityGroupIds);
+    await this.insertRows(port, false);
   }
 
-  private async insertPairs(portId: string, pairs: AddressPair[]): Promise<void> {
-    for (const [position, pair] of pairs.entries()) {
-      await this.db.run("INSERT INTO address_pairs (port_id, ip_address, mac_address, position) VALUES (?, ?, ?, ?)", [
-        portId,
-        pair.ipAddress,
-        pair.macAddress,
-        position,
-      ]);
-    }
+  insertUnlessMacTaken(port: Port): Promise<boolean> {
+    return this.insertRows(port, true);
+  }
+
+  private async insertRows(port: Port, unlessMacTaken: boolean): Promise<boolean> {
+    // The subnets first: a writer never holds a fresh address while it waits for the address's subnet (see
+    // FreeRanges.lockSubnet).
+    for (const fixedIp of port.fixedIps) await this.context.free.lockSubnet(fixedIp.subnetId);
+    if (!(await insertPortRows(this.db, this.context.dialect, port, unlessMacTaken))) return false;
+    this.context.changes.ports.add(port.id);
+    for (const fixedIp of port.fixedIps) await this.context.free.claim(fixedIp.subnetId, fixedIp.ipAddress);
+    return true;
   }
 
   /**
@@ -108,36 +78,12 @@ export class PortsSql implements PortRepository {
     );
   }
 
-  async lockWithContext(id: string): Promise<{ port?: Port; server?: Server; subnet?: Subnet }> {
-    if (this.context.dialect.rowLocks) {
-      const row = await new Query(
-        this.context.dialect,
-        "ports",
-        `${this.columns}, ${FRESH},
-           (SELECT row_to_json(s) FROM servers s WHERE s.id = ports.device_id) AS server_json,
-           (SELECT row_to_json(n) FROM subnets n WHERE n.id = ports.network_id) AS subnet_json`,
-      )
-        .where("id = ?", id)
-        .forUpdate({ forUpdate: true })
-        .first(this.db);
-      if (!row) return {};
-      // Read in the statement's snapshot, from before any lock wait: fresh only if the port row was not changed
-      // meanwhile (see select); otherwise the port, its server and subnet are read again, after the lock.
-      if (row.fresh === true) {
-        return {
-          port: this.hydrate([row])[0],
-          server: row.server_json ? serverFromRow(row.server_json as Row) : undefined,
-          subnet: row.subnet_json ? subnetFromRow(row.subnet_json as Row) : undefined,
-        };
-      }
-    }
-    const port = await this.get(id, { forUpdate: true });
-    if (!port) return {};
-    return {
-      port,
-      server: await this.related.compute.getServer(port.deviceId),
-      subnet: await this.related.networks.getSubnet(port.networkId),
-    };
+  lockBindInput(nicId: string, target: { projectId: string; subnetId: string; ipAddress: string }) {
+    return lockBindInput(this.context, nicId, target);
+  }
+
+  lockUnbindInput(nicId: string, projectId: string) {
+    return lockUnbindInput(this.context, nicId, projectId);
   }
 
   async get(id: string, options?: ReadOptions): Promise<Port | undefined> {
@@ -208,27 +154,10 @@ export class PortsSql implements PortRepository {
 
   async update(port: Port): Promise<void> {
     this.context.changes.ports.add(port.id);
-    const fields = [
-      port.name,
-      port.description,
-      port.deviceOwner,
-      port.deviceId,
-      port.status,
-      port.adminStateUp ? 1 : 0,
-      port.nicIndex,
-      port.revisionNumber,
-      port.updatedAt,
-      port.portSecurityEnabled ? 1 : 0,
-      JSON.stringify(port.extraDhcpOpts ?? []),
-      JSON.stringify(port.bindingProfile ?? {}),
-      port.id,
-    ];
-    const set = `UPDATE ports SET name = ?, description = ?, device_owner = ?, device_id = ?, status = ?,
-      admin_state_up = ?, nic_index = ?, revision_number = ?, updated_at = ?, port_security_enabled = ?,
-      extra_dhcp_opts = ?, binding_profile = ? WHERE id = ?`;
+    const fields = updatePortParams(port);
+    const set = UPDATE_PORT;
     const pairs = port.allowedAddressPairs;
-    const distinct = new Set(pairs.map((pair) => `${pair.ipAddress} ${pair.macAddress}`)).size === pairs.length;
-    if (this.context.dialect.writableCtes && distinct) {
+    if (this.context.dialect.writableCtes && pairsAreDistinct(pairs)) {
       // One statement: the row, then the pairs as a difference against the stored ones (every part of the statement
       // sees the rows as they were before it, so pairs are deleted, re-positioned or inserted, never both deleted
       // and inserted, and the unique (port, IP, MAC) key holds throughout). Nothing here is read back, so where
@@ -261,7 +190,21 @@ export class PortsSql implements PortRepository {
     }
     await this.db.run(set, fields);
     await this.db.run("DELETE FROM address_pairs WHERE port_id = ?", [port.id]);
-    await this.insertPairs(port.id, port.allowedAddressPairs);
+    await insertPairs(this.db, port.id, port.allowedAddressPairs);
+  }
+
+  async updateChanged(changes: readonly PortChange[]): Promise<void> {
+    // PostgreSQL's update already writes by difference, held back to travel with the change record (no round trip
+    // of its own); repeated pairs take update's path, so that the unique key refuses them as it does there.
+    if (
+      this.context.dialect.writableCtes ||
+      changes.some(({ after }) => !pairsAreDistinct(after.allowedAddressPairs))
+    ) {
+      for (const { after } of changes) await this.update(after);
+      return;
+    }
+    for (const { after } of changes) this.context.changes.ports.add(after.id);
+    await writePortChanges(this.db, changes);
   }
 
   async delete(id: string): Promise<void> {

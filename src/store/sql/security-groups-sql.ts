@@ -4,6 +4,7 @@ import type { ReadOptions, SecurityGroupFilter, SecurityGroupRuleFilter } from "
 import type { SqlContext } from "./context.js";
 import { memberPortsOf } from "./dataplane-sql.js";
 import type { SqlExecutor } from "./executor.js";
+import { insertMemberships } from "./port-writes.js";
 import { Query } from "./query.js";
 import { ruleFromRow } from "./rule-rows.js";
 
@@ -30,17 +31,6 @@ function groupFromRow(row: Row): SecurityGroup {
     createdAt: text(row.created_at),
     updatedAt: text(row.updated_at),
   };
-}
-
-/** Makes the port a member of the groups, in this order (the port has no memberships yet). */
-export async function insertMemberships(db: SqlExecutor, portId: string, groupIds: string[]): Promise<void> {
-  for (const [position, groupId] of groupIds.entries()) {
-    await db.run("INSERT INTO port_security_groups (port_id, security_group_id, position) VALUES (?, ?, ?)", [
-      portId,
-      groupId,
-      position,
-    ]);
-  }
 }
 
 /** Port hydration reads group memberships with the port row (`groups_json`, port-rows.ts). */

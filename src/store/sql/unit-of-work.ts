@@ -34,7 +34,7 @@ export class SqlUnitOfWork implements Tx {
     this.networks = new NetworksSql(this.context);
     this.routers = new RoutersSql(this.context);
     this.compute = new ComputeSql(this.context);
-    this.ports = new PortsSql(this.context, { compute: this.compute, networks: this.networks });
+    this.ports = new PortsSql(this.context);
     this.iam = new IamSql(this.context);
     this.securityGroups = new SecurityGroupsSql(this.context);
     this.eips = new EipsSql(this.context);

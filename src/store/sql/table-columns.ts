@@ -1,0 +1,52 @@
+/**
+ * The columns of tables whose rows some statements carry as one JSON object (`Dialect.rowJson`): SQLite's
+ * json_object names each column, PostgreSQL's row_to_json needs no list. A test holds these to the schema.
+ */
+export const SERVER_COLUMN_NAMES: readonly string[] = [
+  "id",
+  "project_id",
+  "name",
+  "status",
+  "vpc_id",
+  "flavor_ref",
+  "image_ref",
+  "availability_zone",
+  "root_volume_type",
+  "root_volume_size",
+  "metadata",
+  "job_id",
+  "created_at",
+  "updated_at",
+  "key_name",
+  "description",
+  "tags",
+  "user_data",
+  "scheduler_hints",
+  "user_id",
+  "reservation_id",
+  "launch_index",
+  "launched_at",
+];
+
+export const SUBNET_COLUMN_NAMES: readonly string[] = [
+  "id",
+  "neutron_subnet_id",
+  "project_id",
+  "vpc_id",
+  "name",
+  "description",
+  "cidr",
+  "gateway_ip",
+  "dhcp_enable",
+  "primary_dns",
+  "secondary_dns",
+  "availability_zone",
+  "status",
+  "created_at",
+  "network_id",
+  "dns_list",
+  "extra_dhcp_opts",
+  "allocation_pools",
+  "revision_number",
+  "updated_at",
+];
