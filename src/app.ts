@@ -42,7 +42,7 @@ import { observedContext } from "./operations/observed-context.js";
 import { Readiness } from "./operations/readiness.js";
 import { AuditTrail } from "./usecases/audit/audit-trail.js";
 import type { UseCaseContext } from "./usecases/context.js";
-import { IdentityCache, userOfToken } from "./usecases/iam/authenticate.js";
+import { IdentityCache, tokenClaims } from "./usecases/iam/authenticate.js";
 import "./http/request-context.js";
 import { packageVersion } from "./version.js";
 
@@ -104,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPublicUrl(app, options.publicUrl);
   registerRequestId(app);
   registerHostCheck(app);
-  registerRateLimit(app, security.rateLimit, (token) => userOfToken(context, cache, token));
+  registerRateLimit(app, security.rateLimit, (token) => tokenClaims(context, cache, token));
   // The trail writes on the store directly: the store metrics count the requests' own units of work.
   const trail = new AuditTrail(options.context, security.auditRetentionDays, (error) =>
     app.log.warn({ err: error }, "writing the audit trail failed"),

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { parseAuthorization } from "../../auth/aksk-signature.js";
 import type { AuditTrail } from "../../usecases/audit/audit-trail.js";
+import { credentialsOf } from "../credentials.js";
 
 declare module "fastify" {
   interface FastifyReply {
@@ -25,11 +25,10 @@ export function registerAudit(app: FastifyInstance, trail: AuditTrail): void {
     const authFailure = status === 401 || status === 403;
     if (request.is404 || (READS.has(request.method) && !authFailure)) return;
     const params = (request.params ?? {}) as Record<string, string>;
-    const authorization = request.headers.authorization;
     trail.record({
       accountId: request.caller?.accountId ?? "",
       userId: request.caller?.userId ?? attemptedUser(request),
-      accessKey: (authorization ? parseAuthorization(authorization)?.accessKey : undefined) ?? "",
+      accessKey: credentialsOf(request).signature?.accessKey ?? "",
       projectId: request.caller?.projectId ?? params.project_id ?? "",
       action: `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`,
       target: Object.entries(params)
