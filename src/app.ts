@@ -29,6 +29,7 @@ import { registerMetrics } from "./http/plugins/metrics.js";
 import { registerOpenApi } from "./http/plugins/openapi.js";
 import { registerRateLimit } from "./http/plugins/rate-limit.js";
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
+import { RequestLog } from "./http/plugins/request-log.js";
 import { registerRouteCatalog } from "./http/plugins/route-catalog.js";
 import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const security: SecuritySettings = { ...DEFAULT_SECURITY, ...options.security };
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: new RequestLog(),
     genReqId: newRequestId,
     bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
