@@ -20,10 +20,10 @@ function attemptedUser(request: FastifyRequest): string {
 
 /** Every state-changing request and every refused authentication, recorded after the answer is sent. */
 export function registerAudit(app: FastifyInstance, trail: AuditTrail): void {
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     const status = reply.statusCode;
     const authFailure = status === 401 || status === 403;
-    if (request.is404 || (READS.has(request.method) && !authFailure)) return;
+    if (request.is404 || (READS.has(request.method) && !authFailure)) return done();
     const params = (request.params ?? {}) as Record<string, string>;
     trail.record({
       accountId: request.caller?.accountId ?? "",
@@ -40,6 +40,7 @@ export function registerAudit(app: FastifyInstance, trail: AuditTrail): void {
       requestId: String(request.id),
       source: request.ip,
     });
+    done();
   });
   app.addHook("onClose", async () => trail.flush());
 }
