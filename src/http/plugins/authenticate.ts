@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
 import {
@@ -44,11 +44,11 @@ async function resolveCaller(
 }
 
 /** The route's declared permission, judged against the caller's roles; 403 in the service's envelope. */
-function checkPermission(request: FastifyRequest): void {
+function checkPermission(request: FastifyRequest, config: FastifyContextConfig): void {
   const caller = request.caller as Caller;
   // A route that declares none is for administrators only (a test checks every route declares one).
-  const permission = permissionOf(request.routeOptions.config);
-  const denied = deniedErrorOf(request.routeOptions.config);
+  const permission = permissionOf(config);
+  const denied = deniedErrorOf(config);
   switch (permission.kind) {
     case "public":
     case "self":
@@ -85,7 +85,7 @@ export function registerAuthentication(app: FastifyInstance, context: UseCaseCon
     parseBodyAfterAuthentication(request);
     const errors = config.errors;
     // Permissions before any validation: a caller without the action learns nothing about its input.
-    if (request.caller) checkPermission(request);
+    if (request.caller) checkPermission(request, config);
     if (request.bodyProblem === "invalid" && errors) fail(errors.invalid, "The request body is not valid JSON.");
     const carriesBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";
     if (carriesBody && errors?.blank && (request.rawBody === undefined || request.rawBody.length === 0)) {
