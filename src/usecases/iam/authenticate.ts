@@ -111,7 +111,8 @@ export async function tokenClaims(
     claims = signedClaims(token, await tokenSecret(context, cache));
     if (claims === undefined) return undefined;
     if (cache.signedTokens.size >= MAX_CACHED) cache.signedTokens.clear();
-    cache.signedTokens.set(token, claims);
+    // Shared by every later request with this token: frozen, so none can change it for the others.
+    cache.signedTokens.set(token, Object.freeze(claims));
   }
   return claimsHoldAt(claims, context.now()) ? claims : undefined;
 }
