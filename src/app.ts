@@ -29,6 +29,7 @@ import { registerMetrics } from "./http/plugins/metrics.js";
 import { registerOpenApi } from "./http/plugins/openapi.js";
 import { registerRateLimit } from "./http/plugins/rate-limit.js";
 import { newRequestId, registerRequestId } from "./http/plugins/request-id.js";
+import { RequestLog } from "./http/plugins/request-log.js";
 import { registerRouteCatalog } from "./http/plugins/route-catalog.js";
 import { registerTextGuard } from "./http/plugins/text-guard.js";
 import { registerValidation } from "./http/plugins/validation.js";
@@ -42,7 +43,7 @@ import { observedContext } from "./operations/observed-context.js";
 import { Readiness } from "./operations/readiness.js";
 import { AuditTrail } from "./usecases/audit/audit-trail.js";
 import type { UseCaseContext } from "./usecases/context.js";
-import { IdentityCache, userOfToken } from "./usecases/iam/authenticate.js";
+import { IdentityCache, tokenClaims } from "./usecases/iam/authenticate.js";
 import "./http/request-context.js";
 import { packageVersion } from "./version.js";
 
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const security: SecuritySettings = { ...DEFAULT_SECURITY, ...options.security };
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: new RequestLog(),
     genReqId: newRequestId,
     bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
@@ -104,7 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPublicUrl(app, options.publicUrl);
   registerRequestId(app);
   registerHostCheck(app);
-  registerRateLimit(app, security.rateLimit, (token) => userOfToken(context, cache, token));
+  registerRateLimit(app, security.rateLimit, (token) => tokenClaims(context, cache, token));
   // The trail writes on the store directly: the store metrics count the requests' own units of work.
   const trail = new AuditTrail(options.context, security.auditRetentionDays, (error) =>
     app.log.warn({ err: error }, "writing the audit trail failed"),

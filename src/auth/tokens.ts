@@ -22,6 +22,15 @@ export function issueToken(claims: TokenClaims, secret: string): string {
 }
 
 export function verifyToken(token: string, secret: string, now: Date): TokenClaims | undefined {
+  const claims = signedClaims(token, secret);
+  return claims && claimsHoldAt(claims, now) ? claims : undefined;
+}
+
+/**
+ * The claims of a token this secret signed, well formed, whenever they hold: what does not depend on the clock,
+ * and so may be kept for the token once checked (the secret never changes once written).
+ */
+export function signedClaims(token: string, secret: string): TokenClaims | undefined {
   const dot = token.indexOf(".");
   if (dot <= 0) return undefined;
   const payload = token.slice(0, dot);
@@ -34,17 +43,23 @@ export function verifyToken(token: string, secret: string, now: Date): TokenClai
   } catch {
     return undefined;
   }
-  return validClaims(claims, now);
+  return wellFormedClaims(claims);
+}
+
+/** The token is not expired at `now`, and was not issued later than now (with the signature clock skew). */
+export function claimsHoldAt(claims: TokenClaims, now: Date): boolean {
+  const time = now.getTime();
+  return Date.parse(claims.expiresAt) > time && Date.parse(claims.issuedAt) <= time + 15 * 60_000;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
- * Claims are trusted only when every field is there with its type, both times are real ISO instants, the token was
- * issued no later than now (with the signature clock skew) and lives at most TOKEN_LIFETIME_MS: a claim such as
- * `expiresAt: "Infinity"` (NaN once parsed, and NaN is never "expired") is refused.
+ * Claims are trusted only when every field is there with its type, both times are real ISO instants and the token
+ * lives at most TOKEN_LIFETIME_MS: a claim such as `expiresAt: "Infinity"` (NaN once parsed, and NaN is never
+ * "expired") is refused. Whether they hold now is `claimsHoldAt`'s.
  */
-function validClaims(claims: unknown, now: Date): TokenClaims | undefined {
+function wellFormedClaims(claims: unknown): TokenClaims | undefined {
   if (typeof claims !== "object" || claims === null) return undefined;
   const c = claims as Record<string, unknown>;
   for (const field of ["userId", "accountId", "projectId", "issuedAt", "expiresAt"]) {
@@ -55,10 +70,7 @@ function validClaims(claims: unknown, now: Date): TokenClaims | undefined {
   if (!ISO_TIME.test(issuedAt) || !ISO_TIME.test(expiresAt)) return undefined;
   const issued = Date.parse(issuedAt);
   const expires = Date.parse(expiresAt);
-  if (!Number.isFinite(issued) || !Number.isFinite(expires)) return undefined;
-  if (expires <= now.getTime() || expires - issued > TOKEN_LIFETIME_MS || issued > now.getTime() + 15 * 60_000) {
-    return undefined;
-  }
+  if (!Number.isFinite(issued) || !Number.isFinite(expires) || expires - issued > TOKEN_LIFETIME_MS) return undefined;
   return {
     userId: c.userId as string,
     accountId: c.accountId as string,

@@ -10,7 +10,8 @@ import { createNetwork, createServers } from "../support/world.js";
  * SIGTERM during a load of binds and unbinds: the server stops accepting, finishes every request it accepted, closes
  * the store and exits 0; nothing acknowledged is lost. "Accepted" is what the server itself logged as an incoming
  * request (each request carries a `seq` in its query string): every one of those must have been answered, and a
- * client error (connection refused or closed) is only allowed for a request the server never saw.
+ * client error (connection refused or closed) is only allowed for a request the server never saw. The server logs at
+ * `debug`, where a request's arrival has a line of its own (at `info` only its completion does).
  */
 const CLIENTS = 6;
 const MAX_PAIRS = 5;
@@ -74,7 +75,7 @@ async function runClient(
   }
 }
 
-/** Fastify's own request log: seq → reqId for requests it received, reqId → status for those it answered. */
+/** The server's request log: seq → reqId for requests it received, reqId → status for those it answered. */
 function serverLog(stdout: string) {
   const incoming = new Map<number, string>();
   const completed = new Map<string, number>();
@@ -129,7 +130,7 @@ for (const kind of CRASH_STORES) {
     let nics: Nic[];
     beforeAll(async () => {
       store = await crashStore(kind);
-      server = await spawnServer({ db: store.db, identity, dataDir: store.dir, logLevel: "info" });
+      server = await spawnServer({ db: store.db, identity, dataDir: store.dir, logLevel: "debug" });
       api = await ApiClient.login(server.url, identity.projectId, identity.password);
       const net = await createNetwork(api);
       subnetId = net.subnetId;

@@ -28,6 +28,8 @@ export interface ChildServerOptions {
   nodeArgs?: string[];
   /** Run the compiled program in dist/ as `npm start` does, instead of the sources through tsx. */
   built?: boolean;
+  /** The checkout to run the program of (default this one): a benchmark compares another build against this one. */
+  root?: string;
 }
 
 export interface ChildExit {
@@ -82,7 +84,11 @@ export function spawnServer(options: ChildServerOptions): Promise<ChildServer> {
       options.logLevel ?? "warn",
       ...(options.args ?? []),
     ],
-    { cwd: REPO_ROOT, env: serverEnv(options.identity, options.env), stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: options.root ?? REPO_ROOT,
+      env: serverEnv(options.identity, options.env),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let out = "";
   let err = "";

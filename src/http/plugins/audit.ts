@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { parseAuthorization } from "../../auth/aksk-signature.js";
 import type { AuditTrail } from "../../usecases/audit/audit-trail.js";
+import { credentialsOf } from "../credentials.js";
 
 declare module "fastify" {
   interface FastifyReply {
@@ -20,16 +20,15 @@ function attemptedUser(request: FastifyRequest): string {
 
 /** Every state-changing request and every refused authentication, recorded after the answer is sent. */
 export function registerAudit(app: FastifyInstance, trail: AuditTrail): void {
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     const status = reply.statusCode;
     const authFailure = status === 401 || status === 403;
-    if (request.is404 || (READS.has(request.method) && !authFailure)) return;
+    if (request.is404 || (READS.has(request.method) && !authFailure)) return done();
     const params = (request.params ?? {}) as Record<string, string>;
-    const authorization = request.headers.authorization;
     trail.record({
       accountId: request.caller?.accountId ?? "",
       userId: request.caller?.userId ?? attemptedUser(request),
-      accessKey: (authorization ? parseAuthorization(authorization)?.accessKey : undefined) ?? "",
+      accessKey: credentialsOf(request).signature?.accessKey ?? "",
       projectId: request.caller?.projectId ?? params.project_id ?? "",
       action: `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`,
       target: Object.entries(params)
@@ -41,6 +40,7 @@ export function registerAudit(app: FastifyInstance, trail: AuditTrail): void {
       requestId: String(request.id),
       source: request.ip,
     });
+    done();
   });
   app.addHook("onClose", async () => trail.flush());
 }

@@ -1,24 +1,32 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from "fastify";
 import { fail } from "../../errors/cloud-error.js";
 import type { Caller, UseCaseContext } from "../../usecases/context.js";
-import { authenticateSignature, authenticateToken, type IdentityCache } from "../../usecases/iam/authenticate.js";
+import {
+  authenticateSignature,
+  authenticateToken,
+  type IdentityCache,
+  tokenClaims,
+} from "../../usecases/iam/authenticate.js";
 import { allows } from "../../usecases/iam/permissions.js";
+import { credentialsOf, headerValue, type TokenCheck, tokenClaimsOf } from "../credentials.js";
 import { actionsOf, deniedErrorOf, isPublic, permissionOf } from "../permission.js";
 import { parseBodyAfterAuthentication } from "./body-parsing.js";
 
-function headerOf(request: FastifyRequest) {
-  return (name: string): string | undefined => {
-    const value = request.headers[name];
-    return Array.isArray(value) ? value.join(",") : value;
-  };
-}
-
-async function resolveCaller(context: UseCaseContext, cache: IdentityCache, request: FastifyRequest) {
-  const header = headerOf(request);
-  const token = header("x-auth-token");
-  if (token) return authenticateToken(context, cache, token);
-  const authorization = header("authorization");
-  if (!authorization) fail("authenticationFailed", "Incorrect IAM authentication information: no credentials given.");
+async function resolveCaller(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  checkToken: TokenCheck,
+  request: FastifyRequest,
+) {
+  const credentials = credentialsOf(request);
+  if (credentials.token) {
+    const claims = await tokenClaimsOf(request, checkToken);
+    return authenticateToken(context, cache, credentials.token, claims);
+  }
+  if (!credentials.authorizationSent) {
+    fail("authenticationFailed", "Incorrect IAM authentication information: no credentials given.");
+  }
+  const header = (name: string) => headerValue(request, name);
   const url = request.raw.url ?? request.url;
   const queryStart = url.indexOf("?");
   const params = request.params as Record<string, string> | undefined;
@@ -28,7 +36,7 @@ async function resolveCaller(context: UseCaseContext, cache: IdentityCache, requ
     rawQuery: queryStart < 0 ? "" : url.slice(queryStart + 1),
     header,
     body: request.rawBody ?? Buffer.alloc(0),
-    authorization,
+    authorization: credentials.signature,
     // The path's project is the scope of project-scoped APIs only; IAM's paths name projects they act on.
     projectHint:
       header("x-project-id") ?? (request.routeOptions.config.errors?.projectMismatch ? params?.project_id : undefined),
@@ -36,11 +44,11 @@ async function resolveCaller(context: UseCaseContext, cache: IdentityCache, requ
 }
 
 /** The route's declared permission, judged against the caller's roles; 403 in the service's envelope. */
-function checkPermission(request: FastifyRequest): void {
+function checkPermission(request: FastifyRequest, config: FastifyContextConfig): void {
   const caller = request.caller as Caller;
   // A route that declares none is for administrators only (a test checks every route declares one).
-  const permission = permissionOf(request.routeOptions.config);
-  const denied = deniedErrorOf(request.routeOptions.config);
+  const permission = permissionOf(config);
+  const denied = deniedErrorOf(config);
   switch (permission.kind) {
     case "public":
     case "self":
@@ -62,12 +70,13 @@ function checkPermission(request: FastifyRequest): void {
  * action (the route's `config.permission`), then the body must parse.
  */
 export function registerAuthentication(app: FastifyInstance, context: UseCaseContext, cache: IdentityCache): void {
+  const checkToken: TokenCheck = (token) => tokenClaims(context, cache, token);
   app.addHook("preValidation", async (request) => {
     // As the cloud's API gateway: an unknown route is 404 APIGW.0101 before any credentials are looked at.
     if (request.is404) return;
     const config = request.routeOptions.config;
     if (!isPublic(config)) {
-      request.caller = await resolveCaller(context, cache, request);
+      request.caller = await resolveCaller(context, cache, checkToken, request);
       const pathProject = (request.params as Record<string, string> | undefined)?.project_id;
       if (pathProject !== undefined && pathProject !== request.caller.projectId && config.errors?.projectMismatch) {
         fail(config.errors.projectMismatch);
@@ -76,7 +85,7 @@ export function registerAuthentication(app: FastifyInstance, context: UseCaseCon
     parseBodyAfterAuthentication(request);
     const errors = config.errors;
     // Permissions before any validation: a caller without the action learns nothing about its input.
-    if (request.caller) checkPermission(request);
+    if (request.caller) checkPermission(request, config);
     if (request.bodyProblem === "invalid" && errors) fail(errors.invalid, "The request body is not valid JSON.");
     const carriesBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";
     if (carriesBody && errors?.blank && (request.rawBody === undefined || request.rawBody.length === 0)) {

@@ -9,10 +9,13 @@ import { fail } from "../../errors/cloud-error.js";
  * DELETE; that must pass.
  */
 export function registerBodyParsing(app: FastifyInstance, bodyLimit: number): void {
-  app.addHook("preParsing", async (request, _reply, payload) => {
-    if (!BODYLESS.has(request.method) || !announcesBody(request)) return payload;
-    request.rawBody = await readLimited(payload, bodyLimit);
-    return Readable.from([]);
+  // With `done`, not async: nearly every request passes straight through.
+  app.addHook("preParsing", (request, _reply, payload, done) => {
+    if (!BODYLESS.has(request.method) || !announcesBody(request)) return done(null, payload);
+    readLimited(payload, bodyLimit).then((raw) => {
+      request.rawBody = raw;
+      done(null, Readable.from([]));
+    }, done);
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (request: FastifyRequest, body: Buffer | string, done) => {

@@ -37,10 +37,13 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
  * a socket.
  */
 export function registerHostCheck(app: FastifyInstance): void {
-  app.addHook("onRequest", async (request, reply) => {
+  app.addHook("onRequest", (request, reply, done) => {
     const { httpVersionMajor, httpVersionMinor } = request.raw;
     if (httpVersionMajor === 1 && httpVersionMinor >= 1 && !request.headers.host) {
-      return sendError(reply, "malformedRequest", "An HTTP/1.1 request must carry a Host header.");
+      // Answered here: the request goes no further (`done` is not called).
+      sendError(reply, "malformedRequest", "An HTTP/1.1 request must carry a Host header.");
+      return;
     }
+    done();
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { parseAuthorization } from "../../auth/aksk-signature.js";
 import { throttle } from "../../errors/throttled.js";
+import { credentialsOf, type TokenCheck, tokenClaimsOf } from "../credentials.js";
 
 /**
  * A token bucket per caller: `rate` tokens a second, at most `rate` banked (the burst). A request over it is answered
@@ -43,30 +43,19 @@ export class TokenBuckets {
  * Who a request counts against, as the gateway counts: its access key, else the user of a valid token, else its
  * source address (a forged token counts against the address it came from, never against the user it names).
  */
-async function callerKey(
-  request: FastifyRequest,
-  userOfToken: (token: string) => Promise<string | undefined>,
-): Promise<string> {
-  const authorization = request.headers.authorization;
-  const accessKey = authorization ? parseAuthorization(authorization)?.accessKey : undefined;
-  if (accessKey) return `ak:${accessKey}`;
-  const token = request.headers["x-auth-token"];
-  if (typeof token === "string" && token !== "") {
-    const user = await userOfToken(token);
-    if (user) return `user:${user}`;
-  }
+async function callerKey(request: FastifyRequest, checkToken: TokenCheck): Promise<string> {
+  const { signature } = credentialsOf(request);
+  if (signature) return `ak:${signature.accessKey}`;
+  const claims = await tokenClaimsOf(request, checkToken);
+  if (claims) return `user:${claims.userId}`;
   return `addr:${request.ip}`;
 }
 
-export function registerRateLimit(
-  app: FastifyInstance,
-  rate: number,
-  userOfToken: (token: string) => Promise<string | undefined>,
-): void {
+export function registerRateLimit(app: FastifyInstance, rate: number, checkToken: TokenCheck): void {
   if (rate <= 0) return;
   const buckets = new TokenBuckets(rate);
   app.addHook("onRequest", async (request) => {
-    const wait = buckets.take(await callerKey(request, userOfToken));
+    const wait = buckets.take(await callerKey(request, checkToken));
     if (wait > 0) throttle(wait);
   });
 }

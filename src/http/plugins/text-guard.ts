@@ -29,10 +29,12 @@ export function containsNul(value: unknown): boolean {
  * the same on every store.
  */
 export function registerTextGuard(app: FastifyInstance): void {
-  app.addHook("preValidation", async (request) => {
-    if (request.is404) return;
+  // What `fail` throws here reaches the error handler as an async hook's rejection would.
+  app.addHook("preValidation", (request, _reply, done) => {
+    if (request.is404) return done();
     if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
       fail(request.routeOptions.config.errors?.invalid ?? "malformedRequest", "Text must not contain NUL characters.");
     }
+    done();
   });
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { AuditFilter, AuditRecord } from "../../domain/audit.js";
 import type { UseCaseContext } from "../context.js";
 
@@ -21,7 +21,9 @@ export class AuditTrail {
 
   record(record: Omit<AuditRecord, "id" | "time">): void {
     const time = this.context.now().toISOString();
-    this.pending.push({ ...record, id: `${time}-${randomBytes(6).toString("hex")}`, time });
+    // 12 random hex digits as before (a UUID's first 12 are random), from randomUUID's cached pool of randomness.
+    const uuid = randomUUID();
+    this.pending.push({ ...record, id: `${time}-${uuid.slice(0, 8)}${uuid.slice(9, 13)}`, time });
     if (this.pending.length === 1) setImmediate(() => this.flush());
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   MAX_CLOCK_SKEW_MS,
-  parseAuthorization,
+  type ParsedAuthorization,
   parseSdkDate,
   signatureFor,
   signaturesMatch,
@@ -9,7 +9,7 @@ import {
 import { decodedPath, type SignableRequest } from "../../auth/canonical-request.js";
 import { FailureLock } from "../../auth/failure-lock.js";
 import { DEFAULT_SECURITY, type SecuritySettings } from "../../auth/security-settings.js";
-import { verifyToken } from "../../auth/tokens.js";
+import { claimsHoldAt, signedClaims, type TokenClaims } from "../../auth/tokens.js";
 import { ADMIN_GROUP, TOKEN_SECRET_KEY } from "../../domain/iam/well-known-names.js";
 import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
@@ -17,7 +17,8 @@ import type { Tx } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../context.js";
 
 export interface SignedRequest extends SignableRequest {
-  authorization: string;
+  /** The Authorization header parsed as an SDK-HMAC-SHA256 signature; undefined when it is not that form. */
+  authorization: ParsedAuthorization | undefined;
   /** Project the caller names: `X-Project-Id`, else the path's project id, else none. */
   projectHint: string | undefined;
 }
@@ -53,6 +54,11 @@ export class IdentityCache {
   }
 
   tokenSecret: string | undefined;
+  /**
+   * Claims of tokens whose signature was checked, by token: one HMAC per token, not one per request. Only what does
+   * not depend on the clock is kept; expiry is judged on every request, revocation read under the revision.
+   */
+  readonly signedTokens = new Map<string, TokenClaims>();
   /** Project ids per account; projects are never deleted, and a project not found here is looked up again. */
   readonly projects = new Map<string, Set<string>>();
   /** Callers by token (not revoked, user enabled, groups and roles as read). */
@@ -94,8 +100,30 @@ export async function tokenSecret(context: UseCaseContext, cache: IdentityCache)
 
 export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export async function authenticateToken(context: UseCaseContext, cache: IdentityCache, token: string): Promise<Caller> {
-  const claims = verifyToken(token, await tokenSecret(context, cache), context.now());
+/** The claims of a token signed with the store's secret that hold now, or undefined: the same as `verifyToken`. */
+export async function tokenClaims(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  token: string,
+): Promise<TokenClaims | undefined> {
+  let claims = cache.signedTokens.get(token);
+  if (claims === undefined) {
+    claims = signedClaims(token, await tokenSecret(context, cache));
+    if (claims === undefined) return undefined;
+    if (cache.signedTokens.size >= MAX_CACHED) cache.signedTokens.clear();
+    // Shared by every later request with this token: frozen, so none can change it for the others.
+    cache.signedTokens.set(token, Object.freeze(claims));
+  }
+  return claimsHoldAt(claims, context.now()) ? claims : undefined;
+}
+
+/** The caller a token stands for, given its claims as `tokenClaims` found them (undefined when it is not valid). */
+export async function authenticateToken(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  token: string,
+  claims: TokenClaims | undefined,
+): Promise<Caller> {
   if (!claims) fail("authenticationFailed", "Incorrect IAM authentication information: token is invalid or expired.");
   const revision = await currentIdentityRevision(context);
   const kept = keptAt(cache.tokens, token, revision);
@@ -152,21 +180,12 @@ function callerOf(principal: Caller | undefined): Caller {
   return Object.freeze(principal);
 }
 
-/** The user a valid token names, or undefined; no store access beyond the (cached) token secret. */
-export async function userOfToken(
-  context: UseCaseContext,
-  cache: IdentityCache,
-  token: string,
-): Promise<string | undefined> {
-  return verifyToken(token, await tokenSecret(context, cache), context.now())?.userId;
-}
-
 export async function authenticateSignature(
   context: UseCaseContext,
   cache: IdentityCache,
   request: SignedRequest,
 ): Promise<Caller> {
-  const parsed = parseAuthorization(request.authorization);
+  const parsed = request.authorization;
   if (!parsed)
     fail("authenticationFailed", "Incorrect IAM authentication information: unsupported Authorization header.");
   // What the signature must cover: the host it was meant for, and the project it acts in when one is named.
