@@ -39,6 +39,11 @@ const SIZE = Number(option("size", "1000"));
 /** The larger fleet of the bind-latency comparison (the smaller one is 10). */
 const MID = Number(option("mid", "500"));
 const MOST = Math.max(SIZE, MID) + 100;
+/** Which parts to run (all three for the figures; fewer while iterating): binds, eip, restart. */
+const PARTS = new Set(option("parts", "binds,eip,restart").split(","));
+/** Print where a pass's milliseconds go (the server's ECS_VIP_DATAPLANE_TRACE lines), per bind-latency run. */
+const TRACE = process.argv.includes("--trace");
+const TRACE_TAG = "ecs-vip data plane pass: ";
 const QUOTAS = { ECS_VIP_QUOTA_INSTANCES: String(MOST), ECS_VIP_QUOTA_CORES: String(MOST * 4) };
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
@@ -89,12 +94,30 @@ async function bindLatency(f: Fleet): Promise<number> {
   return median(times);
 }
 
+/** With --trace: the median of each phase of the data plane's passes during `work`, from the server's stderr. */
+async function traced<T>(on: { server: ChildServer }, label: string, work: () => Promise<T>): Promise<T> {
+  const from = on.server.stderr().length;
+  const result = await work();
+  if (!TRACE) return result;
+  const passes = on.server
+    .stderr()
+    .slice(from)
+    .split("\n")
+    .flatMap((line) => (line.startsWith(TRACE_TAG) ? [JSON.parse(line.slice(TRACE_TAG.length))] : []))
+    .map((pass) => pass as Record<string, number>);
+  const phases = Object.keys(passes[0] ?? {});
+  const text = phases.map((phase) => `${phase} ${median(passes.map((pass) => pass[phase] ?? 0)).toFixed(2)}`);
+  console.log(`  trace at ${label} servers (${passes.length} passes, medians, ms): ${text.join(", ")}`);
+  return result;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "ecs-vip-bench-vpc-"));
   const id = newIdentity();
   const prefix = uniquePrefix();
   let off: ChildServer | undefined;
-  let on = await startDataplaneServer({ prefix, env: QUOTAS });
+  const serverEnv = { ...QUOTAS, ...(TRACE ? { ECS_VIP_DATAPLANE_TRACE: "1" } : {}) };
+  let on = await startDataplaneServer({ prefix, env: serverEnv });
   try {
     off = await spawnServer({
       db: `sqlite:${join(dir, "off.db")}`,
@@ -109,17 +132,30 @@ async function main(): Promise<void> {
     await grow(onFleet, 10);
     await grow(offFleet, 10);
     for (let run = 0; run < RUNS; run++) {
-      figures.on10?.push(await bindLatency(onFleet));
+      figures.on10?.push(await traced(on, "10", () => bindLatency(onFleet)));
       figures.off10?.push(await bindLatency(offFleet));
     }
     await grow(onFleet, MID);
     await grow(offFleet, MID);
     for (let run = 0; run < RUNS; run++) {
-      figures.on500?.push(await bindLatency(onFleet));
+      figures.on500?.push(await traced(on, String(MID), () => bindLatency(onFleet)));
       figures.off500?.push(await bindLatency(offFleet));
     }
     await off.terminate();
     off = undefined;
+    const ratio = (x: number[], y: number[]) => (median(x) / median(y)).toFixed(2);
+    console.log(`data plane at size: ${RUNS} runs each, min / median / max (${BINDS} sequential binds per run)`);
+    console.log(
+      `  bind latency, 10 live servers:   on ${spread(figures.on10 ?? [])}, off ${spread(figures.off10 ?? [])}`,
+    );
+    console.log(
+      `  bind latency, ${MID} live servers: on ${spread(figures.on500 ?? [])}, off ${spread(figures.off500 ?? [])}`,
+    );
+    console.log(
+      `  ratios (medians): on ${MID}/10 = ${ratio(figures.on500 ?? [], figures.on10 ?? [])} (target <= 1.5); ` +
+        `on/off at 10 = ${ratio(figures.on10 ?? [], figures.off10 ?? [])}, at ${MID} = ${ratio(figures.on500 ?? [], figures.off500 ?? [])} (target <= 3)`,
+    );
+    if (!PARTS.has("eip") && !PARTS.has("restart")) return;
 
     // EIP fail-over, on a pair of its own (another VPC), RUNS times.
     const groups = new Groups(on.api);
@@ -170,18 +206,6 @@ async function main(): Promise<void> {
       complete.push(sync.code === 0 && sync.stdout.trim() === "in sync: nothing changed");
     }
 
-    const ratio = (x: number[], y: number[]) => (median(x) / median(y)).toFixed(2);
-    console.log(`data plane at size: ${RUNS} runs each, min / median / max (${BINDS} sequential binds per run)`);
-    console.log(
-      `  bind latency, 10 live servers:   on ${spread(figures.on10 ?? [])}, off ${spread(figures.off10 ?? [])}`,
-    );
-    console.log(
-      `  bind latency, ${MID} live servers: on ${spread(figures.on500 ?? [])}, off ${spread(figures.off500 ?? [])}`,
-    );
-    console.log(
-      `  ratios (medians): on ${MID}/10 = ${ratio(figures.on500 ?? [], figures.on10 ?? [])} (target <= 1.5); ` +
-        `on/off at 10 = ${ratio(figures.on10 ?? [], figures.off10 ?? [])}, at ${MID} = ${ratio(figures.on500 ?? [], figures.off500 ?? [])} (target <= 3)`,
-    );
     console.log(`  ${SIZE} live servers built in ${buildSeconds.toFixed(0)} s (the last ${SIZE - MID})`);
     console.log(
       `  restart after kill -9 at ${SIZE}: ${spread(
