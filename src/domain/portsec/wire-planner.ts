@@ -75,8 +75,11 @@ export class WirePlanner {
   private subnets = new Map<string, VpcSubnet>();
   /** Server id → its NIC ports' ids. */
   private readonly nicsByServer = new Map<string, Set<string>>();
-  /** Group id → ports with port security on that are members (whose addresses `remote_group_id` matches). */
-  private readonly membersOf = new Map<string, Set<string>>();
+  /**
+   * Group id → fixed IPs and pair addresses of its members with port security on (what `remote_group_id` matches),
+   * each with how many members hold it: the group's set is planned again only when an address comes or goes.
+   */
+  private readonly memberAddresses = new Map<string, Map<string, number>>();
   /** Subnet id → ports holding its gateway address (the lowest id's MAC is the gateway's). */
   private readonly gatewayPorts = new Map<string, Set<string>>();
   private readonly parts = new Map<string, ServerPart>();
@@ -95,6 +98,8 @@ export class WirePlanner {
   /** Mark hash → filtered ports with that hash; while any hash has two, marks are assigned over all (`nicMarks`). */
   private readonly hashOwners = new Map<number, Set<string>>();
   private sharedHashes = 0;
+  /** Ports filtered since marks were last assigned. */
+  private unmarked: string[] = [];
   private marksProbed = false;
   private segments: WireSegment[] = [];
   private routers: WireRouter[] = [];
@@ -190,21 +195,35 @@ export class WirePlanner {
       addTo(this.nicsByServer, port.deviceId, port.id);
       servers.add(port.deviceId);
     }
-    for (const id of port.securityGroupIds) {
-      memberGroups.add(id);
-      if (port.portSecurityEnabled) addTo(this.membersOf, id, port.id);
-    }
+    this.countAddresses(port, 1, memberGroups);
     this.indexGateway(port);
   }
 
   private unindex(port: Port, servers: Set<string>, memberGroups: Set<string>): void {
     removeFrom(this.nicsByServer, port.deviceId, port.id);
     servers.add(port.deviceId);
-    for (const id of port.securityGroupIds) {
-      memberGroups.add(id);
-      removeFrom(this.membersOf, id, port.id);
-    }
+    this.countAddresses(port, -1, memberGroups);
     removeFrom(this.gatewayPorts, port.networkId, port.id);
+  }
+
+  /** Counts the port's addresses in (1) or out (-1) of its groups; `changed` gets the groups that gained or lost one. */
+  private countAddresses(port: Port, delta: 1 | -1, changed: Set<string>): void {
+    if (!port.portSecurityEnabled) return;
+    const addresses = [
+      ...port.fixedIps.map((fixedIp) => fixedIp.ipAddress),
+      ...port.allowedAddressPairs.map((pair) => pair.ipAddress),
+    ];
+    for (const groupId of port.securityGroupIds) {
+      const counts = this.memberAddresses.get(groupId) ?? new Map<string, number>();
+      this.memberAddresses.set(groupId, counts);
+      for (const address of addresses) {
+        const next = (counts.get(address) ?? 0) + delta;
+        if (next === 0 || (next === 1 && delta === 1)) changed.add(groupId);
+        if (next === 0) counts.delete(address);
+        else counts.set(address, next);
+      }
+      if (counts.size === 0) this.memberAddresses.delete(groupId);
+    }
   }
 
   private indexGateway(port: Port): void {
@@ -262,7 +281,8 @@ export class WirePlanner {
       else this.groupRemotes.delete(id);
     }
     for (const id of memberGroups) {
-      if ((this.setUse.get(id) ?? 0) > 0) this.sets.set(groupSet(id), intervalElements(this.addressesOf(id)));
+      const addresses = this.memberAddresses.get(id)?.keys() ?? [];
+      if ((this.setUse.get(id) ?? 0) > 0) this.sets.set(groupSet(id), intervalElements(addresses));
       else this.sets.delete(groupSet(id));
     }
 
@@ -280,6 +300,7 @@ export class WirePlanner {
 
   private filter(nic: Filtered, groups: Set<string>): void {
     this.filtered.set(nic.portId, nic);
+    this.unmarked.push(nic.portId);
     for (const id of nic.groupIds) if (count(this.groupUse, id, 1) === 1) groups.add(id);
     const hash = markHash(nic.portId);
     const owners = this.hashOwners.get(hash) ?? new Set<string>();
@@ -305,6 +326,8 @@ export class WirePlanner {
    */
   private assignMarks(): string[] {
     const remarked: string[] = [];
+    const unmarked = this.unmarked;
+    this.unmarked = [];
     if (this.sharedHashes > 0 || this.marksProbed) {
       this.marksProbed = this.sharedHashes > 0;
       for (const [portId, mark] of nicMarks([...this.filtered.keys()])) {
@@ -313,20 +336,8 @@ export class WirePlanner {
       }
       return remarked;
     }
-    for (const portId of this.filtered.keys()) if (!this.marks.has(portId)) this.marks.set(portId, markHash(portId));
+    for (const portId of unmarked) if (this.filtered.has(portId)) this.marks.set(portId, markHash(portId));
     return remarked;
-  }
-
-  /** Fixed IPs and pair addresses of the group's members. */
-  private addressesOf(groupId: string): string[] {
-    const addresses: string[] = [];
-    for (const portId of this.membersOf.get(groupId) ?? []) {
-      const port = this.rows.port(portId);
-      if (!port) continue;
-      for (const fixedIp of port.fixedIps) addresses.push(fixedIp.ipAddress);
-      for (const pair of port.allowedAddressPairs) addresses.push(pair.ipAddress);
-    }
-    return addresses;
   }
 
   private gatewayMac(subnetId: string): string | undefined {
