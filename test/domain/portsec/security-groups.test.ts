@@ -70,21 +70,34 @@ describe("address sets", () => {
 describe("security group tables", () => {
   it("each NIC jumps through its groups' chains and drops the rest; marks name NICs in both tables", () => {
     const parts = securityGroupParts({
-      nics: [{ link: "pa", mark: 7, groupIds: ["g1"] }],
+      nics: [
+        { link: "pa", mark: 7, groupIds: ["g1"] },
+        { link: "pb", mark: 8, groupIds: ["g1", "g2"] },
+        { link: "pc", mark: 9, groupIds: [] },
+      ],
       rulesByGroup: new Map([
         ["g1", [rule({ remoteGroupId: "g1" }), rule({ direction: "egress" }), rule({ ethertype: "IPv6" })]],
       ]),
       membersByGroup: new Map([["g1", ["10.0.0.5", "10.0.0.6", "10.0.0.100/30"]]]),
     });
     const rules = emptyRulesPlan();
-    rules.nics.set("pa", { link: "pa", portsec: ["drop"], filter: parts.filters.get("pa") });
+    for (const link of ["pa", "pb", "pc"])
+      rules.nics.set(link, { link, portsec: ["drop"], filter: parts.filters.get(link) });
     rules.groupChains = parts.groupChains;
     rules.sets = parts.sets;
     const script = renderRules(rules);
-    expect(script).toContain('map nic_marks { type ifname : mark; elements = { "pa" : 0x00000007 }; }');
+    expect(script).toContain(
+      'map nic_marks { type ifname : mark; elements = { "pa" : 0x00000007, "pb" : 0x00000008, "pc" : 0x00000009 }; }',
+    );
     expect(script).toContain("elements = { 10.0.0.5-10.0.0.6, 10.0.0.100-10.0.0.103 };");
-    expect(script).toContain("map ingress { type mark : verdict; elements = { 0x00000007 : jump in_pa }; }");
-    expect(script).toMatch(/chain in_pa \{\n\t\tjump gi_\w+\n\t\tdrop\n\t\}/);
+    // One group: straight to its chain (no chain of the NIC's own); several: a chain jumping to each; none: drop.
+    expect(script).toMatch(
+      /map ingress \{ type mark : verdict; elements = \{ 0x00000007 : jump gi_\w+, 0x00000008 : jump in_pb, 0x00000009 : drop \}; \}/,
+    );
+    expect(script).not.toContain("chain in_pa");
+    expect(script).toMatch(/chain in_pb \{\n\t\tjump gi_\w+\n\t\tjump gi_\w+\n\t\tdrop\n\t\}/);
+    // What a group's chain did not accept comes back and is dropped.
+    expect(script).toContain("meta mark vmap @ingress\n\t\tmeta mark != 0x00000000 drop");
     expect(script).toMatch(/chain go_\w+ \{\n\t\taccept\n\t\}/);
     expect(script).toContain("ct state established,related accept");
   });
