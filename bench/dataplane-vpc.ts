@@ -44,6 +44,8 @@ const PARTS = new Set(option("parts", "binds,eip,restart").split(","));
 /** Print where a pass's milliseconds go (the server's ECS_VIP_DATAPLANE_TRACE lines), per bind-latency run. */
 const TRACE = process.argv.includes("--trace");
 const TRACE_TAG = "ecs-vip data plane pass: ";
+/** A directory for a CPU profile of the data-plane server (`node --cpu-prof`), written when it stops. */
+const CPU_PROF = option("cpu-prof", "");
 const QUOTAS = { ECS_VIP_QUOTA_INSTANCES: String(MOST), ECS_VIP_QUOTA_CORES: String(MOST * 4) };
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
@@ -117,7 +119,8 @@ async function main(): Promise<void> {
   const prefix = uniquePrefix();
   let off: ChildServer | undefined;
   const serverEnv = { ...QUOTAS, ...(TRACE ? { ECS_VIP_DATAPLANE_TRACE: "1" } : {}) };
-  let on = await startDataplaneServer({ prefix, env: serverEnv });
+  const nodeArgs = CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : undefined;
+  let on = await startDataplaneServer({ prefix, env: serverEnv, nodeArgs });
   try {
     off = await spawnServer({
       db: `sqlite:${join(dir, "off.db")}`,
@@ -137,10 +140,12 @@ async function main(): Promise<void> {
     }
     await grow(onFleet, MID);
     await grow(offFleet, MID);
+    const midBinds = Date.now();
     for (let run = 0; run < RUNS; run++) {
       figures.on500?.push(await traced(on, String(MID), () => bindLatency(onFleet)));
       figures.off500?.push(await bindLatency(offFleet));
     }
+    if (CPU_PROF) console.log(`  cpu profile: binds at ${MID} servers ran from ${midBinds} to ${Date.now()} (ms)`);
     await off.terminate();
     off = undefined;
     const ratio = (x: number[], y: number[]) => (median(x) / median(y)).toFixed(2);
@@ -217,6 +222,7 @@ async function main(): Promise<void> {
     console.log(`  EIP on a keepalived VIP, fail-over seen from the internet: ${spread(failovers)} (target <= 6 s)`);
   } finally {
     await off?.terminate();
+    if (CPU_PROF) console.log(`  cpu profile: data-plane server stopped at ${Date.now()} (ms)`);
     await on.server.terminate();
     await runCli(["dataplane", "down", "--db", on.db]);
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { isServerNic, type Port } from "../model.js";
-import { intervalElements } from "./address-set.js";
+import { insertRange, knownRange, mergedElements, type Range, removeRange } from "./address-set.js";
 import { type DataplaneNames, EXTERNAL_BRIDGE, INTERNET_LINK } from "./names.js";
 import { byText } from "./order.js";
 import type { NicRules, RulesPlan } from "./rules-plan.js";
@@ -80,6 +80,8 @@ export class WirePlanner {
    * each with how many members hold it: the group's set is planned again only when an address comes or goes.
    */
   private readonly memberAddresses = new Map<string, Map<string, number>>();
+  /** Group id → the ranges of those addresses, sorted (its set's elements are merged from them without a sort). */
+  private readonly memberRanges = new Map<string, Range[]>();
   /** Subnet id → ports holding its gateway address (the lowest id's MAC is the gateway's). */
   private readonly gatewayPorts = new Map<string, Set<string>>();
   private readonly parts = new Map<string, ServerPart>();
@@ -216,13 +218,23 @@ export class WirePlanner {
     for (const groupId of port.securityGroupIds) {
       const counts = this.memberAddresses.get(groupId) ?? new Map<string, number>();
       this.memberAddresses.set(groupId, counts);
+      const ranges = this.memberRanges.get(groupId) ?? [];
+      this.memberRanges.set(groupId, ranges);
       for (const address of addresses) {
         const next = (counts.get(address) ?? 0) + delta;
-        if (next === 0 || (next === 1 && delta === 1)) changed.add(groupId);
+        const range = knownRange(address);
+        if (next === 0 || (next === 1 && delta === 1)) {
+          changed.add(groupId);
+          if (range && next === 0) removeRange(ranges, range);
+          if (range && next === 1) insertRange(ranges, range);
+        }
         if (next === 0) counts.delete(address);
         else counts.set(address, next);
       }
-      if (counts.size === 0) this.memberAddresses.delete(groupId);
+      if (counts.size === 0) {
+        this.memberAddresses.delete(groupId);
+        this.memberRanges.delete(groupId);
+      }
     }
   }
 
@@ -281,8 +293,7 @@ export class WirePlanner {
       else this.groupRemotes.delete(id);
     }
     for (const id of memberGroups) {
-      const addresses = this.memberAddresses.get(id)?.keys() ?? [];
-      if ((this.setUse.get(id) ?? 0) > 0) this.sets.set(groupSet(id), intervalElements(addresses));
+      if ((this.setUse.get(id) ?? 0) > 0) this.sets.set(groupSet(id), mergedElements(this.memberRanges.get(id) ?? []));
       else this.sets.delete(groupSet(id));
     }
 

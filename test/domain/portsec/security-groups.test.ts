@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { intervalElements, networkOf } from "../../../src/domain/portsec/address-set.js";
+import {
+  insertRange,
+  intervalElements,
+  knownRange,
+  mergedElements,
+  networkOf,
+  type Range,
+  removeRange,
+} from "../../../src/domain/portsec/address-set.js";
 import { emptyRulesPlan, renderRules } from "../../../src/domain/portsec/rules-plan.js";
 import { groupSet, nicMarks, ruleMatch, securityGroupParts } from "../../../src/domain/portsec/security-groups.js";
 import type { SecurityGroupRule } from "../../../src/domain/security-groups/model.js";
@@ -64,6 +72,25 @@ describe("address sets", () => {
     ]);
     expect(intervalElements(["1.1.1.1/0"])).toEqual(["0.0.0.0-255.255.255.255"]);
     expect(networkOf("192.168.1.77/24")).toBe("192.168.1.0/24");
+  });
+
+  it("kept sorted as members come and go, merge to what the addresses left merge to", () => {
+    const texts = ["10.0.0.5", "10.0.0.6", "10.0.0.0/30", "10.0.0.5", "10.0.1.9", "10.0.0.8/29", "10.0.0.4"];
+    const sorted: Range[] = [];
+    const present: string[] = [];
+    for (const [step, text] of [...texts, ...texts.slice(1), "10.0.0.5"].entries()) {
+      const range = knownRange(text) as Range;
+      const at = present.indexOf(text);
+      if (step >= texts.length && at >= 0) {
+        present.splice(at, 1);
+        removeRange(sorted, range);
+      } else {
+        present.push(text);
+        insertRange(sorted, range);
+      }
+      expect(mergedElements(sorted)).toEqual(intervalElements(present));
+    }
+    expect(present).toEqual([]);
   });
 });
 
