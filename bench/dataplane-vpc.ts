@@ -12,7 +12,7 @@
  *   whole wire before it listens), then whether `dataplane sync` right after finds nothing to change.
  * Each figure is taken --runs times and printed as min / median / max.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { identity as newIdentity, startDataplaneServer, uniquePrefix, until } from "../test/dataplane/support.js";
@@ -81,6 +81,37 @@ async function grow(f: Fleet, to: number): Promise<void> {
   }
 }
 
+/**
+ * CPU time (ms) a process and every process under it have used (utime + stime from /proc, in ticks of 10 ms): the
+ * data-plane server's includes its `nft -i`. Steadier than wall time on a machine shared with other jobs.
+ */
+function treeCpuMs(pid: number | undefined): number {
+  let ticks = 0;
+  const visit = (each: number) => {
+    try {
+      const stat = readFileSync(`/proc/${each}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+      for (const task of readdirSync(`/proc/${each}/task`)) {
+        const children = readFileSync(`/proc/${each}/task/${task}/children`, "utf8").split(" ");
+        for (const child of children) if (child !== "") visit(Number(child));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  };
+  if (pid !== undefined) visit(pid);
+  return ticks * 10;
+}
+
+/** CPU (ms) the server's process tree spent per bind + unbind, over `work`'s binds, into `into`. */
+async function withCpu<T>(server: ChildServer, into: number[] | undefined, work: () => Promise<T>): Promise<T> {
+  const before = treeCpuMs(server.child.pid);
+  const result = await work();
+  into?.push((treeCpuMs(server.child.pid) - before) / BINDS);
+  return result;
+}
+
 /** Median latency of sequential binds of one VIP to one NIC (each followed by an unbind, not timed). */
 async function bindLatency(f: Fleet): Promise<number> {
   const times: number[] = [];
@@ -132,18 +163,22 @@ async function main(): Promise<void> {
     const offFleet = await fleet(await ApiClient.login(off.url, id.projectId, id.password));
     const onFleet = await fleet(on.api);
     const figures: Record<string, number[]> = { on10: [], off10: [], on500: [], off500: [] };
+    const cpu: Record<string, number[]> = { on10: [], off10: [], on500: [], off500: [] };
+    const offServer = off;
     await grow(onFleet, 10);
     await grow(offFleet, 10);
     for (let run = 0; run < RUNS; run++) {
-      figures.on10?.push(await traced(on, "10", () => bindLatency(onFleet)));
-      figures.off10?.push(await bindLatency(offFleet));
+      figures.on10?.push(await withCpu(on.server, cpu.on10, () => traced(on, "10", () => bindLatency(onFleet))));
+      figures.off10?.push(await withCpu(offServer, cpu.off10, () => bindLatency(offFleet)));
     }
     await grow(onFleet, MID);
     await grow(offFleet, MID);
     const midBinds = Date.now();
     for (let run = 0; run < RUNS; run++) {
-      figures.on500?.push(await traced(on, String(MID), () => bindLatency(onFleet)));
-      figures.off500?.push(await bindLatency(offFleet));
+      figures.on500?.push(
+        await withCpu(on.server, cpu.on500, () => traced(on, String(MID), () => bindLatency(onFleet))),
+      );
+      figures.off500?.push(await withCpu(offServer, cpu.off500, () => bindLatency(offFleet)));
     }
     if (CPU_PROF) console.log(`  cpu profile: binds at ${MID} servers ran from ${midBinds} to ${Date.now()} (ms)`);
     await off.terminate();
@@ -159,6 +194,14 @@ async function main(): Promise<void> {
     console.log(
       `  ratios (medians): on ${MID}/10 = ${ratio(figures.on500 ?? [], figures.on10 ?? [])} (target <= 1.5); ` +
         `on/off at 10 = ${ratio(figures.on10 ?? [], figures.off10 ?? [])}, at ${MID} = ${ratio(figures.on500 ?? [], figures.off500 ?? [])} (target <= 3)`,
+    );
+    console.log(
+      `  server CPU per bind + unbind (process tree, /proc): 10 live servers on ${spread(cpu.on10 ?? [])}, ` +
+        `off ${spread(cpu.off10 ?? [])}; ${MID}: on ${spread(cpu.on500 ?? [])}, off ${spread(cpu.off500 ?? [])}`,
+    );
+    console.log(
+      `  CPU ratios (medians): on ${MID}/10 = ${ratio(cpu.on500 ?? [], cpu.on10 ?? [])}; ` +
+        `on/off at 10 = ${ratio(cpu.on10 ?? [], cpu.off10 ?? [])}, at ${MID} = ${ratio(cpu.on500 ?? [], cpu.off500 ?? [])}`,
     );
     if (!PARTS.has("eip") && !PARTS.has("restart")) return;
 

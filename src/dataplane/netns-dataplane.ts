@@ -137,12 +137,20 @@ export class NetnsDataplane {
       this.planner = planner;
     } else {
       if (touched.ports.length + touched.servers.length + touched.subnets.length === 0) return [];
-      const slice = await this.store.read((tx) => tx.admin.wireSlice(touched));
-      const read = performance.now();
-      const change = this.planner.apply(slice);
-      const planned = performance.now();
-      ops = diffWire(change.after, expectedObservation(change.before), change.wholeRules);
-      timing = { read: read - started, plan: planned - read, diff: performance.now() - planned };
+      const planner = this.planner;
+      try {
+        const slice = await this.store.read((tx) => tx.admin.wireSlice(touched));
+        const read = performance.now();
+        const change = planner.apply(slice);
+        const planned = performance.now();
+        ops = diffWire(change.after, expectedObservation(change.before), change.wholeRules);
+        timing = { read: read - started, plan: planned - read, diff: performance.now() - planned };
+      } catch (error) {
+        // The change's ids are spent and the planner may hold half of it: the next pass reads everything.
+        this.wantFull = true;
+        this.scheduleRetry();
+        throw error;
+      }
     }
     const applying = performance.now();
     try {
