@@ -112,6 +112,15 @@ async function withCpu<T>(server: ChildServer, into: number[] | undefined, work:
   return result;
 }
 
+/**
+ * After growing: the last servers' jobs complete (and their namespaces are built) a little after the API says so;
+ * one untimed run of binds on each lets that finish before anything is measured.
+ */
+async function settle(...fleets: Fleet[]): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  for (const f of fleets) await bindLatency(f);
+}
+
 /** Median latency of sequential binds of one VIP to one NIC (each followed by an unbind, not timed). */
 async function bindLatency(f: Fleet): Promise<number> {
   const times: number[] = [];
@@ -167,12 +176,14 @@ async function main(): Promise<void> {
     const offServer = off;
     await grow(onFleet, 10);
     await grow(offFleet, 10);
+    await settle(onFleet, offFleet);
     for (let run = 0; run < RUNS; run++) {
       figures.on10?.push(await withCpu(on.server, cpu.on10, () => traced(on, "10", () => bindLatency(onFleet))));
       figures.off10?.push(await withCpu(offServer, cpu.off10, () => bindLatency(offFleet)));
     }
     await grow(onFleet, MID);
     await grow(offFleet, MID);
+    await settle(onFleet, offFleet);
     const midBinds = Date.now();
     for (let run = 0; run < RUNS; run++) {
       figures.on500?.push(
