@@ -12,7 +12,7 @@
  *   whole wire before it listens), then whether `dataplane sync` right after finds nothing to change.
  * Each figure is taken --runs times and printed as min / median / max.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { identity as newIdentity, startDataplaneServer, uniquePrefix, until } from "../test/dataplane/support.js";
@@ -39,6 +39,13 @@ const SIZE = Number(option("size", "1000"));
 /** The larger fleet of the bind-latency comparison (the smaller one is 10). */
 const MID = Number(option("mid", "500"));
 const MOST = Math.max(SIZE, MID) + 100;
+/** Which parts to run (all three for the figures; fewer while iterating): binds, eip, restart. */
+const PARTS = new Set(option("parts", "binds,eip,restart").split(","));
+/** Print where a pass's milliseconds go (the server's ECS_VIP_DATAPLANE_TRACE lines), per bind-latency run. */
+const TRACE = process.argv.includes("--trace");
+const TRACE_TAG = "ecs-vip data plane pass: ";
+/** A directory for a CPU profile of the data-plane server (`node --cpu-prof`), written when it stops. */
+const CPU_PROF = option("cpu-prof", "");
 const QUOTAS = { ECS_VIP_QUOTA_INSTANCES: String(MOST), ECS_VIP_QUOTA_CORES: String(MOST * 4) };
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
@@ -74,6 +81,46 @@ async function grow(f: Fleet, to: number): Promise<void> {
   }
 }
 
+/**
+ * CPU time (ms) a process and every process under it have used (utime + stime from /proc, in ticks of 10 ms): the
+ * data-plane server's includes its `nft -i`. Steadier than wall time on a machine shared with other jobs.
+ */
+function treeCpuMs(pid: number | undefined): number {
+  let ticks = 0;
+  const visit = (each: number) => {
+    try {
+      const stat = readFileSync(`/proc/${each}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+      for (const task of readdirSync(`/proc/${each}/task`)) {
+        const children = readFileSync(`/proc/${each}/task/${task}/children`, "utf8").split(" ");
+        for (const child of children) if (child !== "") visit(Number(child));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  };
+  if (pid !== undefined) visit(pid);
+  return ticks * 10;
+}
+
+/** CPU (ms) the server's process tree spent per bind + unbind, over `work`'s binds, into `into`. */
+async function withCpu<T>(server: ChildServer, into: number[] | undefined, work: () => Promise<T>): Promise<T> {
+  const before = treeCpuMs(server.child.pid);
+  const result = await work();
+  into?.push((treeCpuMs(server.child.pid) - before) / BINDS);
+  return result;
+}
+
+/**
+ * After growing: the last servers' jobs complete (and their namespaces are built) a little after the API says so;
+ * one untimed run of binds on each lets that finish before anything is measured.
+ */
+async function settle(...fleets: Fleet[]): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  for (const f of fleets) await bindLatency(f);
+}
+
 /** Median latency of sequential binds of one VIP to one NIC (each followed by an unbind, not timed). */
 async function bindLatency(f: Fleet): Promise<number> {
   const times: number[] = [];
@@ -89,12 +136,31 @@ async function bindLatency(f: Fleet): Promise<number> {
   return median(times);
 }
 
+/** With --trace: the median of each phase of the data plane's passes during `work`, from the server's stderr. */
+async function traced<T>(on: { server: ChildServer }, label: string, work: () => Promise<T>): Promise<T> {
+  const from = on.server.stderr().length;
+  const result = await work();
+  if (!TRACE) return result;
+  const passes = on.server
+    .stderr()
+    .slice(from)
+    .split("\n")
+    .flatMap((line) => (line.startsWith(TRACE_TAG) ? [JSON.parse(line.slice(TRACE_TAG.length))] : []))
+    .map((pass) => pass as Record<string, number>);
+  const phases = Object.keys(passes[0] ?? {});
+  const text = phases.map((phase) => `${phase} ${median(passes.map((pass) => pass[phase] ?? 0)).toFixed(2)}`);
+  console.log(`  trace at ${label} servers (${passes.length} passes, medians, ms): ${text.join(", ")}`);
+  return result;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "ecs-vip-bench-vpc-"));
   const id = newIdentity();
   const prefix = uniquePrefix();
   let off: ChildServer | undefined;
-  let on = await startDataplaneServer({ prefix, env: QUOTAS });
+  const serverEnv = { ...QUOTAS, ...(TRACE ? { ECS_VIP_DATAPLANE_TRACE: "1" } : {}) };
+  const nodeArgs = CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : undefined;
+  let on = await startDataplaneServer({ prefix, env: serverEnv, nodeArgs });
   try {
     off = await spawnServer({
       db: `sqlite:${join(dir, "off.db")}`,
@@ -106,20 +172,49 @@ async function main(): Promise<void> {
     const offFleet = await fleet(await ApiClient.login(off.url, id.projectId, id.password));
     const onFleet = await fleet(on.api);
     const figures: Record<string, number[]> = { on10: [], off10: [], on500: [], off500: [] };
+    const cpu: Record<string, number[]> = { on10: [], off10: [], on500: [], off500: [] };
+    const offServer = off;
     await grow(onFleet, 10);
     await grow(offFleet, 10);
+    await settle(onFleet, offFleet);
     for (let run = 0; run < RUNS; run++) {
-      figures.on10?.push(await bindLatency(onFleet));
-      figures.off10?.push(await bindLatency(offFleet));
+      figures.on10?.push(await withCpu(on.server, cpu.on10, () => traced(on, "10", () => bindLatency(onFleet))));
+      figures.off10?.push(await withCpu(offServer, cpu.off10, () => bindLatency(offFleet)));
     }
     await grow(onFleet, MID);
     await grow(offFleet, MID);
+    await settle(onFleet, offFleet);
+    const midBinds = Date.now();
     for (let run = 0; run < RUNS; run++) {
-      figures.on500?.push(await bindLatency(onFleet));
-      figures.off500?.push(await bindLatency(offFleet));
+      figures.on500?.push(
+        await withCpu(on.server, cpu.on500, () => traced(on, String(MID), () => bindLatency(onFleet))),
+      );
+      figures.off500?.push(await withCpu(offServer, cpu.off500, () => bindLatency(offFleet)));
     }
+    if (CPU_PROF) console.log(`  cpu profile: binds at ${MID} servers ran from ${midBinds} to ${Date.now()} (ms)`);
     await off.terminate();
     off = undefined;
+    const ratio = (x: number[], y: number[]) => (median(x) / median(y)).toFixed(2);
+    console.log(`data plane at size: ${RUNS} runs each, min / median / max (${BINDS} sequential binds per run)`);
+    console.log(
+      `  bind latency, 10 live servers:   on ${spread(figures.on10 ?? [])}, off ${spread(figures.off10 ?? [])}`,
+    );
+    console.log(
+      `  bind latency, ${MID} live servers: on ${spread(figures.on500 ?? [])}, off ${spread(figures.off500 ?? [])}`,
+    );
+    console.log(
+      `  ratios (medians): on ${MID}/10 = ${ratio(figures.on500 ?? [], figures.on10 ?? [])} (target <= 1.5); ` +
+        `on/off at 10 = ${ratio(figures.on10 ?? [], figures.off10 ?? [])}, at ${MID} = ${ratio(figures.on500 ?? [], figures.off500 ?? [])} (target <= 3)`,
+    );
+    console.log(
+      `  server CPU per bind + unbind (process tree, /proc): 10 live servers on ${spread(cpu.on10 ?? [])}, ` +
+        `off ${spread(cpu.off10 ?? [])}; ${MID}: on ${spread(cpu.on500 ?? [])}, off ${spread(cpu.off500 ?? [])}`,
+    );
+    console.log(
+      `  CPU ratios (medians): on ${MID}/10 = ${ratio(cpu.on500 ?? [], cpu.on10 ?? [])}; ` +
+        `on/off at 10 = ${ratio(cpu.on10 ?? [], cpu.off10 ?? [])}, at ${MID} = ${ratio(cpu.on500 ?? [], cpu.off500 ?? [])}`,
+    );
+    if (!PARTS.has("eip") && !PARTS.has("restart")) return;
 
     // EIP fail-over, on a pair of its own (another VPC), RUNS times.
     const groups = new Groups(on.api);
@@ -170,18 +265,6 @@ async function main(): Promise<void> {
       complete.push(sync.code === 0 && sync.stdout.trim() === "in sync: nothing changed");
     }
 
-    const ratio = (x: number[], y: number[]) => (median(x) / median(y)).toFixed(2);
-    console.log(`data plane at size: ${RUNS} runs each, min / median / max (${BINDS} sequential binds per run)`);
-    console.log(
-      `  bind latency, 10 live servers:   on ${spread(figures.on10 ?? [])}, off ${spread(figures.off10 ?? [])}`,
-    );
-    console.log(
-      `  bind latency, ${MID} live servers: on ${spread(figures.on500 ?? [])}, off ${spread(figures.off500 ?? [])}`,
-    );
-    console.log(
-      `  ratios (medians): on ${MID}/10 = ${ratio(figures.on500 ?? [], figures.on10 ?? [])} (target <= 1.5); ` +
-        `on/off at 10 = ${ratio(figures.on10 ?? [], figures.off10 ?? [])}, at ${MID} = ${ratio(figures.on500 ?? [], figures.off500 ?? [])} (target <= 3)`,
-    );
     console.log(`  ${SIZE} live servers built in ${buildSeconds.toFixed(0)} s (the last ${SIZE - MID})`);
     console.log(
       `  restart after kill -9 at ${SIZE}: ${spread(
@@ -193,6 +276,7 @@ async function main(): Promise<void> {
     console.log(`  EIP on a keepalived VIP, fail-over seen from the internet: ${spread(failovers)} (target <= 6 s)`);
   } finally {
     await off?.terminate();
+    if (CPU_PROF) console.log(`  cpu profile: data-plane server stopped at ${Date.now()} (ms)`);
     await on.server.terminate();
     await runCli(["dataplane", "down", "--db", on.db]);
     rmSync(dir, { recursive: true, force: true });

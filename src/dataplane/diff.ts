@@ -1,5 +1,5 @@
 import { INTERNET_ADDRESS, UPLINK_ANCHOR, UPLINK_IFNAME } from "../domain/portsec/names.js";
-import { diffRules, renderRules } from "../domain/portsec/rules-plan.js";
+import { diffRules, type RulesPlan, renderRules } from "../domain/portsec/rules-plan.js";
 import type { WireNic, WirePlan, WireRouter, WireSegment, WireServer } from "../domain/portsec/topology.js";
 import { INTERNET_CIDR, INTERNET_ROUTE, type ObservedIface, type ObservedWire } from "./wire-state.js";
 
@@ -85,9 +85,10 @@ class OpList {
 /**
  * The steps that turn `observed` into `plan`, in a safe order: removals, bridges, the rules (port security and
  * security groups), then links (a new NIC link is never unprotected: a NIC link without its chain is dropped by the
- * catch-all rule), routers and their NAT.
+ * catch-all rule), routers and their NAT. `plan` and `observed` may hold only the parts one change touched (with
+ * every segment and router); `wholeRules` then gives every rule, for the rare change that creates a bridge.
  */
-export function diffWire(plan: WirePlan, observed: ObservedWire): WireOp[] {
+export function diffWire(plan: WirePlan, observed: ObservedWire, wholeRules?: () => RulesPlan): WireOp[] {
   const out = new OpList(plan.dataplaneNamespace);
   const dp = out.dp;
   if (!observed.namespaces.has(dp)) out.addNamespace(dp, `create the data plane's namespace ${dp}`);
@@ -176,7 +177,7 @@ export function diffWire(plan: WirePlan, observed: ObservedWire): WireOp[] {
     out.ops.push({
       what: `${RULES_OP_PREFIX}port-security and security-group rules`,
       argv: ["ip", "netns", "exec", dp, "nft", "-f", "-"],
-      input: renderRules(plan.rules),
+      input: renderRules(wholeRules?.() ?? plan.rules),
     });
   } else {
     const changed = diffRules(observed.rules, plan.rules);

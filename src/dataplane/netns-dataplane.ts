@@ -1,11 +1,10 @@
 import type { DataplaneNames } from "../domain/portsec/names.js";
-import { planWire, type WirePlan } from "../domain/portsec/topology.js";
-import { WireRows } from "../domain/portsec/wire-rows.js";
+import { WirePlanner } from "../domain/portsec/wire-planner.js";
 import { type Change, ChangeRecorder } from "../store/change-feed.js";
 import type { Store } from "../store/store.js";
 import { applyOps, removeNamespace } from "./apply.js";
 import { ipJson } from "./command.js";
-import { diffWire } from "./diff.js";
+import { diffWire, type WireOp } from "./diff.js";
 import { NftSession } from "./nft-session.js";
 import { observeWire } from "./observe.js";
 import { expectedObservation, trustServersInside } from "./wire-state.js";
@@ -18,19 +17,23 @@ export interface DataplaneLog {
 
 /** FAULT INJECTION FOR CRASH TESTS ONLY: SIGKILL at the Nth change, after its commit and before applying it. */
 export const FAULT_CRASH_BEFORE_APPLY_ENV = "ECS_VIP_FAULT_CRASH_BEFORE_APPLY";
+/** `1`: each incremental pass prints where its milliseconds went (`bench/dataplane-vpc.ts --trace` reads them). */
+export const TRACE_ENV = "ECS_VIP_DATAPLANE_TRACE";
+const TRACE = process.env[TRACE_ENV] === "1";
+const TRACE_TAG = "ecs-vip data plane pass: ";
 const RETRY_MS = [200, 500, 1000, 2000, 5000];
 
 /**
  * The wire follows the store. Each change of the store's feed reads only the rows it touched (servers, ports,
- * subnets, their groups' rules, their EIPs), patches the rows of the last plan with them, plans with the same planner
- * as a full read, and applies the difference from the last plan applied (for a bind: one `nft -f` replacing that
- * NIC's chain); passes never overlap, and changes that arrive during a pass share the next one. After a failure, or on `reconcile`, the wire is read back and repaired instead,
- * retried in the background with backoff until it matches.
+ * subnets, their groups' rules, their EIPs); the planner (domain/portsec/wire-planner.ts, the same one a full read
+ * uses) re-plans only the parts those rows reach, and the difference between those parts as they were and as they
+ * are is applied (for a bind: one nftables transaction replacing that NIC's chain and the group's set elements).
+ * Passes never overlap, and changes that arrive during a pass share the next one. After a failure, or on
+ * `reconcile`, the wire is read back and repaired instead, retried in the background with backoff until it matches.
  */
 export class NetnsDataplane {
-  private applied?: WirePlan;
-  /** The rows the last plan came from, patched by each change's slice (see wire-rows.ts). */
-  private rows?: WireRows;
+  /** The plan last applied, in parts, with the rows it came from; each change's slice re-plans what it reaches. */
+  private planner?: WirePlanner;
   /** Ids the changes since the last pass touched: what the next pass reads. */
   private readonly touched = new ChangeRecorder();
   /** Read the wire back on the next pass instead of trusting the last plan applied. */
@@ -113,7 +116,7 @@ export class NetnsDataplane {
   }
 
   private async applyOnce(): Promise<string[]> {
-    const full = this.wantFull || !this.applied || !this.rows;
+    const full = this.wantFull || !this.planner;
     this.wantFull = false;
     const touched = {
       ports: [...this.touched.ports],
@@ -121,20 +124,35 @@ export class NetnsDataplane {
       subnets: [...this.touched.subnets],
     };
     this.touched.clear();
-    if (full || !this.rows) {
-      this.rows = WireRows.from(await this.store.read((tx) => tx.admin.networkState()));
+    const started = performance.now();
+    let ops: WireOp[];
+    let timing: Record<string, number> | undefined;
+    if (full || !this.planner) {
+      this.planner = undefined;
+      const planner = WirePlanner.from(await this.store.read((tx) => tx.admin.networkState()), this.names);
+      const plan = planner.plan();
+      const quick = this.quick;
+      this.quick = false;
+      ops = diffWire(plan, trustServersInside(await observeWire(this.names, { serversInside: !quick }), plan));
+      this.planner = planner;
     } else {
       if (touched.ports.length + touched.servers.length + touched.subnets.length === 0) return [];
-      this.rows.patch(await this.store.read((tx) => tx.admin.wireSlice(touched)));
+      const planner = this.planner;
+      try {
+        const slice = await this.store.read((tx) => tx.admin.wireSlice(touched));
+        const read = performance.now();
+        const change = planner.apply(slice);
+        const planned = performance.now();
+        ops = diffWire(change.after, expectedObservation(change.before), change.wholeRules);
+        timing = { read: read - started, plan: planned - read, diff: performance.now() - planned };
+      } catch (error) {
+        // The change's ids are spent and the planner may hold half of it: the next pass reads everything.
+        this.wantFull = true;
+        this.scheduleRetry();
+        throw error;
+      }
     }
-    const plan = planWire(this.rows.rows(), this.names);
-    const quick = this.quick;
-    this.quick = false;
-    const observed =
-      !full && this.applied
-        ? expectedObservation(this.applied)
-        : trustServersInside(await observeWire(this.names, { serversInside: !quick }), plan);
-    const ops = diffWire(plan, observed);
+    const applying = performance.now();
     try {
       await applyOps(ops, full ? undefined : this.nft);
     } catch (error) {
@@ -142,7 +160,10 @@ export class NetnsDataplane {
       this.scheduleRetry();
       throw error;
     }
-    this.applied = plan;
+    if (TRACE && timing) {
+      const apply = performance.now() - applying;
+      process.stderr.write(`${TRACE_TAG}${JSON.stringify({ ...timing, apply, ops: ops.length })}\n`);
+    }
     this.failures = 0;
     return ops.map((op) => op.what);
   }

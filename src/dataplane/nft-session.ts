@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { CommandError } from "./command.js";
 
-/** A table of its own the session lists after each batch: its listing marks where the batch's answer ends. */
-const SENTINEL_TABLE = "ecs_vip_session";
-const SENTINEL = `table inet ${SENTINEL_TABLE} {\n}\n`;
+/**
+ * Asked after each batch, its answer marks where the batch's answer ends. `describe` needs nothing from the kernel;
+ * listing a table (as before) made nft fetch every chain of the namespace first, 0.5 ms per change at 500 servers.
+ */
+const SENTINEL_QUESTION = "describe meta mark";
+const SENTINEL = "(basetype integer), 32 bits\n";
 const ANSWER_TIMEOUT_MS = 10_000;
 /** Longer scripts go through `nft -f` (one line per batch here; a thousand NICs' worth is better read from stdin). */
 export const SESSION_MAX_SCRIPT = 64 * 1024;
@@ -42,7 +45,7 @@ export class NftSession {
       .map((line) => line.trim())
       .filter((line) => line !== "")
       .join("; ");
-    const answer = await this.ask(`${batch}\nadd table inet ${SENTINEL_TABLE}\nlist table inet ${SENTINEL_TABLE}\n`);
+    const answer = await this.ask(`${batch}\n${SENTINEL_QUESTION}\n`);
     if (answer.includes("Error")) {
       throw new CommandError(["nft", "-i", `(in ${this.namespace})`], 1, answer);
     }

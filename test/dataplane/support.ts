@@ -56,7 +56,14 @@ export interface DataplaneServer {
 
 /** `ecs-vip serve --dataplane netns` in a child process, logged in. */
 export async function startDataplaneServer(
-  options: { prefix?: string; dir?: string; identity?: Identity; env?: Record<string, string> } = {},
+  options: {
+    prefix?: string;
+    dir?: string;
+    identity?: Identity;
+    env?: Record<string, string>;
+    /** Options for node itself (the benchmark's `--cpu-prof`). */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<DataplaneServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "ecs-vip-dp-"));
   const prefix = options.prefix ?? uniquePrefix();
@@ -68,6 +75,7 @@ export async function startDataplaneServer(
     dataDir: dir,
     args: ["--dataplane", "netns", "--build-ms", "200", "--sync", "normal"],
     env: { ECS_VIP_DATAPLANE_PREFIX: prefix, ...options.env },
+    nodeArgs: options.nodeArgs,
   });
   const api = await ApiClient.login(server.url, id.projectId, id.password);
   return { server, api, db, dir, prefix, identity: id };

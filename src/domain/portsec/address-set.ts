@@ -15,17 +15,59 @@ export function rangeOf(text: string): [number, number] | undefined {
   return [first, first + size - 1];
 }
 
+/** Parsed ranges by text: a group's member set is planned again whenever a member changes. */
+const parsedRanges = new Map<string, Range | undefined>();
+
+export type Range = readonly [first: number, last: number];
+
+/** `rangeOf`, remembered. */
+export function knownRange(text: string): Range | undefined {
+  if (parsedRanges.has(text)) return parsedRanges.get(text);
+  if (parsedRanges.size > 100_000) parsedRanges.clear();
+  const range = rangeOf(text);
+  parsedRanges.set(text, range);
+  return range;
+}
+
+const byRange = (a: Range, b: Range) => a[0] - b[0] || a[1] - b[1];
+
+/** Puts `range` into `sorted` (ascending, duplicates kept), in place. */
+export function insertRange(sorted: Range[], range: Range): void {
+  sorted.splice(firstNotBelow(sorted, range), 0, range);
+}
+
+/** Takes one range equal to `range` out of `sorted`, in place. */
+export function removeRange(sorted: Range[], range: Range): void {
+  const at = firstNotBelow(sorted, range);
+  if (at < sorted.length && byRange(sorted[at] as Range, range) === 0) sorted.splice(at, 1);
+}
+
+function firstNotBelow(sorted: readonly Range[], range: Range): number {
+  let [low, high] = [0, sorted.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (byRange(sorted[middle] as Range, range) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /**
  * The elements of an nftables interval set covering every address and block given, merged so that no two overlap
  * or touch (nftables refuses overlapping intervals): `a.b.c.d` for one address, `first-last` for a range.
  */
 export function intervalElements(addresses: Iterable<string>): string[] {
   const ranges = [...addresses]
-    .map(rangeOf)
-    .filter((range): range is [number, number] => range !== undefined)
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    .map(knownRange)
+    .filter((range): range is Range => range !== undefined)
+    .sort(byRange);
+  return mergedElements(ranges);
+}
+
+/** `intervalElements` of ranges already sorted (see `insertRange`). */
+export function mergedElements(sorted: readonly Range[]): string[] {
   const merged: [number, number][] = [];
-  for (const [first, last] of ranges) {
+  for (const [first, last] of sorted) {
     const previous = merged.at(-1);
     if (previous && first <= previous[1] + 1) previous[1] = Math.max(previous[1], last);
     else merged.push([first, last]);

@@ -97,19 +97,44 @@ export function securityGroupParts(wire: SecurityGroupWire): SecurityGroupParts 
   const setGroups = new Set<string>();
   const groupChains = new Map<string, string[]>();
   for (const id of groups) {
-    const rules = wire.rulesByGroup.get(id) ?? [];
-    for (const rule of rules) {
-      if (rule.remoteGroupId && rule.ethertype === "IPv4" && ruleMatch(rule) !== undefined)
-        setGroups.add(rule.remoteGroupId);
-    }
-    groupChains.set(groupChain("ingress", id), groupChainRules("ingress", rules));
-    groupChains.set(groupChain("egress", id), groupChainRules("egress", rules));
+    const group = groupPartOf(id, wire.rulesByGroup.get(id) ?? []);
+    for (const remote of group.remoteGroups) setGroups.add(remote);
+    for (const [name, rules] of group.chains) groupChains.set(name, rules);
   }
   const sets = new Map(
     [...setGroups].map((id) => [groupSet(id), intervalElements(wire.membersByGroup.get(id) ?? [])] as const),
   );
-  const filters = new Map(wire.nics.map((nic) => [nic.link, { mark: nic.mark, ...jumpsOf(nic.groupIds) }]));
+  const filters = new Map(wire.nics.map((nic) => [nic.link, nicFilter(nic.mark, nic.groupIds)]));
   return { groupChains, sets, filters };
+}
+
+/** What one group in use makes: its two chains, and the groups its rules name (whose member sets must exist). */
+export interface GroupPart {
+  chains: [name: string, rules: string[]][];
+  remoteGroups: string[];
+}
+
+export function groupPartOf(groupId: string, rules: readonly SecurityGroupRule[]): GroupPart {
+  const remoteGroups = new Set<string>();
+  for (const rule of rules) {
+    if (rule.remoteGroupId && rule.ethertype === "IPv4" && ruleMatch(rule) !== undefined)
+      remoteGroups.add(rule.remoteGroupId);
+  }
+  return {
+    chains: [
+      [groupChain("ingress", groupId), groupChainRules("ingress", rules)],
+      [groupChain("egress", groupId), groupChainRules("egress", rules)],
+    ],
+    remoteGroups: [...remoteGroups],
+  };
+}
+
+/** A filtered NIC's mark and its two chains: a jump to each of its groups' chains, then drop. */
+export function nicFilter(
+  mark: number,
+  groupIds: readonly string[],
+): { mark: number; ingress: string[]; egress: string[] } {
+  return { mark, ...jumpsOf(groupIds) };
 }
 
 /** Remembered per group list (a port's list is the same array until the port changes): plans stay cheap. */
@@ -134,12 +159,17 @@ export function nicMarks(portIds: readonly string[]): Map<string, number> {
   const taken = new Set<number>();
   const marks = new Map<string, number>();
   for (const id of [...portIds].sort()) {
-    let mark = (fnv32(id) % 0x7ffffffe) + 1;
+    let mark = markHash(id);
     while (taken.has(mark)) mark = (mark % 0x7ffffffe) + 1;
     taken.add(mark);
     marks.set(id, mark);
   }
   return marks;
+}
+
+/** A NIC's mark when no other NIC's hash is the same (see `nicMarks`). */
+export function markHash(portId: string): number {
+  return (fnv32(portId) % 0x7ffffffe) + 1;
 }
 
 const hashes = new Map<string, number>();

@@ -1,13 +1,12 @@
-import { isServerNic, type Port, type Server, type Subnet } from "../model.js";
+import type { Port, Server, Subnet } from "../model.js";
 import { parseCidr } from "../net/cidr.js";
 import { parseIpv4 } from "../net/ipv4.js";
 import type { SecurityGroupRule } from "../security-groups/model.js";
-import { type DataplaneNames, EXTERNAL_BRIDGE, INTERNET_LINK, nicIfname } from "./names.js";
+import { type DataplaneNames, nicIfname } from "./names.js";
 import { byText } from "./order.js";
 import { type RouterEip, renderRouterRuleset } from "./router.js";
-import { emptyRulesPlan, type RulesPlan } from "./rules-plan.js";
+import type { RulesPlan } from "./rules-plan.js";
 import { normalMac, portSecurityRules } from "./ruleset.js";
-import { type FilteredNic, nicMarks, securityGroupParts } from "./security-groups.js";
 
 /** One subnet: a bridge, and its gateway: an interface of its VPC's router on that bridge (ARP, ping, routing). */
 export interface WireSegment {
@@ -84,74 +83,62 @@ export interface NetworkRows {
 }
 
 /** Servers that exist as machines: a namespace while ACTIVE or SHUTOFF (BUILD has none yet). */
-const WIRED_STATUSES = new Set(["ACTIVE", "SHUTOFF"]);
+export const WIRED_STATUSES: ReadonlySet<string> = new Set(["ACTIVE", "SHUTOFF"]);
 
-export function planWire(rows: NetworkRows, names: DataplaneNames): WirePlan {
-  // VPC subnets only: a Neutron-made subnet belongs to no VPC and no server can sit in it, so it has no wire.
-  const subnets = new Map<string, Subnet & { vpcId: string }>();
-  for (const subnet of rows.subnets)
-    if (subnet.vpcId !== null) subnets.set(subnet.id, subnet as Subnet & { vpcId: string });
-  const portsById = new Map(rows.ports.map((port) => [port.id, port]));
-  const gatewayMacs = new Map<string, string>();
-  const nicsByServer = new Map<string, Port[]>();
-  for (const port of rows.ports) {
-    const subnet = subnets.get(port.networkId);
-    if (subnet && port.fixedIps.some((ip) => ip.ipAddress === subnet.gatewayIp) && !gatewayMacs.has(subnet.id)) {
-      gatewayMacs.set(subnet.id, port.macAddress);
-    }
-    if (!isServerNic(port) || port.nicIndex === null || !subnet) continue;
-    const list = nicsByServer.get(port.deviceId) ?? [];
-    list.push(port);
-    nicsByServer.set(port.deviceId, list);
+export type VpcSubnet = Subnet & { vpcId: string };
+
+/** VPC subnets only: a Neutron-made subnet belongs to no VPC and no server can sit in it, so it has no wire. */
+export function isVpcSubnet(subnet: Subnet): subnet is VpcSubnet {
+  return subnet.vpcId !== null;
+}
+
+/** What one wired server makes: its namespace and NICs, each NIC's port-security chain, and its filtered NICs. */
+export interface ServerPart {
+  server: WireServer;
+  /** Port security of each NIC with a usable MAC (security-group filters are added once marks are known). */
+  portsec: { link: string; portsec: string[] }[];
+  /** NICs with port security on, which their groups filter. */
+  filtered: { portId: string; link: string; groupIds: string[] }[];
+}
+
+/** A server's part of the wire from its row and its NIC ports (any order; those outside a VPC subnet are ignored). */
+export function serverPartOf(
+  server: Server,
+  nicPorts: readonly Port[],
+  subnets: ReadonlyMap<string, VpcSubnet>,
+  names: DataplaneNames,
+): ServerPart | undefined {
+  if (!WIRED_STATUSES.has(server.status)) return undefined;
+  const ports = nicPorts
+    .filter((port) => subnets.has(port.networkId))
+    .sort((a, b) => (a.nicIndex ?? 0) - (b.nicIndex ?? 0) || byText(a.id, b.id));
+  const portsec: ServerPart["portsec"] = [];
+  const filtered: ServerPart["filtered"] = [];
+  const nics: WireNic[] = [];
+  for (const [position, port] of ports.entries()) {
+    const planned = nicOf(port, position, subnets.get(port.networkId) as Subnet, names);
+    nics.push(planned.nic);
+    if (planned.portsec) portsec.push({ link: planned.nic.link, portsec: planned.portsec });
+    if (port.portSecurityEnabled)
+      filtered.push({ portId: port.id, link: planned.nic.link, groupIds: port.securityGroupIds });
   }
-  const segments = [...subnets.values()]
-    .sort((a, b) => byText(a.id, b.id))
-    .map((subnet) => segmentOf(subnet, gatewayMacs.get(subnet.id), names));
-
-  const servers: WireServer[] = [];
-  const rules = emptyRulesPlan();
-  const filtered: { portId: string; link: string; groupIds: string[] }[] = [];
-  for (const server of [...rows.servers].sort((a, b) => byText(a.id, b.id))) {
-    if (!WIRED_STATUSES.has(server.status)) continue;
-    const ports = (nicsByServer.get(server.id) ?? []).sort((a, b) => (a.nicIndex ?? 0) - (b.nicIndex ?? 0));
-    const planned = ports.map((port, position) => nicOf(port, position, subnets.get(port.networkId) as Subnet, names));
-    const nics = planned.map((each) => each.nic);
-    for (const [position, port] of ports.entries()) {
-      const { nic, portsec } = planned[position] as PlannedNic;
-      if (portsec) rules.nics.set(nic.link, { link: nic.link, portsec });
-      if (port.portSecurityEnabled) filtered.push({ portId: port.id, link: nic.link, groupIds: port.securityGroupIds });
-    }
-    const primary = ports[0] ? subnets.get(ports[0].networkId) : undefined;
-    servers.push({
+  const primary = ports[0] ? subnets.get(ports[0].networkId) : undefined;
+  return {
+    server: {
       serverId: server.id,
       namespace: names.serverNamespace(server.id),
       up: server.status === "ACTIVE",
       nics: nics.filter((nic) => nic.mac !== ""),
       defaultGateway: primary && parseIpv4(primary.gatewayIp) !== undefined ? primary.gatewayIp : undefined,
-    });
-  }
-  const marks = nicMarks(filtered.map((nic) => nic.portId));
-  const groups = securityGroupParts({
-    nics: filtered.map((nic): FilteredNic => ({ ...nic, mark: marks.get(nic.portId) as number })),
-    rulesByGroup: groupBy(rows.rules ?? [], (rule) => rule.securityGroupId),
-    membersByGroup: membersByGroup(rows.ports),
-  });
-  for (const [link, filter] of groups.filters) {
-    const nic = rules.nics.get(link);
-    if (nic) nic.filter = filter;
-  }
-  rules.groupChains = groups.groupChains;
-  rules.sets = groups.sets;
-  return {
-    dataplaneNamespace: names.dataplaneNamespace,
-    internetNamespace: names.internetNamespace,
-    externalBridge: EXTERNAL_BRIDGE,
-    internetLink: INTERNET_LINK,
-    routers: routersOf(subnets, portsById, rows.eips ?? [], names),
-    segments,
-    servers,
-    rules,
+    },
+    portsec,
+    filtered,
   };
+}
+
+/** Whether the port holds the subnet's gateway address (its MAC is then the gateway's). */
+export function holdsGateway(port: Port, subnet: Subnet): boolean {
+  return port.networkId === subnet.id && port.fixedIps.some((ip) => ip.ipAddress === subnet.gatewayIp);
 }
 
 interface PlannedNic {
@@ -190,8 +177,8 @@ function nicOf(port: Port, position: number, subnet: Subnet, names: DataplaneNam
 }
 
 /** One router per VPC that has a wired subnet, with the EIPs bound to ports of its subnets. */
-function routersOf(
-  subnets: ReadonlyMap<string, Subnet & { vpcId: string }>,
+export function routersOf(
+  subnets: ReadonlyMap<string, VpcSubnet>,
   ports: ReadonlyMap<string, Port>,
   eips: readonly { publicIpAddress: string; portId: string }[],
   names: DataplaneNames,
@@ -222,35 +209,7 @@ function routersOf(
   });
 }
 
-/** Every group's members' fixed IPs and pair addresses (ports with port security on; others carry no groups). */
-function membersByGroup(ports: readonly Port[]): Map<string, string[]> {
-  const members = new Map<string, string[]>();
-  for (const port of ports) {
-    if (!port.portSecurityEnabled) continue;
-    const addresses = [
-      ...port.fixedIps.map((fixedIp) => fixedIp.ipAddress),
-      ...port.allowedAddressPairs.map((pair) => pair.ipAddress),
-    ];
-    for (const groupId of port.securityGroupIds) {
-      const list = members.get(groupId) ?? [];
-      list.push(...addresses);
-      members.set(groupId, list);
-    }
-  }
-  return members;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const list = groups.get(key(item)) ?? [];
-    list.push(item);
-    groups.set(key(item), list);
-  }
-  return groups;
-}
-
-function segmentOf(subnet: Subnet & { vpcId: string }, gatewayPortMac: string | undefined, names: DataplaneNames) {
+export function segmentOf(subnet: VpcSubnet, gatewayPortMac: string | undefined, names: DataplaneNames): WireSegment {
   return {
     subnetId: subnet.id,
     vpcId: subnet.vpcId,

@@ -24,7 +24,7 @@ export interface WireRowsSlice {
 
 /**
  * The rows the wire is planned from, kept between changes so that a change reads only what it touched: patched with
- * each change's slice, planned by the same `planWire` as a full read.
+ * each change's slice (see wire-planner.ts).
  */
 export class WireRows {
   private readonly subnets = new Map<string, Subnet>();
@@ -52,6 +52,27 @@ export class WireRows {
     for (const rule of slice.rules) push(this.rulesByGroup, rule.securityGroupId, rule);
     for (const id of slice.portIds) this.eipsByPort.delete(id);
     for (const eip of slice.eips) push(this.eipsByPort, eip.portId, eip);
+  }
+
+  port(id: string): Port | undefined {
+    return this.ports.get(id);
+  }
+
+  server(id: string): Server | undefined {
+    return this.servers.get(id);
+  }
+
+  get portsById(): ReadonlyMap<string, Port> {
+    return this.ports;
+  }
+
+  /** The group's IPv4 rules (as complete as the last full read or slice that answered for the group). */
+  rulesOf(groupId: string): readonly SecurityGroupRule[] {
+    return this.rulesByGroup.get(groupId) ?? [];
+  }
+
+  eips(): WireEip[] {
+    return [...this.eipsByPort.values()].flat();
   }
 
   rows(): Required<NetworkRows> {

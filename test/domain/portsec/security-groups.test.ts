@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { intervalElements, networkOf } from "../../../src/domain/portsec/address-set.js";
+import {
+  insertRange,
+  intervalElements,
+  knownRange,
+  mergedElements,
+  networkOf,
+  type Range,
+  removeRange,
+} from "../../../src/domain/portsec/address-set.js";
 import { emptyRulesPlan, renderRules } from "../../../src/domain/portsec/rules-plan.js";
 import { groupSet, nicMarks, ruleMatch, securityGroupParts } from "../../../src/domain/portsec/security-groups.js";
 import type { SecurityGroupRule } from "../../../src/domain/security-groups/model.js";
@@ -65,26 +73,58 @@ describe("address sets", () => {
     expect(intervalElements(["1.1.1.1/0"])).toEqual(["0.0.0.0-255.255.255.255"]);
     expect(networkOf("192.168.1.77/24")).toBe("192.168.1.0/24");
   });
+
+  it("kept sorted as members come and go, merge to what the addresses left merge to", () => {
+    const texts = ["10.0.0.5", "10.0.0.6", "10.0.0.0/30", "10.0.0.5", "10.0.1.9", "10.0.0.8/29", "10.0.0.4"];
+    const sorted: Range[] = [];
+    const present: string[] = [];
+    for (const [step, text] of [...texts, ...texts.slice(1), "10.0.0.5"].entries()) {
+      const range = knownRange(text) as Range;
+      const at = present.indexOf(text);
+      if (step >= texts.length && at >= 0) {
+        present.splice(at, 1);
+        removeRange(sorted, range);
+      } else {
+        present.push(text);
+        insertRange(sorted, range);
+      }
+      expect(mergedElements(sorted)).toEqual(intervalElements(present));
+    }
+    expect(present).toEqual([]);
+  });
 });
 
 describe("security group tables", () => {
   it("each NIC jumps through its groups' chains and drops the rest; marks name NICs in both tables", () => {
     const parts = securityGroupParts({
-      nics: [{ link: "pa", mark: 7, groupIds: ["g1"] }],
+      nics: [
+        { link: "pa", mark: 7, groupIds: ["g1"] },
+        { link: "pb", mark: 8, groupIds: ["g1", "g2"] },
+        { link: "pc", mark: 9, groupIds: [] },
+      ],
       rulesByGroup: new Map([
         ["g1", [rule({ remoteGroupId: "g1" }), rule({ direction: "egress" }), rule({ ethertype: "IPv6" })]],
       ]),
       membersByGroup: new Map([["g1", ["10.0.0.5", "10.0.0.6", "10.0.0.100/30"]]]),
     });
     const rules = emptyRulesPlan();
-    rules.nics.set("pa", { link: "pa", portsec: ["drop"], filter: parts.filters.get("pa") });
+    for (const link of ["pa", "pb", "pc"])
+      rules.nics.set(link, { link, portsec: ["drop"], filter: parts.filters.get(link) });
     rules.groupChains = parts.groupChains;
     rules.sets = parts.sets;
     const script = renderRules(rules);
-    expect(script).toContain('map nic_marks { type ifname : mark; elements = { "pa" : 0x00000007 }; }');
+    expect(script).toContain(
+      'map nic_marks { type ifname : mark; elements = { "pa" : 0x00000007, "pb" : 0x00000008, "pc" : 0x00000009 }; }',
+    );
     expect(script).toContain("elements = { 10.0.0.5-10.0.0.6, 10.0.0.100-10.0.0.103 };");
-    expect(script).toContain("map ingress { type mark : verdict; elements = { 0x00000007 : jump in_pa }; }");
-    expect(script).toMatch(/chain in_pa \{\n\t\tjump gi_\w+\n\t\tdrop\n\t\}/);
+    // One group: straight to its chain (no chain of the NIC's own); several: a chain jumping to each; none: drop.
+    expect(script).toMatch(
+      /map ingress \{ type mark : verdict; elements = \{ 0x00000007 : jump gi_\w+, 0x00000008 : jump in_pb, 0x00000009 : drop \}; \}/,
+    );
+    expect(script).not.toContain("chain in_pa");
+    expect(script).toMatch(/chain in_pb \{\n\t\tjump gi_\w+\n\t\tjump gi_\w+\n\t\tdrop\n\t\}/);
+    // What a group's chain did not accept comes back and is dropped.
+    expect(script).toContain("meta mark vmap @ingress\n\t\tmeta mark != 0x00000000 drop");
     expect(script).toMatch(/chain go_\w+ \{\n\t\taccept\n\t\}/);
     expect(script).toContain("ct state established,related accept");
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Port, Server, Subnet } from "../../../src/domain/model.js";
 import { dataplaneNames } from "../../../src/domain/portsec/names.js";
 import { renderRules } from "../../../src/domain/portsec/rules-plan.js";
-import { planWire } from "../../../src/domain/portsec/topology.js";
+import { planWire } from "../../../src/domain/portsec/wire-planner.js";
 
 const T = "2024-01-01T00:00:00.000Z";
 const names = dataplaneNames("evt");
