@@ -2,7 +2,7 @@
  * `npm run bench`: every throughput configuration of the issue in one run, one table, one JSON file.
  *
  *   npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--nics N] [--scale F] [--no-pg]
- *                    [--no-build]
+ *                    [--no-build] [--only baseline,sqlite,postgres,round-trips] [--cpu-prof DIR]
  *                    [--out DIR]
  *
  * Configurations (each an `ecs-vip serve` child process driven by autocannon from this process, on the same cores):
@@ -59,9 +59,12 @@ const CONNECTIONS = Number(option("connections", "50"));
 const NICS = Number(option("nics", QUICK ? "200" : "400"));
 const SCALE = Number(option("scale", QUICK ? "0.1" : "1"));
 const OUT_DIR = option("out", join(REPO_ROOT, "bench", "results"));
-const NO_PG = process.argv.includes("--no-pg");
+/** Where the servers write V8 CPU profiles (node --cpu-prof), if given. */
+const CPU_PROF = option("cpu-prof", "");
+/** Parts to run (all by default): `--only postgres` measures the PostgreSQL configurations alone. */
+const ONLY = new Set(option("only", "baseline,sqlite,postgres,round-trips").split(","));
 /** A PostgreSQL server named on the command line: used instead of a private cluster, its CPU not counted. */
-const PG_URL = NO_PG ? "" : option("pg", process.env.ECS_VIP_BENCH_PG ?? "");
+const PG_URL = process.argv.includes("--no-pg") ? "" : option("pg", process.env.ECS_VIP_BENCH_PG ?? "");
 
 /** Ports in the project for the small and large bind runs; addresses in use for the two allocation runs. */
 const SIZES = {
@@ -159,7 +162,8 @@ async function statementsOf(urls: string[]): Promise<number> {
 /** Servers on `db`, logging requests at info (the default) into a pipe this process drains and drops. */
 async function start(db: string, dataDir: string, processes = 1): Promise<{ servers: ChildServer[]; readyMs: number }> {
   const started = performance.now();
-  const servers = await startServers(db, dataDir, processes, ["--log-level", "info"], BUILT);
+  const nodeArgs = CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : [];
+  const servers = await startServers(db, dataDir, processes, ["--log-level", "info"], BUILT, nodeArgs);
   for (const server of servers) {
     server.child.stdout?.removeAllListeners("data");
     server.child.stdout?.resume();
@@ -558,7 +562,7 @@ async function openPostgres(report: BenchReport): Promise<BenchPostgres | undefi
     process.stderr.write(`PostgreSQL skipped: ${reason}\n`);
     return undefined;
   };
-  if (NO_PG) return skip("--no-pg");
+  if (process.argv.includes("--no-pg")) return skip("--no-pg");
   if (PG_URL) {
     process.stderr.write(`PostgreSQL at ${PG_URL}: its CPU is not counted (other clients may share it)\n`);
     return { url: PG_URL, close: async () => undefined };
@@ -682,6 +686,24 @@ function targetsOf(report: BenchReport): Targets {
   };
 }
 
+async function baselineRun(report: BenchReport): Promise<void> {
+  const baseline = await startBaseline();
+  try {
+    report.results.push(
+      await measure(
+        "baseline: bare Fastify",
+        "PUT, same body",
+        bindLoad([baseline.url], { nicSubnet: "s", nics: [{ nicId: "n", vip: "10.0.0.9" }] } as World, { token: "" }),
+        [],
+        undefined,
+        { servers: baseline.child.pid === undefined ? [] : [baseline.child.pid] },
+      ),
+    );
+  } finally {
+    baseline.child.kill("SIGTERM");
+  }
+}
+
 async function main(): Promise<void> {
   const report: BenchReport = {
     version: 1,
@@ -717,30 +739,16 @@ async function main(): Promise<void> {
         .join(" ")}\n`,
   );
   if (BUILT) execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
-  const baseline = await startBaseline();
+  if (ONLY.has("baseline")) await baselineRun(report);
+  if (ONLY.has("sqlite")) await sqliteRuns(report);
+  const postgres = ONLY.has("postgres") || ONLY.has("round-trips") ? await openPostgres(report) : undefined;
   try {
-    report.results.push(
-      await measure(
-        "baseline: bare Fastify",
-        "PUT, same body",
-        bindLoad([baseline.url], { nicSubnet: "s", nics: [{ nicId: "n", vip: "10.0.0.9" }] } as World, { token: "" }),
-        [],
-        undefined,
-        { servers: baseline.child.pid === undefined ? [] : [baseline.child.pid] },
-      ),
-    );
-  } finally {
-    baseline.child.kill("SIGTERM");
-  }
-  await sqliteRuns(report);
-  const postgres = await openPostgres(report);
-  try {
-    if (postgres) await postgresRuns(report, postgres);
-    report.roundTrips = await roundTrips(postgres?.url ?? "");
+    if (postgres && ONLY.has("postgres")) await postgresRuns(report, postgres);
+    if (ONLY.has("round-trips")) report.roundTrips = await roundTrips(postgres?.url ?? "");
   } finally {
     await postgres?.close();
   }
-  const baselineRps = report.results[0]?.rps ?? Number.NaN;
+  const baselineRps = report.results.find((r) => r.configuration.startsWith("baseline"))?.rps ?? Number.NaN;
   for (const result of report.results) result.ratio = result.rps / baselineRps;
   report.targets = targetsOf(report);
   report.finishedAt = new Date().toISOString();
