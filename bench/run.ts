@@ -2,7 +2,7 @@
  * `npm run bench`: every throughput configuration of the issue in one run, one table, one JSON file.
  *
  *   npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--nics N] [--scale F] [--no-pg]
- *                    [--no-build] [--only baseline,sqlite,postgres,round-trips] [--cpu-prof DIR]
+ *                    [--no-build] [--only baseline,sqlite,postgres,round-trips] [--cpu-prof DIR] [--rate R]
  *                    [--out DIR]
  *
  * Configurations (each an `ecs-vip serve` child process driven by autocannon from this process, on the same cores):
@@ -59,6 +59,12 @@ const CONNECTIONS = Number(option("connections", "50"));
 const NICS = Number(option("nics", QUICK ? "200" : "400"));
 const SCALE = Number(option("scale", QUICK ? "0.1" : "1"));
 const OUT_DIR = option("out", join(REPO_ROOT, "bench", "results"));
+/**
+ * Requests per second offered in all (autocannon's overallRate; default: as fast as answered). A fixed rate below
+ * what both sides of an A/B manage makes their CPU per request comparable: background work (job polls, coalesced
+ * notifications, audit batches) is then shared by as many requests on both.
+ */
+const RATE = Number(option("rate", "0"));
 /** Where the servers write V8 CPU profiles (node --cpu-prof), if given. */
 const CPU_PROF = option("cpu-prof", "");
 /** Parts to run (all by default): `--only postgres` measures the PostgreSQL configurations alone. */
@@ -113,7 +119,16 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   quick: boolean;
-  settings: { durationS: number; warmupS: number; connections: number; nics: number; scale: number; built: boolean };
+  settings: {
+    durationS: number;
+    warmupS: number;
+    connections: number;
+    nics: number;
+    scale: number;
+    built: boolean;
+    /** Offered req/s (0: as fast as answered). */
+    rate: number;
+  };
   sizes: typeof SIZES;
   machine: { cpus: number; node: string; loadAverage: number[] };
   results: Result[];
@@ -215,6 +230,7 @@ async function fire(load: Load, seconds: number): Promise<autocannon.Result> {
     connections: CONNECTIONS,
     duration: seconds,
     requests: load.requests,
+    ...(RATE > 0 ? { overallRate: RATE } : {}),
   });
 }
 
@@ -717,6 +733,7 @@ async function main(): Promise<void> {
       nics: NICS,
       scale: SCALE,
       built: BUILT,
+      rate: RATE,
     },
     sizes: SIZES,
     machine: { cpus: availableParallelism(), node: process.version, loadAverage: loadavg() },
