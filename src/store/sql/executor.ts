@@ -9,6 +9,11 @@ export interface SqlExecutor {
    * read, written as data-modifying CTEs, to travel with a later statement.
    */
   deferred?: DeferredWrites;
+  /**
+   * Where offered (PostgreSQL, postgres/pg-executor.ts): whether the next statement also commits the unit of work,
+   * in the same round trip. Fault injection crashes before such a statement, the last point before the commit.
+   */
+  carriesCommit?(): boolean;
 }
 
 /** Writes held back to be sent in one statement with the next one (one round trip for several writes). */
