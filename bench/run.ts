@@ -2,7 +2,7 @@
  * `npm run bench`: every throughput configuration of the issue in one run, one table, one JSON file.
  *
  *   npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--nics N] [--scale F] [--no-pg]
- *                    [--no-build]
+ *                    [--no-build] [--only baseline,sqlite,postgres,round-trips] [--cpu-prof DIR] [--rate R]
  *                    [--out DIR]
  *
  * Configurations (each an `ecs-vip serve` child process driven by autocannon from this process, on the same cores):
@@ -10,11 +10,16 @@
  *   - bind/unbind on SQLite with a token and with AK/SK signatures, in a project of ~1,000 ports;
  *   - the same bind/unbind once the project holds ~100,000 ports (seeded straight into the store, not over HTTP);
  *   - automatic private-IP assignment (+ release) in a /16 with 100 and with 50,000 addresses in use;
- *   - bind/unbind on PostgreSQL with 1 and 2 processes (ECS_VIP_BENCH_PG or ECS_VIP_TEST_PG; skipped, with the reason
- *     printed, when neither is set or --no-pg is given);
+ *   - bind/unbind on PostgreSQL with 1 and 2 processes, on a private cluster the bench starts (initdb's default
+ *     settings: fsync and synchronous_commit on; test/support/private-postgres.ts, needs PostgreSQL 15 and root or the
+ *     postgres user), or on the server --pg URL (or ECS_VIP_BENCH_PG) names, whose CPU is then not counted (other
+ *     clients share it); skipped, with the reason printed, when neither can be had or --no-pg is given;
  *   - server start (spawn to /readyz 200) and its RSS with the small and the large store;
  *   - store statements (round trips) per operation, from each server's ecs_vip_store_statements_total, and per single
- *     bind, unbind, private-IP assignment and server create (counted in-process, see round-trips.ts).
+ *     bind, unbind, private-IP assignment and server create (counted in-process, see round-trips.ts);
+ *   - CPU per operation over the measured window, from /proc (bench/cpu.ts): the server processes' (and their
+ *     children's), and on the private PostgreSQL cluster its processes' (postmaster and backends), in µs per request.
+ *     The load generator (this process) is not counted. The issue's target ratios are printed at the end.
  * --quick: 2 s per configuration after 1 s warm-up and a tenth of the large sizes (≈30 s of load); the default is
  * 10 s after 2 s with the full sizes. --scale multiplies the large sizes. Servers log requests at info, the default.
  * The servers run as `npm start` runs them, compiled: the bench runs `npm run build` first. --no-build runs the
@@ -39,7 +44,9 @@ import { openStore } from "../src/store/open-store.js";
 import { type ChildServer, REPO_ROOT } from "../test/support/child-server.js";
 import { ApiClient } from "../test/support/client.js";
 import { createDatabase } from "../test/support/postgres.js";
+import { PRIVATE_POSTGRES, type PrivateCluster, startPrivateCluster } from "../test/support/private-postgres.js";
 import { createServers } from "../test/support/world.js";
+import { postmasterPid, treeCpuMicros } from "./cpu.js";
 import { type RoundTrip, roundTrips } from "./round-trips.js";
 import { identity, option, startServers, stopServers } from "./support.js";
 
@@ -52,9 +59,18 @@ const CONNECTIONS = Number(option("connections", "50"));
 const NICS = Number(option("nics", QUICK ? "200" : "400"));
 const SCALE = Number(option("scale", QUICK ? "0.1" : "1"));
 const OUT_DIR = option("out", join(REPO_ROOT, "bench", "results"));
-const PG_URL = process.argv.includes("--no-pg")
-  ? ""
-  : option("pg", process.env.ECS_VIP_BENCH_PG ?? process.env.ECS_VIP_TEST_PG ?? "");
+/**
+ * Requests per second offered in all (autocannon's overallRate; default: as fast as answered). A fixed rate below
+ * what both sides of an A/B manage makes their CPU per request comparable: background work (job polls, coalesced
+ * notifications, audit batches) is then shared by as many requests on both.
+ */
+const RATE = Number(option("rate", "0"));
+/** Where the servers write V8 CPU profiles (node --cpu-prof), if given. */
+const CPU_PROF = option("cpu-prof", "");
+/** Parts to run (all by default): `--only postgres` measures the PostgreSQL configurations alone. */
+const ONLY = new Set(option("only", "baseline,sqlite,postgres,round-trips").split(","));
+/** A PostgreSQL server named on the command line: used instead of a private cluster, its CPU not counted. */
+const PG_URL = process.argv.includes("--no-pg") ? "" : option("pg", process.env.ECS_VIP_BENCH_PG ?? "");
 
 /** Ports in the project for the small and large bind runs; addresses in use for the two allocation runs. */
 const SIZES = {
@@ -78,6 +94,11 @@ export interface Result {
   ratio: number | null;
   /** Store statements per request, summed over the configuration's processes (null for the baseline). */
   statementsPerRequest: number | null;
+  /**
+   * CPU µs per request over the measured window: the server processes' (the baseline's for the baseline), the
+   * database's processes' (PostgreSQL on a private cluster; null otherwise), and their sum.
+   */
+  cpuUsPerRequest: { server: number; database: number | null; total: number };
   /** Resident memory of the (first) server process after the run, and its peak, in MB. */
   rssMb: number | null;
   peakRssMb: number | null;
@@ -98,13 +119,36 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   quick: boolean;
-  settings: { durationS: number; warmupS: number; connections: number; nics: number; scale: number; built: boolean };
+  settings: {
+    durationS: number;
+    warmupS: number;
+    connections: number;
+    nics: number;
+    scale: number;
+    built: boolean;
+    /** Offered req/s (0: as fast as answered). */
+    rate: number;
+  };
   sizes: typeof SIZES;
   machine: { cpus: number; node: string; loadAverage: number[] };
   results: Result[];
   starts: StartFigure[];
   roundTrips: RoundTrip[];
+  /** The issue's target ratios as measured in this run (null where a configuration is missing). */
+  targets: Targets;
   skipped: { configuration: string; reason: string }[];
+}
+
+export interface Targets {
+  /** SQLite bind/unbind (token) req/s / the bare Fastify route's. */
+  sqliteVsBaselineThroughput: number | null;
+  /** PostgreSQL (1 process) CPU per bind, server and database, / SQLite's. */
+  postgresVsSqliteCpu: number | null;
+  /** PostgreSQL (1 process) req/s / SQLite's. */
+  postgresVsSqliteThroughput: number | null;
+  /** PostgreSQL, 2 processes / 1: CPU per bind (all counted) and req/s. */
+  twoVsOneProcessCpu: number | null;
+  twoVsOneProcessThroughput: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -133,7 +177,8 @@ async function statementsOf(urls: string[]): Promise<number> {
 /** Servers on `db`, logging requests at info (the default) into a pipe this process drains and drops. */
 async function start(db: string, dataDir: string, processes = 1): Promise<{ servers: ChildServer[]; readyMs: number }> {
   const started = performance.now();
-  const servers = await startServers(db, dataDir, processes, ["--log-level", "info"], BUILT);
+  const nodeArgs = CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : [];
+  const servers = await startServers(db, dataDir, processes, ["--log-level", "info"], BUILT, nodeArgs);
   for (const server of servers) {
     server.child.stdout?.removeAllListeners("data");
     server.child.stdout?.resume();
@@ -185,22 +230,49 @@ async function fire(load: Load, seconds: number): Promise<autocannon.Result> {
     connections: CONNECTIONS,
     duration: seconds,
     requests: load.requests,
+    ...(RATE > 0 ? { overallRate: RATE } : {}),
   });
 }
 
-/** Warms up, then measures one configuration; statements are counted over the measured part only. */
+/** What a configuration's CPU is read from: the server processes, and the database's postmaster where counted. */
+interface CpuSources {
+  servers: number[];
+  postmaster?: number;
+}
+
+function cpuNow(sources: CpuSources): { server: number; database: number | null } {
+  return {
+    server: treeCpuMicros(sources.servers),
+    database: sources.postmaster === undefined ? null : treeCpuMicros([sources.postmaster]),
+  };
+}
+
+function pidsOf(servers: ChildServer[]): number[] {
+  return servers.map((server) => server.child.pid).filter((pid) => pid !== undefined);
+}
+
+/** Warms up, then measures one configuration; statements and CPU are counted over the measured part only. */
 async function measure(
   configuration: string,
   operation: string,
   load: Load,
   servers: ChildServer[],
   size?: number,
+  cpu: CpuSources = { servers: pidsOf(servers) },
 ): Promise<Result> {
   if (WARMUP > 0) await fire(load, WARMUP);
   const before = servers.length > 0 ? await statementsOf(load.urls) : 0;
+  const cpuBefore = cpuNow(cpu);
   const result = await fire(load, DURATION);
+  const cpuAfter = cpuNow(cpu);
   const after = servers.length > 0 ? await statementsOf(load.urls) : 0;
   const requests = result["2xx"] + result.non2xx;
+  const perRequest = (micros: number) => (requests > 0 ? micros / requests : Number.NaN);
+  const serverCpu = perRequest(cpuAfter.server - cpuBefore.server);
+  const databaseCpu =
+    cpuAfter.database === null || cpuBefore.database === null
+      ? null
+      : perRequest(cpuAfter.database - cpuBefore.database);
   const memory = memoryOf(servers[0]?.child.pid);
   const row: Result = {
     configuration,
@@ -213,6 +285,7 @@ async function measure(
     max: result.latency.max,
     ratio: null,
     statementsPerRequest: servers.length > 0 && requests > 0 ? (after - before) / requests : null,
+    cpuUsPerRequest: { server: serverCpu, database: databaseCpu, total: serverCpu + (databaseCpu ?? 0) },
     rssMb: memory?.rssMb ?? null,
     peakRssMb: memory?.peakRssMb ?? null,
     non2xx: result.non2xx,
@@ -221,6 +294,7 @@ async function measure(
   process.stderr.write(
     `${configuration}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, max ${row.max} ms` +
       `${row.statementsPerRequest === null ? "" : `, ${row.statementsPerRequest.toFixed(1)} statements/request`}` +
+      `, CPU ${serverCpu.toFixed(0)} µs/request${databaseCpu === null ? "" : ` + ${databaseCpu.toFixed(0)} µs in PostgreSQL`}` +
       `${row.non2xx || row.errors ? `, ${row.non2xx} non-2xx, ${row.errors} errors` : ""}\n`,
   );
   return row;
@@ -487,16 +561,42 @@ async function sqliteRuns(report: BenchReport): Promise<void> {
   }
 }
 
-async function postgresRuns(report: BenchReport): Promise<void> {
-  if (!PG_URL) {
-    const reason = "no PostgreSQL: set ECS_VIP_BENCH_PG or ECS_VIP_TEST_PG (or --pg URL)";
+/** The PostgreSQL server the PostgreSQL configurations run on: a private cluster unless --pg names one. */
+interface BenchPostgres {
+  /** URL of a database to create others from. */
+  url: string;
+  /** The private cluster's postmaster, whose processes' CPU is counted; undefined on a shared server. */
+  postmaster?: number;
+  close: () => Promise<void>;
+}
+
+async function openPostgres(report: BenchReport): Promise<BenchPostgres | undefined> {
+  const skip = (reason: string) => {
     for (const configuration of ["PostgreSQL, 1 process", "PostgreSQL, 2 processes"]) {
       report.skipped.push({ configuration, reason });
     }
     process.stderr.write(`PostgreSQL skipped: ${reason}\n`);
-    return;
+    return undefined;
+  };
+  if (process.argv.includes("--no-pg")) return skip("--no-pg");
+  if (PG_URL) {
+    process.stderr.write(`PostgreSQL at ${PG_URL}: its CPU is not counted (other clients may share it)\n`);
+    return { url: PG_URL, close: async () => undefined };
   }
-  const database = await createDatabase(PG_URL, "ecs_vip_bench_");
+  if (!PRIVATE_POSTGRES.available) {
+    return skip(`no private cluster (${PRIVATE_POSTGRES.missing}); --pg URL names a server to use instead`);
+  }
+  // initdb's defaults, durability included (fsync, synchronous_commit on); only the port and address are set.
+  const cluster: PrivateCluster = await startPrivateCluster({ settings: "" });
+  return {
+    url: cluster.url("postgres"),
+    postmaster: postmasterPid(cluster.data),
+    close: () => cluster.destroy(),
+  };
+}
+
+async function postgresRuns(report: BenchReport, postgres: BenchPostgres): Promise<void> {
+  const database = await createDatabase(postgres.url, "ecs_vip_bench_");
   const dir = mkdtempSync(join(tmpdir(), "ecs-vip-bench-pg-"));
   let servers: ChildServer[] = [];
   try {
@@ -511,6 +611,7 @@ async function postgresRuns(report: BenchReport): Promise<void> {
         bindLoad([(servers[0] as ChildServer).url], world, { token: api.token }),
         servers,
         size,
+        { servers: pidsOf(servers), postmaster: postgres.postmaster },
       ),
     );
     const second = await start(database.url, dir);
@@ -526,6 +627,7 @@ async function postgresRuns(report: BenchReport): Promise<void> {
         ),
         servers,
         size,
+        { servers: pidsOf(servers), postmaster: postgres.postmaster },
       ),
     );
   } finally {
@@ -547,6 +649,9 @@ function printTable(report: BenchReport): void {
       "max ms": r.max,
       "× baseline": fixed(r.ratio, 2),
       "stmts/req": fixed(r.statementsPerRequest, 1),
+      "CPU µs/req server": fixed(r.cpuUsPerRequest.server),
+      "CPU µs/req db": fixed(r.cpuUsPerRequest.database),
+      "CPU µs/req sum": fixed(r.cpuUsPerRequest.total),
       "RSS MB": r.rssMb ?? "",
       "non-2xx": r.non2xx,
       errors: r.errors,
@@ -558,6 +663,8 @@ function printTable(report: BenchReport): void {
   const by = (name: string) => report.results.find((r) => r.configuration.startsWith(name));
   const ratio = (a?: Result, b?: Result) => (a && b ? (a.rps / b.rps).toFixed(2) : "n/a");
   const token = by("SQLite, token");
+  const target = (value: number | null, goal: string) =>
+    `${value === null ? "n/a" : value.toFixed(2)} (target ${goal})`;
   console.log(
     [
       `AK/SK / token: ${ratio(by("SQLite, AK/SK"), token)}`,
@@ -566,10 +673,51 @@ function printTable(report: BenchReport): void {
         by(`SQLite, allocation, ${SIZES.allocLarge}`),
         by(`SQLite, allocation, ${SIZES.allocSmall} `),
       )}`,
-      `PostgreSQL 1 process / SQLite: ${ratio(by("PostgreSQL, 1"), token)}`,
-      `PostgreSQL 2 processes / 1: ${ratio(by("PostgreSQL, 2"), by("PostgreSQL, 1"))}`,
+      `targets: SQLite / bare Fastify req/s: ${target(report.targets.sqliteVsBaselineThroughput, "≥ 0.2")}`,
+      `  SQLite p99: ${token ? `${token.p99} ms` : "n/a"} (target ≤ 10 ms)`,
+      `  PostgreSQL 1 process / SQLite, CPU per bind (server + database): ${target(report.targets.postgresVsSqliteCpu, "≤ 2")}`,
+      `  PostgreSQL 1 process / SQLite req/s: ${target(report.targets.postgresVsSqliteThroughput, "≥ 0.5")}`,
+      `  PostgreSQL 2 processes / 1, CPU per bind: ${target(report.targets.twoVsOneProcessCpu, "≤ 1.15")}`,
+      `  PostgreSQL 2 processes / 1, req/s: ${target(report.targets.twoVsOneProcessThroughput, "≥ 0.95")}`,
     ].join("\n"),
   );
+}
+
+function targetsOf(report: BenchReport): Targets {
+  const by = (name: string) => report.results.find((r) => r.configuration.startsWith(name));
+  const quotient = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || !Number.isFinite(a / b) ? null : a / b;
+  const baseline = by("baseline");
+  const sqlite = by("SQLite, token");
+  const one = by("PostgreSQL, 1");
+  const two = by("PostgreSQL, 2");
+  // CPU on PostgreSQL counts only where the database's own was measured (a private cluster).
+  const pgCpu = (r?: Result) => (r?.cpuUsPerRequest.database === null ? undefined : r?.cpuUsPerRequest.total);
+  return {
+    sqliteVsBaselineThroughput: quotient(sqlite?.rps, baseline?.rps),
+    postgresVsSqliteCpu: quotient(pgCpu(one), sqlite?.cpuUsPerRequest.total),
+    postgresVsSqliteThroughput: quotient(one?.rps, sqlite?.rps),
+    twoVsOneProcessCpu: quotient(pgCpu(two), pgCpu(one)),
+    twoVsOneProcessThroughput: quotient(two?.rps, one?.rps),
+  };
+}
+
+async function baselineRun(report: BenchReport): Promise<void> {
+  const baseline = await startBaseline();
+  try {
+    report.results.push(
+      await measure(
+        "baseline: bare Fastify",
+        "PUT, same body",
+        bindLoad([baseline.url], { nicSubnet: "s", nics: [{ nicId: "n", vip: "10.0.0.9" }] } as World, { token: "" }),
+        [],
+        undefined,
+        { servers: baseline.child.pid === undefined ? [] : [baseline.child.pid] },
+      ),
+    );
+  } finally {
+    baseline.child.kill("SIGTERM");
+  }
 }
 
 async function main(): Promise<void> {
@@ -585,12 +733,20 @@ async function main(): Promise<void> {
       nics: NICS,
       scale: SCALE,
       built: BUILT,
+      rate: RATE,
     },
     sizes: SIZES,
     machine: { cpus: availableParallelism(), node: process.version, loadAverage: loadavg() },
     results: [],
     starts: [],
     roundTrips: [],
+    targets: {
+      sqliteVsBaselineThroughput: null,
+      postgresVsSqliteCpu: null,
+      postgresVsSqliteThroughput: null,
+      twoVsOneProcessCpu: null,
+      twoVsOneProcessThroughput: null,
+    },
     skipped: [],
   };
   process.stderr.write(
@@ -600,24 +756,18 @@ async function main(): Promise<void> {
         .join(" ")}\n`,
   );
   if (BUILT) execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
-  const baseline = await startBaseline();
+  if (ONLY.has("baseline")) await baselineRun(report);
+  if (ONLY.has("sqlite")) await sqliteRuns(report);
+  const postgres = ONLY.has("postgres") || ONLY.has("round-trips") ? await openPostgres(report) : undefined;
   try {
-    report.results.push(
-      await measure(
-        "baseline: bare Fastify",
-        "PUT, same body",
-        bindLoad([baseline.url], { nicSubnet: "s", nics: [{ nicId: "n", vip: "10.0.0.9" }] } as World, { token: "" }),
-        [],
-      ),
-    );
+    if (postgres && ONLY.has("postgres")) await postgresRuns(report, postgres);
+    if (ONLY.has("round-trips")) report.roundTrips = await roundTrips(postgres?.url ?? "");
   } finally {
-    baseline.child.kill("SIGTERM");
+    await postgres?.close();
   }
-  await sqliteRuns(report);
-  await postgresRuns(report);
-  report.roundTrips = await roundTrips(PG_URL);
-  const baselineRps = report.results[0]?.rps ?? Number.NaN;
+  const baselineRps = report.results.find((r) => r.configuration.startsWith("baseline"))?.rps ?? Number.NaN;
   for (const result of report.results) result.ratio = result.rps / baselineRps;
+  report.targets = targetsOf(report);
   report.finishedAt = new Date().toISOString();
   mkdirSync(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, `${report.startedAt.replace(/[:.]/g, "-")}.json`);

@@ -29,12 +29,21 @@ export async function startServers(
   processes = 1,
   args: string[] = [],
   built = false,
+  /** Options for node itself (e.g. --cpu-prof). */
+  nodeArgs: string[] = [],
 ): Promise<ChildServer[]> {
   const servers: ChildServer[] = [];
   try {
     for (let i = 0; i < processes; i++) {
       // No rate limit: benchmarks send thousands of requests a second with one token.
-      const server = await spawnServer({ db, identity, dataDir, built, args: ["--rate-limit", "0", ...args] });
+      const server = await spawnServer({
+        db,
+        identity,
+        dataDir,
+        built,
+        nodeArgs,
+        args: ["--rate-limit", "0", ...args],
+      });
       servers.push(server);
     }
     return servers;

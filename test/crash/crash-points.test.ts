@@ -77,6 +77,13 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/**
+ * What the fault hook says when it fires at write step n: after the write, or, on PostgreSQL, just before a write
+ * that carries its unit of work's COMMIT in the same round trip (the last point before that commit).
+ */
+const crashedAt = (n: number) =>
+  new RegExp(`fault injection: SIGKILL (after write ${n}|before write ${n}, which carries its COMMIT)\\n`);
+
 const allAre = (facts: Record<string, boolean>, value: boolean) => Object.values(facts).every((f) => f === value);
 
 for (const kind of CRASH_STORES) {
@@ -134,7 +141,7 @@ for (const kind of CRASH_STORES) {
           if (response instanceof Error) {
             const exit = await server.exited;
             expect(exit.signal).toBe("SIGKILL");
-            expect(server.stderr()).toContain(`fault injection: SIGKILL after write ${n}\n`);
+            expect(server.stderr()).toMatch(crashedAt(n));
             const after = await inspectStore(store.db);
             expect(after.violations, `check after a crash at write ${n}`).toEqual([]);
             const facts = scenario.facts(after.dump, world);
@@ -154,7 +161,7 @@ for (const kind of CRASH_STORES) {
           // trail records the request once it is answered): the request must then be there whole, as after a clean
           // exit.
           if (exit.signal === "SIGKILL") {
-            expect(server.stderr()).toContain(`fault injection: SIGKILL after write ${n}\n`);
+            expect(server.stderr()).toMatch(crashedAt(n));
           } else {
             expect(server.stderr()).not.toContain("fault injection");
             expect(exit.code).toBe(0);
@@ -166,8 +173,9 @@ for (const kind of CRASH_STORES) {
           );
           summary.push(`${scenario.name}: ${crashes} write steps, crashed after each, then completed`);
           // Every scenario writes at least a port row, its pair rows and the other side's: on SQLite a statement each;
-          // on PostgreSQL the ports' writes travel with the change record as one statement (deferred-writes.ts), and
-          // the crash points are that statement and any write before it (a new VIP port, its address).
+          // on PostgreSQL the ports' writes travel with the change record and the COMMIT as one round trip
+          // (deferred-writes.ts, pg-executor.ts), and the crash points are just before it and any write before it (a
+          // new VIP port, its address).
           expect(crashes).toBeGreaterThanOrEqual(kind === "postgres" ? 1 : 4);
           break;
         }

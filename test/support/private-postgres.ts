@@ -160,6 +160,8 @@ export async function queryNode<R>(port: number, database: string, sql: string):
 export interface PrivateCluster {
   port: number;
   dir: string;
+  /** The data directory (its postmaster.pid names the postmaster). */
+  data: string;
   /** A URL for `database` on this cluster. */
   url: (database: string) => string;
   createDatabase: (name: string) => Promise<void>;
@@ -170,8 +172,15 @@ export interface PrivateCluster {
   destroy: () => Promise<void>;
 }
 
+/**
+ * Settings the tests' clusters run with: small, as many of them may run at once. The bench passes none, so its
+ * cluster runs with initdb's defaults (durability included: fsync and synchronous_commit on).
+ */
+const TEST_SETTINGS = "-c max_connections=60 -c shared_buffers=16MB";
+
 /** A PostgreSQL 15 cluster of its own (initdb, trust authentication) on a free port, started. */
-export async function startPrivateCluster(): Promise<PrivateCluster> {
+export async function startPrivateCluster(options: { settings?: string } = {}): Promise<PrivateCluster> {
+  const settings = options.settings ?? TEST_SETTINGS;
   const dir = postgresDir("ecs-vip-pg-");
   const data = join(dir, "data");
   const port = await freePort();
@@ -185,7 +194,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       "-t",
       "120",
       "-o",
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=60 -c shared_buffers=16MB`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${settings}`,
       "start",
     );
   };
@@ -193,6 +202,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   return {
     port,
     dir,
+    data,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     createDatabase: async (name) => {
       const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres" });

@@ -1,15 +1,17 @@
 import type pg from "pg";
 import { type Change, type ChangeFeed, ChangeHub, type ChangeListener } from "../change-feed.js";
-import { CHANGE_CHANNEL } from "../sql/change-log.js";
+import { CHANGE_CHANNEL, type LoggedChange } from "../sql/change-log.js";
 
 /** Backstop for a lost notification or a broken LISTEN connection: the longest a subscriber waits for a change. */
 export const CHANGE_POLL_MS = 1000;
 const BATCH = 1000;
 /** Commits of this process after which it gives queued changes their revisions even with no one following. */
 const SEQUENCE_EVERY = 500;
+/** Queue ids of the latest delivered changes the feed remembers, to tell a writer its change was delivered. */
+const REMEMBERED_DELIVERIES = 10_000;
 
 interface ChangeLogReader {
-  since(revision: number, limit: number): Promise<Change[]>;
+  since(revision: number, limit: number): Promise<LoggedChange[]>;
   current(): Promise<number>;
   /** Gives committed queued changes their revisions (change-log.ts `sequenceQueued`), in a transaction of its own. */
   sequence(): Promise<number>;
@@ -68,6 +70,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   private needsBaseline = false;
   private readonly notifier: Coalesced;
   private readonly sequencer: Coalesced;
+  /** Queue ids of the changes delivered lately (insertion order: the oldest is dropped first). */
+  private readonly deliveredQueueIds = new Set<number>();
 
   constructor(
     /** A connection of its own for LISTEN, on the host the store's other connections use. */
@@ -90,7 +94,7 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   async since(revision: number, limit = BATCH): Promise<Change[]> {
     await this.sequencer.run();
-    return this.log.since(revision, limit);
+    return (await this.log.since(revision, limit)).map((logged) => logged.change);
   }
 
   subscribe(listener: ChangeListener): () => void {
@@ -117,11 +121,22 @@ export class PostgresChangeFeed implements ChangeFeed {
       return;
     }
     // A pump gives revisions to what was committed before it: this change, unless a longer queue or a failed
-    // attempt leaves it for the next one. Past a few attempts the poll delivers it, only later.
+    // attempt leaves it for the next one. Past a few attempts the poll delivers it, only later. Whether it was
+    // delivered (by this pump or an earlier one) the pumps remember: no read of its revision.
     for (let attempt = 0; attempt < 5 && !this.stopped; attempt++) {
       await this.pump();
-      const revision = await this.log.revisionOf(queueId).catch(() => undefined);
-      if (revision !== undefined && this.hub.deliveredRevision >= revision) return;
+      if (this.deliveredQueueIds.has(queueId)) return;
+    }
+  }
+
+  private remember(delivered: readonly LoggedChange[]): void {
+    for (const { queueId } of delivered) {
+      if (queueId === null) continue;
+      this.deliveredQueueIds.add(queueId);
+      if (this.deliveredQueueIds.size > REMEMBERED_DELIVERIES) {
+        const oldest = this.deliveredQueueIds.values().next().value;
+        if (oldest !== undefined) this.deliveredQueueIds.delete(oldest);
+      }
     }
   }
 
@@ -136,9 +151,10 @@ export class PostgresChangeFeed implements ChangeFeed {
         this.hub.deliveredRevision = Math.max(this.hub.deliveredRevision, own ?? 0);
       }
       for (;;) {
-        const changes = await this.log.since(this.hub.deliveredRevision, BATCH);
-        await deliverNow(changes);
-        if (changes.length < BATCH) return;
+        const logged = await this.log.since(this.hub.deliveredRevision, BATCH);
+        await deliverNow(logged.map((entry) => entry.change));
+        this.remember(logged);
+        if (logged.length < BATCH) return;
       }
     });
   }

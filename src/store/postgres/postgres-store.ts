@@ -1,17 +1,17 @@
 import pg from "pg";
 import type { ChangeFeed } from "../change-feed.js";
-import { type ConflictReason, StoreConflictError, StoreUnavailableError, uniqueConstraintName } from "../errors.js";
+import { StoreUnavailableError } from "../errors.js";
 import { withConflictRetry } from "../retry.js";
 import {
   CHANGE_CHANNEL,
-  changesSince,
   currentRevision,
   type FlushedChange,
+  queuedChangesSince,
   revisionOfQueued,
   sequenceQueued,
 } from "../sql/change-log.js";
 import { withDeferredWrites } from "../sql/deferred-writes.js";
-import { type SqlExecutor, storeStatements } from "../sql/executor.js";
+import { storeStatements } from "../sql/executor.js";
 import { withFaultInjection } from "../sql/fault-injection.js";
 import { applyMigrations, currentSchemaVersion } from "../sql/migrate.js";
 import { LATEST_SCHEMA_VERSION } from "../sql/migrations.js";
@@ -21,7 +21,11 @@ import { PostgresChangeFeed } from "./change-follower.js";
 import { unavailability } from "./connection-failures.js";
 import { type HostedClient, PostgresConnector } from "./connector.js";
 import { durabilityWarning } from "./durability-check.js";
+import { classify } from "./pg-errors.js";
+import { PgExecutor } from "./pg-executor.js";
 import { withReconnect } from "./reconnect.js";
+
+export { MAX_NAMED_STATEMENTS, numberPlaceholders } from "./pg-executor.js";
 
 export interface PostgresStoreOptions {
   url: string;
@@ -35,74 +39,10 @@ export interface PostgresStoreOptions {
   readOnly?: boolean;
 }
 
-/**
- * SQLSTATEs that mean "another transaction won the race; re-run the unit of work against fresh data": serialization
- * failure, deadlock, unique violation (someone inserted the same key first) and foreign key violation (someone
- * deleted the parent row, or added a child to the row being deleted, after this transaction read it).
- */
-const CONFLICT_CODES: ReadonlyMap<string, ConflictReason> = new Map([
-  ["40001", "serialization"],
-  ["40P01", "deadlock"],
-  ["23505", "unique"],
-  ["23503", "foreign-key"],
-]);
 /** How often a store refreshes planner statistics itself, where the server's autovacuum is off. */
 const ANALYZE_EVERY_MS = 30_000;
 /** Key of the advisory lock that lets only one of several starting processes migrate. */
 const MIGRATION_LOCK_KEY = 7_262_024_001;
-
-/** Rewrites `?` placeholders to `$1…$n`; the shared SQL never has `?` inside string literals. */
-export function numberPlaceholders(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-/**
- * Each distinct statement gets a name, so every pooled connection parses and plans it once and then only binds and
- * executes it. Id lists are one array parameter (see sql/dialect.ts), so a list's length never makes a new statement;
- * optional filters still combine into many shapes, so only the first MAX_NAMED_STATEMENTS distinct texts get a name
- * and any later one runs unnamed (parsed each time). That bounds what each connection holds, whatever callers send.
- */
-export const MAX_NAMED_STATEMENTS = 200;
-const preparedStatements = new Map<string, { name: string; text: string }>();
-/** Schema statements (migrations) run unnamed: a plan must never outlive the schema it was made for. */
-const DATA_STATEMENT = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
-
-function prepared(sql: string, values: readonly unknown[]): pg.QueryConfig {
-  if (!DATA_STATEMENT.test(sql)) return { text: numberPlaceholders(sql), values: values as unknown[] };
-  let statement = preparedStatements.get(sql);
-  if (!statement) {
-    if (preparedStatements.size >= MAX_NAMED_STATEMENTS)
-      return { text: numberPlaceholders(sql), values: values as unknown[] };
-    statement = { name: `ecs_vip_${preparedStatements.size}`, text: numberPlaceholders(sql) };
-    preparedStatements.set(sql, statement);
-  }
-  return { ...statement, values: values as unknown[] };
-}
-
-class PgExecutor implements SqlExecutor {
-  readonly dialect = "postgres" as const;
-
-  constructor(private readonly client: pg.PoolClient) {}
-
-  async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    storeStatements.count++;
-    try {
-      return (await this.client.query(prepared(sql, params))).rows as R[];
-    } catch (error) {
-      throw classify(error);
-    }
-  }
-
-  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    storeStatements.count++;
-    try {
-      return (await this.client.query(prepared(sql, params))).rowCount ?? 0;
-    } catch (error) {
-      throw classify(error);
-    }
-  }
-}
 
 /** A Tx outside any transaction that runs one read-only statement, and refuses a second (it would see another snapshot). */
 function singleStatementTx(client: pg.PoolClient): Tx {
@@ -123,41 +63,6 @@ function singleStatementTx(client: pg.PoolClient): Tx {
     },
     run: refuse,
   });
-}
-
-/** `Key (network_id, ip_address)=(…) already exists.` on table fixed_ips → `fixed_ips(network_id, ip_address)`. */
-function pgUniqueConstraint(error: { table?: string; detail?: string; constraint?: string }): string | undefined {
-  const columns = /^Key \(([^)]*)\)=/.exec(error.detail ?? "")?.[1];
-  if (error.table === undefined || columns === undefined) return error.constraint;
-  return uniqueConstraintName(
-    error.table,
-    columns.split(",").map((column) => column.trim()),
-  );
-}
-
-/**
- * A store error for what pg threw: a lost race, or a database that is unavailable for now. `retryable` marks an
- * unavailability met before COMMIT was sent: the unit of work did not commit and may run again on another connection.
- */
-function classify(error: unknown, options: { retryable?: boolean } = {}): unknown {
-  if (error instanceof StoreUnavailableError) {
-    const retryable = error.reason !== "timed-out" && (options.retryable ?? error.retryable);
-    if (retryable === error.retryable) return error;
-    return new StoreUnavailableError(error.message, error.reason, { cause: error.cause, retryable });
-  }
-  if (error instanceof StoreConflictError) return error;
-  const unavailable = unavailability(error);
-  if (unavailable !== undefined) {
-    return new StoreUnavailableError(`PostgreSQL unavailable: ${(error as Error).message}`, unavailable, {
-      cause: error,
-      retryable: unavailable !== "timed-out" && (options.retryable ?? false),
-    });
-  }
-  const code = (error as { code?: string }).code;
-  const reason = code === undefined ? undefined : CONFLICT_CODES.get(code);
-  if (reason === undefined) return error;
-  const constraint = reason === "unique" ? pgUniqueConstraint(error as { table?: string; detail?: string }) : undefined;
-  return new StoreConflictError((error as Error).message, constraint, reason);
 }
 
 /**
@@ -201,18 +106,21 @@ export class PostgresStore implements Store {
     private readonly connector: PostgresConnector,
   ) {
     this.feed = new PostgresChangeFeed(() => connector.dedicated(), {
-      since: (revision, limit) => this.withClient((client) => changesSince(new PgExecutor(client), revision, limit)),
+      since: (revision, limit) =>
+        this.withClient((client) => queuedChangesSince(new PgExecutor(client), revision, limit)),
       current: () => this.withClient((client) => currentRevision(new PgExecutor(client))),
-      sequence: () => this.inTransaction((executor) => sequenceQueued(executor)),
+      // Its last statement carries the COMMIT: two round trips.
+      sequence: () => this.inTransaction((executor) => sequenceQueued(executor, () => executor.commitWithNext())),
       revisionOf: (queueId) => this.withClient((client) => revisionOfQueued(new PgExecutor(client), queueId)),
       // Its own little transaction, outside the writes: a NOTIFY holds a database-wide lock from before its COMMIT
       // until after, so notifying inside every write would make commits wait for each other's WAL flush. It writes
-      // nothing worth a flush (synchronous_commit off), and one simple-protocol query is one round trip.
+      // nothing worth a flush: one prepared statement in a transaction of its own, synchronous_commit off for it
+      // (set_config's local value lasts until that transaction's commit), one round trip.
       notify: () =>
         this.withClient(async (client) => {
-          await client.query(
-            `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('${CHANGE_CHANNEL}', ''); COMMIT`,
-          );
+          await new PgExecutor(client).all("SELECT set_config('synchronous_commit', 'off', true), pg_notify(?, '')", [
+            CHANGE_CHANNEL,
+          ]);
         }),
     });
   }
@@ -253,13 +161,13 @@ export class PostgresStore implements Store {
   /** `work` in a write transaction of its own, committed (or rolled back) here. */
   private async inTransaction<T>(work: (executor: PgExecutor) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
-      await client.query("BEGIN");
+      const executor = new PgExecutor(client, "BEGIN");
       try {
-        const result = await work(new PgExecutor(client));
-        await client.query("COMMIT");
+        const result = await work(executor);
+        await executor.commit();
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        if (executor.began) await client.query("ROLLBACK").catch(() => undefined);
         throw error;
       }
     });
@@ -323,39 +231,31 @@ export class PostgresStore implements Store {
     // A connection whose ROLLBACK failed is in an unknown state: it leaves the pool instead of serving the next request.
     let broken: Error | undefined;
     let released = false;
+    // BEGIN goes out with the first statement, COMMIT with the change record (pg-executor.ts).
+    const statements = new PgExecutor(client, begin);
     try {
-      storeStatements.count++;
-      await client.query(begin).catch((error: unknown) => {
-        broken = error instanceof Error ? error : new Error(String(error));
-        if (unavailability(error) === "read-only") this.connector.failed(client);
-        throw classify(error, { retryable: true });
-      });
       let change: FlushedChange | undefined;
       let result: T;
-      let committing = false;
       try {
-        const executor = withDeferredWrites(withFaultInjection(new PgExecutor(client)));
+        const executor = withDeferredWrites(withFaultInjection(statements));
         const tx = new SqlUnitOfWork(executor);
         result = await work(tx);
+        statements.commitWithNext();
         change = await tx.flushChanges(new Date().toISOString());
         await executor.deferred?.flush();
-        storeStatements.count++;
-        committing = true;
-        await client.query("COMMIT").catch((error: unknown) => {
-          throw classify(error);
-        });
+        await statements.commit();
       } catch (error) {
         // A connection that failed is not asked to roll back (on a dead socket that could wait for a timeout): it
         // is dropped, and the server rolls back what it never saw committed.
         broken = this.connectionFailure(client, error instanceof StoreUnavailableError ? error.cause : error);
-        if (broken === undefined) {
+        if (broken === undefined && statements.began) {
           storeStatements.count++;
           await client.query("ROLLBACK").catch((rollbackError: unknown) => {
             broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
           });
         }
         // Before COMMIT was sent the unit of work cannot have committed; after, its outcome is unknown.
-        throw classify(error, { retryable: !committing });
+        throw classify(error, { retryable: !statements.commitSent });
       }
       client.release();
       released = true;

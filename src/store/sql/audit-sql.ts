@@ -12,8 +12,37 @@ const MAX_ROWS = 32;
 export class AuditSql implements AuditRepository {
   constructor(private readonly context: SqlContext) {}
 
-  /** Writes the records in a few multi-row INSERTs (13 records: 8 + 4 + 1), not one statement each. */
+  /**
+   * Writes the records in a few multi-row INSERTs (13 records: 8 + 4 + 1), not one statement each; on PostgreSQL in
+   * one held-back write of any length (deferred-writes.ts), which goes out with the unit of work's COMMIT.
+   */
   async insert(records: readonly AuditRecord[]): Promise<void> {
+    const deferred = this.context.db.deferred;
+    if (deferred && records.length > 0) {
+      const column = <K extends keyof AuditRecord>(key: K) => records.map((record) => record[key]);
+      await deferred.add(
+        `audit ${records[0]?.id}`,
+        (n) => [
+          `audit_${n} AS (INSERT INTO audit_log (${COLUMNS}) SELECT * FROM unnest(?::text[], ?::text[], ?::text[],
+             ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::text[]))`,
+        ],
+        [
+          column("id"),
+          column("time"),
+          column("accountId"),
+          column("userId"),
+          column("accessKey"),
+          column("projectId"),
+          column("action"),
+          column("target"),
+          column("status"),
+          column("code"),
+          column("requestId"),
+          column("source"),
+        ],
+      );
+      return;
+    }
     for (let at = 0; at < records.length; ) {
       let rows = MAX_ROWS;
       while (rows > records.length - at) rows /= 2;

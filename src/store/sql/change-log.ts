@@ -82,24 +82,27 @@ async function queueChange(db: SqlExecutor, change: Omit<Change, "revision">): P
  * transaction (which must be a write): the counter row is locked first, so sequencers of several processes take
  * turns, and the next statement (a fresh snapshot under READ COMMITTED) sees every change committed before the lock
  * was granted. Queue order keeps cause before effect: a unit of work that saw another's writes queued its change
- * after that one had committed. Answers how many changes got a revision.
+ * after that one had committed. That second statement numbers, logs, counts and prunes at once; `beforeLast` runs
+ * just before it is sent (the store lets it carry the COMMIT). Answers how many changes got a revision.
  */
-export async function sequenceQueued(db: SqlExecutor): Promise<number> {
+export async function sequenceQueued(db: SqlExecutor, beforeLast: () => void = () => undefined): Promise<number> {
   const locked = await db.all<Row>("SELECT revision FROM change_revision WHERE id = 1 FOR UPDATE");
   const last = Number(locked[0]?.revision ?? 0);
+  beforeLast();
   const rows = await db.all<Row>(
     `WITH taken AS (DELETE FROM change_queue WHERE id IN (SELECT id FROM change_queue ORDER BY id LIMIT ?)
          RETURNING id, ports, servers, subnets, committed_at),
-       numbered AS (SELECT taken.*, ? + row_number() OVER (ORDER BY id) AS revision FROM taken),
+       numbered AS (SELECT taken.*, ?::bigint + row_number() OVER (ORDER BY id) AS revision FROM taken),
        logged AS (INSERT INTO change_log (revision, queue_id, ports, servers, subnets, committed_at)
          SELECT revision, id, ports, servers, subnets, committed_at FROM numbered),
-       counted AS (UPDATE change_revision SET revision = ? + (SELECT count(*) FROM numbered) WHERE id = 1)
+       counted AS (UPDATE change_revision SET revision = ?::bigint + (SELECT count(*) FROM numbered) WHERE id = 1),
+       pruned AS (DELETE FROM change_log
+         WHERE div(?::bigint + (SELECT count(*) FROM numbered), ${PRUNE_EVERY}) > div(?::bigint, ${PRUNE_EVERY})
+           AND revision <= ?::bigint + (SELECT count(*) FROM numbered) - ${RETAINED_CHANGES})
      SELECT count(*) AS sequenced FROM numbered`,
-    [SEQUENCE_BATCH, last, last],
+    [SEQUENCE_BATCH, last, last, last, last, last],
   );
-  const sequenced = Number(rows[0]?.sequenced ?? 0);
-  await prune(db, last + sequenced, sequenced);
-  return sequenced;
+  return Number(rows[0]?.sequenced ?? 0);
 }
 
 /** The revision a queued change got, once sequenced (and while the log keeps it). */
@@ -116,16 +119,29 @@ async function prune(db: SqlExecutor, revision: number, added: number): Promise<
 }
 
 export async function changesSince(db: SqlExecutor, revision: number, limit: number): Promise<Change[]> {
+  return (await queuedChangesSince(db, revision, limit)).map((logged) => logged.change);
+}
+
+/** A logged change and, on PostgreSQL, its place in the queue it came from (null where it was never queued). */
+export interface LoggedChange {
+  change: Change;
+  queueId: number | null;
+}
+
+export async function queuedChangesSince(db: SqlExecutor, revision: number, limit: number): Promise<LoggedChange[]> {
   const rows = await db.all<Row>(
-    "SELECT revision, ports, servers, subnets, committed_at FROM change_log WHERE revision > ? ORDER BY revision LIMIT ?",
+    "SELECT revision, queue_id, ports, servers, subnets, committed_at FROM change_log WHERE revision > ? ORDER BY revision LIMIT ?",
     [revision, limit],
   );
   return rows.map((row) => ({
-    revision: Number(row.revision),
-    ports: JSON.parse(String(row.ports)) as string[],
-    servers: JSON.parse(String(row.servers)) as string[],
-    subnets: JSON.parse(String(row.subnets)) as string[],
-    at: String(row.committed_at),
+    change: {
+      revision: Number(row.revision),
+      ports: JSON.parse(String(row.ports)) as string[],
+      servers: JSON.parse(String(row.servers)) as string[],
+      subnets: JSON.parse(String(row.subnets)) as string[],
+      at: String(row.committed_at),
+    },
+    queueId: row.queue_id === null || row.queue_id === undefined ? null : Number(row.queue_id),
   }));
 }
 

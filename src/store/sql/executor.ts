@@ -9,6 +9,11 @@ export interface SqlExecutor {
    * read, written as data-modifying CTEs, to travel with a later statement.
    */
   deferred?: DeferredWrites;
+  /**
+   * Where offered (PostgreSQL, postgres/pg-executor.ts): whether the next statement also commits the unit of work,
+   * in the same round trip. Fault injection crashes before such a statement, the last point before the commit.
+   */
+  carriesCommit?(): boolean;
 }
 
 /** Writes held back to be sent in one statement with the next one (one round trip for several writes). */
@@ -25,8 +30,9 @@ export interface DeferredWrites {
 }
 
 /**
- * Statements this process has sent to its stores, counted by the executors (and BEGIN/COMMIT/ROLLBACK on
- * PostgreSQL, where each is a round trip too): `/metrics` shows it as ecs_vip_store_statements_total, and the bench
- * divides it by the requests answered to report round trips per operation.
+ * Statements this process has sent to its stores, counted by the executors; on PostgreSQL round trips: a BEGIN,
+ * COMMIT or ROLLBACK sent on its own counts, one that travels with a statement does not (postgres/pg-executor.ts).
+ * `/metrics` shows it as ecs_vip_store_statements_total, and the bench divides it by the requests answered to report
+ * round trips per operation.
  */
 export const storeStatements = { count: 0 };
