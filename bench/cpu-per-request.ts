@@ -1,5 +1,5 @@
 /**
- * CPU of the ecs-vip process per bind/unbind request on SQLite, from /proc: utime + stime of the server process
+ * CPU of the ecs-vip process per bind/unbind request on SQLite, from /proc (bench/cpu.ts): the server process's CPU
  * before and after a fixed number of requests, divided by that number. Steadier than req/s on a shared machine,
  * and it counts only the server's own work (autocannon runs in this process).
  *
@@ -18,6 +18,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { signedHeaders } from "../src/cli/api-client.js";
 import { type ChildServer, REPO_ROOT, spawnServer } from "../test/support/child-server.js";
+import { treeCpuMicros } from "./cpu.js";
 import { buildWorld, identity, login, option, type World } from "./support.js";
 
 const ROOTS = option("roots", REPO_ROOT).split(",");
@@ -31,17 +32,6 @@ const NICS = Number(option("nics", "400"));
 const CPU_PROF = option("cpu-prof", "");
 
 type AuthMode = "token" | "aksk";
-
-/** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
-const TICKS_PER_SECOND = 100;
-
-function cpuMicros(pid: number): number {
-  // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1_000_000) / TICKS_PER_SECOND;
-}
 
 interface Target {
   root: string;
@@ -129,9 +119,9 @@ try {
   for (let run = 0; run < RUNS; run++) {
     for (const target of targets) {
       const pid = target.server.child.pid as number;
-      const before = cpuMicros(pid);
+      const before = treeCpuMicros([pid]);
       const outcome = await drive(target, REQUESTS);
-      const used = cpuMicros(pid) - before;
+      const used = treeCpuMicros([pid]) - before;
       if (outcome.non2xx || outcome.errors) {
         throw new Error(`${target.root} (${target.auth}): ${JSON.stringify(outcome)}`);
       }

@@ -12,7 +12,7 @@
  *   whole wire before it listens), then whether `dataplane sync` right after finds nothing to change.
  * Each figure is taken --runs times and printed as min / median / max.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { identity as newIdentity, startDataplaneServer, uniquePrefix, until } from "../test/dataplane/support.js";
@@ -31,6 +31,7 @@ import { type ChildServer, runCli, spawnServer } from "../test/support/child-ser
 import { ApiClient } from "../test/support/client.js";
 import { Topology } from "../test/support/topology.js";
 import { createNetwork } from "../test/support/world.js";
+import { treeCpuMicros } from "./cpu.js";
 import { option } from "./support.js";
 
 const RUNS = Number(option("runs", "3"));
@@ -81,27 +82,9 @@ async function grow(f: Fleet, to: number): Promise<void> {
   }
 }
 
-/**
- * CPU time (ms) a process and every process under it have used (utime + stime from /proc, in ticks of 10 ms): the
- * data-plane server's includes its `nft -i`. Steadier than wall time on a machine shared with other jobs.
- */
+/** CPU (ms) a process tree has used (bench/cpu.ts): the data-plane server's includes its `nft -i`. */
 function treeCpuMs(pid: number | undefined): number {
-  let ticks = 0;
-  const visit = (each: number) => {
-    try {
-      const stat = readFileSync(`/proc/${each}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-      for (const task of readdirSync(`/proc/${each}/task`)) {
-        const children = readFileSync(`/proc/${each}/task/${task}/children`, "utf8").split(" ");
-        for (const child of children) if (child !== "") visit(Number(child));
-      }
-    } catch {
-      // gone meanwhile
-    }
-  };
-  if (pid !== undefined) visit(pid);
-  return ticks * 10;
+  return pid === undefined ? 0 : treeCpuMicros([pid]) / 1000;
 }
 
 /** CPU (ms) the server's process tree spent per bind + unbind, over `work`'s binds, into `into`. */

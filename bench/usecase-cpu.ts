@@ -8,29 +8,21 @@
  *
  *   node --import tsx bench/usecase-cpu.ts TREE [OPERATIONS] [POSTGRES_URL]
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import pg from "pg";
+import { treeCpuMicros } from "./cpu.js";
 
 const tree = resolve(process.argv[2] ?? ".");
 const operations = Number(process.argv[3] ?? 4000);
 const pgUrl = process.argv[4];
 const CONCURRENT = 16;
 const NICS = 200;
-/** Microseconds per clock tick of /proc/<pid>/stat (USER_HZ 100). */
-const MICROS_PER_TICK = 10_000;
 
 const { startTestServer } = await import(`${tree}/test/support/server.ts`);
 const { ApiClient } = await import(`${tree}/test/support/client.ts`);
 const { createNetwork, createServers } = await import(`${tree}/test/support/world.ts`);
 const { createDatabase } = await import(`${tree}/test/support/postgres.ts`);
 const { updateNicVip } = await import(`${tree}/src/usecases/ecs/update-nic-vip.ts`);
-
-function processMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * MICROS_PER_TICK;
-}
 
 const database = pgUrl ? await createDatabase(pgUrl, "ecs_vip_usecase_cpu_") : undefined;
 const server = await startTestServer({ rateLimit: 0, db: database?.url });
@@ -66,7 +58,7 @@ try {
     backends = rows.rows.map((row: { pid: number }) => row.pid);
     await client.end();
   }
-  const backendMicros = () => backends.reduce((sum, pid) => sum + processMicros(pid), 0);
+  const backendMicros = () => treeCpuMicros(backends);
   const backendsBefore = backendMicros();
   const before = process.cpuUsage();
   await run(operations);
