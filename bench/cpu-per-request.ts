@@ -12,7 +12,7 @@
  * falls on both alike. The rate limit stays on but high enough never to refuse: its work is counted. Requests log
  * at info (the default) into a pipe this process drains and drops. Prints min / median / max µs per request.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";

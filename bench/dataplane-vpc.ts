@@ -12,7 +12,7 @@
  *   whole wire before it listens), then whether `dataplane sync` right after finds nothing to change.
  * Each figure is taken --runs times and printed as min / median / max.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { identity as newIdentity, startDataplaneServer, uniquePrefix, until } from "../test/dataplane/support.js";
