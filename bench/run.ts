@@ -28,7 +28,8 @@
  * one run hold better than absolute rates.
  *
  * The older single-purpose benches stay separate: durability.ts (--sync full vs normal), login-flood.ts (login
- * floods against normal requests), dataplane-bind.ts (needs root).
+ * floods against normal requests), dataplane-bind.ts (needs root), pg-floor.ts (the least a bind costs on PostgreSQL,
+ * without HTTP, beside SQLite).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
