@@ -28,7 +28,8 @@
  * one run hold better than absolute rates.
  *
  * The older single-purpose benches stay separate: durability.ts (--sync full vs normal), login-flood.ts (login
- * floods against normal requests), dataplane-bind.ts (needs root).
+ * floods against normal requests), dataplane-bind.ts (needs root), pg-floor.ts (the least a bind costs on PostgreSQL,
+ * without HTTP, beside SQLite).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -36,6 +37,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import pg from "pg";
 import { signedHeaders } from "../src/cli/api-client.js";
 import type { Port } from "../src/domain/model.js";
 import { parseCidr } from "../src/domain/net/cidr.js";
@@ -595,6 +597,22 @@ async function openPostgres(report: BenchReport): Promise<BenchPostgres | undefi
   };
 }
 
+/**
+ * Gives the planner statistics of the world just built, as a deployment's autovacuum does within a minute of such a
+ * change (the bench measures before that): on tables never analysed, each pooled connection makes its generic plans
+ * on the estimates of empty tables, and the unbind's read then walks every fixed IP of the VPC (benchmarks.md, "Where
+ * PostgreSQL's CPU per bind goes"). ANALYZE also invalidates the plans cached while building.
+ */
+async function analyze(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("ANALYZE");
+  } finally {
+    await client.end();
+  }
+}
+
 async function postgresRuns(report: BenchReport, postgres: BenchPostgres): Promise<void> {
   const database = await createDatabase(postgres.url, "ecs_vip_bench_");
   const dir = mkdtempSync(join(tmpdir(), "ecs-vip-bench-pg-"));
@@ -603,6 +621,7 @@ async function postgresRuns(report: BenchReport, postgres: BenchPostgres): Promi
     servers = (await start(database.url, dir)).servers;
     const api = await ApiClient.login((servers[0] as ChildServer).url, identity.projectId, identity.password);
     const world = await buildWorld(api);
+    await analyze(database.url);
     const size = NICS + SYSTEM_PORTS;
     report.results.push(
       await measure(

@@ -44,22 +44,21 @@ const ANALYZE_EVERY_MS = 30_000;
 /** Key of the advisory lock that lets only one of several starting processes migrate. */
 const MIGRATION_LOCK_KEY = 7_262_024_001;
 
-/** A Tx outside any transaction that runs one read-only statement, and refuses a second (it would see another snapshot). */
-function singleStatementTx(client: pg.PoolClient): Tx {
-  const executor = new PgExecutor(client);
+/**
+ * A Tx outside any transaction that runs one read-only statement through `read`, and refuses a second (it would see
+ * another snapshot).
+ */
+function singleStatementTx(read: <R>(sql: string, params: readonly unknown[]) => Promise<R[]>): Tx {
   let used = false;
-  const once = () => {
-    if (used) throw new Error("a single-statement read ran a second statement");
-    used = true;
-  };
   const refuse = async (): Promise<number> => {
     throw new Error("a single-statement read cannot write");
   };
   return new SqlUnitOfWork({
     dialect: "postgres",
-    all: <R>(sql: string, params?: readonly unknown[]) => {
-      once();
-      return executor.all<R>(sql, params);
+    all: <R>(sql: string, params: readonly unknown[] = []) => {
+      if (used) throw new Error("a single-statement read ran a second statement");
+      used = true;
+      return read<R>(sql, params);
     },
     run: refuse,
   });
@@ -100,6 +99,8 @@ export class PostgresStore implements Store {
   private readonly feed: PostgresChangeFeed;
   private analyzer?: NodeJS.Timeout;
   private wroteSinceAnalyze = false;
+  /** Single-statement reads waiting for a connection, by statement and values (see `sharedRead`). */
+  private readonly waitingReads = new Map<string, Promise<Record<string, unknown>[]>>();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -273,11 +274,39 @@ export class PostgresStore implements Store {
     return result;
   }
 
+  /**
+   * One read-only statement, its answer shared with every caller that asks for the same statement with the same
+   * values before it is sent: sent after each of them asked, it sees every commit that preceded any of their asks,
+   * as a read of their own would. Under load many requests wait for a pooled connection at once, each to read the
+   * identity revision (every token's request does, authenticate.ts); they then cost one round trip, not one each. A
+   * caller that asks once the statement is on its way waits for a read of its own.
+   */
+  private async sharedRead<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    const key = `${sql}\u0000${JSON.stringify(params)}`;
+    const waiting = this.waitingReads.get(key);
+    // Each caller gets rows of its own: what one does with them is no other's concern.
+    if (waiting) return (await waiting).map((row) => ({ ...row }) as R);
+    const read = this.withClient(
+      (client) => {
+        this.waitingReads.delete(key);
+        return new PgExecutor(client).all<Record<string, unknown>>(sql, params);
+      },
+      // A read changes nothing: whatever broke under it, running it again is safe.
+      { retryable: true },
+    );
+    this.waitingReads.set(key, read);
+    try {
+      return (await read) as R[];
+    } finally {
+      // A read that failed before it had a connection leaves the map here.
+      if (this.waitingReads.get(key) === read) this.waitingReads.delete(key);
+    }
+  }
+
   read<T>(work: (tx: Tx) => Promise<T>, options?: { single?: boolean }): Promise<T> {
     if (options?.single) {
-      // A read changes nothing: whatever broke under it, running it again is safe.
       return withReconnect(() =>
-        withConflictRetry(() => this.withClient((client) => work(singleStatementTx(client)), { retryable: true })),
+        withConflictRetry(() => work(singleStatementTx((sql, params) => this.sharedRead(sql, params)))),
       );
     }
     return withReconnect(() =>
