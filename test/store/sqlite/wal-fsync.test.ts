@@ -3,10 +3,11 @@
  * and a read shows it, only once an fsync of the WAL file that started after its COMMIT has completed. The fsync is
  * injected here, held and released by the test, so "not answered yet" is a fact, not a race.
  */
-import { fstatSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { CHECKPOINT_INTERVAL_MS } from "../../../src/store/sqlite/checkpointer.js";
 import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ecs-vip-wal-fsync-"));
@@ -41,6 +42,18 @@ class HeldFsync {
 /** Lets every queued callback, immediate and pending I/O run a few times over. */
 async function settleLoop(): Promise<void> {
   for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The WAL header's salts: SQLite changes them each time it restarts the log at frame 0. */
+function walSalts(path: string): string {
+  const header = Buffer.alloc(32);
+  const fd = openSync(`${path}-wal`, "r");
+  try {
+    readSync(fd, header, 0, 32, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header.subarray(16, 24).toString("hex");
 }
 
 function tracked<T>(promise: Promise<T>) {
@@ -100,6 +113,35 @@ describe("SQLite WAL fsync off the event loop", () => {
     await second.promise;
     expect(await laterRead.promise).toBe("two");
     held.passThrough = true;
+    await store.close();
+  });
+
+  it("keeps fsyncing the WAL file itself after the checkpointer let the log restart at frame 0", async () => {
+    const synced: number[] = [];
+    const path = join(dir, "restart.db");
+    const store = await SqliteStore.open({
+      path,
+      synchronous: "full",
+      fsyncWal: async (fd) => {
+        synced.push(fstatSync(fd).ino);
+      },
+    });
+    await store.write((tx) => tx.admin.setMeta("generation", "first"));
+    const before = walSalts(path);
+    // Each write after a complete checkpoint restarts the log; wait until one has.
+    const deadline = Date.now() + 20 * CHECKPOINT_INTERVAL_MS;
+    let restarted = false;
+    for (let n = 0; !restarted && Date.now() < deadline; n++) {
+      await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_INTERVAL_MS / 2));
+      await store.write((tx) => tx.admin.setMeta("generation", `next-${n}`));
+      restarted = walSalts(path) !== before;
+    }
+    expect(restarted).toBe(true);
+    const written = synced.length;
+    await store.write((tx) => tx.admin.setMeta("generation", "after restart"));
+    expect(synced.length).toBeGreaterThan(written);
+    expect(new Set(synced)).toEqual(new Set([statSync(`${path}-wal`).ino]));
+    expect(await store.read((tx) => tx.admin.getMeta("generation"))).toBe("after restart");
     await store.close();
   });
 
