@@ -159,6 +159,8 @@ export class SqliteStore implements Store {
    * commits under NORMAL). Nothing a commit wrote is answered, to a writer or a reader, before it is durable.
    */
   private walSync: WalSync | undefined;
+  /** A group was due while a commit already waited for the next fsync: it starts when that fsync does. */
+  private groupAwaitsFsync = false;
 
   private control(sql: string): void {
     let statement = this.controls.get(sql);
@@ -205,7 +207,15 @@ export class SqliteStore implements Store {
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     const store = new SqliteStore(db);
-    if (full && onFile) store.walSync = new WalSync(`${options.path}-wal`, options.fsyncWal);
+    if (full && onFile) {
+      const walSync = new WalSync(`${options.path}-wal`, options.fsyncWal);
+      walSync.onFsyncStarted = () => {
+        if (!store.groupAwaitsFsync) return;
+        store.groupAwaitsFsync = false;
+        store.scheduleCommitGroup();
+      };
+      store.walSync = walSync;
+    }
     if (options.migrate === false) return store;
     await store.write(async () => {
       await applyMigrations(store.executor, () => new Date().toISOString());
@@ -309,6 +319,11 @@ export class SqliteStore implements Store {
    * answered only once durable; one that fails is rolled back to its savepoint alone.
    */
   private async commitGroup(): Promise<void> {
+    if (this.walSync?.commitAwaitsFsync && !this.closed) {
+      // The loop stays free meanwhile; the writes arriving until that fsync starts join this group.
+      this.groupAwaitsFsync = true;
+      return;
+    }
     const group = this.pendingWrites.splice(0, MAX_COMMIT_GROUP);
     if (this.pendingWrites.length > 0) this.scheduleCommitGroup();
     if (this.closed) {

@@ -25,6 +25,10 @@ export class WalSync {
   private committed = 0;
   private durable = 0;
   private running = false;
+  /** The last commit the fsync under way covers. */
+  private flushing = 0;
+  /** Called whenever an fsync starts (or fails): a commit that was waiting for one is now covered by it. */
+  onFsyncStarted: () => void = () => undefined;
   private failure: unknown;
   private readonly waiters: Waiter[] = [];
   private fd: number | undefined;
@@ -38,6 +42,14 @@ export class WalSync {
   committedOne(): number {
     this.committed += 1;
     return this.committed;
+  }
+
+  /**
+   * Whether a commit already waits for the next fsync: another commit now would share that fsync, so it may as well
+   * wait and take more writes with it (fewer, larger commits).
+   */
+  get commitAwaitsFsync(): boolean {
+    return this.running && this.committed > this.flushing;
   }
 
   /** The number of the last commit so far: whatever a read returns now was written by it or an earlier one. */
@@ -58,6 +70,7 @@ export class WalSync {
   private flushNext(): void {
     this.running = true;
     const target = this.committed;
+    this.flushing = target;
     let fd: number;
     try {
       fd = this.descriptor();
@@ -79,6 +92,7 @@ export class WalSync {
       },
       (error: unknown) => this.fail(error),
     );
+    this.onFsyncStarted();
   }
 
   /**
@@ -89,6 +103,7 @@ export class WalSync {
     this.failure = error;
     this.running = false;
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+    this.onFsyncStarted();
   }
 
   private descriptor(): number {

@@ -116,6 +116,41 @@ describe("SQLite WAL fsync off the event loop", () => {
     await store.close();
   });
 
+  it("holds new writes back while a commit already waits for the next fsync, and runs them once it starts", async () => {
+    const { held, store } = await openHeld("gate.db");
+    const first = tracked(store.write((tx) => tx.admin.setMeta("gate", "first")));
+    await held.called(1);
+    const second = tracked(store.write((tx) => tx.admin.setMeta("gate", "second")));
+    await settleLoop();
+    // The second write has committed and waits for fsync 2, which cannot start before fsync 1 ends.
+    const ran: string[] = [];
+    const later = ["third", "fourth"].map((value) =>
+      tracked(
+        store.write(async (tx) => {
+          ran.push(value);
+          await tx.admin.setMeta("gate", value);
+        }),
+      ),
+    );
+    await settleLoop();
+    expect(ran).toEqual([]);
+    held.calls[0]?.settle();
+    await first.promise;
+    await held.called(2);
+    await settleLoop();
+    expect(ran).toEqual(["third", "fourth"]);
+    expect(second.settled).toBe(false);
+    held.calls[1]?.settle();
+    await second.promise;
+    await held.called(3);
+    expect(later.some((write) => write.settled)).toBe(false);
+    held.calls[2]?.settle();
+    await Promise.all(later.map((write) => write.promise));
+    expect(await store.read((tx) => tx.admin.getMeta("gate"))).toBe("fourth");
+    held.passThrough = true;
+    await store.close();
+  });
+
   it("keeps fsyncing the WAL file itself after the checkpointer let the log restart at frame 0", async () => {
     const synced: number[] = [];
     const path = join(dir, "restart.db");
