@@ -13,12 +13,16 @@ import { SqlUnitOfWork } from "../sql/unit-of-work.js";
 import type { Store, Tx } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
 import { SerialQueue } from "./serial-queue.js";
+import { type FsyncFn, WalSync } from "./wal-sync.js";
 
 export type SqliteSynchronous = "full" | "normal";
 
 export interface SqliteStoreOptions {
   path: string;
-  /** FULL fsyncs every commit (survives power loss); NORMAL survives process crashes only. */
+  /**
+   * FULL answers a write once the WAL holding it is fsynced (survives power loss; the fsync runs off the event loop,
+   * see wal-sync.ts); NORMAL survives process crashes only.
+   */
   synchronous?: SqliteSynchronous;
   /** Bring the schema up to date on open (default true); `ecs-vip check` opens without, to report the version. */
   migrate?: boolean;
@@ -29,6 +33,8 @@ export interface SqliteStoreOptions {
    * write is refused by SQLite itself. `ecs-vip check` opens stores this way.
    */
   readOnly?: boolean;
+  /** How the WAL file is fsynced under `synchronous: "full"` (tests inject one to hold or fail it). */
+  fsyncWal?: FsyncFn;
 }
 
 /** Most units of work one commit may carry; bounds how long the first of them waits for its answer. */
@@ -41,6 +47,8 @@ interface Reader {
   begin: Database.Statement;
   commit: Database.Statement;
 }
+
+type Outcome = { ok: true; value: unknown; change?: Change } | { ok: false; error: unknown };
 
 interface PendingWrite {
   work: (tx: Tx) => Promise<unknown>;
@@ -146,6 +154,13 @@ export class SqliteStore implements Store {
    * written), so reads neither wait for a group's commit nor toggle query_only; none for `:memory:`.
    */
   private reader: Reader | undefined;
+  /**
+   * Under `synchronous: "full"` on a file: the fsync of each commit, moved off the event loop (the connection itself
+   * commits under NORMAL). Nothing a commit wrote is answered, to a writer or a reader, before it is durable.
+   */
+  private walSync: WalSync | undefined;
+  /** A group was due while a commit already waited for the next fsync: it starts when that fsync does. */
+  private groupAwaitsFsync = false;
 
   private control(sql: string): void {
     let statement = this.controls.get(sql);
@@ -161,8 +176,9 @@ export class SqliteStore implements Store {
     this.executor = withFaultInjection(new SqliteExecutor(db));
     this.tx = new SqlUnitOfWork(this.executor);
     this.changes = {
-      currentRevision: () => this.queue.enqueue(() => currentRevision(this.executor)),
-      since: (revision: number, limit = 1000) => this.queue.enqueue(() => changesSince(this.executor, revision, limit)),
+      currentRevision: () => this.afterDurable(this.queue.enqueue(() => currentRevision(this.executor))),
+      since: (revision: number, limit = 1000) =>
+        this.afterDurable(this.queue.enqueue(() => changesSince(this.executor, revision, limit))),
       subscribe: (listener: ChangeListener) => this.hub.subscribe(listener),
     };
   }
@@ -184,10 +200,22 @@ export class SqliteStore implements Store {
     if (options.path !== ":memory:" && !options.mustExist) mkdirSync(dirname(options.path), { recursive: true });
     const db = new Database(options.path, { fileMustExist: options.mustExist === true });
     db.pragma("journal_mode = WAL");
-    db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+    const full = options.synchronous !== "normal";
+    const onFile = options.path !== ":memory:";
+    // FULL's fsync inside COMMIT would block the event loop; WalSync does it on the thread pool instead.
+    db.pragma(`synchronous = ${full && !onFile ? "FULL" : "NORMAL"}`);
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     const store = new SqliteStore(db);
+    if (full && onFile) {
+      const walSync = new WalSync(`${options.path}-wal`, options.fsyncWal);
+      walSync.onFsyncStarted = () => {
+        if (!store.groupAwaitsFsync) return;
+        store.groupAwaitsFsync = false;
+        store.scheduleCommitGroup();
+      };
+      store.walSync = walSync;
+    }
     if (options.migrate === false) return store;
     await store.write(async () => {
       await applyMigrations(store.executor, () => new Date().toISOString());
@@ -287,17 +315,22 @@ export class SqliteStore implements Store {
 
   /**
    * Group commit: every write waiting when the queue reaches this point runs in its own savepoint inside one
-   * transaction, and one COMMIT (one fsync under synchronous=FULL) makes them all durable. Each is answered only
-   * after that commit; one that fails is rolled back to its savepoint alone.
+   * transaction, and one COMMIT (then one fsync of the WAL under synchronous=FULL) makes them all durable. Each is
+   * answered only once durable; one that fails is rolled back to its savepoint alone.
    */
   private async commitGroup(): Promise<void> {
+    if (this.walSync?.commitAwaitsFsync && !this.closed) {
+      // The loop stays free meanwhile; the writes arriving until that fsync starts join this group.
+      this.groupAwaitsFsync = true;
+      return;
+    }
     const group = this.pendingWrites.splice(0, MAX_COMMIT_GROUP);
     if (this.pendingWrites.length > 0) this.scheduleCommitGroup();
     if (this.closed) {
       for (const unit of group) unit.reject(new Error("store is closed"));
       return;
     }
-    const outcomes: ({ ok: true; value: unknown; change?: Change } | { ok: false; error: unknown })[] = [];
+    const outcomes: Outcome[] = [];
     try {
       this.control("BEGIN IMMEDIATE");
     } catch (error) {
@@ -335,8 +368,25 @@ export class SqliteStore implements Store {
       for (const unit of group) unit.reject(error);
       return;
     }
-    // Each write is answered once its change has reached this process's subscribers (the data plane applies it
-    // there), outside the queue so that they can read the store meanwhile.
+    const walSync = this.walSync;
+    if (!walSync) {
+      this.answer(group, outcomes);
+      return;
+    }
+    // The queue goes on to the next group while this one's fsync runs on the thread pool.
+    walSync.whenDurable(walSync.committedOne()).then(
+      () => this.answer(group, outcomes),
+      (error: unknown) => {
+        for (const unit of group) unit.reject(error);
+      },
+    );
+  }
+
+  /**
+   * Each write is answered once its change has reached this process's subscribers (the data plane applies it
+   * there), outside the queue so that they can read the store meanwhile.
+   */
+  private answer(group: PendingWrite[], outcomes: Outcome[]): void {
     for (const [index, unit] of group.entries()) {
       const outcome = outcomes[index];
       if (outcome?.ok && outcome.change) {
@@ -347,10 +397,18 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** `result`, once every commit it may have read is durable: no answer shows a write that a power cut could undo. */
+  private afterDurable<T>(result: Promise<T>): Promise<T> {
+    const walSync = this.walSync;
+    if (!walSync) return result;
+    return result.then((value) => walSync.whenDurable(walSync.lastCommit).then(() => value));
+  }
+
   read<T>(work: (tx: Tx) => Promise<T>, options?: { single?: boolean }): Promise<T> {
     const reader = this.reader;
-    if (reader) return withConflictRetry(() => this.runOnReader(reader, work, options?.single === true));
-    return withConflictRetry(() => this.runReadOnly(work));
+    if (reader)
+      return this.afterDurable(withConflictRetry(() => this.runOnReader(reader, work, options?.single === true)));
+    return this.afterDurable(withConflictRetry(() => this.runReadOnly(work)));
   }
 
   async schemaVersion(): Promise<{ current: number; latest: number }> {
@@ -371,6 +429,7 @@ export class SqliteStore implements Store {
       this.closed = true;
       // The checkpointer's connection goes first, so this one closes last and checkpoints what remains.
       await this.checkpointer?.stop();
+      await this.walSync?.close();
       if (this.reader) await this.reader.queue.enqueue(async () => this.reader?.db.close());
       this.db.close();
     });
