@@ -35,8 +35,9 @@ interface AtRevision<T> {
 /**
  * Identity facts worth keeping in memory: the token secret (never changes once written), the account's project
  * ids, and what users, keys, groups, grants and revoked tokens said at the store's identity revision. Every change
- * to those raises the revision in the same transaction, and each request reads the revision (one statement) before
- * it trusts what is kept here: a revocation, in any process, holds from the next request on.
+ * to those raises the revision in the same transaction, and each request reads the revision (one statement, none
+ * while the store's identity stamp says it cannot have changed) before it trusts what is kept here: a revocation, in
+ * any process, holds from the next request on.
  */
 export class IdentityCache {
   /** The gateway's lock on access keys with consecutive signature failures. */
@@ -67,6 +68,8 @@ export class IdentityCache {
   readonly accessKeys = new Map<string, AtRevision<KeyAndUser | undefined>>();
   /** Callers by user, account and project. */
   readonly principals = new Map<string, AtRevision<Caller>>();
+  /** The identity revision last read, with the store's identity stamp taken just before reading it. */
+  revisionAtStamp: { store: unknown; stamp: number; revision: number } | undefined;
 }
 
 /** An access key with its user, and its secret opened once (the store keeps it sealed with the master key). */
@@ -84,9 +87,18 @@ function keep<T>(map: Map<string, AtRevision<T>>, key: string, revision: number,
   return value;
 }
 
-/** The store's identity revision now: one statement, the only identity read of a request whose facts are kept. */
-function currentIdentityRevision(context: UseCaseContext): Promise<number> {
-  return context.store.read((tx) => tx.iam.identityRevision(), { single: true });
+/**
+ * The store's identity revision now: the only identity read of a request whose facts are kept, and none at all while
+ * the store's identity stamp stays what it was when the revision was last read.
+ */
+async function currentIdentityRevision(context: UseCaseContext, cache: IdentityCache): Promise<number> {
+  const store = context.store;
+  const stamp = store.identityStamp?.();
+  const known = cache.revisionAtStamp;
+  if (stamp !== undefined && known?.stamp === stamp && known.store === store) return known.revision;
+  const revision = await store.read((tx) => tx.iam.identityRevision(), { single: true });
+  if (stamp !== undefined) cache.revisionAtStamp = { store, stamp, revision };
+  return revision;
 }
 
 export async function tokenSecret(context: UseCaseContext, cache: IdentityCache): Promise<string> {
@@ -125,7 +137,7 @@ export async function authenticateToken(
   claims: TokenClaims | undefined,
 ): Promise<Caller> {
   if (!claims) fail("authenticationFailed", "Incorrect IAM authentication information: token is invalid or expired.");
-  const revision = await currentIdentityRevision(context);
+  const revision = await currentIdentityRevision(context, cache);
   const kept = keptAt(cache.tokens, token, revision);
   if (kept) return kept.value;
   // Read at the revision the facts are kept under, in one snapshot with them.
@@ -204,7 +216,7 @@ export async function authenticateSignature(
   if (Math.abs(context.now().getTime() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
     fail("authenticationFailed", "Incorrect IAM authentication information: signature expired.");
   }
-  const revision = await currentIdentityRevision(context);
+  const revision = await currentIdentityRevision(context, cache);
   const known = await lookupAccessKey(context, cache, revision, parsed.accessKey);
   if (!known) fail("authenticationFailed", "Incorrect IAM authentication information: ak not exist.");
   // A key made inactive (or its user disabled) signs nothing from the next request on, in every process.
