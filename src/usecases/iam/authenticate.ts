@@ -13,7 +13,7 @@ import { claimsHoldAt, signedClaims, type TokenClaims } from "../../auth/tokens.
 import { ADMIN_GROUP, TOKEN_SECRET_KEY } from "../../domain/iam/well-known-names.js";
 import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
-import type { Tx } from "../../store/store.js";
+import type { Store, Tx } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../context.js";
 
 export interface SignedRequest extends SignableRequest {
@@ -101,6 +101,13 @@ async function currentIdentityRevision(context: UseCaseContext, cache: IdentityC
   return revision;
 }
 
+/** The identity revision, when the store's stamp shows the one last read still holds. */
+function knownIdentityRevision(store: Store, cache: IdentityCache): number | undefined {
+  const known = cache.revisionAtStamp;
+  if (known === undefined || known.store !== store) return undefined;
+  return store.identityStamp?.() === known.stamp ? known.revision : undefined;
+}
+
 export async function tokenSecret(context: UseCaseContext, cache: IdentityCache): Promise<string> {
   if (cache.tokenSecret === undefined) {
     const secret = await context.store.read((tx) => tx.admin.getMeta(TOKEN_SECRET_KEY));
@@ -112,21 +119,35 @@ export async function tokenSecret(context: UseCaseContext, cache: IdentityCache)
 
 export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
-/** The claims of a token signed with the store's secret that hold now, or undefined: the same as `verifyToken`. */
-export async function tokenClaims(
+/**
+ * The claims of a token signed with the store's secret that hold now, or undefined: the same as `verifyToken`.
+ * Known at once (no promise) once the secret has been read, as it is for every request but the first.
+ */
+export function tokenClaims(
   context: UseCaseContext,
   cache: IdentityCache,
   token: string,
-): Promise<TokenClaims | undefined> {
+): TokenClaims | undefined | Promise<TokenClaims | undefined> {
+  const secret = cache.tokenSecret;
+  if (secret === undefined) return tokenSecret(context, cache).then(() => tokenClaims(context, cache, token));
   let claims = cache.signedTokens.get(token);
   if (claims === undefined) {
-    claims = signedClaims(token, await tokenSecret(context, cache));
+    claims = signedClaims(token, secret);
     if (claims === undefined) return undefined;
     if (cache.signedTokens.size >= MAX_CACHED) cache.signedTokens.clear();
     // Shared by every later request with this token: frozen, so none can change it for the others.
     cache.signedTokens.set(token, Object.freeze(claims));
   }
   return claimsHoldAt(claims, context.now()) ? claims : undefined;
+}
+
+/**
+ * The caller kept for a token whose claims hold, when the store's identity stamp shows the facts kept with it are
+ * still current; undefined when `authenticateToken` must decide (it reads the store).
+ */
+export function keptTokenCaller(context: UseCaseContext, cache: IdentityCache, token: string): Caller | undefined {
+  const revision = knownIdentityRevision(context.store, cache);
+  return revision === undefined ? undefined : keptAt(cache.tokens, token, revision)?.value;
 }
 
 /** The caller a token stands for, given its claims as `tokenClaims` found them (undefined when it is not valid). */
