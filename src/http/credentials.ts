@@ -14,11 +14,14 @@ export interface Credentials {
   /** The `Authorization` header as an SDK-HMAC-SHA256 signature; undefined when absent or not that form. */
   signature: ParsedAuthorization | undefined;
   /** The token's claims once checked (signature and clock): the rate limit and the authentication check it once. */
-  tokenClaims?: Promise<TokenClaims | undefined>;
+  tokenClaims?: MaybeClaims;
 }
 
+/** Claims, or their absence, known at once or later (the first check reads the token secret from the store). */
+export type MaybeClaims = TokenClaims | undefined | Promise<TokenClaims | undefined>;
+
 /** Checks a token's signature and times: the claims when it is valid now, else undefined. */
-export type TokenCheck = (token: string) => Promise<TokenClaims | undefined>;
+export type TokenCheck = (token: string) => MaybeClaims;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -47,9 +50,9 @@ export function credentialsOf(request: FastifyRequest): Credentials {
 }
 
 /** The claims of the request's token (undefined without one, or when it is not valid), checked once per request. */
-export function tokenClaimsOf(request: FastifyRequest, check: TokenCheck): Promise<TokenClaims | undefined> {
+export function tokenClaimsOf(request: FastifyRequest, check: TokenCheck): MaybeClaims {
   const credentials = credentialsOf(request);
-  if (credentials.token === undefined) return Promise.resolve(undefined);
-  credentials.tokenClaims ??= check(credentials.token);
+  if (credentials.token === undefined) return undefined;
+  if (!("tokenClaims" in credentials)) credentials.tokenClaims = check(credentials.token);
   return credentials.tokenClaims;
 }

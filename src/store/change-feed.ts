@@ -39,6 +39,8 @@ export class ChangeRecorder {
   readonly ports = new Set<string>();
   readonly servers = new Set<string>();
   readonly subnets = new Set<string>();
+  /** Whether it raised the identity revision (no entry in the change feed; see `Store.identityStamp`). */
+  identity = false;
 
   get empty(): boolean {
     return this.ports.size === 0 && this.servers.size === 0 && this.subnets.size === 0;
@@ -48,6 +50,7 @@ export class ChangeRecorder {
     this.ports.clear();
     this.servers.clear();
     this.subnets.clear();
+    this.identity = false;
   }
 }
 

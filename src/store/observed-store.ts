@@ -39,6 +39,7 @@ export function observeStore(store: Store, observer: StoreObserver): Store {
     },
     write: (work) => run("write", work),
     read: (work, options) => run("read", work, options),
+    identityStamp: () => store.identityStamp?.(),
     schemaVersion: () => store.schemaVersion(),
     close: () => store.close(),
   };

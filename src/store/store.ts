@@ -49,6 +49,12 @@ export interface Store {
    * instead of three); a second statement fails.
    */
   read<T>(work: (tx: Tx) => Promise<T>, options?: { single?: boolean }): Promise<T>;
+  /**
+   * Where the store can tell it without a statement (SQLite): a number that stays the same as long as the identity
+   * revision (`tx.iam.identityRevision()`) cannot have changed, in this process or any other. A revision read after
+   * taking a stamp holds for as long as the stamp stays the same. Undefined: read the revision.
+   */
+  identityStamp?(): number | undefined;
   /** Latest schema version this build knows, and the version the database is at. */
   schemaVersion(): Promise<{ current: number; latest: number }>;
   close(): Promise<void>;

@@ -18,6 +18,16 @@ function attemptedUser(request: FastifyRequest): string {
   return typeof name === "string" ? name.slice(0, 64) : "";
 }
 
+/** The path's parameters but the project, comma-separated: what the request acted on. */
+function targetOf(params: Record<string, string>): string {
+  let target: string | undefined;
+  for (const key in params) {
+    if (key === "project_id" || !Object.hasOwn(params, key)) continue;
+    target = target === undefined ? params[key] : `${target},${params[key]}`;
+  }
+  return target ?? "";
+}
+
 /** Every state-changing request and every refused authentication, recorded after the answer is sent. */
 export function registerAudit(app: FastifyInstance, trail: AuditTrail): void {
   app.addHook("onResponse", (request, reply, done) => {
@@ -31,10 +41,7 @@ export function registerAudit(app: FastifyInstance, trail: AuditTrail): void {
       accessKey: credentialsOf(request).signature?.accessKey ?? "",
       projectId: request.caller?.projectId ?? params.project_id ?? "",
       action: `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`,
-      target: Object.entries(params)
-        .filter(([key]) => key !== "project_id")
-        .map(([, value]) => value)
-        .join(","),
+      target: targetOf(params),
       status,
       code: reply.errorCode ?? "",
       requestId: String(request.id),

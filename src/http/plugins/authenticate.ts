@@ -5,12 +5,27 @@ import {
   authenticateSignature,
   authenticateToken,
   type IdentityCache,
+  keptTokenCaller,
   tokenClaims,
 } from "../../usecases/iam/authenticate.js";
 import { allows } from "../../usecases/iam/permissions.js";
 import { credentialsOf, headerValue, type TokenCheck, tokenClaimsOf } from "../credentials.js";
 import { actionsOf, deniedErrorOf, isPublic, permissionOf } from "../permission.js";
 import { parseBodyAfterAuthentication } from "./body-parsing.js";
+
+/** The caller kept for the request's token, known at once when nothing about it needs the store; else undefined. */
+function keptCaller(
+  context: UseCaseContext,
+  cache: IdentityCache,
+  checkToken: TokenCheck,
+  request: FastifyRequest,
+): Caller | undefined {
+  const { token } = credentialsOf(request);
+  if (!token) return undefined;
+  const claims = tokenClaimsOf(request, checkToken);
+  if (claims === undefined || claims instanceof Promise) return undefined;
+  return keptTokenCaller(context, cache, token);
+}
 
 async function resolveCaller(
   context: UseCaseContext,
@@ -71,25 +86,48 @@ function checkPermission(request: FastifyRequest, config: FastifyContextConfig):
  */
 export function registerAuthentication(app: FastifyInstance, context: UseCaseContext, cache: IdentityCache): void {
   const checkToken: TokenCheck = (token) => tokenClaims(context, cache, token);
-  app.addHook("preValidation", async (request) => {
+  // With `done`, not async: a token whose caller is kept (most requests) is authenticated without a promise.
+  app.addHook("preValidation", (request, _reply, done) => {
     // As the cloud's API gateway: an unknown route is 404 APIGW.0101 before any credentials are looked at.
-    if (request.is404) return;
+    if (request.is404) return done();
     const config = request.routeOptions.config;
-    if (!isPublic(config)) {
-      request.caller = await resolveCaller(context, cache, checkToken, request);
-      const pathProject = (request.params as Record<string, string> | undefined)?.project_id;
-      if (pathProject !== undefined && pathProject !== request.caller.projectId && config.errors?.projectMismatch) {
-        fail(config.errors.projectMismatch);
+    if (isPublic(config)) {
+      checkRequest(request, config);
+      return done();
+    }
+    const kept = keptCaller(context, cache, checkToken, request);
+    if (kept) {
+      authenticated(request, config, kept);
+      return done();
+    }
+    resolveCaller(context, cache, checkToken, request).then((caller) => {
+      try {
+        authenticated(request, config, caller);
+      } catch (error) {
+        return done(error as Error);
       }
-    }
-    parseBodyAfterAuthentication(request);
-    const errors = config.errors;
-    // Permissions before any validation: a caller without the action learns nothing about its input.
-    if (request.caller) checkPermission(request, config);
-    if (request.bodyProblem === "invalid" && errors) fail(errors.invalid, "The request body is not valid JSON.");
-    const carriesBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";
-    if (carriesBody && errors?.blank && (request.rawBody === undefined || request.rawBody.length === 0)) {
-      fail(errors.blank);
-    }
+      done();
+    }, done);
   });
+}
+
+function authenticated(request: FastifyRequest, config: FastifyContextConfig, caller: Caller): void {
+  request.caller = caller;
+  const pathProject = (request.params as Record<string, string> | undefined)?.project_id;
+  if (pathProject !== undefined && pathProject !== caller.projectId && config.errors?.projectMismatch) {
+    fail(config.errors.projectMismatch);
+  }
+  checkRequest(request, config);
+}
+
+function checkRequest(request: FastifyRequest, config: FastifyContextConfig): void {
+  parseBodyAfterAuthentication(request);
+  const errors = config.errors;
+  // Permissions before any validation: a caller without the action learns nothing about its input.
+  if (request.caller) checkPermission(request, config);
+  if (request.bodyProblem === "invalid" && errors) fail(errors.invalid, "The request body is not valid JSON.");
+  const carriesBody = request.method === "POST" || request.method === "PUT" || request.method === "PATCH";
+  if (carriesBody && errors?.blank && (request.rawBody === undefined || request.rawBody.length === 0)) {
+    fail(errors.blank);
+  }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { TokenClaims } from "../../auth/tokens.js";
 import { throttle } from "../../errors/throttled.js";
 import { credentialsOf, type TokenCheck, tokenClaimsOf } from "../credentials.js";
 
@@ -43,10 +44,9 @@ export class TokenBuckets {
  * Who a request counts against, as the gateway counts: its access key, else the user of a valid token, else its
  * source address (a forged token counts against the address it came from, never against the user it names).
  */
-async function callerKey(request: FastifyRequest, checkToken: TokenCheck): Promise<string> {
+function callerKey(request: FastifyRequest, claims: TokenClaims | undefined): string {
   const { signature } = credentialsOf(request);
   if (signature) return `ak:${signature.accessKey}`;
-  const claims = await tokenClaimsOf(request, checkToken);
   if (claims) return `user:${claims.userId}`;
   return `addr:${request.ip}`;
 }
@@ -54,8 +54,24 @@ async function callerKey(request: FastifyRequest, checkToken: TokenCheck): Promi
 export function registerRateLimit(app: FastifyInstance, rate: number, checkToken: TokenCheck): void {
   if (rate <= 0) return;
   const buckets = new TokenBuckets(rate);
-  app.addHook("onRequest", async (request) => {
-    const wait = buckets.take(await callerKey(request, checkToken));
+  const take = (request: FastifyRequest, claims: TokenClaims | undefined) => {
+    const wait = buckets.take(callerKey(request, claims));
     if (wait > 0) throttle(wait);
+  };
+  // With `done`, not async: once the token secret is known, a token's claims are known at once.
+  app.addHook("onRequest", (request, _reply, done) => {
+    const claims = credentialsOf(request).signature ? undefined : tokenClaimsOf(request, checkToken);
+    if (!(claims instanceof Promise)) {
+      take(request, claims);
+      return done();
+    }
+    claims.then((known) => {
+      try {
+        take(request, known);
+      } catch (error) {
+        return done(error as Error);
+      }
+      done();
+    }, done);
   });
 }

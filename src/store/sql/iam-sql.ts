@@ -10,8 +10,9 @@ type Row = Record<string, unknown>;
  * Every change to who may do what (users, access keys, groups, memberships, grants, revoked tokens) bumps this one
  * counter in the same transaction, so a process may keep identity facts in memory and check them with one read.
  */
-export async function bumpIdentityRevision(db: SqlExecutor): Promise<void> {
-  await db.run("UPDATE identity_revision SET revision = revision + 1 WHERE id = 1");
+export async function bumpIdentityRevision(context: SqlContext): Promise<void> {
+  await context.db.run("UPDATE identity_revision SET revision = revision + 1 WHERE id = 1");
+  context.changes.identity = true;
 }
 
 /** Identity tables in the order `dump` lists them (after accounts, users, projects and access_keys). */
@@ -141,7 +142,7 @@ export class IamSql implements IamRepository {
         user.createdAt ?? "",
       ],
     );
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   async listUsers(accountId: string, filter: { name?: string; enabled?: boolean }): Promise<User[]> {
@@ -162,7 +163,7 @@ export class IamSql implements IamRepository {
       user.description ?? "",
       user.id,
     ]);
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   /** The user, its access keys and its group memberships. */
@@ -170,7 +171,7 @@ export class IamSql implements IamRepository {
     await this.db.run("DELETE FROM access_keys WHERE user_id = ?", [id]);
     await this.db.run("DELETE FROM group_members WHERE user_id = ?", [id]);
     await this.db.run("DELETE FROM users WHERE id = ?", [id]);
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   async insertAccessKey(key: AccessKey): Promise<void> {
@@ -179,7 +180,7 @@ export class IamSql implements IamRepository {
        VALUES (?, ?, ?, ?, ?, ?)`,
       [key.accessKey, key.secretKey, key.userId, key.status ?? "active", key.description ?? "", key.createdAt ?? ""],
     );
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   async getAccessKey(accessKey: string): Promise<AccessKey | undefined> {
@@ -195,7 +196,7 @@ export class IamSql implements IamRepository {
 
   async updateAccessKeySecret(accessKey: string, secretKey: string): Promise<void> {
     await this.db.run("UPDATE access_keys SET secret_key = ? WHERE access_key = ?", [secretKey, accessKey]);
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   /** Replaces status and description. */
@@ -205,12 +206,12 @@ export class IamSql implements IamRepository {
       key.description ?? "",
       key.accessKey,
     ]);
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   async deleteAccessKey(accessKey: string): Promise<boolean> {
     const removed = (await this.db.run("DELETE FROM access_keys WHERE access_key = ?", [accessKey])) > 0;
-    if (removed) await bumpIdentityRevision(this.db);
+    if (removed) await bumpIdentityRevision(this.context);
     return removed;
   }
 
@@ -219,7 +220,7 @@ export class IamSql implements IamRepository {
       "INSERT INTO user_groups (id, account_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
       [group.id, group.accountId, group.name, group.description, group.createdAt],
     );
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   async getGroup(id: string): Promise<UserGroup | undefined> {
@@ -247,7 +248,7 @@ export class IamSql implements IamRepository {
   async addGroupMember(groupId: string, userId: string): Promise<void> {
     await this.db.run("DELETE FROM group_members WHERE group_id = ? AND user_id = ?", [groupId, userId]);
     await this.db.run("INSERT INTO group_members (group_id, user_id) VALUES (?, ?)", [groupId, userId]);
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   /** Idempotent, like adding a member. */
@@ -258,7 +259,7 @@ export class IamSql implements IamRepository {
       grant.projectId,
       grant.roleId,
     ]);
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   /** True when the grant existed. */
@@ -267,7 +268,7 @@ export class IamSql implements IamRepository {
       "DELETE FROM group_grants WHERE group_id = ? AND project_id = ? AND role_id = ?",
       [grant.groupId, grant.projectId, grant.roleId],
     );
-    if (removed > 0) await bumpIdentityRevision(this.db);
+    if (removed > 0) await bumpIdentityRevision(this.context);
     return removed > 0;
   }
 
@@ -294,7 +295,7 @@ export class IamSql implements IamRepository {
   async revokeToken(tokenHash: string, expiresAt: string, now: string): Promise<void> {
     await this.db.run("DELETE FROM revoked_tokens WHERE expires_at < ? OR token_hash = ?", [now, tokenHash]);
     await this.db.run("INSERT INTO revoked_tokens (token_hash, expires_at) VALUES (?, ?)", [tokenHash, expiresAt]);
-    await bumpIdentityRevision(this.db);
+    await bumpIdentityRevision(this.context);
   }
 
   async isTokenRevoked(tokenHash: string): Promise<boolean> {

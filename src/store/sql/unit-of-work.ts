@@ -48,6 +48,11 @@ export class SqlUnitOfWork implements Tx {
     this.context.free.reset();
   }
 
+  /** Whether this unit of work raised the identity revision. */
+  get identityChanged(): boolean {
+    return this.context.changes.identity;
+  }
+
   /** Writes what this unit of work touched as the next change; the store calls it last, just before COMMIT. */
   flushChanges(at: string) {
     return writeChange(this.db, this.context.changes, at);

@@ -161,6 +161,11 @@ export class SqliteStore implements Store {
   private walSync: WalSync | undefined;
   /** A group was due while a commit already waited for the next fsync: it starts when that fsync does. */
   private groupAwaitsFsync = false;
+  /** `PRAGMA data_version` on this connection: it changes when another connection (another process) commits. */
+  private readonly dataVersion: Database.Statement;
+  private lastDataVersion: unknown;
+  /** Raised when this process commits an identity change, or another connection commits anything. */
+  private identityEpoch = 0;
 
   private control(sql: string): void {
     let statement = this.controls.get(sql);
@@ -173,6 +178,8 @@ export class SqliteStore implements Store {
 
   private constructor(private readonly db: Database.Database) {
     this.queryOnly = db.pragma("query_only", { simple: true }) === 1;
+    this.dataVersion = db.prepare("PRAGMA data_version").pluck();
+    this.lastDataVersion = this.dataVersion.get();
     this.executor = withFaultInjection(new SqliteExecutor(db));
     this.tx = new SqlUnitOfWork(this.executor);
     this.changes = {
@@ -338,6 +345,7 @@ export class SqliteStore implements Store {
       for (const unit of group) unit.reject(error);
       return;
     }
+    let identityChanged = false;
     for (const [index, unit] of group.entries()) {
       this.control("SAVEPOINT unit_of_work");
       this.tx.beginUnitOfWork();
@@ -347,6 +355,7 @@ export class SqliteStore implements Store {
         // SQLite gives the revision at once (writers never overlap here); only PostgreSQL queues changes.
         const change = flushed && "revision" in flushed ? flushed : undefined;
         this.control("RELEASE unit_of_work");
+        if (this.tx.identityChanged) identityChanged = true;
         outcomes.push({ ok: true, value, change });
       } catch (error) {
         if (!this.db.inTransaction) {
@@ -368,6 +377,8 @@ export class SqliteStore implements Store {
       for (const unit of group) unit.reject(error);
       return;
     }
+    // Only once committed: a stamp taken before must not be paired with a revision read before the commit.
+    if (identityChanged) this.identityEpoch++;
     const walSync = this.walSync;
     if (!walSync) {
       this.answer(group, outcomes);
@@ -402,6 +413,20 @@ export class SqliteStore implements Store {
     const walSync = this.walSync;
     if (!walSync) return result;
     return result.then((value) => walSync.whenDurable(walSync.lastCommit).then(() => value));
+  }
+
+  /**
+   * Unchanged while no identity change can have been committed: none by this process's writes, and no commit at all
+   * by another connection (another process, the CLI), which SQLite's data_version tells without reading a table.
+   */
+  identityStamp(): number | undefined {
+    if (this.closed) return undefined;
+    const version = this.dataVersion.get();
+    if (version !== this.lastDataVersion) {
+      this.lastDataVersion = version;
+      this.identityEpoch++;
+    }
+    return this.identityEpoch;
   }
 
   read<T>(work: (tx: Tx) => Promise<T>, options?: { single?: boolean }): Promise<T> {

@@ -13,7 +13,7 @@ import { claimsHoldAt, signedClaims, type TokenClaims } from "../../auth/tokens.
 import { ADMIN_GROUP, TOKEN_SECRET_KEY } from "../../domain/iam/well-known-names.js";
 import type { AccessKey, User } from "../../domain/model.js";
 import { fail } from "../../errors/cloud-error.js";
-import type { Tx } from "../../store/store.js";
+import type { Store, Tx } from "../../store/store.js";
 import type { Caller, UseCaseContext } from "../context.js";
 
 export interface SignedRequest extends SignableRequest {
@@ -35,8 +35,9 @@ interface AtRevision<T> {
 /**
  * Identity facts worth keeping in memory: the token secret (never changes once written), the account's project
  * ids, and what users, keys, groups, grants and revoked tokens said at the store's identity revision. Every change
- * to those raises the revision in the same transaction, and each request reads the revision (one statement) before
- * it trusts what is kept here: a revocation, in any process, holds from the next request on.
+ * to those raises the revision in the same transaction, and each request reads the revision (one statement, none
+ * while the store's identity stamp says it cannot have changed) before it trusts what is kept here: a revocation, in
+ * any process, holds from the next request on.
  */
 export class IdentityCache {
   /** The gateway's lock on access keys with consecutive signature failures. */
@@ -67,6 +68,8 @@ export class IdentityCache {
   readonly accessKeys = new Map<string, AtRevision<KeyAndUser | undefined>>();
   /** Callers by user, account and project. */
   readonly principals = new Map<string, AtRevision<Caller>>();
+  /** The identity revision last read, with the store's identity stamp taken just before reading it. */
+  revisionAtStamp: { store: unknown; stamp: number; revision: number } | undefined;
 }
 
 /** An access key with its user, and its secret opened once (the store keeps it sealed with the master key). */
@@ -84,9 +87,25 @@ function keep<T>(map: Map<string, AtRevision<T>>, key: string, revision: number,
   return value;
 }
 
-/** The store's identity revision now: one statement, the only identity read of a request whose facts are kept. */
-function currentIdentityRevision(context: UseCaseContext): Promise<number> {
-  return context.store.read((tx) => tx.iam.identityRevision(), { single: true });
+/**
+ * The store's identity revision now: the only identity read of a request whose facts are kept, and none at all while
+ * the store's identity stamp stays what it was when the revision was last read.
+ */
+async function currentIdentityRevision(context: UseCaseContext, cache: IdentityCache): Promise<number> {
+  const store = context.store;
+  const stamp = store.identityStamp?.();
+  const known = cache.revisionAtStamp;
+  if (stamp !== undefined && known?.stamp === stamp && known.store === store) return known.revision;
+  const revision = await store.read((tx) => tx.iam.identityRevision(), { single: true });
+  if (stamp !== undefined) cache.revisionAtStamp = { store, stamp, revision };
+  return revision;
+}
+
+/** The identity revision, when the store's stamp shows the one last read still holds. */
+function knownIdentityRevision(store: Store, cache: IdentityCache): number | undefined {
+  const known = cache.revisionAtStamp;
+  if (known === undefined || known.store !== store) return undefined;
+  return store.identityStamp?.() === known.stamp ? known.revision : undefined;
 }
 
 export async function tokenSecret(context: UseCaseContext, cache: IdentityCache): Promise<string> {
@@ -100,21 +119,35 @@ export async function tokenSecret(context: UseCaseContext, cache: IdentityCache)
 
 export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
-/** The claims of a token signed with the store's secret that hold now, or undefined: the same as `verifyToken`. */
-export async function tokenClaims(
+/**
+ * The claims of a token signed with the store's secret that hold now, or undefined: the same as `verifyToken`.
+ * Known at once (no promise) once the secret has been read, as it is for every request but the first.
+ */
+export function tokenClaims(
   context: UseCaseContext,
   cache: IdentityCache,
   token: string,
-): Promise<TokenClaims | undefined> {
+): TokenClaims | undefined | Promise<TokenClaims | undefined> {
+  const secret = cache.tokenSecret;
+  if (secret === undefined) return tokenSecret(context, cache).then(() => tokenClaims(context, cache, token));
   let claims = cache.signedTokens.get(token);
   if (claims === undefined) {
-    claims = signedClaims(token, await tokenSecret(context, cache));
+    claims = signedClaims(token, secret);
     if (claims === undefined) return undefined;
     if (cache.signedTokens.size >= MAX_CACHED) cache.signedTokens.clear();
     // Shared by every later request with this token: frozen, so none can change it for the others.
     cache.signedTokens.set(token, Object.freeze(claims));
   }
   return claimsHoldAt(claims, context.now()) ? claims : undefined;
+}
+
+/**
+ * The caller kept for a token whose claims hold, when the store's identity stamp shows the facts kept with it are
+ * still current; undefined when `authenticateToken` must decide (it reads the store).
+ */
+export function keptTokenCaller(context: UseCaseContext, cache: IdentityCache, token: string): Caller | undefined {
+  const revision = knownIdentityRevision(context.store, cache);
+  return revision === undefined ? undefined : keptAt(cache.tokens, token, revision)?.value;
 }
 
 /** The caller a token stands for, given its claims as `tokenClaims` found them (undefined when it is not valid). */
@@ -125,7 +158,7 @@ export async function authenticateToken(
   claims: TokenClaims | undefined,
 ): Promise<Caller> {
   if (!claims) fail("authenticationFailed", "Incorrect IAM authentication information: token is invalid or expired.");
-  const revision = await currentIdentityRevision(context);
+  const revision = await currentIdentityRevision(context, cache);
   const kept = keptAt(cache.tokens, token, revision);
   if (kept) return kept.value;
   // Read at the revision the facts are kept under, in one snapshot with them.
@@ -204,7 +237,7 @@ export async function authenticateSignature(
   if (Math.abs(context.now().getTime() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
     fail("authenticationFailed", "Incorrect IAM authentication information: signature expired.");
   }
-  const revision = await currentIdentityRevision(context);
+  const revision = await currentIdentityRevision(context, cache);
   const known = await lookupAccessKey(context, cache, revision, parsed.accessKey);
   if (!known) fail("authenticationFailed", "Incorrect IAM authentication information: ak not exist.");
   // A key made inactive (or its user disabled) signs nothing from the next request on, in every process.
