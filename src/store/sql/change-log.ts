@@ -20,6 +20,11 @@ export type FlushedChange = Change | { queueId: number };
 /**
  * Records the ids the unit of work touched, inside its transaction and as its last statement.
  *
+ * `lockedOnly`: ports it locked without writing them (PostgreSQL). Their rows get a new version (an UPDATE that
+ * changes no value) in that same statement, so that whoever waited for those locks sees a new xmin and reads again
+ * what this unit of work wrote elsewhere (see `PortsSql.select`); a unit of work that records no change (it wrote
+ * nothing the locking reads read) leaves them be.
+ *
  * SQLite takes the next revision at once: writers never overlap there.
  *
  * PostgreSQL queues the change instead (`change_queue`, numbered by a sequence, no lock). A revision counter
@@ -31,13 +36,14 @@ export async function writeChange(
   db: SqlExecutor,
   recorded: ChangeRecorder,
   at: string,
+  lockedOnly: readonly string[] = [],
 ): Promise<FlushedChange | undefined> {
   if (recorded.empty) return undefined;
   const ports = [...recorded.ports].sort();
   const servers = [...recorded.servers].sort();
   const subnets = [...recorded.subnets].sort();
   recorded.clear();
-  if (dialectOf(db.dialect).rowLocks) return queueChange(db, { ports, servers, subnets, at });
+  if (dialectOf(db.dialect).rowLocks) return queueChange(db, { ports, servers, subnets, at }, [...lockedOnly].sort());
   // SQLite has no data-modifying WITH: the counter's UPDATE … RETURNING, then the log row.
   const next = await db.all<Row>("UPDATE change_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision");
   const revision = Number(next[0]?.revision);
@@ -57,17 +63,27 @@ export async function writeChange(
  * queued change are one round trip. `db.all` would first send those writes on their own; taking them here makes them
  * part of this statement instead.
  */
-async function queueChange(db: SqlExecutor, change: Omit<Change, "revision">): Promise<{ queueId: number }> {
+async function queueChange(
+  db: SqlExecutor,
+  change: Omit<Change, "revision">,
+  lockedOnly: string[],
+): Promise<{ queueId: number }> {
   const held = db.deferred?.take() ?? { ctes: [], params: [] };
+  const touched =
+    lockedOnly.length === 0
+      ? []
+      : ["touched AS (UPDATE ports SET revision_number = revision_number WHERE id = ANY(?))"];
   const rows = await db.all<Row>(
     `WITH ${[
       ...held.ctes,
+      ...touched,
       `queued AS (INSERT INTO change_queue (id, ports, servers, subnets, committed_at)
          VALUES (nextval('${CHANGE_QUEUE_SEQUENCE}'), ?, ?, ?, ?) RETURNING id)`,
     ].join(",\n")}
      SELECT id FROM queued`,
     [
       ...held.params,
+      ...(lockedOnly.length === 0 ? [] : [lockedOnly]),
       JSON.stringify(change.ports),
       JSON.stringify(change.servers),
       JSON.stringify(change.subnets),

@@ -9,6 +9,11 @@ export interface SqlContext {
   readonly dialect: Dialect;
   /** Ids of ports, servers and subnets this unit of work wrote (also through cascades), for the change feed. */
   readonly changes: ChangeRecorder;
+  /**
+   * Ids of ports this unit of work locked (PostgreSQL). Those it does not write get a new row version when it commits
+   * anything (see `writeChange`), so that a locking read that waited for them reads again (see `PortsSql.select`).
+   */
+  readonly lockedPorts: Set<string>;
   /** The free-address structure, kept in step with every fixed IP written or deleted here. */
   readonly free: FreeRanges;
 }

@@ -58,7 +58,10 @@ export class PortsSql implements PortRepository {
    * COMMITTED hands back the port row as that transaction left it, but the children's subqueries still see the
    * statement's older snapshot. A row whose version (xmin) differs from the one in that snapshot is such a case,
    * and the locked ports are read again. This holds because every change to a port's children also updates the
-   * port's row in the same transaction (update; a port deleted is gone from the locked rows).
+   * port's row in the same transaction (update; a port deleted is gone from the locked rows), and because a unit of
+   * work that writes gives every port it locked and did not write a new row version too (`writeChange`): a lock
+   * alone leaves xmin as it was, so a reader that waited for a unit of work that only locked the port (a bind whose
+   * NIC already had the pair) would otherwise take its older snapshot for fresh and miss that unit of work's writes.
    */
   private async select(condition: string, params: unknown[], options?: ReadOptions): Promise<Port[]> {
     if (options?.forUpdate && this.context.dialect.rowLocks) {
@@ -67,6 +70,7 @@ export class PortsSql implements PortRepository {
         .orderBy("id")
         .forUpdate(options)
         .all(this.db);
+      for (const row of locked) this.context.lockedPorts.add(String(row.id));
       if (locked.every((row) => row.fresh === true)) return this.hydrate(locked);
       const ids = locked.map((row) => String(row.id));
       return this.hydrate(await this.query().oneOf("id", ids).orderBy("id").all(this.db));

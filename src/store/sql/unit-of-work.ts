@@ -30,7 +30,13 @@ export class SqlUnitOfWork implements Tx {
 
   constructor(readonly db: SqlExecutor) {
     const dialect = dialectOf(db.dialect);
-    this.context = { db, dialect, changes: new ChangeRecorder(), free: new FreeRanges(db, dialect) };
+    this.context = {
+      db,
+      dialect,
+      changes: new ChangeRecorder(),
+      lockedPorts: new Set(),
+      free: new FreeRanges(db, dialect),
+    };
     this.networks = new NetworksSql(this.context);
     this.routers = new RoutersSql(this.context);
     this.compute = new ComputeSql(this.context);
@@ -45,6 +51,7 @@ export class SqlUnitOfWork implements Tx {
   /** Starts a new unit of work on this object (SQLite reuses one): forgets what the previous one recorded and locked. */
   beginUnitOfWork(): void {
     this.context.changes.clear();
+    this.context.lockedPorts.clear();
     this.context.free.reset();
   }
 
@@ -55,6 +62,9 @@ export class SqlUnitOfWork implements Tx {
 
   /** Writes what this unit of work touched as the next change; the store calls it last, just before COMMIT. */
   flushChanges(at: string) {
-    return writeChange(this.db, this.context.changes, at);
+    const { changes, lockedPorts } = this.context;
+    const lockedOnly = [...lockedPorts].filter((id) => !changes.ports.has(id));
+    lockedPorts.clear();
+    return writeChange(this.db, changes, at, lockedOnly);
   }
 }

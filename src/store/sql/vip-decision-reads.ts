@@ -17,7 +17,8 @@ import { SERVER_COLUMN_NAMES, SUBNET_COLUMN_NAMES } from "./table-columns.js";
  *
  * After a lock wait, READ COMMITTED hands back the locked rows as the other transaction left them, but subqueries
  * still see the statement's older snapshot (see `PortsSql.select`): when any row is not fresh, the statement runs
- * again (its rows are locked by then, so the second run sees them and everything they were written with).
+ * again (its rows are locked by then, so the second run sees them and everything they were written with). A lock
+ * waited for is always seen so: a writing unit of work gives the ports it locked and left unchanged a new version.
  */
 
 const statements = new Map<Dialect, { bind: string; unbind: string }>();
@@ -76,7 +77,9 @@ function statementsOf(dialect: Dialect): { bind: string; unbind: string } {
 async function lockedRows(context: SqlContext, sql: string, params: unknown[]): Promise<Row[]> {
   for (;;) {
     const rows = await context.db.all<Row>(sql, params);
-    if (!context.dialect.rowLocks || rows.every((row) => row.fresh === true)) return rows;
+    if (!context.dialect.rowLocks) return rows;
+    for (const row of rows) context.lockedPorts.add(String(row.id));
+    if (rows.every((row) => row.fresh === true)) return rows;
   }
 }
 
