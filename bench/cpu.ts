@@ -73,3 +73,25 @@ export function postmasterPid(dataDir: string): number {
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no postmaster pid in ${dataDir}`);
   return pid;
 }
+
+/** Transactions per second and CPU µs per transaction of this process (the client) and of a cluster's processes. */
+export type TransactionFigures = { perSecond: number; clientUs: number; serverUs: number };
+
+/** Runs `run` (`transactions` of them) and measures it; `postmaster` undefined: no server side (SQLite in process). */
+export async function perTransaction(
+  transactions: number,
+  postmaster: number | undefined,
+  run: () => Promise<unknown> | unknown,
+): Promise<TransactionFigures> {
+  const client = process.cpuUsage();
+  const server = postmaster === undefined ? 0 : treeCpuMicros([postmaster]);
+  const started = performance.now();
+  await run();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(client);
+  return {
+    perSecond: Math.round(transactions / seconds),
+    clientUs: Math.round((used.user + used.system) / transactions),
+    serverUs: postmaster === undefined ? 0 : Math.round((treeCpuMicros([postmaster]) - server) / transactions),
+  };
+}

@@ -14,7 +14,7 @@
  */
 import pg from "pg";
 import { PRIVATE_POSTGRES, startPrivateCluster } from "../test/support/private-postgres.js";
-import { postmasterPid, treeCpuMicros } from "./cpu.js";
+import { perTransaction, postmasterPid, type TransactionFigures } from "./cpu.js";
 import { option } from "./support.js";
 
 const TRANSACTIONS = Number(option("transactions", "3000"));
@@ -33,23 +33,12 @@ interface PostgresJs {
   end(): Promise<void>;
 }
 
-type Figures = { perSecond: number; clientUs: number; serverUs: number };
+type Figures = TransactionFigures;
 
 const idsOf = (n: number) => [`i${1 + (n % 1000)}`, `i${1 + ((n * 7 + 500) % 1000)}`] as const;
 
-async function measured(postmaster: number, run: () => Promise<unknown>): Promise<Figures> {
-  const client = process.cpuUsage();
-  const server = treeCpuMicros([postmaster]);
-  const started = performance.now();
-  await run();
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(client);
-  return {
-    perSecond: Math.round(TRANSACTIONS / seconds),
-    clientUs: Math.round((used.user + used.system) / TRANSACTIONS),
-    serverUs: Math.round((treeCpuMicros([postmaster]) - server) / TRANSACTIONS),
-  };
-}
+const measured = (postmaster: number | undefined, run: () => Promise<unknown> | unknown) =>
+  perTransaction(TRANSACTIONS, postmaster, run);
 
 /** `CONNECTIONS` workers taking transaction numbers until TRANSACTIONS are done. */
 async function spread(transaction: (worker: number, n: number) => Promise<void>): Promise<void> {

@@ -37,7 +37,7 @@ import pg from "pg";
 import { PostgresStore } from "../src/store/postgres/postgres-store.js";
 import { SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { PRIVATE_POSTGRES, startPrivateCluster } from "../test/support/private-postgres.js";
-import { postmasterPid, treeCpuMicros } from "./cpu.js";
+import { perTransaction, postmasterPid, type TransactionFigures } from "./cpu.js";
 import { option } from "./support.js";
 
 const TRANSACTIONS = Number(option("transactions", "4000"));
@@ -63,7 +63,7 @@ const WRITE = `WITH nic AS (UPDATE ports SET revision_number = revision_number +
     VALUES (nextval('change_queue_ids'), $6, '[]', '[]', $3) RETURNING id)
   SELECT id FROM queued`;
 
-type Figures = { perSecond: number; clientUs: number; serverUs: number };
+type Figures = TransactionFigures;
 
 const nicId = (i: number) => `nic-${String(i).padStart(4, "0")}`;
 const vipId = (i: number) => `vip-${String(i).padStart(4, "0")}`;
@@ -107,19 +107,8 @@ function worldSql(): string[] {
   ];
 }
 
-async function measured(postmaster: number | undefined, run: () => Promise<void> | void): Promise<Figures> {
-  const client = process.cpuUsage();
-  const server = postmaster === undefined ? 0 : treeCpuMicros([postmaster]);
-  const started = performance.now();
-  await run();
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(client);
-  return {
-    perSecond: Math.round(TRANSACTIONS / seconds),
-    clientUs: Math.round((used.user + used.system) / TRANSACTIONS),
-    serverUs: postmaster === undefined ? 0 : Math.round((treeCpuMicros([postmaster]) - server) / TRANSACTIONS),
-  };
-}
+const measured = (postmaster: number | undefined, run: () => Promise<unknown> | unknown) =>
+  perTransaction(TRANSACTIONS, postmaster, run);
 
 type PgWay = "floor" | "floor+notify" | "floor+read" | "extended";
 
