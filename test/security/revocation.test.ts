@@ -47,6 +47,24 @@ describe("token and key revocation in one process", () => {
   });
 });
 
+/** A user in a group granted VPC ReadOnlyAccess in the project, with an access key: lists VPCs with it. */
+async function vpcReaderWithKey(admin: ApiClient, projectId: string) {
+  const user = (await admin.call("POST", "/v3.0/OS-USER/users", { user: { name: "remote" } })).body.user;
+  const group = (await admin.call("POST", "/v3/groups", { group: { name: "remote-readers" } })).body.group;
+  expect((await admin.call("PUT", `/v3/groups/${group.id}/users/${user.id}`)).status).toBe(204);
+  const role = SYSTEM_ROLES.find((r) => r.displayName === "VPC ReadOnlyAccess")?.id;
+  const grant = `/v3/projects/${projectId}/groups/${group.id}/roles/${role}`;
+  expect((await admin.call("PUT", grant)).status).toBe(204);
+  const key = (await admin.call("POST", "/v3.0/OS-CREDENTIAL/credentials", { credential: { user_id: user.id } })).body
+    .credential;
+  const listVpcs = async (baseUrl: string) => {
+    const url = new URL(`${baseUrl}/v1/${projectId}/vpcs`);
+    const target = { accessKey: key.access, secretKey: key.secret, projectId };
+    return (await fetch(url, { headers: signedHeaders(target, "GET", url, Buffer.alloc(0)) })).status;
+  };
+  return { user, grant, credential: `/v3.0/OS-CREDENTIAL/credentials/${key.access}`, listVpcs };
+}
+
 async function setKeyStatus(server: SecureServer, status: "active" | "inactive"): Promise<void> {
   await server.context.store.write(async (tx) => {
     const key = await tx.iam.getAccessKey(server.accessKey);
@@ -105,20 +123,8 @@ describe.skipIf(!TEST_PG_URL)("revocation across processes on PostgreSQL (needs 
     const b = await spawnServer({ db: database.url, identity, dataDir, startTimeoutMs: 30_000 });
     try {
       const admin = await ApiClient.login(a.url, identity.projectId, identity.password);
-      const user = (await admin.call("POST", "/v3.0/OS-USER/users", { user: { name: "remote" } })).body.user;
-      const group = (await admin.call("POST", "/v3/groups", { group: { name: "remote-readers" } })).body.group;
-      expect((await admin.call("PUT", `/v3/groups/${group.id}/users/${user.id}`)).status).toBe(204);
-      const role = SYSTEM_ROLES.find((r) => r.displayName === "VPC ReadOnlyAccess")?.id;
-      const grant = `/v3/projects/${identity.projectId}/groups/${group.id}/roles/${role}`;
-      expect((await admin.call("PUT", grant)).status).toBe(204);
-      const key = (await admin.call("POST", "/v3.0/OS-CREDENTIAL/credentials", { credential: { user_id: user.id } }))
-        .body.credential;
-      const onB = async () => {
-        const url = new URL(`${b.url}/v1/${identity.projectId}/vpcs`);
-        const target = { accessKey: key.access, secretKey: key.secret, projectId: identity.projectId };
-        return (await fetch(url, { headers: signedHeaders(target, "GET", url, Buffer.alloc(0)) })).status;
-      };
-      const credential = `/v3.0/OS-CREDENTIAL/credentials/${key.access}`;
+      const { grant, credential, listVpcs } = await vpcReaderWithKey(admin, identity.projectId);
+      const onB = () => listVpcs(b.url);
       expect(await onB()).toBe(200);
       await admin.call("PUT", credential, { credential: { status: "inactive" } });
       expect(await onB()).toBe(401);
@@ -168,20 +174,8 @@ describe("revocation across connections to one SQLite file (as another process o
       ).toBe(204);
       expect((await victimOnA.call("GET", victimOnA.p("/vpcs"))).status).toBe(401);
 
-      const user = (await admin.call("POST", "/v3.0/OS-USER/users", { user: { name: "remote" } })).body.user;
-      const group = (await admin.call("POST", "/v3/groups", { group: { name: "remote-readers" } })).body.group;
-      expect((await admin.call("PUT", `/v3/groups/${group.id}/users/${user.id}`)).status).toBe(204);
-      const role = SYSTEM_ROLES.find((r) => r.displayName === "VPC ReadOnlyAccess")?.id;
-      const grant = `/v3/projects/${identity.projectId}/groups/${group.id}/roles/${role}`;
-      expect((await admin.call("PUT", grant)).status).toBe(204);
-      const key = (await admin.call("POST", "/v3.0/OS-CREDENTIAL/credentials", { credential: { user_id: user.id } }))
-        .body.credential;
-      const onA = async () => {
-        const url = new URL(`${urlA}/v1/${identity.projectId}/vpcs`);
-        const target = { accessKey: key.access, secretKey: key.secret, projectId: identity.projectId };
-        return (await fetch(url, { headers: signedHeaders(target, "GET", url, Buffer.alloc(0)) })).status;
-      };
-      const credential = `/v3.0/OS-CREDENTIAL/credentials/${key.access}`;
+      const { user, grant, credential, listVpcs } = await vpcReaderWithKey(admin, identity.projectId);
+      const onA = () => listVpcs(urlA);
       expect(await onA()).toBe(200);
       expect(await onA()).toBe(200);
       await admin.call("PUT", credential, { credential: { status: "inactive" } });
