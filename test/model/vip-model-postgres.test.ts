@@ -51,19 +51,25 @@ describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("the model-based tests on PostgreS
     expectDidWork("model (PostgreSQL): sequences run", sequences, SEQUENTIAL_RUNS);
   }, 300_000);
 
+  /** Three servers, the first with a second NIC in another subnet: where the concurrent batches run. */
+  async function concurrentWorld() {
+    const { model, world } = await buildWorld(app, MODEL_LIMITS);
+    await seedServers(app, model, world, 3);
+    await perform(app, model, {
+      kind: "addNic",
+      serverId: model.state.servers[0]?.id as string,
+      subnetId: world.subnets[1]?.id as string,
+    });
+    const real: Real = { app, world, goneServerIds: [], checkEveryStep: true };
+    return { model, real };
+  }
+
   it(`explains every concurrent batch by a serial order over ${CONCURRENT_RUNS} random sequences`, async () => {
     const start = { ...batchStats };
     let sequences = 0;
     await fc.assert(
       fc.asyncProperty(fc.commands(concurrentCommands, { maxCommands: 15, size: "max" }), async (cmds) => {
-        const { model, world } = await buildWorld(app, MODEL_LIMITS);
-        await seedServers(app, model, world, 3);
-        await perform(app, model, {
-          kind: "addNic",
-          serverId: model.state.servers[0]?.id as string,
-          subnetId: world.subnets[1]?.id as string,
-        });
-        const real: Real = { app, world, goneServerIds: [], checkEveryStep: true };
+        const { model, real } = await concurrentWorld();
         await fc.asyncModelRun(() => ({ model, real }), cmds);
         await finalCheck(model, real);
         sequences++;
@@ -87,14 +93,7 @@ describe.skipIf(NEEDS_PG.skip)(NEEDS_PG.title("the model-based tests on PostgreS
     // without writing it; an unbind that waited for that lock must still see the VIP port's new pair.
     const rounds = 25;
     for (let round = 0; round < rounds; round++) {
-      const { model, world } = await buildWorld(app, MODEL_LIMITS);
-      await seedServers(app, model, world, 3);
-      await perform(app, model, {
-        kind: "addNic",
-        serverId: model.state.servers[0]?.id as string,
-        subnetId: world.subnets[1]?.id as string,
-      });
-      const real: Real = { app, world, goneServerIds: [], checkEveryStep: true };
+      const { model, real } = await concurrentWorld();
       const batch = (...subs: Batch["subs"][number]["sub"][]) =>
         new Batch(
           subs.map((sub) => ({ sub, delay: 0 })),
