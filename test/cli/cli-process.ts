@@ -17,21 +17,26 @@ export interface CliRun {
  * `node --import tsx src/main.ts …args` as a user runs it: in `cwd` (default the repository), with none of the
  * parent's ECS_VIP_* settings unless given in `env`.
  */
+/** setpriv's arguments that take the file-permission overrides out of root's capabilities for the command. */
+export const WITHOUT_FILE_OVERRIDE = ["--bounding-set", "-dac_override,-dac_read_search"];
+
 export function ecsVip(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; uid?: number; gid?: number } = {},
+  options: { env?: Record<string, string>; cwd?: string; withoutFileOverride?: boolean } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const base: NodeJS.ProcessEnv = { ...process.env };
     for (const key of Object.keys(base)) if (key.startsWith("ECS_VIP_")) delete base[key];
     // tsx by path: the working directory may be anywhere.
     const tsx = pathToFileURL(join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-    const child = spawn(process.execPath, ["--import", tsx, join(REPO_ROOT, "src", "main.ts"), ...args], {
+    const node = [process.execPath, "--import", tsx, join(REPO_ROOT, "src", "main.ts"), ...args];
+    // Root without the capabilities that pass over file permissions: what an ordinary user would meet, while the
+    // checkout (root's own files) stays readable wherever it was cloned.
+    const command = options.withoutFileOverride ? ["setpriv", ...WITHOUT_FILE_OVERRIDE, "--", ...node] : node;
+    const child = spawn(command[0] as string, command.slice(1), {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...base, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
-      uid: options.uid,
-      gid: options.gid,
     });
     let stdout = "";
     let stderr = "";

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,15 +7,14 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, serverEnv, spawnServer } from "../support/child-server.js";
 import { PG_SKIP_REASON, TEST_PG_URL } from "../support/postgres.js";
-import { closedPort, ecsVip, hasStackTrace, newIdentity } from "./cli-process.js";
+import { closedPort, ecsVip, hasStackTrace, newIdentity, WITHOUT_FILE_OVERRIDE } from "./cli-process.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ecs-vip-operr-"));
-chmodSync(dir, 0o755);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `serve` that must fail: exit 1, one line on stderr, no stack trace. */
-async function failingServe(args: string[], env: Record<string, string> = {}, uid?: number) {
-  const run = await ecsVip(["serve", "--port", "0", "--log-level", "warn", ...args], { env, uid, gid: uid });
+async function failingServe(args: string[], env: Record<string, string> = {}, withoutFileOverride = false) {
+  const run = await ecsVip(["serve", "--port", "0", "--log-level", "warn", ...args], { env, withoutFileOverride });
   expect(run.code, run.stderr).toBe(1);
   expect(hasStackTrace(run.stderr)).toBe(false);
   expect(run.stderr.trim().split("\n")).toHaveLength(1);
@@ -42,21 +41,10 @@ async function silentServer(): Promise<{ port: number; connections: () => number
   };
 }
 
-/**
- * The EACCES case runs the CLI as `nobody`: that needs root, and a checkout `nobody` can reach (a clone inside a
- * mode-0700 directory such as `mktemp -d`'s is not), so it is asked directly.
- */
-function nobodyCanRunTheCheckout(): boolean {
+/** The EACCES case needs root, to run the CLI without the capabilities that pass over file permissions. */
+function canDropFileOverride(): boolean {
   if (process.getuid?.() !== 0) return false;
-  const probe = spawnSync(
-    process.execPath,
-    ["-e", "require('node:fs').accessSync(process.argv[1])", join(REPO_ROOT, "package.json")],
-    {
-      uid: 65534,
-      gid: 65534,
-    },
-  );
-  return probe.status === 0;
+  return spawnSync("setpriv", [...WITHOUT_FILE_OVERRIDE, "--", "true"]).status === 0;
 }
 
 describe("ecs-vip serve: one line and exit 1 for the mistakes users make", () => {
@@ -191,17 +179,16 @@ describe("ecs-vip serve: one line and exit 1 for the mistakes users make", () =>
     expect((await server.terminate()).code).toBe(0);
   }, 60_000);
 
-  it.skipIf(!nobodyCanRunTheCheckout())(
-    "EACCES on the data directory (run as nobody; needs root to switch user and a checkout nobody can read)",
+  it.skipIf(!canDropFileOverride())(
+    "EACCES on the data directory (needs root, to run without the file-permission override capabilities)",
     async () => {
       const parent = join(dir, "eacces");
       mkdirSync(parent);
-      chownSync(parent, 65534, 65534);
       mkdirSync(join(parent, "locked"), { mode: 0o555 });
       const line = await failingServe(
         ["--db", `sqlite:${join(parent, "ecs-vip.db")}`, "--data-dir", join(parent, "locked", "data")],
         { HOME: parent, TSX_CACHE_DIR: join(parent, "tsx") },
-        65534,
+        true,
       );
       expect(line).toBe(`ecs-vip: permission denied: ${join(parent, "locked", "data")} (mkdir)`);
       expect(existsSync(join(parent, "locked", "data"))).toBe(false);
